@@ -1,0 +1,113 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+/// Settings every FormFlow target shares: Swift 6 language mode (strict concurrency)
+/// plus the upcoming features that keep APIs explicit.
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+]
+
+let package = Package(
+    name: "FormFlow",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "formflow", targets: ["formflow"])
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.0.0"),
+    ],
+    targets: [
+        // The only door to C: Tesseract and Leptonica, found through pkg-config.
+        .systemLibrary(
+            name: "CTesseract",
+            pkgConfig: "tesseract",
+            providers: [.apt(["libtesseract-dev", "libleptonica-dev"])]
+        ),
+        // Owns every C call and every C allocation: image loading, page normalisation, recognition.
+        .target(
+            name: "FormFlowOCR",
+            dependencies: ["CTesseract", "FormFlowCore"],
+            swiftSettings: swiftSettings
+        ),
+        // Value types shared by all stages: forms, fields, records, money, masking.
+        .target(
+            name: "FormFlowCore",
+            swiftSettings: swiftSettings
+        ),
+        // Reading YAML configuration with errors that name the file and line.
+        .target(
+            name: "FormFlowYAML",
+            dependencies: [.product(name: "Yams", package: "Yams")],
+            swiftSettings: swiftSettings
+        ),
+        // Templates, page registration and field reading: pure code over OCR results.
+        .target(
+            name: "FormFlowExtraction",
+            dependencies: ["FormFlowCore", "FormFlowYAML"],
+            swiftSettings: swiftSettings
+        ),
+        // Business rules over extracted values.
+        .target(
+            name: "FormFlowValidation",
+            dependencies: ["FormFlowCore", "FormFlowYAML"],
+            swiftSettings: swiftSettings
+        ),
+        // Where a decided document goes: result records, accepted/exceptions/quarantine folders.
+        .target(
+            name: "FormFlowRouting",
+            dependencies: ["FormFlowCore"],
+            swiftSettings: swiftSettings
+        ),
+        // Settings, pipeline configuration and the batch that ties the stages together.
+        .target(
+            name: "FormFlowRuntime",
+            dependencies: [
+                "FormFlowCore", "FormFlowOCR", "FormFlowExtraction", "FormFlowValidation", "FormFlowRouting",
+                "FormFlowYAML",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "formflow",
+            dependencies: [
+                "FormFlowRuntime", "FormFlowCore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // Helpers for tests: locating SampleDocs, making scratch folders and odd files.
+        .target(
+            name: "FormFlowTestSupport",
+            dependencies: ["FormFlowCore"],
+            path: "Tests/FormFlowTestSupport",
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "FormFlowOCRTests",
+            dependencies: ["FormFlowOCR", "FormFlowTestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "FormFlowCoreTests",
+            dependencies: ["FormFlowCore"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "FormFlowExtractionTests",
+            dependencies: ["FormFlowExtraction", "FormFlowTestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "FormFlowRuntimeTests",
+            dependencies: ["FormFlowRuntime", "FormFlowTestSupport"],
+            swiftSettings: swiftSettings
+        ),
+    ]
+)

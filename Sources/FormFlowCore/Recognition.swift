@@ -1,0 +1,123 @@
+/// Tesseract's page-segmentation modes that FormFlow uses, by what they assume about the zone.
+public enum PageSegmentation: Int32, Sendable, Codable, CaseIterable {
+    /// Automatic layout analysis of a whole page.
+    case auto = 3
+    /// One uniform block of text.
+    case singleBlock = 6
+    /// One line of text: the right choice for a value beside its label.
+    case singleLine = 7
+    /// One word.
+    case singleWord = 8
+    /// As much text as possible, in no particular order: finds scattered labels.
+    case sparseText = 11
+    /// A raw line, bypassing Tesseract's own line finding.
+    case rawLine = 13
+
+    /// Accepts the number (`7`) or the name (`single_line`) a pipeline author writes.
+    public init?(name: String) {
+        switch name {
+        case "auto", "3": self = .auto
+        case "single_block", "block", "6": self = .singleBlock
+        case "single_line", "line", "7": self = .singleLine
+        case "single_word", "word", "8": self = .singleWord
+        case "sparse_text", "sparse", "11": self = .sparseText
+        case "raw_line", "13": self = .rawLine
+        default: return nil
+        }
+    }
+}
+
+/// How to read one zone: language model, segmentation and an optional character whitelist.
+public struct RecognitionOptions: Sendable, Hashable {
+    /// Tesseract language string: `chi_sim`, `eng`, or a combination such as `chi_sim+eng`.
+    public var language: String
+    public var segmentation: PageSegmentation
+    /// Only these characters may be returned; `nil` allows all the model knows.
+    public var whitelist: String?
+    /// Collect up to a few alternative readings per character (slower; for verification).
+    public var symbolChoices: Bool
+
+    public init(
+        language: String = "chi_sim", segmentation: PageSegmentation = .auto, whitelist: String? = nil,
+        symbolChoices: Bool = false
+    ) {
+        self.language = language
+        self.segmentation = segmentation
+        self.whitelist = whitelist
+        self.symbolChoices = symbolChoices
+    }
+}
+
+/// One recognised word (for Chinese, usually a run of characters) with its box in page pixels.
+public struct RecognizedWord: Sendable, Hashable {
+    public var text: String
+    public var box: PixelRect
+    /// Tesseract's confidence, 0–100.
+    public var confidence: Double
+    /// Index of the text line the word belongs to, counted within one recognition.
+    public var line: Int
+
+    public init(text: String, box: PixelRect, confidence: Double, line: Int) {
+        self.text = text
+        self.box = box
+        self.confidence = confidence
+        self.line = line
+    }
+}
+
+/// One recognised character with the alternatives Tesseract considered for it.
+public struct RecognizedSymbol: Sendable, Hashable {
+    public struct Choice: Sendable, Hashable {
+        public var text: String
+        public var confidence: Double
+
+        public init(text: String, confidence: Double) {
+            self.text = text
+            self.confidence = confidence
+        }
+    }
+    public var text: String
+    public var box: PixelRect
+    public var confidence: Double
+    public var choices: [Choice]
+
+    public init(text: String, box: PixelRect, confidence: Double, choices: [Choice]) {
+        self.text = text
+        self.box = box
+        self.confidence = confidence
+        self.choices = choices
+    }
+}
+
+/// What Tesseract read in one page or zone.
+public struct Recognition: Sendable, Hashable {
+    public var text: String
+    public var words: [RecognizedWord]
+    public var symbols: [RecognizedSymbol]
+    /// Mean word confidence, 0–100 (0 when nothing was read).
+    public var meanConfidence: Double
+
+    public init(text: String, words: [RecognizedWord], symbols: [RecognizedSymbol] = [], meanConfidence: Double) {
+        self.text = text
+        self.words = words
+        self.symbols = symbols
+        self.meanConfidence = meanConfidence
+    }
+
+    /// The words grouped into their lines, each line's words in reading order.
+    public var lines: [[RecognizedWord]] {
+        Dictionary(grouping: words, by: \.line).sorted { $0.key < $1.key }.map(\.value)
+    }
+}
+
+/// Reads text off one page. The OCR module implements it over Tesseract; extraction code depends only
+/// on this protocol, so it is tested with scripted readers and no Tesseract at all.
+public protocol PageReader {
+    /// Size of the page in pixels, the coordinate space of every box.
+    var pageSize: PixelRect { get }
+    /// Resolution of the page in dots per inch.
+    var dpi: Int { get }
+    /// Reads the whole page (`zone == nil`) or one zone. `scale` below 1 reads a reduced copy (faster,
+    /// good enough for layout); boxes are always returned in page pixels.
+    func read(_ zone: PixelRect?, options: RecognitionOptions, scale: Double) throws -> Recognition
+}

@@ -1,0 +1,111 @@
+import FormFlowCore
+import Foundation
+
+/// A document could not be delivered to its output folder (disk full, permissions).
+public struct RoutingError: Error, CustomStringConvertible {
+    public let document: String
+    public let message: String
+    public var description: String { "cannot deliver \(document): \(message)" }
+}
+
+/// The output tree: `accepted/`, `exceptions/`, `quarantine/` and `archive/<batch>/` for originals of
+/// accepted documents. Every document's record and original go to exactly one of them.
+public struct OutputFolders: Sendable {
+    public let root: URL
+
+    public init(root: URL) {
+        self.root = root
+    }
+
+    public func folder(for status: DocumentStatus) -> URL {
+        root.appendingPathComponent(status.folder, isDirectory: true)
+    }
+
+    public func archive(batch: String) -> URL {
+        root.appendingPathComponent("archive", isDirectory: true).appendingPathComponent(batch, isDirectory: true)
+    }
+
+    /// Creates the folders, readable by owner and group only (records hold personal data).
+    public func create() throws {
+        for status in DocumentStatus.allCases {
+            try FileManager.default.createDirectory(
+                at: folder(for: status), withIntermediateDirectories: true, attributes: [.posixPermissions: 0o750])
+        }
+    }
+
+    /// Delivers one document: moves the original out of the inbox to beside its record (or into the
+    /// archive when accepted), then writes the record atomically. The record is written last, so a
+    /// record's presence means the delivery is complete. Returns the record's path.
+    @discardableResult
+    public func deliver(_ record: DocumentRecord, original: URL) throws(RoutingError) -> URL {
+        let fileManager = FileManager.default
+        let recordFolder = folder(for: record.status)
+        let originalFolder = record.status == .accepted ? archive(batch: record.batch) : recordFolder
+        do {
+            try fileManager.createDirectory(
+                at: originalFolder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o750])
+            try fileManager.createDirectory(
+                at: recordFolder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o750])
+        } catch {
+            throw RoutingError(document: record.document, message: "cannot create \(originalFolder.path): \(error)")
+        }
+
+        // A second document of the same name (another batch) must not overwrite the first.
+        var name = record.document
+        if fileManager.fileExists(atPath: recordFolder.appendingPathComponent(name + ".json").path)
+            || fileManager.fileExists(atPath: originalFolder.appendingPathComponent(name).path)
+        {
+            name = Self.disambiguated(name, sha256: record.sha256)
+        }
+        let originalTarget = originalFolder.appendingPathComponent(name)
+        do {
+            if fileManager.fileExists(atPath: original.path) {
+                try Self.move(original, to: originalTarget)
+            }
+        } catch {
+            throw RoutingError(document: record.document, message: "cannot move the original: \(error)")
+        }
+
+        let recordTarget = recordFolder.appendingPathComponent(name + ".json")
+        do {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+            let data = try encoder.encode(record)
+            try Self.writeAtomically(data, to: recordTarget, permissions: 0o640)
+        } catch {
+            throw RoutingError(document: record.document, message: "cannot write the record: \(error)")
+        }
+        return recordTarget
+    }
+
+    /// Writes to a temporary file in the same folder, then renames: readers never see half a file.
+    public static func writeAtomically(_ data: Data, to target: URL, permissions: Int) throws {
+        let temporary = target.deletingLastPathComponent().appendingPathComponent(
+            ".\(target.lastPathComponent).\(UUID().uuidString).tmp")
+        guard FileManager.default.createFile(
+            atPath: temporary.path, contents: data, attributes: [.posixPermissions: permissions])
+        else {
+            throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: temporary.path])
+        }
+        if rename(temporary.path, target.path) != 0 {
+            let code = errno
+            try? FileManager.default.removeItem(at: temporary)
+            throw POSIXError(POSIXErrorCode(rawValue: code) ?? .EIO)
+        }
+    }
+
+    /// Renames where possible; across file systems copies, then removes the source.
+    static func move(_ source: URL, to target: URL) throws {
+        if rename(source.path, target.path) == 0 { return }
+        guard errno == EXDEV else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
+        try FileManager.default.copyItem(at: source, to: target)
+        try FileManager.default.removeItem(at: source)
+    }
+
+    static func disambiguated(_ name: String, sha256: String) -> String {
+        let suffix = String(sha256.prefix(8))
+        let base = (name as NSString).deletingPathExtension
+        let ext = (name as NSString).pathExtension
+        return ext.isEmpty ? "\(base)~\(suffix)" : "\(base)~\(suffix).\(ext)"
+    }
+}

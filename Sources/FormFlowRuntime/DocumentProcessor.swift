@@ -1,0 +1,115 @@
+import Crypto
+import FormFlowCore
+import FormFlowExtraction
+import FormFlowOCR
+import Foundation
+
+/// Turns one input file into its record. One processor per worker: it owns that worker's engine.
+public final class DocumentProcessor {
+    public let pipeline: Pipeline
+    public let settings: Settings
+    private let engine: OCREngine
+    private let loader: ImageLoader
+    private let classifier: FormClassifier
+
+    public init(pipeline: Pipeline, settings: Settings) throws(OCRError) {
+        self.pipeline = pipeline
+        self.settings = settings
+        self.engine = try OCREngine(dataPath: settings.tessdata, languages: pipeline.languages)
+        self.loader = ImageLoader(limits: settings.limits)
+        self.classifier = FormClassifier(templates: pipeline.templates)
+    }
+
+    /// Reads, classifies and decides one file. Never throws for bad input: that becomes a quarantine
+    /// record. Throws only when this machine fails (engine or image library trouble).
+    public func process(file: URL, name: String, batch: String) throws(OCRError) -> DocumentRecord {
+        var timings: [String: Double] = [:]
+        let clock = ContinuousClock()
+        var lap = clock.now
+        func stop(_ stage: String) {
+            let now = clock.now
+            let elapsed = lap.duration(to: now)
+            timings[stage] = (Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15)
+                .rounded(toPlaces: 1)
+            lap = now
+        }
+
+        func quarantine(_ sha: String, _ reason: String) -> DocumentRecord {
+            DocumentRecord(
+                document: name, sha256: sha, form: nil, status: .quarantine, reason: reason, batch: batch,
+                pipeline: pipeline.identifier, timings: timings, processedAt: Self.now())
+        }
+
+        let size = (try? FileManager.default.attributesOfItem(atPath: file.path)[.size] as? Int) ?? 0
+        if size > settings.maxFileBytes {
+            return quarantine(
+                "", "the file is \(size) bytes, over the limit of \(settings.maxFileBytes) bytes (max_file_bytes)")
+        }
+        let bytes: [UInt8]
+        do {
+            bytes = try FileBytes.read(path: file.path)
+        } catch {
+            return quarantine("", "the file cannot be read: \(error.reason)")
+        }
+        let sha = SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined()
+
+        let pages: [PageImage]
+        do {
+            pages = try loader.load(bytes: bytes)
+        } catch where error.isInputProblem {
+            return quarantine(sha, error.message)
+        }
+        stop("load")
+
+        let page = try pages[0].normalized(maxSkewDegrees: pipeline.maxSkewDegrees, binarize: pipeline.binarize)
+        stop("normalise")
+
+        let reader = TesseractPageReader(engine: engine, page: page)
+        let layout: Recognition
+        do {
+            layout = try reader.read(
+                nil, options: RecognitionOptions(language: "chi_sim", segmentation: .sparseText),
+                scale: pipeline.layoutScale)
+        } catch let error as OCRError {
+            throw error
+        } catch {
+            throw OCRError(.imageOperationFailed, "layout reading failed: \(error)")
+        }
+        let classification = classifier.classify(pageText: layout.words.map(\.text).joined(separator: " "))
+        stop("classify")
+
+        guard let template = classification.template else {
+            let summary = classification.evidence.map { evidence in
+                "\(evidence.form): found \(evidence.found.count) of \(evidence.found.count + evidence.missing.count) labels"
+            }.joined(separator: "; ")
+            return DocumentRecord(
+                document: name, sha256: sha, form: nil, status: .exception,
+                violations: [
+                    Violation(
+                        rule: "unknown_form",
+                        message: "the page matches no known form (\(summary)); check the scan or add a template")
+                ],
+                batch: batch, pipeline: pipeline.identifier, pages: pages.count,
+                classification: classification.evidence, timings: timings, processedAt: Self.now())
+        }
+
+        return DocumentRecord(
+            document: name, sha256: sha, form: template.form, status: .exception,
+            violations: [
+                Violation(rule: "not_implemented", message: "field extraction is not implemented yet; review by hand")
+            ],
+            batch: batch, pipeline: pipeline.identifier, pages: pages.count, classification: classification.evidence,
+            timings: timings, processedAt: Self.now())
+    }
+
+    static func now() -> String {
+        Date().ISO8601Format(.iso8601.year().month().day().time(includingFractionalSeconds: true).timeZone(separator: .omitted))
+    }
+}
+
+extension Double {
+    func rounded(toPlaces places: Int) -> Double {
+        let factor = pow(10, Double(places))
+        return (self * factor).rounded() / factor
+    }
+}

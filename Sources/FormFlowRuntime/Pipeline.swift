@@ -1,0 +1,70 @@
+import FormFlowCore
+import FormFlowExtraction
+import FormFlowYAML
+import Foundation
+
+/// A pipeline: which forms it reads (templates), how pages are prepared, and (later) its rules.
+public struct Pipeline: Sendable {
+    public var name: String
+    public var version: String
+    public var file: String
+    public var templates: [FormTemplate]
+    public var maxSkewDegrees: Double
+    public var binarize: Bool
+    /// Scale of the whole-page layout pass (classification, anchors, value boxes).
+    public var layoutScale: Double
+
+    /// `name@version`, written into every record so that a result can be traced to its configuration.
+    public var identifier: String { "\(name)@\(version)" }
+
+    /// The languages the templates read with, to initialise engines before the first document.
+    public var languages: [String] {
+        var set: Set<String> = ["chi_sim"]
+        for template in templates {
+            for field in template.fields { set.insert(field.ocr.language) }
+            for column in template.table?.columns ?? [] { set.insert(column.ocr.language) }
+        }
+        return set.sorted()
+    }
+
+    /// Loads the pipeline and every template it names; the first mistake stops start-up with file and line.
+    public static func load(path: String) throws(ConfigurationError) -> Pipeline {
+        let root = try ConfigNode.load(path: path)
+        try root.allowOnly(["name", "version", "templates", "normalise", "layout_scale", "rules", "description"])
+        let directory = (path as NSString).deletingLastPathComponent
+        var templates: [FormTemplate] = []
+        let templatesNode = try root.required("templates")
+        for item in try templatesNode.items() {
+            let relative = try item.string()
+            let templatePath = relative.hasPrefix("/") ? relative : (directory as NSString).appendingPathComponent(relative)
+            guard FileManager.default.fileExists(atPath: templatePath) else {
+                throw item.error("the template file \(templatePath) does not exist")
+            }
+            templates.append(try FormTemplate.load(path: templatePath))
+        }
+        guard !templates.isEmpty else { throw templatesNode.error("a pipeline needs at least one template") }
+        var forms: Set<String> = []
+        for template in templates where !forms.insert(template.form.rawValue).inserted {
+            throw templatesNode.error("two templates define the form '\(template.form)'")
+        }
+
+        var maxSkew = 5.0
+        var binarize = false
+        if let normalise = try root.optional("normalise") {
+            try normalise.allowOnly(["max_skew_degrees", "binarize"])
+            if let node = try normalise.optional("max_skew_degrees") {
+                maxSkew = try node.double()
+                guard (0...15).contains(maxSkew) else { throw node.error("max_skew_degrees must lie between 0 and 15") }
+            }
+            if let node = try normalise.optional("binarize") { binarize = try node.bool() }
+        }
+        var layoutScale = 0.5
+        if let node = try root.optional("layout_scale") {
+            layoutScale = try node.double()
+            guard layoutScale > 0.2, layoutScale <= 1 else { throw node.error("layout_scale must lie in (0.2, 1]") }
+        }
+        return Pipeline(
+            name: try root.required("name").string(), version: try root.optional("version")?.string() ?? "1",
+            file: path, templates: templates, maxSkewDegrees: maxSkew, binarize: binarize, layoutScale: layoutScale)
+    }
+}

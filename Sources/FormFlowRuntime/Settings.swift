@@ -1,0 +1,64 @@
+import FormFlowOCR
+import FormFlowYAML
+import Foundation
+
+/// FormFlow's settings: the configured file (config/formflow.yaml), then command-line overrides.
+public struct Settings: Sendable {
+    public var pipelinePath: String
+    public var inbox: String
+    public var out: String
+    /// OCR workers; 0 means one per CPU core.
+    public var workers: Int
+    public var limits: ImageLimits
+    public var maxFileBytes: Int
+    public var tessdata: String?
+
+    /// The settings FormFlow uses when no file is given (the same values config/formflow.yaml ships).
+    public static let defaults = Settings(
+        pipelinePath: "Pipelines/default.yaml", inbox: "inbox", out: "out", workers: 0, limits: ImageLimits(),
+        maxFileBytes: 100 * 1024 * 1024, tessdata: nil)
+
+    /// The number of workers to start: the configured count, or the number of cores.
+    public var effectiveWorkers: Int {
+        workers > 0 ? workers : max(1, ProcessInfo.processInfo.activeProcessorCount)
+    }
+
+    /// Reads a settings file; unknown keys and bad values fail with file and line.
+    public static func load(path: String) throws(ConfigurationError) -> Settings {
+        let root = try ConfigNode.load(path: path)
+        try root.allowOnly([
+            "pipeline", "inbox", "out", "workers", "default_dpi", "max_pixels", "max_pages", "max_file_bytes", "tessdata",
+        ])
+        var settings = Settings.defaults
+        if let node = try root.optional("pipeline") { settings.pipelinePath = try node.string() }
+        if let node = try root.optional("inbox") { settings.inbox = try node.string() }
+        if let node = try root.optional("out") { settings.out = try node.string() }
+        if let node = try root.optional("workers") {
+            settings.workers = try node.int()
+            guard settings.workers >= 0 else { throw node.error("workers must be 0 (one per core) or more") }
+        }
+        if let node = try root.optional("default_dpi") {
+            settings.limits.defaultDPI = try node.int()
+            guard (50...1200).contains(settings.limits.defaultDPI) else {
+                throw node.error("default_dpi must lie between 50 and 1200")
+            }
+        }
+        if let node = try root.optional("max_pixels") {
+            settings.limits.maxPixels = try node.int()
+            guard settings.limits.maxPixels > 0 else { throw node.error("max_pixels must be positive") }
+        }
+        if let node = try root.optional("max_pages") {
+            settings.limits.maxPages = try node.int()
+            guard settings.limits.maxPages > 0 else { throw node.error("max_pages must be positive") }
+        }
+        if let node = try root.optional("max_file_bytes") {
+            settings.maxFileBytes = try node.int()
+            guard settings.maxFileBytes > 0 else { throw node.error("max_file_bytes must be positive") }
+        }
+        if let node = try root.optional("tessdata") {
+            let value = try node.string()
+            settings.tessdata = value.isEmpty ? nil : value
+        }
+        return settings
+    }
+}

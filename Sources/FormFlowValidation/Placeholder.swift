@@ -1,0 +1,1 @@
+// Business rules arrive with the rules issue.

@@ -1,0 +1,45 @@
+import ArgumentParser
+import FormFlowRuntime
+import FormFlowYAML
+import Foundation
+
+/// Options every command that processes documents shares.
+struct CommonOptions: ParsableArguments {
+    @Option(name: .long, help: "Settings file. Default: config/formflow.yaml when it exists, else built-in defaults.")
+    var config: String?
+
+    @Option(name: .long, help: "Pipeline YAML (templates and rules). Default: the one the settings name.")
+    var pipeline: String?
+
+    @Option(name: .long, help: "Folder to take scans from. Default: the settings' inbox.")
+    var inbox: String?
+
+    @Option(name: .long, help: "Folder for records and originals (accepted/, exceptions/, quarantine/). Default: the settings' out.")
+    var out: String?
+
+    @Option(name: .long, help: "Number of OCR workers, one Tesseract engine each. Default: the settings' workers (0 = one per core).")
+    var workers: Int?
+
+    @Flag(name: .long, help: "Print only the summary, no per-document log lines.")
+    var quiet = false
+
+    func validate() throws {
+        if let workers, workers < 1 || workers > 256 {
+            throw ValidationError("--workers must be between 1 and 256")
+        }
+    }
+
+    /// Settings from the file, then the command line on top.
+    func settings() throws -> Settings {
+        var settings = Settings.defaults
+        let path = config ?? (FileManager.default.fileExists(atPath: "config/formflow.yaml") ? "config/formflow.yaml" : nil)
+        if let path {
+            settings = try Settings.load(path: path)
+        }
+        if let pipeline { settings.pipelinePath = pipeline }
+        if let inbox { settings.inbox = inbox }
+        if let out { settings.out = out }
+        if let workers { settings.workers = workers }
+        return settings
+    }
+}
