@@ -76,7 +76,7 @@ let package = Package(
         .executableTarget(
             name: "formflow",
             dependencies: [
-                "FormFlowRuntime", "FormFlowCore",
+                "FormFlowRuntime", "FormFlowCore", "FormFlowOCR", "FormFlowYAML",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],

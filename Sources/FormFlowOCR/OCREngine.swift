@@ -59,21 +59,22 @@ public final class OCREngine {
         _ page: PageImage, in rect: PixelRect? = nil, options: RecognitionOptions = RecognitionOptions()
     ) throws(OCRError) -> Recognition {
         let handle = try handle(for: options.language)
-        if loadedPage[options.language] != ObjectIdentifier(page) {
-            TessBaseAPISetImage2(handle, page.pix)
-            TessBaseAPISetSourceResolution(handle, Int32(page.dpi))
-            loadedPage[options.language] = ObjectIdentifier(page)
-            loadedPageRetained[options.language] = page
-        }
-        TessBaseAPISetPageSegMode(handle, TessPageSegMode(UInt32(options.segmentation.rawValue)))
-        set("tessedit_char_whitelist", options.whitelist ?? "", on: handle, language: options.language)
-        set("lstm_choice_mode", options.symbolChoices ? "2" : "0", on: handle, language: options.language)
-
         let area = (rect ?? page.bounds).clamped(to: page.bounds)
         guard !area.isEmpty else {
             return Recognition(text: "", words: [], meanConfidence: 0)
         }
-        TessBaseAPISetRectangle(handle, Int32(area.x), Int32(area.y), Int32(area.width), Int32(area.height))
+        // A zone is cut out and given to Tesseract on its own: setting a whole page and a rectangle
+        // makes Tesseract copy and threshold far more than the zone, which costs more than the cut.
+        let target = area == page.bounds ? page : try page.cropped(to: area)
+        if loadedPage[options.language] != ObjectIdentifier(target) {
+            TessBaseAPISetImage2(handle, target.pix)
+            TessBaseAPISetSourceResolution(handle, Int32(page.dpi))
+            loadedPage[options.language] = ObjectIdentifier(target)
+            loadedPageRetained[options.language] = target
+        }
+        TessBaseAPISetPageSegMode(handle, TessPageSegMode(UInt32(options.segmentation.rawValue)))
+        set("tessedit_char_whitelist", options.whitelist ?? "", on: handle, language: options.language)
+        set("lstm_choice_mode", options.symbolChoices ? "2" : "0", on: handle, language: options.language)
         guard TessBaseAPIRecognize(handle, nil) == 0 else {
             return Recognition(text: "", words: [], meanConfidence: 0)
         }
@@ -83,8 +84,26 @@ public final class OCREngine {
             text = String(cString: raw)
             TessDeleteText(raw)
         }
-        let words = Self.words(from: handle)
-        let symbols = options.symbolChoices ? Self.symbols(from: handle) : []
+        let dx = area.x
+        let dy = area.y
+        let words = Self.words(from: handle).map { word in
+            var word = word
+            word.box.x += dx
+            word.box.y += dy
+            return word
+        }
+        let symbols = (options.symbolChoices ? Self.symbols(from: handle) : []).map { symbol in
+            var symbol = symbol
+            symbol.box.x += dx
+            symbol.box.y += dy
+            return symbol
+        }
+        if target !== page {
+            // The cut-out zone is not reused: let Tesseract drop its copy now.
+            TessBaseAPIClear(handle)
+            loadedPage[options.language] = nil
+            loadedPageRetained[options.language] = nil
+        }
         let mean = words.isEmpty ? 0 : words.map(\.confidence).reduce(0, +) / Double(words.count)
         return Recognition(text: text, words: words, symbols: symbols, meanConfidence: mean)
     }
@@ -181,8 +200,9 @@ public final class OCREngine {
     }
 
     /// Tesseract's OpenMP threads fight the worker pool for cores; one thread per engine is fastest.
+    /// Effective only for processes started with it (see `OpenMP`); set here too for child processes.
     private static let threadLimit: Void = {
-        setenv("OMP_THREAD_LIMIT", "1", 1)
+        setenv("OMP_THREAD_LIMIT", "1", 0)
     }()
 
     static func limitThreads() { _ = threadLimit }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import FormFlowOCR
 
 @main
 struct FormFlowCommand: AsyncParsableCommand {
@@ -13,9 +14,14 @@ struct FormFlowCommand: AsyncParsableCommand {
               74  storage failed (inbox or output folder unreadable or unwritable, disk full)
               78  configuration is invalid (the message names file and line)
             """,
-        subcommands: [RunCommand.self],
+        subcommands: [RunCommand.self, OCRCommand.self],
         defaultSubcommand: RunCommand.self
     )
+
+    static func main() async {
+        OpenMP.restartWithOneThreadIfNeeded()
+        await main(nil)
+    }
 }
 
 /// Exit codes from sysexits.h, so that cron and monitoring tell a failed run from a run with exceptions.

@@ -24,3 +24,41 @@ public enum TestSupport {
         return url
     }
 }
+
+extension TestSupport {
+    /// The built `formflow` executable beside the test bundle (swift build builds it with the tests).
+    public static func formflowExecutable() throws -> URL {
+        var candidates: [URL] = []
+        if let executable = Bundle.main.executableURL {
+            candidates.append(executable.deletingLastPathComponent())
+            candidates.append(executable.deletingLastPathComponent().deletingLastPathComponent())
+        }
+        candidates.append(Bundle.main.bundleURL)
+        candidates.append(Bundle.main.bundleURL.deletingLastPathComponent())
+        for folder in candidates {
+            let url = folder.appendingPathComponent("formflow")
+            if FileManager.default.isExecutableFile(atPath: url.path) { return url }
+        }
+        struct NotBuilt: Error, CustomStringConvertible {
+            let description = "the formflow executable was not found beside the tests; run `swift build` first"
+        }
+        throw NotBuilt()
+    }
+
+    /// Runs `formflow` with arguments; returns exit status and standard output.
+    public static func runFormFlow(_ arguments: [String], directory: URL? = nil) throws -> (status: Int32, output: String, error: String) {
+        let process = Process()
+        process.executableURL = try formflowExecutable()
+        process.arguments = arguments
+        if let directory { process.currentDirectoryURL = directory }
+        let output = Pipe()
+        let error = Pipe()
+        process.standardOutput = output
+        process.standardError = error
+        try process.run()
+        let outData = output.fileHandleForReading.readDataToEndOfFile()
+        let errData = error.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: outData, as: UTF8.self), String(decoding: errData, as: UTF8.self))
+    }
+}

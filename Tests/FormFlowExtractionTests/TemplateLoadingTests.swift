@@ -1,0 +1,91 @@
+import FormFlowCore
+import FormFlowTestSupport
+import FormFlowYAML
+import Foundation
+import Testing
+
+@testable import FormFlowExtraction
+
+@Suite("Templates load from YAML; mistakes name file and line")
+struct TemplateLoadingTests {
+    static let minimal = """
+        form: receipt
+        page: { width: 1000, height: 800 }
+        recognise:
+          title: 收据
+        anchors:
+          - { text: 编号, at: [100, 100] }
+          - { text: 金额, at: [100, 300] }
+        fields:
+          number:
+            zone: [200, 80, 400, 80]
+            type: code
+            pattern: "[0-9]{6}"
+          amount:
+            zone: [200, 280, 400, 80]
+            type: money
+        """
+
+    func parse(_ text: String) throws(ConfigurationError) -> FormTemplate {
+        try FormTemplate.parse(ConfigNode.parse(text, file: "receipt.yaml"))
+    }
+
+    @Test("the shipped templates load")
+    func shippedTemplates() throws {
+        for name in ["expense_claim", "vat_invoice"] {
+            let template = try FormTemplate.load(
+                path: TestSupport.pipelines.appendingPathComponent("templates/\(name).yaml").path)
+            #expect(template.form.rawValue == name)
+            #expect(template.anchors.count >= 8)
+        }
+    }
+
+    @Test("a minimal third form needs only YAML")
+    func minimalForm() throws {
+        let template = try parse(Self.minimal)
+        #expect(template.form == FormKind("receipt"))
+        #expect(template.fields.map(\.name) == ["number", "amount"])
+        #expect(template.fields[0].zone == PixelRect(x: 200, y: 80, width: 400, height: 80))
+    }
+
+    @Test("an unknown field type is reported at its line")
+    func unknownType() {
+        let broken = Self.minimal.replacingOccurrences(of: "type: money", with: "type: currency")
+        do {
+            _ = try parse(broken)
+            Issue.record("accepted an unknown type")
+        } catch {
+            #expect(error.file == "receipt.yaml")
+            #expect(error.line == 15)
+            #expect(error.message.contains("currency"))
+        }
+    }
+
+    @Test("a misspelt key is reported, not ignored")
+    func misspeltKey() {
+        let broken = Self.minimal.replacingOccurrences(of: "pattern:", with: "patern:")
+        do {
+            _ = try parse(broken)
+            Issue.record("accepted a misspelt key")
+        } catch {
+            #expect(error.line == 12)
+            #expect(error.message.contains("patern"))
+        }
+    }
+
+    @Test("a broken zone and invalid YAML are reported with their lines")
+    func brokenZoneAndSyntax() {
+        do {
+            _ = try parse(Self.minimal.replacingOccurrences(of: "[200, 280, 400, 80]", with: "[200, 280, 400]"))
+            Issue.record("accepted a three-number zone")
+        } catch {
+            #expect(error.line == 14)
+        }
+        do {
+            _ = try parse(Self.minimal.replacingOccurrences(of: "  title: 收据", with: "  title: [收据"))
+            Issue.record("accepted broken YAML")
+        } catch {
+            #expect(error.message.contains("not valid YAML"))
+        }
+    }
+}

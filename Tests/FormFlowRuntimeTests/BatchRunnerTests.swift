@@ -1,0 +1,78 @@
+import FormFlowCore
+import FormFlowTestSupport
+import Foundation
+import Logging
+import Testing
+
+@testable import FormFlowRuntime
+
+@Suite("formflow run drains an inbox: one record per file")
+struct BatchRunnerTests {
+    static func makeInbox(scans: [String], extra: [String: [UInt8]]) throws -> (inbox: URL, out: URL) {
+        let root = try TestSupport.scratchFolder("formflow-run")
+        let inbox = root.appendingPathComponent("inbox")
+        try FileManager.default.createDirectory(at: inbox, withIntermediateDirectories: true)
+        for scan in scans {
+            try FileManager.default.copyItem(at: TestSupport.sample(scan), to: inbox.appendingPathComponent(scan))
+        }
+        for (name, bytes) in extra {
+            try Data(bytes).write(to: inbox.appendingPathComponent(name))
+        }
+        return (inbox, root.appendingPathComponent("out"))
+    }
+
+    static func records(in out: URL) throws -> [String: (status: String, record: [String: Any])] {
+        var result: [String: (String, [String: Any])] = [:]
+        for status in ["accepted", "exceptions", "quarantine"] {
+            let folder = out.appendingPathComponent(status)
+            for name in try FileManager.default.contentsOfDirectory(atPath: folder.path) where name.hasSuffix(".json") {
+                let data = try Data(contentsOf: folder.appendingPathComponent(name))
+                let record = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+                let document = try #require(record["document"] as? String)
+                #expect(result[document] == nil, "two records for \(document)")
+                result[document] = (status, record)
+            }
+        }
+        return result
+    }
+
+    @Test("good scans, a non-form and broken files each end in exactly one place")
+    func mixedInbox() async throws {
+        let truncated = try BadFiles.truncated(TestSupport.sample("vat_invoice-001-001.png"), keeping: 0.3)
+        let (inbox, out) = try Self.makeInbox(
+            scans: ["expense_claim-001-000.png", "vat_invoice-002-000.tif", "not_a_form-letter.jpg"],
+            extra: [
+                "empty.png": [], "notes.png": Array("not an image at all\n".utf8), "cut.png": truncated,
+                "huge.png": BadFiles.pngHeader(width: 30_000, height: 30_000), ".hidden.png": [1, 2, 3],
+            ])
+        var settings = Settings.defaults
+        settings.inbox = inbox.path
+        settings.out = out.path
+        settings.workers = 2
+        let pipeline = try Pipeline.load(path: TestSupport.pipelines.appendingPathComponent("default.yaml").path)
+        let summary = try await BatchRunner(settings: settings, pipeline: pipeline, logger: Logger(label: "test")).run()
+
+        #expect(summary.total == 7)
+        let records = try Self.records(in: out)
+        #expect(Set(records.keys) == [
+            "expense_claim-001-000.png", "vat_invoice-002-000.tif", "not_a_form-letter.jpg", "empty.png", "notes.png",
+            "cut.png", "huge.png",
+        ])
+        #expect(records["expense_claim-001-000.png"]?.record["form"] as? String == "expense_claim")
+        #expect(records["vat_invoice-002-000.tif"]?.record["form"] as? String == "vat_invoice")
+        let letter = try #require(records["not_a_form-letter.jpg"])
+        #expect(letter.status == "exceptions")
+        #expect(letter.record["form"] is NSNull)
+        let rules = (letter.record["violations"] as? [[String: Any]])?.compactMap { $0["rule"] as? String }
+        #expect(rules == ["unknown_form"])
+        for broken in ["empty.png", "notes.png", "cut.png", "huge.png"] {
+            let entry = try #require(records[broken])
+            #expect(entry.status == "quarantine", "\(broken) went to \(entry.status)")
+            #expect((entry.record["reason"] as? String)?.isEmpty == false)
+            // The original is kept beside its quarantine record.
+            #expect(FileManager.default.fileExists(atPath: out.appendingPathComponent("quarantine/\(broken)").path))
+        }
+        // The inbox keeps only what was not taken: the hidden file.
+        #expect(try FileManager.default.contentsOfDirectory(atPath: inbox.path) == [".hidden.png"])
+    }
+}
