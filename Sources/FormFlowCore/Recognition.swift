@@ -34,16 +34,20 @@ public struct RecognitionOptions: Sendable, Hashable {
     public var segmentation: PageSegmentation
     /// Only these characters may be returned; `nil` allows all the model knows.
     public var whitelist: String?
-    /// Collect up to a few alternative readings per character (slower; for verification).
+    /// Collect every character with its box (for anchors and value boxes: word boxes of Chinese text
+    /// are unreliable, character boxes are tight).
+    public var collectSymbols: Bool
+    /// Also collect the alternative readings of each character (slower; for verification).
     public var symbolChoices: Bool
 
     public init(
         language: String = "chi_sim", segmentation: PageSegmentation = .auto, whitelist: String? = nil,
-        symbolChoices: Bool = false
+        collectSymbols: Bool = false, symbolChoices: Bool = false
     ) {
         self.language = language
         self.segmentation = segmentation
         self.whitelist = whitelist
+        self.collectSymbols = collectSymbols
         self.symbolChoices = symbolChoices
     }
 }
@@ -80,12 +84,15 @@ public struct RecognizedSymbol: Sendable, Hashable {
     public var box: PixelRect
     public var confidence: Double
     public var choices: [Choice]
+    /// Index of the text line the character belongs to, counted within one recognition.
+    public var line: Int
 
-    public init(text: String, box: PixelRect, confidence: Double, choices: [Choice]) {
+    public init(text: String, box: PixelRect, confidence: Double, choices: [Choice] = [], line: Int = 0) {
         self.text = text
         self.box = box
         self.confidence = confidence
         self.choices = choices
+        self.line = line
     }
 }
 

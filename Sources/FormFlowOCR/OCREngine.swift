@@ -92,7 +92,7 @@ public final class OCREngine {
             word.box.y += dy
             return word
         }
-        let symbols = (options.symbolChoices ? Self.symbols(from: handle) : []).map { symbol in
+        let symbols = (options.symbolChoices || options.collectSymbols ? Self.symbols(from: handle, choices: options.symbolChoices) : []).map { symbol in
             var symbol = symbol
             symbol.box.x += dx
             symbol.box.y += dy
@@ -167,12 +167,14 @@ public final class OCREngine {
         return words
     }
 
-    private static func symbols(from handle: OpaquePointer) -> [RecognizedSymbol] {
+    private static func symbols(from handle: OpaquePointer, choices wantChoices: Bool) -> [RecognizedSymbol] {
         guard let iterator = TessBaseAPIGetIterator(handle) else { return [] }
         defer { TessResultIteratorDelete(iterator) }
         let pageIterator = TessResultIteratorGetPageIterator(iterator)
         var symbols: [RecognizedSymbol] = []
+        var line = -1
         repeat {
+            if TessPageIteratorIsAtBeginningOf(pageIterator, RIL_TEXTLINE) != 0 { line += 1 }
             guard let raw = TessResultIteratorGetUTF8Text(iterator, RIL_SYMBOL) else { continue }
             let text = String(cString: raw)
             TessDeleteText(raw)
@@ -183,7 +185,7 @@ public final class OCREngine {
             TessPageIteratorBoundingBox(pageIterator, RIL_SYMBOL, &left, &top, &right, &bottom)
             let confidence = Double(TessResultIteratorConfidence(iterator, RIL_SYMBOL))
             var choices: [RecognizedSymbol.Choice] = []
-            if let choiceIterator = TessResultIteratorGetChoiceIterator(iterator) {
+            if wantChoices, let choiceIterator = TessResultIteratorGetChoiceIterator(iterator) {
                 repeat {
                     if let choiceText = TessChoiceIteratorGetUTF8Text(choiceIterator) {
                         // The choice iterator's text belongs to Tesseract: copied, not freed.
@@ -194,7 +196,8 @@ public final class OCREngine {
                 TessChoiceIteratorDelete(choiceIterator)
             }
             let box = PixelRect(x: Int(left), y: Int(top), width: Int(right - left), height: Int(bottom - top))
-            symbols.append(RecognizedSymbol(text: text, box: box, confidence: confidence, choices: choices))
+            symbols.append(
+                RecognizedSymbol(text: text, box: box, confidence: confidence, choices: choices, line: max(line, 0)))
         } while TessResultIteratorNext(iterator, RIL_SYMBOL) != 0
         return symbols
     }

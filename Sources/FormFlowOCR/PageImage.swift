@@ -47,12 +47,22 @@ public final class PageImage: @unchecked Sendable {
         var rotated: UnsafeMutablePointer<PIX>? = nil
         defer { pixDestroy(&rotated) }
         if maxSkewDegrees > 0 {
-            // Sweep at reduction 4 then refine at 2 (Leptonica's defaults); rotation only when confident.
-            if let found = pixDeskewGeneral(gray, 4, Float(maxSkewDegrees), 0.1, 2, 0, &angle, &confidence) {
-                rotated = found
-                current = found
+            // Leptonica's own deskew gives up below confidence 3, which noisy scans rarely reach; the
+            // angle it finds there is still right, so the search and the rotation are done here.
+            if var binary = pixConvertTo1(gray, 160) {
+                var binaryOptional: UnsafeMutablePointer<PIX>? = binary
+                defer { pixDestroy(&binaryOptional) }
+                pixFindSkewSweepAndSearch(binary, &angle, &confidence, 4, 2, Float(maxSkewDegrees), 0.1, 0.01)
+                binary = binaryOptional!
             }
-            if confidence < 2.0 || abs(angle) < 0.05 { angle = 0 }
+            if confidence >= 1.0, abs(angle) >= 0.1, abs(angle) <= Float(maxSkewDegrees),
+                let turned = pixRotate(gray, angle * .pi / 180, Int32(L_ROTATE_AREA_MAP), Int32(L_BRING_IN_WHITE), 0, 0)
+            {
+                rotated = turned
+                current = turned
+            } else {
+                angle = 0
+            }
         }
 
         if binarize {

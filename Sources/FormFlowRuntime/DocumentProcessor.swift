@@ -68,8 +68,7 @@ public final class DocumentProcessor {
         let layout: Recognition
         do {
             layout = try reader.read(
-                nil, options: RecognitionOptions(language: "chi_sim", segmentation: .sparseText),
-                scale: pipeline.layoutScale)
+                nil, options: pipeline.layoutOptions, scale: pipeline.layoutScale(forPageDPI: page.dpi))
         } catch let error as OCRError {
             throw error
         } catch {
@@ -93,13 +92,31 @@ public final class DocumentProcessor {
                 classification: classification.evidence, timings: timings, processedAt: Self.now())
         }
 
+        let extraction: ExtractionResult
+        do {
+            extraction = try FieldExtractor(template: template).extract(layout: layout, reader: reader)
+        } catch let error as OCRError {
+            throw error
+        } catch {
+            throw OCRError(.imageOperationFailed, "field reading failed: \(error)")
+        }
+        stop("extract")
+
+        let tableName = template.table?.name
+        var violations = extraction.problems
+        let uncertain = extraction.uncertainFields(tableName: tableName)
+        if !uncertain.isEmpty {
+            violations.append(
+                Violation(
+                    rule: "uncertain_field",
+                    message: "these readings could not be confirmed; compare them with the scan: \(uncertain.joined(separator: ", "))",
+                    fields: uncertain))
+        }
         return DocumentRecord(
-            document: name, sha256: sha, form: template.form, status: .exception,
-            violations: [
-                Violation(rule: "not_implemented", message: "field extraction is not implemented yet; review by hand")
-            ],
-            batch: batch, pipeline: pipeline.identifier, pages: pages.count, classification: classification.evidence,
-            timings: timings, processedAt: Self.now())
+            document: name, sha256: sha, form: template.form, status: violations.isEmpty ? .accepted : .exception,
+            fields: extraction.fields(tableName: tableName), violations: violations, batch: batch,
+            pipeline: pipeline.identifier, pages: pages.count, evidence: extraction.evidence(tableName: tableName),
+            classification: classification.evidence, timings: timings, processedAt: Self.now())
     }
 
     static func now() -> String {

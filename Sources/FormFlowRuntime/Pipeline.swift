@@ -11,8 +11,21 @@ public struct Pipeline: Sendable {
     public var templates: [FormTemplate]
     public var maxSkewDegrees: Double
     public var binarize: Bool
-    /// Scale of the whole-page layout pass (classification, anchors, value boxes).
-    public var layoutScale: Double
+    /// Resolution the whole-page layout pass reads at (classification, anchors, value boxes): enough
+    /// for printed labels, and a quarter of the pixels of a 300 dpi page.
+    public var layoutDPI: Int
+
+    /// The scale that brings a page of `dpi` to the layout resolution (never enlarges).
+    public func layoutScale(forPageDPI dpi: Int) -> Double {
+        min(1, Double(layoutDPI) / Double(max(dpi, 1)))
+    }
+    /// Page segmentation of the layout pass.
+    public var layoutSegmentation: PageSegmentation
+
+    /// The options of the whole-page layout pass.
+    public var layoutOptions: RecognitionOptions {
+        RecognitionOptions(language: "chi_sim", segmentation: layoutSegmentation, collectSymbols: true)
+    }
 
     /// `name@version`, written into every record so that a result can be traced to its configuration.
     public var identifier: String { "\(name)@\(version)" }
@@ -30,7 +43,7 @@ public struct Pipeline: Sendable {
     /// Loads the pipeline and every template it names; the first mistake stops start-up with file and line.
     public static func load(path: String) throws(ConfigurationError) -> Pipeline {
         let root = try ConfigNode.load(path: path)
-        try root.allowOnly(["name", "version", "templates", "normalise", "layout_scale", "rules", "description"])
+        try root.allowOnly(["name", "version", "templates", "normalise", "layout_dpi", "layout_psm", "rules", "description"])
         let directory = (path as NSString).deletingLastPathComponent
         var templates: [FormTemplate] = []
         let templatesNode = try root.required("templates")
@@ -58,13 +71,22 @@ public struct Pipeline: Sendable {
             }
             if let node = try normalise.optional("binarize") { binarize = try node.bool() }
         }
-        var layoutScale = 0.5
-        if let node = try root.optional("layout_scale") {
-            layoutScale = try node.double()
-            guard layoutScale > 0.2, layoutScale <= 1 else { throw node.error("layout_scale must lie in (0.2, 1]") }
+        var layoutDPI = 150
+        if let node = try root.optional("layout_dpi") {
+            layoutDPI = try node.int()
+            guard (70...600).contains(layoutDPI) else { throw node.error("layout_dpi must lie between 70 and 600") }
+        }
+        var layoutSegmentation = PageSegmentation.auto
+        if let node = try root.optional("layout_psm") {
+            let name = try node.string()
+            guard let psm = PageSegmentation(name: name) else {
+                throw node.error("unknown page segmentation '\(name)'; use auto, single_block or sparse_text")
+            }
+            layoutSegmentation = psm
         }
         return Pipeline(
             name: try root.required("name").string(), version: try root.optional("version")?.string() ?? "1",
-            file: path, templates: templates, maxSkewDegrees: maxSkew, binarize: binarize, layoutScale: layoutScale)
+            file: path, templates: templates, maxSkewDegrees: maxSkew, binarize: binarize, layoutDPI: layoutDPI,
+            layoutSegmentation: layoutSegmentation)
     }
 }

@@ -1,0 +1,211 @@
+import FormFlowCore
+import Foundation
+
+/// What extraction found on one page of a known form.
+public struct ExtractionResult: Sendable {
+    public var readings: [String: FieldReading]
+    /// The item table, one dictionary of readings per non-empty row.
+    public var rows: [[String: FieldReading]]
+    public var registration: Registration?
+    /// Problems that stop the page from being trusted as a whole (registration failed, missing fields).
+    public var problems: [Violation]
+
+    /// The record's `fields`, in SPEC names and normalised values.
+    public func fields(tableName: String?) -> [String: FieldValue] {
+        var fields: [String: FieldValue] = [:]
+        for (name, reading) in readings {
+            fields[name] = reading.value ?? .null
+        }
+        if let tableName {
+            fields[tableName] = .rows(rows.map { row in row.mapValues { $0.value ?? .null } })
+        }
+        return fields
+    }
+
+    /// Evidence per field; table cells as `items[0].amount`.
+    public func evidence(tableName: String?) -> [String: FieldEvidence] {
+        var evidence = readings.mapValues(\.evidence)
+        for (index, row) in rows.enumerated() {
+            for (column, reading) in row {
+                evidence["\(tableName ?? "table")[\(index)].\(column)"] = reading.evidence
+            }
+        }
+        return evidence
+    }
+
+    /// Names of fields (and cells) whose reading could not be confirmed.
+    public func uncertainFields(tableName: String?) -> [String] {
+        evidence(tableName: tableName).filter(\.value.uncertain).map(\.key).sorted()
+    }
+}
+
+/// Reads every field of a registered page: the layout pass says where each value is, a re-read at full
+/// resolution with the field's own settings says what it is, and disagreements get a third reading.
+public struct FieldExtractor: Sendable {
+    public let template: FormTemplate
+
+    public init(template: FormTemplate) {
+        self.template = template
+    }
+
+    public func extract(layout: Recognition, reader: any PageReader) throws -> ExtractionResult {
+        guard let registration = Registrar.register(template: template, symbols: layout.symbols, pageSize: reader.pageSize)
+        else {
+            return ExtractionResult(
+                readings: [:], rows: [], registration: nil,
+                problems: [
+                    Violation(
+                        rule: "registration_failed",
+                        message: "the printed labels of \(template.form) were not found where the template expects them; check the scan's orientation and completeness"
+                    )
+                ])
+        }
+        let transform = registration.transform
+        var readings: [String: FieldReading] = [:]
+        for spec in template.fields {
+            let zone = transform.map(spec.zone).clamped(to: reader.pageSize)
+            readings[spec.name] = try read(spec, zone: zone, layout: layout.symbols, reader: reader, scale: transform.scale)
+        }
+
+        var rows: [[String: FieldReading]] = []
+        if let table = template.table {
+            for index in 0..<table.maxRows {
+                let top = table.firstRowY + index * table.rowPitch
+                var row: [String: FieldReading] = [:]
+                var anyText = false
+                for column in table.columns {
+                    let templateZone = PixelRect(
+                        x: column.zone.x, y: top + column.zone.y, width: column.zone.width, height: column.zone.height)
+                    let zone = transform.map(templateZone).clamped(to: reader.pageSize)
+                    if !Self.symbols(in: zone, from: layout.symbols).isEmpty { anyText = true }
+                    row[column.name] = try read(
+                        column, zone: zone, layout: layout.symbols, reader: reader, scale: transform.scale,
+                        fallback: false)
+                }
+                // An empty row is where the table ends; a row with some cells read is kept whole.
+                if anyText { rows.append(row) }
+            }
+        }
+
+        var problems: [Violation] = []
+        let missing = template.fields.filter { $0.required && readings[$0.name]?.chosen == nil }.map(\.name)
+        if !missing.isEmpty {
+            problems.append(
+                Violation(
+                    rule: "missing_field",
+                    message: "no value was found for \(missing.joined(separator: ", ")); check the scan or the template zones",
+                    fields: missing))
+        }
+        if template.table != nil && rows.isEmpty {
+            problems.append(
+                Violation(rule: "missing_field", message: "the item table has no readable row", fields: [template.table!.name]))
+        }
+        var result = ExtractionResult(readings: readings, rows: rows, registration: registration, problems: problems)
+        Reconciler.reconcile(&result)
+        return result
+    }
+
+    /// Characters of the layout pass whose centre lies in `zone`, in reading order.
+    static func symbols(in zone: PixelRect, from symbols: [RecognizedSymbol]) -> [RecognizedSymbol] {
+        let inside = symbols.filter { symbol in
+            !symbol.text.trimmingCharacters(in: .whitespaces).isEmpty && symbol.box.midX >= Double(zone.x)
+                && symbol.box.midX <= Double(zone.maxX) && symbol.box.midY >= Double(zone.y)
+                && symbol.box.midY <= Double(zone.maxY)
+        }
+        return inside.sorted { ($0.line, $0.box.x) < ($1.line, $1.box.x) }
+    }
+
+    private func normalize(_ raw: String, _ spec: FieldSpec) -> NormalizedReading? {
+        FieldNormalizer.normalize(
+            raw, type: spec.type, pattern: spec.pattern, vocabulary: spec.vocabulary.flatMap { template.vocabularies[$0] } ?? [],
+            allowed: spec.allowed)
+    }
+
+    private func read(
+        _ spec: FieldSpec, zone: PixelRect, layout: [RecognizedSymbol], reader: any PageReader, scale: Double,
+        fallback: Bool = true
+    ) throws -> FieldReading {
+        var empty = FieldReading(
+            name: spec.name, type: spec.type, chosen: nil, candidates: [], raw: "", confidence: 0, box: nil,
+            uncertain: true, note: "nothing found in the zone", symbols: [])
+        var words = Self.symbols(in: zone, from: layout)
+        if words.isEmpty && fallback {
+            // The layout pass can miss faint values: look again in the zone itself, at full resolution.
+            let sparse = try reader.read(
+                zone,
+                options: RecognitionOptions(language: spec.ocr.language, segmentation: .sparseText, collectSymbols: true),
+                scale: 1)
+            words = Self.symbols(in: zone, from: sparse.symbols)
+        }
+        guard !words.isEmpty else { return empty }
+
+        var box = words.map(\.box).reduce(words[0].box) { $0.union($1) }
+        // A value run together with its label starts left of the zone: cut the label off.
+        if box.x < zone.x {
+            box = PixelRect(x: zone.x, y: box.y, width: box.maxX - zone.x, height: box.height)
+        }
+        let padX = Int(12 * scale)
+        let padY = Int(8 * scale)
+        box = PixelRect(x: box.x - padX, y: box.y - padY, width: box.width + 2 * padX, height: box.height + 2 * padY)
+            .clamped(to: reader.pageSize)
+        guard !box.isEmpty else { return empty }
+
+        let layoutText = words.map(\.text).joined()
+        var options = spec.ocr.options
+        if spec.type == .amountInWords { options.symbolChoices = true }
+        let primary = try reader.read(box, options: options, scale: 1)
+        let primaryText = primary.text.trimmingCharacters(in: .whitespacesAndNewlines)
+        let layoutConfidence = words.map(\.confidence).reduce(0, +) / Double(words.count)
+        empty.box = box
+        empty.raw = primaryText.isEmpty ? layoutText : primaryText
+        empty.confidence = primary.words.isEmpty ? layoutConfidence : primary.meanConfidence
+        empty.symbols = primary.symbols
+
+        var readings = [normalize(primaryText, spec), normalize(layoutText, spec)].compactMap { $0 }
+        if let decided = Self.agreement(readings) {
+            empty.chosen = decided
+            empty.candidates = Self.distinct(readings)
+            empty.uncertain = false
+            empty.note = decided.note
+            return empty
+        }
+        // The two readings disagree or fail the type: a third, differently segmented reading decides.
+        var third = spec.ocr.options
+        third.segmentation = spec.ocr.segmentation == .singleLine ? .rawLine : .singleLine
+        let widened = PixelRect(x: box.x - padX, y: box.y - padY / 2, width: box.width + 2 * padX, height: box.height + padY)
+            .clamped(to: reader.pageSize)
+        let thirdText = try reader.read(widened, options: third, scale: 1).text
+        if let reading = normalize(thirdText, spec) { readings.append(reading) }
+        empty.candidates = Self.distinct(readings)
+        if let decided = Self.agreement(readings) {
+            empty.chosen = decided
+            empty.uncertain = false
+            empty.note = "two of three readings agree"
+            return empty
+        }
+        // No two readings agree: keep the best one and say so; validation routes the page to exceptions.
+        empty.chosen = readings.first { $0.check == .valid } ?? readings.first { $0.check == .checksumFailed } ?? readings.first
+        empty.uncertain = true
+        empty.note = "readings disagree: " + readings.map { "\($0.value)" }.joined(separator: " / ")
+        return empty
+    }
+
+    /// A value that at least two well-formed readings share.
+    static func agreement(_ readings: [NormalizedReading]) -> NormalizedReading? {
+        let usable = readings.filter { $0.check != .malformed }
+        for (index, reading) in usable.enumerated() {
+            if usable[(index + 1)...].contains(where: { $0.value == reading.value }) { return reading }
+        }
+        return nil
+    }
+
+    static func distinct(_ readings: [NormalizedReading]) -> [NormalizedReading] {
+        var seen: [FieldValue] = []
+        var result: [NormalizedReading] = []
+        for reading in readings where reading.check != .malformed && !seen.contains(reading.value) {
+            seen.append(reading.value)
+            result.append(reading)
+        }
+        return result
+    }
+}

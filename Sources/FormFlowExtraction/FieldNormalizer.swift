@@ -1,0 +1,179 @@
+import FormFlowCore
+import Foundation
+
+/// How a reading fares against its field's type.
+public enum TypeCheck: String, Sendable, Hashable, Codable {
+    /// Well formed, and its check character (if any) holds.
+    case valid
+    /// Well formed, but the check character fails: either a misread or a truly invalid number.
+    case checksumFailed = "checksum_failed"
+    /// Not a value of this type (wrong length, stray characters, impossible date).
+    case malformed
+}
+
+/// A reading turned into a normalised value, with how it checked out.
+public struct NormalizedReading: Sendable, Hashable {
+    public var value: FieldValue
+    public var check: TypeCheck
+    public var note: String?
+
+    public init(value: FieldValue, check: TypeCheck, note: String? = nil) {
+        self.value = value
+        self.check = check
+        self.note = note
+    }
+}
+
+/// Turns raw OCR text into the normalised value SPEC.md defines for each field type.
+///
+/// Only repairs that cannot change a correct reading are made (dropping spaces and stray punctuation,
+/// O→0 where only digits can stand); a value that needs guessing is reported `malformed`.
+public enum FieldNormalizer {
+    public static func normalize(
+        _ raw: String, type: FieldType, pattern: String? = nil, vocabulary: [String] = [], allowed: [String] = []
+    ) -> NormalizedReading? {
+        let compact = raw.filter { !$0.isWhitespace }
+        switch type {
+        case .code:
+            return code(compact, pattern: pattern ?? ".+")
+        case .date:
+            return date(compact)
+        case .chineseName:
+            let name = compact.filter(\.isCJK)
+            guard !name.isEmpty else { return nil }
+            return NormalizedReading(value: .text(name), check: (2...3).contains(name.count) ? .valid : .malformed)
+        case .organisation:
+            let name = String(compact.filter { $0.isCJK || "()（）".contains($0) })
+            guard !name.isEmpty else { return nil }
+            return NormalizedReading(value: .text(name), check: name.count >= 4 ? .valid : .malformed)
+        case .enumerated:
+            return enumerated(TextMatching.squeeze(compact).filter(\.isCJK), vocabulary: vocabulary)
+        case .money:
+            let digits = compact.filter { $0.isASCIIDigit || $0 == "." }
+            guard !digits.isEmpty else { return nil }
+            if let amount = Money.parse(digits) {
+                return NormalizedReading(value: .text(Money.format(amount)), check: .valid)
+            }
+            return NormalizedReading(value: .text(digits), check: .malformed)
+        case .amountInWords:
+            let words = String(compact.filter(\.isCJK))
+            guard !words.isEmpty else { return nil }
+            return NormalizedReading(value: .text(words), check: ChineseAmount.parse(words) == nil ? .malformed : .valid)
+        case .integer:
+            let digits = compact.filter(\.isASCIIDigit)
+            guard !digits.isEmpty else { return nil }
+            guard digits.count <= 4, let number = Int(digits), digits.count == compact.count else {
+                return NormalizedReading(value: .text(digits), check: .malformed)
+            }
+            return NormalizedReading(value: .integer(number), check: .valid)
+        case .id18:
+            let id = digitsOnly(compact.uppercased(), keeping: "X")
+            guard !id.isEmpty else { return nil }
+            guard id.count == 18, id.prefix(17).allSatisfy(\.isASCIIDigit), !id.prefix(17).contains("X") else {
+                return NormalizedReading(value: .text(id), check: .malformed)
+            }
+            return NormalizedReading(value: .text(id), check: CheckDigits.isValidResidentID(id) ? .valid : .checksumFailed)
+        case .uscc:
+            let code = String(compact.uppercased().filter { CheckDigits.usccAlphabet.contains($0) || $0 == "O" || $0 == "I" })
+                .map { $0 == "O" ? "0" : $0 == "I" ? "1" : String($0) }.joined()
+            guard !code.isEmpty else { return nil }
+            guard code.count == 18 else { return NormalizedReading(value: .text(code), check: .malformed) }
+            return NormalizedReading(value: .text(code), check: CheckDigits.isValidUSCC(code) ? .valid : .checksumFailed)
+        case .bankCard:
+            let number = digitsOnly(compact, keeping: "")
+            guard !number.isEmpty else { return nil }
+            guard (16...19).contains(number.count), number.count == compact.count else {
+                return NormalizedReading(value: .text(number), check: .malformed)
+            }
+            return NormalizedReading(value: .text(number), check: CheckDigits.isValidBankCard(number) ? .valid : .checksumFailed)
+        case .percent:
+            let digits = compact.filter(\.isASCIIDigit)
+            guard !digits.isEmpty else { return nil }
+            let value = "\(Int(digits) ?? -1)%"
+            return NormalizedReading(value: .text(value), check: allowed.contains(value) ? .valid : .malformed)
+        }
+    }
+
+    /// Keeps digits (and the given extra characters), mapping the letter O to 0: in a digits-only
+    /// field it cannot be anything else.
+    static func digitsOnly(_ text: String, keeping extra: String) -> String {
+        String(
+            text.compactMap { character -> Character? in
+                if character.isASCIIDigit || extra.contains(character) { return character }
+                if character == "O" || character == "o" { return "0" }
+                return nil
+            })
+    }
+
+    static func code(_ text: String, pattern: String) -> NormalizedReading? {
+        let cleaned = String(text.uppercased().filter { $0.isASCII && ($0.isLetter || $0.isNumber) })
+        guard !cleaned.isEmpty, let regex = try? Regex("^(?:\(pattern))$") else { return nil }
+        if cleaned.wholeMatch(of: regex) != nil {
+            return NormalizedReading(value: .text(cleaned), check: .valid)
+        }
+        // A label or stray mark read along with the value: take the one place the pattern matches.
+        if let inner = try? Regex(pattern) {
+            let matches = cleaned.matches(of: inner)
+            if matches.count == 1, let only = matches.first {
+                let value = String(cleaned[only.range])
+                let extra = cleaned.count - value.count
+                if extra <= 3 {
+                    return NormalizedReading(value: .text(value), check: .valid, note: "ignored \(extra) stray characters")
+                }
+            }
+        }
+        return NormalizedReading(value: .text(cleaned), check: .malformed)
+    }
+
+    static func date(_ text: String) -> NormalizedReading? {
+        let digits = text.filter(\.isASCIIDigit)
+        guard !digits.isEmpty else { return nil }
+        var year: Int?
+        var month: Int?
+        var day: Int?
+        let parts = text.split(whereSeparator: { !$0.isASCIIDigit }).map(String.init)
+        if parts.count == 3 {
+            (year, month, day) = (Int(parts[0]), Int(parts[1]), Int(parts[2]))
+        } else if digits.count == 8 {
+            let d = Array(digits)
+            (year, month, day) = (Int(String(d[0..<4])), Int(String(d[4..<6])), Int(String(d[6..<8])))
+        }
+        guard let year, let month, let day, (1990...2100).contains(year), (1...12).contains(month),
+            (1...daysIn(month: month, year: year)).contains(day)
+        else {
+            return NormalizedReading(value: .text(text), check: .malformed)
+        }
+        let value = String(format: "%04d-%02d-%02d", year, month, day)
+        return NormalizedReading(value: .text(value), check: .valid)
+    }
+
+    static func daysIn(month: Int, year: Int) -> Int {
+        switch month {
+        case 2: (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
+        case 4, 6, 9, 11: 30
+        default: 31
+        }
+    }
+
+    /// Exact entry, or the one entry within one misread character (two for five or more characters).
+    static func enumerated(_ text: String, vocabulary: [String]) -> NormalizedReading? {
+        guard !text.isEmpty else { return nil }
+        if vocabulary.contains(text) { return NormalizedReading(value: .text(text), check: .valid) }
+        let scored = vocabulary.map { ($0, TextMatching.distance(Array($0), Array(text))) }.sorted { $0.1 < $1.1 }
+        guard let first = scored.first else { return NormalizedReading(value: .text(text), check: .malformed) }
+        let limit = first.0.count >= 5 ? 2 : 1
+        let unique = scored.count < 2 || scored[1].1 > first.1
+        if first.1 <= limit && unique {
+            return NormalizedReading(value: .text(first.0), check: .valid, note: "read '\(text)', matched '\(first.0)'")
+        }
+        return NormalizedReading(value: .text(text), check: .malformed)
+    }
+}
+
+extension Character {
+    /// A CJK unified ideograph (the characters of Chinese names and labels).
+    public var isCJK: Bool {
+        guard let scalar = unicodeScalars.first, unicodeScalars.count == 1 else { return false }
+        return (0x4E00...0x9FFF).contains(scalar.value) || (0x3400...0x4DBF).contains(scalar.value)
+    }
+}

@@ -1,0 +1,32 @@
+import FormFlowCore
+
+/// Everything known about one field after reading: the chosen value, its evidence, and the other
+/// candidates that cross-field checks may still choose from.
+public struct FieldReading: Sendable {
+    public var name: String
+    public var type: FieldType
+    /// The chosen normalised reading, or `nil` when nothing was found in the zone.
+    public var chosen: NormalizedReading?
+    /// Every distinct non-malformed reading seen, best first.
+    public var candidates: [NormalizedReading]
+    public var raw: String
+    public var confidence: Double
+    public var box: PixelRect?
+    public var uncertain: Bool
+    public var note: String?
+    /// Per-character readings with alternatives (only for amounts in words).
+    public var symbols: [RecognizedSymbol]
+
+    public var value: FieldValue? { chosen?.value }
+
+    public var evidence: FieldEvidence {
+        FieldEvidence(raw: raw, confidence: (confidence * 10).rounded() / 10, box: box, uncertain: uncertain, note: note)
+    }
+
+    /// Takes `candidate` as the value and marks it confirmed, with the reason.
+    mutating func confirm(_ candidate: NormalizedReading, because reason: String) {
+        chosen = candidate
+        uncertain = false
+        note = reason
+    }
+}

@@ -1,0 +1,115 @@
+import FormFlowCore
+import Foundation
+
+/// Uses the form's redundancy to settle readings that single fields could not: 大写 against 小写, items
+/// against the total, amount + tax against the total.
+///
+/// It only ever chooses among readings that were actually seen, only for fields that are uncertain, and
+/// never changes a confirmed reading to make sums agree: a form that truly breaks a rule keeps its
+/// clear readings, and validation reports the break.
+enum Reconciler {
+    static func reconcile(_ result: inout ExtractionResult) {
+        settleTotalByItems(&result)
+        settleVATArithmetic(&result)
+        checkAmountInWords(&result)
+    }
+
+    static func money(_ reading: NormalizedReading?) -> Decimal? {
+        guard let reading, reading.check == .valid, let text = reading.value.text else { return nil }
+        return Money.parse(text)
+    }
+
+    /// 大写 versus 小写: confirms the words (and an uncertain total) when they agree character by character.
+    static func checkAmountInWords(_ result: inout ExtractionResult) {
+        guard var words = result.readings["total_in_words"], var total = result.readings["total"], words.box != nil
+        else { return }
+        let candidates = total.uncertain ? total.candidates : (total.chosen.map { [$0] } ?? [])
+        var verdicts: [(NormalizedReading, AmountInWordsVerifier.Verdict)] = []
+        for candidate in candidates {
+            guard let amount = money(candidate) else { continue }
+            let verdict = AmountInWordsVerifier.verify(
+                symbols: words.symbols, raw: words.raw, expected: ChineseAmount.render(amount))
+            verdicts.append((candidate, verdict))
+        }
+        let matching = verdicts.filter { $0.1 == .matches }
+        if matching.count == 1, let (candidate, _) = matching.first, let amount = money(candidate) {
+            if total.uncertain { total.confirm(candidate, because: "confirmed by the amount in words") }
+            words.confirm(
+                NormalizedReading(value: .text(ChineseAmount.render(amount)), check: .valid),
+                because: "agrees with the amount in figures")
+        } else if !total.uncertain, let (_, verdict) = verdicts.first {
+            switch verdict {
+            case .contradicts(let reading):
+                // A clear difference: the words say another amount. Keep what they say; validation flags it.
+                words.confirm(
+                    NormalizedReading(value: .text(reading), check: ChineseAmount.parse(reading) == nil ? .malformed : .valid),
+                    because: "differs from the amount in figures")
+            case .unverified(let reason):
+                words.uncertain = true
+                words.note = "cannot confirm the amount in words: \(reason)"
+            case .matches:
+                break
+            }
+        } else {
+            words.uncertain = true
+            words.note = "cannot confirm the amount in words against an uncertain total"
+        }
+        result.readings["total_in_words"] = words
+        result.readings["total"] = total
+    }
+
+    /// Expense claims: when every item amount is confirmed and the total is not, the total reading that
+    /// equals their sum is taken; when the total is confirmed and one item is not, the item reading that
+    /// completes the sum is taken.
+    static func settleTotalByItems(_ result: inout ExtractionResult) {
+        guard !result.rows.isEmpty, var total = result.readings["total"] else { return }
+        let amounts = result.rows.compactMap { $0["amount"] }
+        guard amounts.count == result.rows.count else { return }
+        let uncertainItems = amounts.indices.filter { amounts[$0].uncertain }
+        if total.uncertain && uncertainItems.isEmpty {
+            let values = amounts.compactMap { money($0.chosen) }
+            guard values.count == amounts.count else { return }
+            let sum = values.reduce(0, +)
+            if let candidate = total.candidates.first(where: { money($0) == sum }) {
+                total.confirm(candidate, because: "equals the sum of the items")
+                result.readings["total"] = total
+            }
+        } else if !total.uncertain, uncertainItems.count == 1, let totalValue = money(total.chosen) {
+            let index = uncertainItems[0]
+            let others = amounts.indices.filter { $0 != index }.compactMap { money(amounts[$0].chosen) }
+            guard others.count == amounts.count - 1 else { return }
+            let needed = totalValue - others.reduce(0, +)
+            if let candidate = amounts[index].candidates.first(where: { money($0) == needed }) {
+                result.rows[index]["amount"]?.confirm(candidate, because: "completes the sum of the items")
+            }
+        }
+    }
+
+    /// VAT invoices: amount + tax = total and tax = amount × rate settle one uncertain amount among the three.
+    static func settleVATArithmetic(_ result: inout ExtractionResult) {
+        guard let amount = result.readings["amount"], let tax = result.readings["tax_amount"],
+            let total = result.readings["total"]
+        else { return }
+        let uncertain = [amount, tax, total].filter(\.uncertain)
+        guard uncertain.count == 1 else { return }
+        switch uncertain[0].name {
+        case "total":
+            guard let a = money(amount.chosen), let t = money(tax.chosen) else { return }
+            if let candidate = total.candidates.first(where: { money($0) == a + t }) {
+                result.readings["total"]?.confirm(candidate, because: "equals amount + tax")
+            }
+        case "tax_amount":
+            guard let a = money(amount.chosen), let s = money(total.chosen) else { return }
+            if let candidate = tax.candidates.first(where: { money($0) == s - a }) {
+                result.readings["tax_amount"]?.confirm(candidate, because: "equals total − amount")
+            }
+        case "amount":
+            guard let t = money(tax.chosen), let s = money(total.chosen) else { return }
+            if let candidate = amount.candidates.first(where: { money($0) == s - t }) {
+                result.readings["amount"]?.confirm(candidate, because: "equals total − tax")
+            }
+        default:
+            break
+        }
+    }
+}

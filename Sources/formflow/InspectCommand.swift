@@ -1,0 +1,72 @@
+import ArgumentParser
+import FormFlowCore
+import FormFlowExtraction
+import FormFlowOCR
+import FormFlowRuntime
+import Foundation
+
+/// `formflow inspect`: shows what the pipeline sees on one scan: the words of the layout pass, the
+/// form it was classified as, where the anchors were found, and every field reading with its evidence.
+/// For template authors; personal data is masked.
+struct InspectCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "inspect",
+        abstract: "Show the layout words, classification, registration and field readings of one scan (masked)."
+    )
+
+    @Argument(help: "The image file.")
+    var file: String
+
+    @Option(help: "Pipeline YAML. Default: Pipelines/default.yaml.")
+    var pipeline = "Pipelines/default.yaml"
+
+    @Flag(help: "Also list every word of the layout pass with its box.")
+    var words = false
+
+    func run() throws {
+        let pipeline = try Pipeline.load(path: pipeline)
+        let engine = try OCREngine(languages: pipeline.languages)
+        let page = try ImageLoader().load(path: file)[0].normalized(maxSkewDegrees: pipeline.maxSkewDegrees)
+        print("page \(page.width)×\(page.height) at \(page.dpi) dpi, deskewed \(String(format: "%.2f", page.appliedDeskew))°")
+        let reader = TesseractPageReader(engine: engine, page: page)
+        let layout = try reader.read(
+            nil, options: pipeline.layoutOptions, scale: pipeline.layoutScale(forPageDPI: page.dpi))
+        if words {
+            for line in TextLine.lines(of: layout.symbols) {
+                let first = line.symbols.first?.box
+                print("  line \(Masking.maskDigitRuns(in: line.text)) at \(first.map { "\($0)" } ?? "-")")
+            }
+        }
+        let classification = FormClassifier(templates: pipeline.templates).classify(
+            pageText: layout.words.map(\.text).joined(separator: " "))
+        for evidence in classification.evidence {
+            print("form \(evidence.form): score \(evidence.score), missing \(evidence.missing.joined(separator: " "))")
+        }
+        guard let template = classification.template else {
+            print("no form recognised")
+            return
+        }
+        guard let registration = Registrar.register(template: template, symbols: layout.symbols, pageSize: page.bounds) else {
+            print("registration failed")
+            return
+        }
+        let transform = registration.transform
+        print(
+            "registered \(template.form): scale \(String(format: "%.3f", transform.scale)), rotation \(String(format: "%.2f", transform.rotationDegrees))°, shift (\(Int(transform.tx)), \(Int(transform.ty))), residual \(String(format: "%.1f", registration.residual)) px, missing anchors: \(registration.missing.joined(separator: " "))"
+        )
+        let result = try FieldExtractor(template: template).extract(layout: layout, reader: reader)
+        let table = template.table?.name
+        for (name, evidence) in result.evidence(tableName: table).sorted(by: { $0.key < $1.key }) {
+            let value = result.readings[name]?.value.map { "\($0)" } ?? ""
+            print(
+                "  \(name) = \(Masking.maskDigitRuns(in: value)) raw '\(Masking.maskDigitRuns(in: evidence.raw))' conf \(Int(evidence.confidence)) \(evidence.box.map { "\($0)" } ?? "-")\(evidence.uncertain ? " UNCERTAIN" : "") \(evidence.note.map { Masking.maskDigitRuns(in: $0) } ?? "")"
+            )
+        }
+        if let words = result.readings["total_in_words"] {
+            for symbol in words.symbols {
+                print("    \(symbol.text) \(Int(symbol.confidence)) \(symbol.box): " + symbol.choices.map { "\($0.text) \(Int($0.confidence))" }.joined(separator: ", "))
+            }
+        }
+        for problem in result.problems { print("problem \(problem.rule): \(problem.message)") }
+    }
+}
