@@ -127,4 +127,6 @@ public protocol PageReader {
     /// Reads the whole page (`zone == nil`) or one zone. `scale` below 1 reads a reduced copy (faster,
     /// good enough for layout); boxes are always returned in page pixels.
     func read(_ zone: PixelRect?, options: RecognitionOptions, scale: Double) throws -> Recognition
+    /// The gray pixels of a zone at full resolution, for code that looks at glyphs itself.
+    func pixels(in zone: PixelRect) throws -> GrayImage
 }

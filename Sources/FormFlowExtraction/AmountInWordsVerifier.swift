@@ -1,55 +1,163 @@
 import FormFlowCore
 
-/// Checks whether a line of financial capitals, as Tesseract read it character by character, says the
-/// same amount as the figures.
+/// Checks whether a printed line of financial capitals says the same amount as the figures, by looking
+/// at the glyphs themselves.
 ///
-/// Tesseract's Chinese model misreads several of these characters (仟→什, 叁→参, 柒→染 …) in ways that
-/// vary with the typeface, so the reading is not compared as a string. Each character position is
-/// judged on its own: a position agrees when Tesseract read the expected character or kept it among
-/// its alternatives for a garbled reading; it contradicts when Tesseract clearly read a *different*
-/// character of the financial alphabet. One contradiction makes the line a real mismatch; a garbled
-/// position without the expected character among its alternatives leaves the line unverified.
+/// Tesseract's Chinese model misreads several of these characters (仟→什, 叁→参, 柒→染 …), differently in
+/// each typeface, so its text is not trusted here. Instead the line is cut into glyphs and every glyph is
+/// compared with prototypes of the 19-character alphabet rendered from several typefaces
+/// (`GlyphClassifier`). The line is aligned with the characters the figures call for; each position then
+/// either agrees (the expected character is the nearest prototype, or nearly so) or does not. A line
+/// whose glyphs are nearest to a *different* well-formed amount contradicts the figures; anything else
+/// that does not agree is reported as unverified, never as a match.
 public enum AmountInWordsVerifier {
     public enum Verdict: Sendable, Hashable {
-        /// Every position agrees with the expected characters.
+        /// Every glyph agrees with the expected characters.
         case matches
-        /// The line clearly says something else; the best reconstruction of what it says.
+        /// The glyphs spell something else; what they spell.
         case contradicts(String)
-        /// Neither: some positions are unreadable.
+        /// Some glyphs cannot be told apart well enough; why.
         case unverified(reason: String)
     }
 
-    public static func verify(symbols: [RecognizedSymbol], raw: String, expected: String) -> Verdict {
+    /// One aligned position: what was expected, what the glyph is nearest to, and how near.
+    public struct Position: Sendable, Hashable {
+        public var expected: Character
+        public var nearest: Character
+        public var expectedDistance: Float
+        public var nearestDistance: Float
+    }
+
+    /// How much farther than the nearest prototype the expected character may be and still agree.
+    public static let agreementMargin: Float = 0.35
+    /// Cost of each additional glyph in a free reading, so that glyphs are not split without need.
+    static let splitPenalty: Float = 0.4
+
+    public static func verify(image: GrayImage, expected: String, classifier: GlyphClassifier) -> Verdict {
+        guard let line = GlyphLine(image: image) else { return .unverified(reason: "no printed line was found") }
+        let segmenter = Segmenter(line: line, classifier: classifier)
         let expectedCharacters = Array(expected)
-        let characters = symbols.filter { $0.text.count == 1 && $0.text.first!.isCJK }
-        let read = characters.map(\.text).joined()
-        if read == expected { return .matches }
-        if ChineseAmount.parse(read) != nil { return .contradicts(read) }
-        guard characters.count == expectedCharacters.count else {
-            return .unverified(reason: "read \(characters.count) characters, the amount needs \(expectedCharacters.count)")
+        let free = segmenter.freeReading()
+        if free.text == expected { return .matches }
+        guard let aligned = segmenter.align(to: expectedCharacters) else {
+            if ChineseAmount.parse(free.text) != nil { return .contradicts(free.text) }
+            return .unverified(reason: "the line cannot be cut into \(expectedCharacters.count) characters")
         }
-        var conflicts = 0
-        var unknown = 0
-        var reconstruction = ""
-        for (symbol, wanted) in zip(characters, expectedCharacters) {
-            let seen = symbol.text.first!
-            if seen == wanted {
-                reconstruction.append(seen)
-            } else if ChineseAmount.alphabet.contains(seen) {
-                conflicts += 1
-                reconstruction.append(seen)
-            } else if symbol.choices.contains(where: { $0.text == String(wanted) }) {
-                reconstruction.append(wanted)
-            } else {
-                unknown += 1
-                let alternative = symbol.choices.first { $0.text.count == 1 && ChineseAmount.alphabet.contains($0.text.first!) }
-                reconstruction.append(alternative.map { Character($0.text) } ?? seen)
+        let disagreeing = aligned.filter { $0.expectedDistance - $0.nearestDistance > agreementMargin }
+        if disagreeing.isEmpty { return .matches }
+        if ChineseAmount.parse(free.text) != nil { return .contradicts(free.text) }
+        let strong = disagreeing.filter { ChineseAmount.alphabet.contains($0.nearest) && $0.expectedDistance - $0.nearestDistance > 2 * agreementMargin }
+        if !strong.isEmpty {
+            // Positions that clearly show another character: rebuild what the line says from them.
+            var text = ""
+            for position in aligned {
+                text.append(position.expectedDistance - position.nearestDistance > 2 * agreementMargin ? position.nearest : position.expected)
             }
+            return .contradicts(text)
         }
-        if conflicts > 0 { return .contradicts(reconstruction) }
-        if unknown > 0 {
-            return .unverified(reason: "\(unknown) of \(expectedCharacters.count) characters are unreadable")
+        return .unverified(
+            reason: "\(disagreeing.count) of \(expectedCharacters.count) characters are unclear (\(disagreeing.map { "\($0.expected)?" }.joined()))")
+    }
+
+    /// The aligned positions, for evidence and calibration.
+    public static func positions(image: GrayImage, expected: String, classifier: GlyphClassifier) -> (free: String, aligned: [Position]?) {
+        guard let line = GlyphLine(image: image) else { return ("", nil) }
+        let segmenter = Segmenter(line: line, classifier: classifier)
+        return (segmenter.freeReading().text, segmenter.align(to: Array(expected)))
+    }
+
+    /// Dynamic programming over ways of grouping a line's pieces into glyphs.
+    struct Segmenter {
+        let line: GlyphLine
+        let classifier: GlyphClassifier
+        let maxWidth: Int
+        let maxPieces = 5
+
+        init(line: GlyphLine, classifier: GlyphClassifier) {
+            self.line = line
+            self.classifier = classifier
+            self.maxWidth = Int(Double(line.bandHeight) * 1.35) + 2
         }
-        return .matches
+
+        func fits(_ first: Int, _ last: Int) -> Bool {
+            last - first < maxPieces && line.pieces[last].end - line.pieces[first].start <= maxWidth
+        }
+
+        func distances(_ first: Int, _ last: Int) -> [Character: Float] {
+            var result: [Character: Float] = [:]
+            for entry in classifier.rank(line.glyph(first: first, last: last)) { result[entry.character] = entry.distance }
+            return result
+        }
+
+        /// The cheapest grouping with each glyph read as its nearest character.
+        func freeReading() -> (text: String, cost: Float) {
+            let count = line.pieces.count
+            var best = [Float](repeating: .infinity, count: count + 1)
+            var back = [(Int, Character)](repeating: (0, " "), count: count + 1)
+            best[0] = 0
+            var memo: [Int: [Character: Float]] = [:]
+            for end in 1...count {
+                for start in stride(from: end - 1, through: max(0, end - maxPieces), by: -1) {
+                    guard fits(start, end - 1), best[start].isFinite else { continue }
+                    let key = start * 1000 + end
+                    let ranked = memo[key] ?? distances(start, end - 1)
+                    memo[key] = ranked
+                    guard let nearest = ranked.min(by: { $0.value < $1.value }) else { continue }
+                    let cost = best[start] + nearest.value + AmountInWordsVerifier.splitPenalty
+                    if cost < best[end] {
+                        best[end] = cost
+                        back[end] = (start, nearest.key)
+                    }
+                }
+            }
+            guard best[count].isFinite else { return ("", .infinity) }
+            var text: [Character] = []
+            var cursor = count
+            while cursor > 0 {
+                text.append(back[cursor].1)
+                cursor = back[cursor].0
+            }
+            return (String(text.reversed()), best[count])
+        }
+
+        /// The cheapest grouping into exactly the expected characters, with each position's distances.
+        func align(to expected: [Character]) -> [Position]? {
+            let count = line.pieces.count
+            let n = expected.count
+            guard n > 0, count >= n else { return nil }
+            var cost = [[Float]](repeating: [Float](repeating: .infinity, count: count + 1), count: n + 1)
+            var back = [[Int]](repeating: [Int](repeating: -1, count: count + 1), count: n + 1)
+            var memo: [Int: [Character: Float]] = [:]
+            cost[0][0] = 0
+            for k in 0..<n {
+                for start in 0..<count where cost[k][start].isFinite {
+                    for end in (start + 1)...min(count, start + maxPieces) {
+                        guard fits(start, end - 1) else { break }
+                        let key = start * 1000 + end
+                        let ranked = memo[key] ?? distances(start, end - 1)
+                        memo[key] = ranked
+                        let total = cost[k][start] + (ranked[expected[k]] ?? .infinity)
+                        if total < cost[k + 1][end] {
+                            cost[k + 1][end] = total
+                            back[k + 1][end] = start
+                        }
+                    }
+                }
+            }
+            guard cost[n][count].isFinite else { return nil }
+            var positions: [Position] = []
+            var end = count
+            for k in stride(from: n, through: 1, by: -1) {
+                let start = back[k][end]
+                let ranked = memo[start * 1000 + end] ?? distances(start, end - 1)
+                let nearest = ranked.min(by: { $0.value < $1.value })!
+                positions.append(
+                    Position(
+                        expected: expected[k - 1], nearest: nearest.key, expectedDistance: ranked[expected[k - 1]] ?? .infinity,
+                        nearestDistance: nearest.value))
+                end = start
+            }
+            return positions.reversed()
+        }
     }
 }

@@ -43,9 +43,12 @@ public struct ExtractionResult: Sendable {
 /// resolution with the field's own settings says what it is, and disagreements get a third reading.
 public struct FieldExtractor: Sendable {
     public let template: FormTemplate
+    /// Prototypes of the financial capitals; without them amounts in words stay unverified.
+    public let glyphs: GlyphClassifier?
 
-    public init(template: FormTemplate) {
+    public init(template: FormTemplate, glyphs: GlyphClassifier?) {
         self.template = template
+        self.glyphs = glyphs
     }
 
     public func extract(layout: Recognition, reader: any PageReader) throws -> ExtractionResult {
@@ -101,7 +104,7 @@ public struct FieldExtractor: Sendable {
                 Violation(rule: "missing_field", message: "the item table has no readable row", fields: [template.table!.name]))
         }
         var result = ExtractionResult(readings: readings, rows: rows, registration: registration, problems: problems)
-        Reconciler.reconcile(&result)
+        Reconciler.reconcile(&result, glyphs: glyphs)
         return result
     }
 
@@ -127,7 +130,7 @@ public struct FieldExtractor: Sendable {
     ) throws -> FieldReading {
         var empty = FieldReading(
             name: spec.name, type: spec.type, chosen: nil, candidates: [], raw: "", confidence: 0, box: nil,
-            uncertain: true, note: "nothing found in the zone", symbols: [])
+            uncertain: true, note: "nothing found in the zone", image: nil)
         var words = Self.symbols(in: zone, from: layout)
         if words.isEmpty && fallback {
             // The layout pass can miss faint values: look again in the zone itself, at full resolution.
@@ -151,15 +154,13 @@ public struct FieldExtractor: Sendable {
         guard !box.isEmpty else { return empty }
 
         let layoutText = words.map(\.text).joined()
-        var options = spec.ocr.options
-        if spec.type == .amountInWords { options.symbolChoices = true }
-        let primary = try reader.read(box, options: options, scale: 1)
+        let primary = try reader.read(box, options: spec.ocr.options, scale: 1)
         let primaryText = primary.text.trimmingCharacters(in: .whitespacesAndNewlines)
         let layoutConfidence = words.map(\.confidence).reduce(0, +) / Double(words.count)
         empty.box = box
         empty.raw = primaryText.isEmpty ? layoutText : primaryText
         empty.confidence = primary.words.isEmpty ? layoutConfidence : primary.meanConfidence
-        empty.symbols = primary.symbols
+        if spec.type == .amountInWords { empty.image = try reader.pixels(in: box) }
 
         var readings = [normalize(primaryText, spec), normalize(layoutText, spec)].compactMap { $0 }
         if let decided = Self.agreement(readings) {

@@ -14,8 +14,8 @@ public struct FieldReading: Sendable {
     public var box: PixelRect?
     public var uncertain: Bool
     public var note: String?
-    /// Per-character readings with alternatives (only for amounts in words).
-    public var symbols: [RecognizedSymbol]
+    /// The value's pixels (only for amounts in words, whose glyphs are verified one by one).
+    public var image: GrayImage?
 
     public var value: FieldValue? { chosen?.value }
 

@@ -8,10 +8,10 @@ import Foundation
 /// never changes a confirmed reading to make sums agree: a form that truly breaks a rule keeps its
 /// clear readings, and validation reports the break.
 enum Reconciler {
-    static func reconcile(_ result: inout ExtractionResult) {
+    static func reconcile(_ result: inout ExtractionResult, glyphs: GlyphClassifier?) {
         settleTotalByItems(&result)
         settleVATArithmetic(&result)
-        checkAmountInWords(&result)
+        checkAmountInWords(&result, glyphs: glyphs)
     }
 
     static func money(_ reading: NormalizedReading?) -> Decimal? {
@@ -20,15 +20,21 @@ enum Reconciler {
     }
 
     /// 大写 versus 小写: confirms the words (and an uncertain total) when they agree character by character.
-    static func checkAmountInWords(_ result: inout ExtractionResult) {
+    static func checkAmountInWords(_ result: inout ExtractionResult, glyphs: GlyphClassifier?) {
         guard var words = result.readings["total_in_words"], var total = result.readings["total"], words.box != nil
         else { return }
+        guard let glyphs, let image = words.image else {
+            words.uncertain = true
+            words.note = "no glyph prototypes to verify the amount in words"
+            result.readings["total_in_words"] = words
+            return
+        }
         let candidates = total.uncertain ? total.candidates : (total.chosen.map { [$0] } ?? [])
         var verdicts: [(NormalizedReading, AmountInWordsVerifier.Verdict)] = []
         for candidate in candidates {
             guard let amount = money(candidate) else { continue }
             let verdict = AmountInWordsVerifier.verify(
-                symbols: words.symbols, raw: words.raw, expected: ChineseAmount.render(amount))
+                image: image, expected: ChineseAmount.render(amount), classifier: glyphs)
             verdicts.append((candidate, verdict))
         }
         let matching = verdicts.filter { $0.1 == .matches }

@@ -119,6 +119,29 @@ public final class PageImage: @unchecked Sendable {
         return Array(UnsafeBufferPointer(start: bytes, count: size))
     }
 
+    /// The page's pixels as a Swift value (8-bit gray), converting other depths first.
+    public func grayImage() throws(OCRError) -> GrayImage {
+        guard let gray = pixConvertTo8(pix, 0) else {
+            throw OCRError(.imageOperationFailed, "could not convert the zone to grayscale")
+        }
+        var owned: UnsafeMutablePointer<PIX>? = gray
+        defer { pixDestroy(&owned) }
+        let wordsPerLine = Int(pixGetWpl(gray))
+        guard let data = pixGetData(gray) else {
+            throw OCRError(.imageOperationFailed, "the zone has no pixel data")
+        }
+        var pixels = [UInt8](repeating: 255, count: width * height)
+        for y in 0..<height {
+            let line = data + y * wordsPerLine
+            for x in 0..<width {
+                // Leptonica packs 8-bit pixels big-endian within each 32-bit word.
+                let word = line[x >> 2]
+                pixels[y * width + x] = UInt8(truncatingIfNeeded: word >> UInt32(8 * (3 - (x & 3))))
+            }
+        }
+        return GrayImage(width: width, height: height, pixels: pixels)
+    }
+
     /// Mean darkness of `rect` (0 white … 1 black), sampled; used to tell empty zones from printed ones.
     public func inkRatio(in rect: PixelRect, threshold: Int = 128) -> Double {
         let clip = rect.clamped(to: bounds)

@@ -47,6 +47,10 @@ public final class TesseractPageReader: PageReader {
         return recognition
     }
 
+    public func pixels(in zone: PixelRect) throws -> GrayImage {
+        try page.cropped(to: zone).grayImage()
+    }
+
     private static func scale(_ rect: PixelRect, by factor: Double) -> PixelRect {
         PixelRect(
             x: Int((Double(rect.x) * factor).rounded()), y: Int((Double(rect.y) * factor).rounded()),

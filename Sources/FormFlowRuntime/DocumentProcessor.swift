@@ -94,7 +94,7 @@ public final class DocumentProcessor {
 
         let extraction: ExtractionResult
         do {
-            extraction = try FieldExtractor(template: template).extract(layout: layout, reader: reader)
+            extraction = try FieldExtractor(template: template, glyphs: pipeline.glyphs).extract(layout: layout, reader: reader)
         } catch let error as OCRError {
             throw error
         } catch {

@@ -19,6 +19,8 @@ public struct Pipeline: Sendable {
     public func layoutScale(forPageDPI dpi: Int) -> Double {
         min(1, Double(layoutDPI) / Double(max(dpi, 1)))
     }
+    /// Prototypes for verifying amounts in words glyph by glyph.
+    public var glyphs: GlyphClassifier?
     /// Page segmentation of the layout pass.
     public var layoutSegmentation: PageSegmentation
 
@@ -43,7 +45,7 @@ public struct Pipeline: Sendable {
     /// Loads the pipeline and every template it names; the first mistake stops start-up with file and line.
     public static func load(path: String) throws(ConfigurationError) -> Pipeline {
         let root = try ConfigNode.load(path: path)
-        try root.allowOnly(["name", "version", "templates", "normalise", "layout_dpi", "layout_psm", "rules", "description"])
+        try root.allowOnly(["name", "version", "templates", "normalise", "layout_dpi", "layout_psm", "glyphs", "rules", "description"])
         let directory = (path as NSString).deletingLastPathComponent
         var templates: [FormTemplate] = []
         let templatesNode = try root.required("templates")
@@ -84,9 +86,18 @@ public struct Pipeline: Sendable {
             }
             layoutSegmentation = psm
         }
+        var glyphs: GlyphClassifier?
+        if let node = try root.optional("glyphs") {
+            let relative = try node.string()
+            let glyphPath = relative.hasPrefix("/") ? relative : (directory as NSString).appendingPathComponent(relative)
+            guard FileManager.default.fileExists(atPath: glyphPath) else {
+                throw node.error("the glyph prototype file \(glyphPath) does not exist")
+            }
+            glyphs = try GlyphClassifier.load(path: glyphPath)
+        }
         return Pipeline(
             name: try root.required("name").string(), version: try root.optional("version")?.string() ?? "1",
             file: path, templates: templates, maxSkewDegrees: maxSkew, binarize: binarize, layoutDPI: layoutDPI,
-            layoutSegmentation: layoutSegmentation)
+            glyphs: glyphs, layoutSegmentation: layoutSegmentation)
     }
 }

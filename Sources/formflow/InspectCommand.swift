@@ -54,7 +54,7 @@ struct InspectCommand: ParsableCommand {
         print(
             "registered \(template.form): scale \(String(format: "%.3f", transform.scale)), rotation \(String(format: "%.2f", transform.rotationDegrees))°, shift (\(Int(transform.tx)), \(Int(transform.ty))), residual \(String(format: "%.1f", registration.residual)) px, missing anchors: \(registration.missing.joined(separator: " "))"
         )
-        let result = try FieldExtractor(template: template).extract(layout: layout, reader: reader)
+        let result = try FieldExtractor(template: template, glyphs: pipeline.glyphs).extract(layout: layout, reader: reader)
         let table = template.table?.name
         for (name, evidence) in result.evidence(tableName: table).sorted(by: { $0.key < $1.key }) {
             let value = result.readings[name]?.value.map { "\($0)" } ?? ""
@@ -62,9 +62,16 @@ struct InspectCommand: ParsableCommand {
                 "  \(name) = \(Masking.maskDigitRuns(in: value)) raw '\(Masking.maskDigitRuns(in: evidence.raw))' conf \(Int(evidence.confidence)) \(evidence.box.map { "\($0)" } ?? "-")\(evidence.uncertain ? " UNCERTAIN" : "") \(evidence.note.map { Masking.maskDigitRuns(in: $0) } ?? "")"
             )
         }
-        if let words = result.readings["total_in_words"] {
-            for symbol in words.symbols {
-                print("    \(symbol.text) \(Int(symbol.confidence)) \(symbol.box): " + symbol.choices.map { "\($0.text) \(Int($0.confidence))" }.joined(separator: ", "))
+        if let words = result.readings["total_in_words"], let image = words.image, let glyphs = pipeline.glyphs,
+            let total = result.readings["total"]?.value?.text, let amount = Money.parse(total)
+        {
+            let expected = ChineseAmount.render(amount)
+            let (free, aligned) = AmountInWordsVerifier.positions(image: image, expected: expected, classifier: glyphs)
+            print("    glyphs read freely: \(free)")
+            for position in aligned ?? [] {
+                print(
+                    "    \(position.expected) nearest \(position.nearest) d_expected \(String(format: "%.2f", position.expectedDistance)) d_nearest \(String(format: "%.2f", position.nearestDistance))"
+                )
             }
         }
         for problem in result.problems { print("problem \(problem.rule): \(problem.message)") }

@@ -1,0 +1,143 @@
+import FormFlowCore
+import FormFlowYAML
+import Foundation
+
+/// A binary glyph: ink pixels, cropped to their bounding box.
+public struct Glyph: Sendable, Hashable {
+    public var width: Int
+    public var height: Int
+    public var ink: [Bool]
+
+    public init(width: Int, height: Int, ink: [Bool]) {
+        self.width = width
+        self.height = height
+        self.ink = ink
+    }
+
+    /// The glyph scaled into a square grid (aspect kept, centred), each cell the share of ink it covers,
+    /// then smoothed: small shifts and stroke-width differences between typefaces cost little.
+    public func features(grid: Int = GlyphClassifier.grid) -> [Float] {
+        var cells = [Float](repeating: 0, count: grid * grid)
+        guard width > 0, height > 0 else { return cells }
+        let scale = Double(grid) / Double(max(width, height))
+        let offsetX = (Double(grid) - Double(width) * scale) / 2
+        let offsetY = (Double(grid) - Double(height) * scale) / 2
+        var counts = [Float](repeating: 0, count: grid * grid)
+        for y in 0..<height {
+            let gy = min(grid - 1, max(0, Int(offsetY + (Double(y) + 0.5) * scale)))
+            for x in 0..<width {
+                let gx = min(grid - 1, max(0, Int(offsetX + (Double(x) + 0.5) * scale)))
+                counts[gy * grid + gx] += 1
+                if ink[y * width + x] { cells[gy * grid + gx] += 1 }
+            }
+        }
+        for index in cells.indices where counts[index] > 0 { cells[index] /= counts[index] }
+        // 3×3 box blur.
+        var smoothed = [Float](repeating: 0, count: grid * grid)
+        for y in 0..<grid {
+            for x in 0..<grid {
+                var sum: Float = 0
+                for dy in -1...1 {
+                    for dx in -1...1 {
+                        let nx = x + dx
+                        let ny = y + dy
+                        if nx >= 0, ny >= 0, nx < grid, ny < grid { sum += cells[ny * grid + nx] }
+                    }
+                }
+                smoothed[y * grid + x] = sum / 9
+            }
+        }
+        return smoothed
+    }
+}
+
+/// Nearest-prototype classifier over a closed alphabet (the financial capitals), with prototypes
+/// rendered from several typefaces (tools/glyphs/make_prototypes.py).
+public struct GlyphClassifier: Sendable {
+    public static let grid = 20
+
+    public struct Prototype: Sendable {
+        public var character: Character
+        public var font: String
+        public var features: [Float]
+        public var aspect: Double
+    }
+
+    public let prototypes: [Prototype]
+    public let alphabet: [Character]
+
+    public init(prototypes: [Prototype]) {
+        self.prototypes = prototypes
+        var seen: [Character] = []
+        for prototype in prototypes where !seen.contains(prototype.character) { seen.append(prototype.character) }
+        self.alphabet = seen
+    }
+
+    /// Loads the prototype file; a malformed line is a configuration error with its line number.
+    public static func load(path: String) throws(ConfigurationError) -> GlyphClassifier {
+        let text: String
+        do {
+            text = try String(contentsOfFile: path, encoding: .utf8)
+        } catch {
+            throw ConfigurationError(file: path, line: 0, message: "cannot read the glyph prototypes: \(error.localizedDescription)")
+        }
+        var prototypes: [Prototype] = []
+        for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            if line.isEmpty || line.hasPrefix("#") { continue }
+            let parts = line.split(separator: " ")
+            guard parts.count == 6, parts[0].count == 1, let width = Int(parts[3]), let height = Int(parts[4]),
+                width > 0, height > 0, let bytes = hexBytes(parts[5]), bytes.count == ((width + 7) / 8) * height
+            else {
+                throw ConfigurationError(file: path, line: index + 1, message: "not a glyph prototype line (CHAR FONT VARIANT WIDTH HEIGHT HEX)")
+            }
+            let rowBytes = (width + 7) / 8
+            var ink = [Bool](repeating: false, count: width * height)
+            for y in 0..<height {
+                for x in 0..<width {
+                    ink[y * width + x] = bytes[y * rowBytes + x / 8] & (0x80 >> UInt8(x % 8)) != 0
+                }
+            }
+            let glyph = Glyph(width: width, height: height, ink: ink)
+            prototypes.append(
+                Prototype(
+                    character: parts[0].first!, font: String(parts[1]), features: glyph.features(),
+                    aspect: Double(width) / Double(height)))
+        }
+        guard !prototypes.isEmpty else {
+            throw ConfigurationError(file: path, line: 1, message: "the file holds no glyph prototypes")
+        }
+        return GlyphClassifier(prototypes: prototypes)
+    }
+
+    static func hexBytes(_ text: Substring) -> [UInt8]? {
+        guard text.count % 2 == 0 else { return nil }
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(text.count / 2)
+        var index = text.startIndex
+        while index < text.endIndex {
+            let next = text.index(index, offsetBy: 2)
+            guard let byte = UInt8(text[index..<next], radix: 16) else { return nil }
+            bytes.append(byte)
+            index = next
+        }
+        return bytes
+    }
+
+    /// Distance from a glyph to the nearest prototype of each character, smallest first.
+    public func rank(_ glyph: Glyph) -> [(character: Character, distance: Float)] {
+        let features = glyph.features()
+        let aspect = Double(glyph.width) / Double(max(glyph.height, 1))
+        var best: [Character: Float] = [:]
+        for prototype in prototypes {
+            // Shape alone cannot tell a narrow fragment (亻) blown up to full size from a whole glyph.
+            var sum: Float = Float(pow(log(aspect / prototype.aspect), 2)) * 4
+            for index in features.indices {
+                let difference = features[index] - prototype.features[index]
+                sum += difference * difference
+            }
+            let distance = sum.squareRoot()
+            if distance < best[prototype.character, default: .infinity] { best[prototype.character] = distance }
+        }
+        return best.map { ($0.key, $0.value) }.sorted { $0.distance < $1.distance }
+    }
+}

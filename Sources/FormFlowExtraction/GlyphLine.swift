@@ -1,0 +1,135 @@
+import FormFlowCore
+
+/// A printed line cut into candidate pieces: the columns of ink between blank columns, inside the
+/// line's text band. Characters are one or more neighbouring pieces (伍 is 亻 and 五).
+public struct GlyphLine: Sendable {
+    public struct Piece: Sendable, Hashable {
+        public var start: Int
+        public var end: Int  // exclusive
+    }
+
+    public let width: Int
+    public let top: Int
+    public let bottom: Int  // exclusive
+    public let ink: [Bool]
+    public let pieces: [Piece]
+
+    public var bandHeight: Int { bottom - top }
+
+    /// Binarises (Otsu), drops specks of scanner noise, finds the text band and its ink columns.
+    public init?(image: GrayImage) {
+        let threshold = min(image.otsuThreshold(), 200)
+        var ink = image.pixels.map { $0 < threshold }
+        let width = image.width
+        let height = image.height
+        guard width > 4, height > 4 else { return nil }
+        Self.removeSpecks(&ink, width: width, height: height, minimumPixels: max(6, height / 6))
+
+        // The text band: the run of inked rows (gaps of up to 2 rows bridged) holding the most ink.
+        var rowInk = [Int](repeating: 0, count: height)
+        for y in 0..<height { for x in 0..<width where ink[y * width + x] { rowInk[y] += 1 } }
+        var best: (top: Int, bottom: Int, ink: Int)? = nil
+        var y = 0
+        while y < height {
+            guard rowInk[y] > 0 else {
+                y += 1
+                continue
+            }
+            var end = y
+            var total = 0
+            var gap = 0
+            var cursor = y
+            while cursor < height && gap <= 2 {
+                if rowInk[cursor] > 0 {
+                    total += rowInk[cursor]
+                    end = cursor + 1
+                    gap = 0
+                } else {
+                    gap += 1
+                }
+                cursor += 1
+            }
+            if total > (best?.ink ?? 0) { best = (y, end, total) }
+            y = end + 1
+        }
+        guard let band = best, band.bottom - band.top >= 6 else { return nil }
+
+        var pieces: [Piece] = []
+        var start: Int? = nil
+        for x in 0...width {
+            var columnHasInk = false
+            if x < width {
+                for y in band.top..<band.bottom where ink[y * width + x] {
+                    columnHasInk = true
+                    break
+                }
+            }
+            if columnHasInk, start == nil { start = x }
+            if !columnHasInk, let begin = start {
+                pieces.append(Piece(start: begin, end: x))
+                start = nil
+            }
+        }
+        guard !pieces.isEmpty else { return nil }
+        self.width = width
+        self.top = band.top
+        self.bottom = band.bottom
+        self.ink = ink
+        self.pieces = pieces
+    }
+
+    /// The glyph made of pieces `first...last`, cropped to its ink.
+    public func glyph(first: Int, last: Int) -> Glyph {
+        let left = pieces[first].start
+        let right = pieces[last].end
+        var minY = bottom
+        var maxY = top
+        for y in top..<bottom {
+            for x in left..<right where ink[y * width + x] {
+                minY = min(minY, y)
+                maxY = max(maxY, y)
+                break
+            }
+        }
+        guard maxY >= minY else { return Glyph(width: 0, height: 0, ink: []) }
+        let glyphWidth = right - left
+        let glyphHeight = maxY - minY + 1
+        var cells = [Bool](repeating: false, count: glyphWidth * glyphHeight)
+        for y in 0..<glyphHeight {
+            for x in 0..<glyphWidth {
+                cells[y * glyphWidth + x] = ink[(minY + y) * width + left + x]
+            }
+        }
+        return Glyph(width: glyphWidth, height: glyphHeight, ink: cells)
+    }
+
+    /// Removes 8-connected blobs smaller than `minimumPixels` (salt noise of scans).
+    static func removeSpecks(_ ink: inout [Bool], width: Int, height: Int, minimumPixels: Int) {
+        var seen = [Bool](repeating: false, count: ink.count)
+        var stack: [Int] = []
+        var blob: [Int] = []
+        for start in ink.indices where ink[start] && !seen[start] {
+            stack = [start]
+            blob = []
+            seen[start] = true
+            while let index = stack.popLast() {
+                blob.append(index)
+                let x = index % width
+                let y = index / width
+                for dy in -1...1 {
+                    for dx in -1...1 {
+                        let nx = x + dx
+                        let ny = y + dy
+                        guard nx >= 0, ny >= 0, nx < width, ny < height else { continue }
+                        let neighbour = ny * width + nx
+                        if ink[neighbour] && !seen[neighbour] {
+                            seen[neighbour] = true
+                            stack.append(neighbour)
+                        }
+                    }
+                }
+            }
+            if blob.count < minimumPixels { for index in blob { ink[index] = false } }
+        }
+    }
+}

@@ -1,0 +1,91 @@
+#!/usr/bin/env python3
+"""Renders the characters of Chinese financial capitals (大写金额) in every CJK typeface installed here
+and writes them as prototypes for FormFlow's glyph classifier.
+
+FormFlow verifies a 大写 line by comparing each glyph with these prototypes (Tesseract's chi_sim model
+misreads several of these characters). Prototypes come from fonts only, never from scans, and cover
+several typefaces (sans, serif, Kai, Ming) so that a typeface the samples don't use is still recognised.
+
+usage: make_prototypes.py OUT_FILE   (needs Pillow and Debian's fonts-wqy-zenhei fonts-wqy-microhei
+       fonts-arphic-uming fonts-arphic-ukai fonts-noto-cjk fonts-droid-fallback)
+
+Output: one line per prototype, `CHAR FONT VARIANT WIDTH HEIGHT HEXBITS`, the glyph's ink cropped to its
+bounding box, one bit per pixel (1 = ink), rows padded to whole bytes.
+"""
+import sys
+from PIL import Image, ImageDraw, ImageFont, ImageFilter
+
+CHARS = "零壹贰叁肆伍陆柒捌玖拾佰仟万亿元角分整"
+FONTS = [  # path, preferred face name fragment
+    ("/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc", "Zen Hei"),
+    ("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc", "Micro Hei"),
+    ("/usr/share/fonts/truetype/arphic/uming.ttc", "UMing CN"),
+    ("/usr/share/fonts/truetype/arphic/ukai.ttc", "UKai CN"),
+    ("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc", "SC"),
+    ("/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc", "SC"),
+    ("/usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc", "SC"),
+    ("/usr/share/fonts/opentype/noto/NotoSerifCJK-Bold.ttc", "SC"),
+    ("/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf", ""),
+]
+
+def face(path, fragment, size):
+    for index in range(12):
+        try:
+            f = ImageFont.truetype(path, size, index=index)
+        except OSError:
+            break
+        name = " ".join(f.getname())
+        if fragment in name:
+            return f, name
+    return ImageFont.truetype(path, size, index=0), " ".join(ImageFont.truetype(path, size).getname())
+
+def render(font, char, blur, threshold=128):
+    size = font.size
+    im = Image.new("L", (size * 2, size * 2), 255)
+    ImageDraw.Draw(im).text((size // 2, size // 2), char, font=font, fill=0)
+    if blur:
+        im = im.filter(ImageFilter.GaussianBlur(blur))
+    bw = im.point(lambda v: 0 if v < threshold else 255)
+    box = Image.eval(bw, lambda v: 255 - v).getbbox()
+    return bw.crop(box) if box else None
+
+def bits(im):
+    w, h = im.size
+    px = im.load()
+    out = bytearray()
+    for y in range(h):
+        row = 0
+        nbits = 0
+        for x in range(w):
+            row = (row << 1) | (1 if px[x, y] == 0 else 0)
+            nbits += 1
+            if nbits == 8:
+                out.append(row); row = 0; nbits = 0
+        if nbits:
+            out.append(row << (8 - nbits))
+    return out.hex()
+
+def main():
+    import os
+    lines = []
+    for path, fragment in FONTS:
+        if not os.path.exists(path):
+            print(f"skipping missing font {path}", file=sys.stderr)
+            continue
+        for variant, (size, blur, threshold) in enumerate([(48, 0, 128), (30, 0, 128), (44, 1.2, 110), (44, 1.2, 160)]):
+            font, name = face(path, fragment, size)
+            tag = name.replace(" ", "_")
+            for char in CHARS:
+                glyph = render(font, char, blur, threshold)
+                if glyph is None:
+                    continue
+                w, h = glyph.size
+                lines.append(f"{char} {tag} {variant} {w} {h} {bits(glyph)}")
+    with open(sys.argv[1], "w", encoding="utf-8") as fh:
+        fh.write("# Glyph prototypes of Chinese financial capitals, made by tools/glyphs/make_prototypes.py.\n")
+        fh.write("# CHAR FONT VARIANT WIDTH HEIGHT HEXBITS (1 = ink, rows padded to bytes)\n")
+        fh.write("\n".join(lines) + "\n")
+    print(f"{len(lines)} prototypes", file=sys.stderr)
+
+if __name__ == "__main__":
+    main()
