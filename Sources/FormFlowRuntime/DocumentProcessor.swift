@@ -2,6 +2,7 @@ import Crypto
 import FormFlowCore
 import FormFlowExtraction
 import FormFlowOCR
+import FormFlowValidation
 import Foundation
 
 /// Turns one input file into its record. One processor per worker: it owns that worker's engine.
@@ -11,6 +12,7 @@ public final class DocumentProcessor {
     private let engine: OCREngine
     private let loader: ImageLoader
     private let classifier: FormClassifier
+    private let validator: Validator
 
     public init(pipeline: Pipeline, settings: Settings) throws(OCRError) {
         self.pipeline = pipeline
@@ -18,6 +20,7 @@ public final class DocumentProcessor {
         self.engine = try OCREngine(dataPath: settings.tessdata, languages: pipeline.languages)
         self.loader = ImageLoader(limits: settings.limits)
         self.classifier = FormClassifier(templates: pipeline.templates)
+        self.validator = Validator(rules: pipeline.rules)
     }
 
     /// Reads, classifies and decides one file. Never throws for bad input: that becomes a quarantine
@@ -103,18 +106,14 @@ public final class DocumentProcessor {
         stop("extract")
 
         let tableName = template.table?.name
+        let fields = extraction.fields(tableName: tableName)
         var violations = extraction.problems
-        let uncertain = extraction.uncertainFields(tableName: tableName)
-        if !uncertain.isEmpty {
-            violations.append(
-                Violation(
-                    rule: "uncertain_field",
-                    message: "these readings could not be confirmed; compare them with the scan: \(uncertain.joined(separator: ", "))",
-                    fields: uncertain))
-        }
+        violations += validator.evaluate(
+            form: template.form, fields: fields, uncertain: extraction.uncertainFields(tableName: tableName))
+        stop("validate")
         return DocumentRecord(
             document: name, sha256: sha, form: template.form, status: violations.isEmpty ? .accepted : .exception,
-            fields: extraction.fields(tableName: tableName), violations: violations, batch: batch,
+            fields: fields, violations: violations, batch: batch,
             pipeline: pipeline.identifier, pages: pages.count, evidence: extraction.evidence(tableName: tableName),
             classification: classification.evidence, timings: timings, processedAt: Self.now())
     }

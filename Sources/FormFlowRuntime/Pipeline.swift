@@ -1,5 +1,6 @@
 import FormFlowCore
 import FormFlowExtraction
+import FormFlowValidation
 import FormFlowYAML
 import Foundation
 
@@ -19,6 +20,8 @@ public struct Pipeline: Sendable {
     public func layoutScale(forPageDPI dpi: Int) -> Double {
         min(1, Double(layoutDPI) / Double(max(dpi, 1)))
     }
+    /// The business rules, in file order.
+    public var rules: RuleSet
     /// Prototypes for verifying amounts in words glyph by glyph.
     public var glyphs: GlyphClassifier?
     /// Page segmentation of the layout pass.
@@ -95,9 +98,20 @@ public struct Pipeline: Sendable {
             }
             glyphs = try GlyphClassifier.load(path: glyphPath)
         }
+        var rules = RuleSet(rules: [])
+        if let node = try root.optional("rules") {
+            rules = try RuleSet.parse(node)
+            let forms = Set(templates.map(\.form.rawValue))
+            for rule in rules.rules {
+                for form in rule.forms where !forms.contains(form) {
+                    throw ConfigurationError(
+                        file: rule.file, line: rule.line, message: "rule '\(rule.id)' names the form '\(form)', which no template defines")
+                }
+            }
+        }
         return Pipeline(
             name: try root.required("name").string(), version: try root.optional("version")?.string() ?? "1",
             file: path, templates: templates, maxSkewDegrees: maxSkew, binarize: binarize, layoutDPI: layoutDPI,
-            glyphs: glyphs, layoutSegmentation: layoutSegmentation)
+            rules: rules, glyphs: glyphs, layoutSegmentation: layoutSegmentation)
     }
 }

@@ -1,1 +1,0 @@
-// Business rules arrive with the rules issue.

@@ -1,0 +1,145 @@
+import FormFlowCore
+import Foundation
+
+/// Evaluates every rule that applies to a form (not only until the first failure), so a record lists
+/// every violation with its fields and a message that shows the values involved (personal data masked).
+public struct Validator: Sendable {
+    public let rules: RuleSet
+
+    public init(rules: RuleSet) {
+        self.rules = rules
+    }
+
+    /// The duplicate rules for a form: the ledger checks them, since they need every earlier batch.
+    public func duplicateRules(for form: FormKind) -> [Rule] {
+        rules.rules.filter { $0.check == .duplicate && $0.applies(to: form) }
+    }
+
+    public func evaluate(form: FormKind, fields: [String: FieldValue], uncertain: [String]) -> [Violation] {
+        var violations: [Violation] = []
+        for rule in rules.rules where rule.applies(to: form) && rule.check != .duplicate {
+            if let detail = Self.check(rule, fields: fields, uncertain: uncertain) {
+                violations.append(
+                    Violation(
+                        rule: rule.id, message: Masking.maskDigitRuns(in: "\(rule.message): \(detail.message)"),
+                        fields: detail.fields))
+            }
+        }
+        return violations
+    }
+
+    struct Failure {
+        var message: String
+        var fields: [String]
+    }
+
+    static func money(_ value: FieldValue?) -> Decimal? {
+        value?.text.flatMap(Money.parse)
+    }
+
+    static func check(_ rule: Rule, fields: [String: FieldValue], uncertain: [String]) -> Failure? {
+        let rows = fields[rule.items]?.rows ?? []
+        switch rule.check {
+        case .required:
+            let missing = rule.fields.filter { name in
+                switch fields[name] {
+                case nil, .null?: true
+                case .rows(let rows)?: rows.isEmpty
+                case .text(let text)?: text.isEmpty
+                default: false
+                }
+            }
+            return missing.isEmpty ? nil : Failure(message: "no value for \(missing.joined(separator: ", "))", fields: missing)
+
+        case .confirmed:
+            let unconfirmed = uncertain.filter { name in
+                rule.fields.contains("*") || rule.fields.contains(where: { name == $0 || name.hasPrefix("\($0)[") })
+            }
+            return unconfirmed.isEmpty
+                ? nil : Failure(message: "not confirmed: \(unconfirmed.joined(separator: ", "))", fields: unconfirmed)
+
+        case .itemsSum:
+            let total = rule.fields[0]
+            guard let totalValue = money(fields[total]) else { return nil }
+            let amounts = rows.map { money($0[rule.column]) }
+            guard !amounts.isEmpty, amounts.allSatisfy({ $0 != nil }) else { return nil }
+            let sum = amounts.compactMap { $0 }.reduce(0, +)
+            guard sum != totalValue else { return nil }
+            return Failure(
+                message: "items add up to \(Money.format(sum)), \(total) is \(Money.format(totalValue)) (difference \(Money.format(totalValue - sum)))",
+                fields: [rule.items, total])
+
+        case .amountPlusTax:
+            let (amountName, taxName, totalName) = (rule.fields[0], rule.fields[1], rule.fields[2])
+            guard let amount = money(fields[amountName]), let tax = money(fields[taxName]), let total = money(fields[totalName])
+            else { return nil }
+            guard amount + tax != total else { return nil }
+            return Failure(
+                message: "\(Money.format(amount)) + \(Money.format(tax)) = \(Money.format(amount + tax)), \(totalName) is \(Money.format(total))",
+                fields: [amountName, taxName, totalName])
+
+        case .taxRate:
+            let (amountName, rateName, taxName) = (rule.fields[0], rule.fields[1], rule.fields[2])
+            guard let amount = money(fields[amountName]), let tax = money(fields[taxName]),
+                let rateText = fields[rateName]?.text, rateText.hasSuffix("%"),
+                let percent = Decimal(string: String(rateText.dropLast()), locale: Locale(identifier: "en_US_POSIX"))
+            else { return nil }
+            let expected = Money.roundedToCent(amount * percent / 100)
+            let difference = tax - expected
+            guard abs(difference) > rule.tolerance else { return nil }
+            return Failure(
+                message: "\(Money.format(amount)) × \(rateText) = \(Money.format(expected)), \(taxName) is \(Money.format(tax)) (tolerance \(Money.format(rule.tolerance)))",
+                fields: [amountName, rateName, taxName])
+
+        case .wordsEqualFigures:
+            let (wordsName, figuresName) = (rule.fields[0], rule.fields[1])
+            guard let words = fields[wordsName]?.text, let figures = money(fields[figuresName]) else { return nil }
+            let expected = ChineseAmount.render(figures)
+            guard words != expected else { return nil }
+            return Failure(
+                message: "\(figuresName) \(Money.format(figures)) is \(expected) in words, the form says \(words)",
+                fields: [wordsName, figuresName])
+
+        case .residentID, .uscc, .luhn:
+            var failing: [String] = []
+            for name in rule.fields {
+                guard let value = fields[name]?.text, !value.isEmpty else { continue }
+                let valid =
+                    switch rule.check {
+                    case .residentID: CheckDigits.isValidResidentID(value)
+                    case .uscc: CheckDigits.isValidUSCC(value)
+                    default: CheckDigits.isValidBankCard(value)
+                    }
+                if !valid { failing.append(name) }
+            }
+            guard !failing.isEmpty else { return nil }
+            let shown = failing.map { "\($0) \(Masking.mask(fields[$0]?.text ?? ""))" }.joined(separator: ", ")
+            return Failure(message: "check character fails for \(shown)", fields: failing)
+
+        case .categoryLimit:
+            guard let category = rule.category, let limit = rule.limit else { return nil }
+            var over: [String] = []
+            for (index, row) in rows.enumerated() where row["category"]?.text == category {
+                if let amount = money(row[rule.column]), amount > limit {
+                    over.append("\(rule.items)[\(index)] \(Money.format(amount))")
+                }
+            }
+            guard !over.isEmpty else { return nil }
+            return Failure(
+                message: "\(category) over \(Money.format(limit)): \(over.joined(separator: ", "))", fields: [rule.items])
+
+        case .attachmentsSum:
+            let attachmentsName = rule.fields[0]
+            guard let attachments = fields[attachmentsName]?.integer else { return nil }
+            let receipts = rows.map { $0[rule.column]?.integer }
+            guard !receipts.isEmpty, receipts.allSatisfy({ $0 != nil }) else { return nil }
+            let sum = receipts.compactMap { $0 }.reduce(0, +)
+            guard sum != attachments else { return nil }
+            return Failure(
+                message: "items carry \(sum) receipts, \(attachmentsName) is \(attachments)", fields: [attachmentsName, rule.items])
+
+        case .duplicate:
+            return nil
+        }
+    }
+}
