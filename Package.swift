@@ -19,6 +19,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.0.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
     ],
     targets: [
         // The only door to C: Tesseract and Leptonica, found through pkg-config.
@@ -62,12 +63,23 @@ let package = Package(
             dependencies: ["FormFlowCore"],
             swiftSettings: swiftSettings
         ),
+        // The ledger (every document, its states and the accepted business keys; SQLite by default)
+        // and the hash-chained audit log.
+        .target(
+            name: "FormFlowLedger",
+            dependencies: [
+                "FormFlowCore",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // Settings, pipeline configuration and the batch that ties the stages together.
         .target(
             name: "FormFlowRuntime",
             dependencies: [
                 "FormFlowCore", "FormFlowOCR", "FormFlowExtraction", "FormFlowValidation", "FormFlowRouting",
-                "FormFlowYAML",
+                "FormFlowYAML", "FormFlowLedger",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
@@ -76,7 +88,7 @@ let package = Package(
         .executableTarget(
             name: "formflow",
             dependencies: [
-                "FormFlowRuntime", "FormFlowCore", "FormFlowOCR", "FormFlowYAML",
+                "FormFlowRuntime", "FormFlowCore", "FormFlowOCR", "FormFlowYAML", "FormFlowLedger",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -102,6 +114,16 @@ let package = Package(
         .testTarget(
             name: "FormFlowExtractionTests",
             dependencies: ["FormFlowExtraction", "FormFlowTestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "FormFlowLedgerTests",
+            dependencies: ["FormFlowLedger", "FormFlowTestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "FormFlowValidationTests",
+            dependencies: ["FormFlowValidation", "FormFlowTestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

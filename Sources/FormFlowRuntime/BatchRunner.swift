@@ -1,4 +1,5 @@
 import FormFlowCore
+import FormFlowLedger
 import FormFlowOCR
 import FormFlowRouting
 import Foundation
@@ -77,6 +78,14 @@ public struct BatchRunner: Sendable {
         } catch {
             throw RunError(kind: .storage, message: "cannot list the inbox \(settings.inbox): \(error)")
         }
+        let ledger: SQLiteLedger
+        do {
+            ledger = try SQLiteLedger(path: (settings.stateFolder as NSString).appendingPathComponent("ledger.sqlite"))
+        } catch {
+            throw RunError(kind: .storage, message: "cannot open the ledger in \(settings.stateFolder): \(error)")
+        }
+        let audit = AuditLog(path: (settings.stateFolder as NSString).appendingPathComponent("audit.log"))
+        let duplicates = DuplicateGuard(rules: pipeline.rules, ledger: ledger)
         let batch = Self.newBatchID()
         let queue = WorkQueue(files)
         let workerCount = min(settings.effectiveWorkers, max(1, files.count))
@@ -96,7 +105,8 @@ public struct BatchRunner: Sendable {
                         var done: [DocumentRecord] = []
                         while let file = await queue.next() {
                             let record = try Self.handle(
-                                file: file, processor: processor, outputs: outputs, batch: batch, logger: logger)
+                                file: file, processor: processor, outputs: outputs, batch: batch, logger: logger,
+                                ledger: ledger, audit: audit, duplicates: duplicates)
                             done.append(record)
                         }
                         return done
@@ -122,14 +132,29 @@ public struct BatchRunner: Sendable {
     }
 
     private static func handle(
-        file: URL, processor: DocumentProcessor, outputs: OutputFolders, batch: String, logger: Logger
+        file: URL, processor: DocumentProcessor, outputs: OutputFolders, batch: String, logger: Logger,
+        ledger: any Ledger, audit: AuditLog, duplicates: DuplicateGuard
     ) throws -> DocumentRecord {
         let name = file.lastPathComponent
-        let record = try processor.process(file: file, name: name, batch: batch)
+        var record = try processor.process(file: file, name: name, batch: batch)
+        do {
+            try ledger.transition(document: name, sha256: record.sha256, batch: batch, to: "read")
+            try duplicates.apply(to: &record)
+        } catch {
+            throw RunError(kind: .storage, message: "the ledger failed for \(name): \(error)")
+        }
         do {
             try outputs.deliver(record, original: file)
         } catch {
             throw RunError(kind: .storage, message: error.description)
+        }
+        do {
+            try ledger.finish(record)
+            try audit.append(
+                actor: "formflow", action: "routed", document: name, batch: batch, sha256: record.sha256,
+                detail: "\(record.status.rawValue) \(record.form?.rawValue ?? "-") \(record.violations.map(\.rule).joined(separator: ","))")
+        } catch {
+            throw RunError(kind: .storage, message: "cannot record the decision for \(name): \(error)")
         }
         logger.info(
             "document done",

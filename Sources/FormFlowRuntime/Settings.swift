@@ -7,6 +7,8 @@ public struct Settings: Sendable {
     public var pipelinePath: String
     public var inbox: String
     public var out: String
+    /// Folder of the ledger and the audit log; `nil` means `<out>/state`.
+    public var state: String?
     /// OCR workers; 0 means one per CPU core.
     public var workers: Int
     public var limits: ImageLimits
@@ -15,8 +17,11 @@ public struct Settings: Sendable {
 
     /// The settings FormFlow uses when no file is given (the same values config/formflow.yaml ships).
     public static let defaults = Settings(
-        pipelinePath: "Pipelines/default.yaml", inbox: "inbox", out: "out", workers: 0, limits: ImageLimits(),
+        pipelinePath: "Pipelines/default.yaml", inbox: "inbox", out: "out", state: nil, workers: 0, limits: ImageLimits(),
         maxFileBytes: 100 * 1024 * 1024, tessdata: nil)
+
+    /// The folder of the ledger and the audit log.
+    public var stateFolder: String { state ?? (out as NSString).appendingPathComponent("state") }
 
     /// The number of workers to start: the configured count, or the number of cores.
     public var effectiveWorkers: Int {
@@ -27,12 +32,16 @@ public struct Settings: Sendable {
     public static func load(path: String) throws(ConfigurationError) -> Settings {
         let root = try ConfigNode.load(path: path)
         try root.allowOnly([
-            "pipeline", "inbox", "out", "workers", "default_dpi", "max_pixels", "max_pages", "max_file_bytes", "tessdata",
+            "pipeline", "inbox", "out", "state", "workers", "default_dpi", "max_pixels", "max_pages", "max_file_bytes", "tessdata",
         ])
         var settings = Settings.defaults
         if let node = try root.optional("pipeline") { settings.pipelinePath = try node.string() }
         if let node = try root.optional("inbox") { settings.inbox = try node.string() }
         if let node = try root.optional("out") { settings.out = try node.string() }
+        if let node = try root.optional("state") {
+            let value = try node.string()
+            settings.state = value.isEmpty ? nil : value
+        }
         if let node = try root.optional("workers") {
             settings.workers = try node.int()
             guard settings.workers >= 0 else { throw node.error("workers must be 0 (one per core) or more") }

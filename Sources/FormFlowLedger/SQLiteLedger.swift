@@ -1,0 +1,144 @@
+import FormFlowCore
+import Foundation
+import GRDB
+
+/// The default ledger: one SQLite file in WAL mode (GRDB), no server to run.
+public final class SQLiteLedger: Ledger {
+    private let pool: DatabasePool
+    public let path: String
+
+    /// Opens (creating when needed) the ledger at `path`, readable by owner and group only.
+    public init(path: String) throws {
+        self.path = path
+        let folder = (path as NSString).deletingLastPathComponent
+        if !folder.isEmpty {
+            try FileManager.default.createDirectory(
+                atPath: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o750])
+        }
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(10)
+        pool = try DatabasePool(path: path, configuration: configuration)
+        try? FileManager.default.setAttributes([.posixPermissions: 0o640], ofItemAtPath: path)
+        try Self.migrator.migrate(pool)
+    }
+
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1") { db in
+            try db.create(table: "document") { table in
+                table.column("document", .text).notNull()
+                table.column("batch", .text).notNull()
+                table.column("sha256", .text).notNull().indexed()
+                table.column("form", .text)
+                table.column("status", .text)
+                table.column("rules", .text)
+                table.column("created_at", .text).notNull()
+                table.column("finished_at", .text)
+                table.primaryKey(["document", "batch"])
+            }
+            try db.create(table: "transition") { table in
+                table.autoIncrementedPrimaryKey("id")
+                table.column("document", .text).notNull()
+                table.column("batch", .text).notNull()
+                table.column("sha256", .text).notNull()
+                table.column("state", .text).notNull()
+                table.column("at", .text).notNull()
+            }
+            // The key is the primary key: the database itself refuses a second acceptance.
+            try db.create(table: "accepted_key") { table in
+                table.column("form", .text).notNull()
+                table.column("key", .text).notNull()
+                table.column("document", .text).notNull()
+                table.column("sha256", .text).notNull()
+                table.column("batch", .text).notNull()
+                table.column("accepted_at", .text).notNull()
+                table.primaryKey(["form", "key"])
+            }
+        }
+        return migrator
+    }
+
+    static func now() -> String { Date().ISO8601Format() }
+
+    public func transition(document: String, sha256: String, batch: String, to state: String) throws {
+        try pool.write { db in
+            try db.execute(
+                sql: """
+                    INSERT INTO document (document, batch, sha256, created_at) VALUES (?, ?, ?, ?)
+                    ON CONFLICT (document, batch) DO UPDATE SET sha256 = excluded.sha256
+                    """, arguments: [document, batch, sha256, Self.now()])
+            try db.execute(
+                sql: "INSERT INTO transition (document, batch, sha256, state, at) VALUES (?, ?, ?, ?, ?)",
+                arguments: [document, batch, sha256, state, Self.now()])
+        }
+    }
+
+    public func claim(_ key: BusinessKey, document: String, sha256: String, batch: String) throws -> KeyClaim {
+        try pool.write { db in
+            try db.execute(
+                sql: """
+                    INSERT INTO accepted_key (form, key, document, sha256, batch, accepted_at) VALUES (?, ?, ?, ?, ?, ?)
+                    ON CONFLICT (form, key) DO NOTHING
+                    """, arguments: [key.form, key.value, document, sha256, batch, Self.now()])
+            guard let owner = try Self.owner(of: key, in: db) else { return .claimed }
+            return owner.sha256 == sha256 ? .claimed : .heldBy(owner)
+        }
+    }
+
+    public func owner(of key: BusinessKey) throws -> KeyOwner? {
+        try pool.read { db in try Self.owner(of: key, in: db) }
+    }
+
+    static func owner(of key: BusinessKey, in db: Database) throws -> KeyOwner? {
+        guard
+            let row = try Row.fetchOne(
+                db, sql: "SELECT document, sha256, batch, accepted_at FROM accepted_key WHERE form = ? AND key = ?",
+                arguments: [key.form, key.value])
+        else { return nil }
+        return KeyOwner(document: row["document"], sha256: row["sha256"], batch: row["batch"], acceptedAt: row["accepted_at"])
+    }
+
+    public func finish(_ record: DocumentRecord) throws {
+        let rules = record.violations.map(\.rule).joined(separator: ",")
+        try pool.write { db in
+            try db.execute(
+                sql: """
+                    INSERT INTO document (document, batch, sha256, form, status, rules, created_at, finished_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                    ON CONFLICT (document, batch) DO UPDATE SET
+                      form = excluded.form, status = excluded.status, rules = excluded.rules, finished_at = excluded.finished_at
+                    """,
+                arguments: [
+                    record.document, record.batch, record.sha256, record.form?.rawValue, record.status.rawValue, rules,
+                    Self.now(), Self.now(),
+                ])
+            try db.execute(
+                sql: "INSERT INTO transition (document, batch, sha256, state, at) VALUES (?, ?, ?, ?, ?)",
+                arguments: [record.document, record.batch, record.sha256, "routed:\(record.status.rawValue)", Self.now()])
+        }
+    }
+
+    public func finalStatus(sha256: String) throws -> (document: String, status: DocumentStatus)? {
+        try pool.read { db in
+            guard
+                let row = try Row.fetchOne(
+                    db,
+                    sql: "SELECT document, status FROM document WHERE sha256 = ? AND status IS NOT NULL ORDER BY finished_at LIMIT 1",
+                    arguments: [sha256]),
+                let status = DocumentStatus(rawValue: row["status"])
+            else { return nil }
+            return (row["document"], status)
+        }
+    }
+
+    /// Counts by final status, for tests and reports.
+    public func statusCounts() throws -> [String: Int] {
+        try pool.read { db in
+            var counts: [String: Int] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT status, COUNT(*) AS n FROM document GROUP BY status") {
+                counts[row["status"] ?? "unfinished"] = row["n"]
+            }
+            return counts
+        }
+    }
+}

@@ -1,0 +1,40 @@
+import FormFlowCore
+import FormFlowLedger
+import FormFlowValidation
+
+/// Applies the `duplicate` rules through the ledger: an accepted document claims its business key, and
+/// a document whose key another document already holds is an exception naming that document.
+struct DuplicateGuard: Sendable {
+    let rules: RuleSet
+    let ledger: any Ledger
+
+    func apply(to record: inout DocumentRecord) throws {
+        guard let form = record.form, record.status != .quarantine else { return }
+        let uncertain = Set(record.evidence?.filter(\.value.uncertain).map(\.key) ?? [])
+        for rule in rules.rules where rule.check == .duplicate && rule.applies(to: form) {
+            let values = rule.fields.map { record.fields[$0]?.text ?? "" }
+            // A key that was not read, or not read for sure, identifies nothing.
+            guard values.allSatisfy({ !$0.isEmpty }), rule.fields.allSatisfy({ !uncertain.contains($0) }) else { continue }
+            let key = BusinessKey(form: form.rawValue, fields: rule.fields, values: values)
+            let owner: KeyOwner?
+            if record.status == .accepted {
+                switch try ledger.claim(key, document: record.document, sha256: record.sha256, batch: record.batch) {
+                case .claimed: owner = nil
+                case .heldBy(let holder): owner = holder
+                }
+            } else {
+                owner = try ledger.owner(of: key).flatMap { $0.sha256 == record.sha256 ? nil : $0 }
+            }
+            if let owner {
+                record.status = .exception
+                record.violations.append(
+                    Violation(
+                        rule: rule.id,
+                        message: Masking.maskDigitRuns(
+                            in:
+                                "\(rule.message): \(zip(rule.fields, values).map { "\($0.0) \($0.1)" }.joined(separator: ", ")) was accepted as \(owner.document) in batch \(owner.batch) at \(owner.acceptedAt)"
+                        ), fields: rule.fields))
+            }
+        }
+    }
+}
