@@ -118,10 +118,19 @@ public struct FieldExtractor: Sendable {
         return inside.sorted { ($0.line, $0.box.x) < ($1.line, $1.box.x) }
     }
 
-    private func normalize(_ raw: String, _ spec: FieldSpec) -> NormalizedReading? {
-        FieldNormalizer.normalize(
-            raw, type: spec.type, pattern: spec.pattern, vocabulary: spec.vocabulary.flatMap { template.vocabularies[$0] } ?? [],
-            allowed: spec.allowed)
+    private func normalize(_ raw: String, _ spec: FieldSpec, characters: Int? = nil) -> NormalizedReading? {
+        guard
+            var reading = FieldNormalizer.normalize(
+                raw, type: spec.type, pattern: spec.pattern,
+                vocabulary: spec.vocabulary.flatMap { template.vocabularies[$0] } ?? [], allowed: spec.allowed)
+        else { return nil }
+        // Tesseract splits wide Chinese glyphs (磊 → 和大): a name must have as many characters as the
+        // printed line has glyphs.
+        if let characters, let text = reading.value.text, reading.check == .valid, text.count != characters {
+            reading.check = .malformed
+            reading.note = "read \(text.count) characters, the line holds \(characters)"
+        }
+        return reading
     }
 
     private func read(
@@ -154,6 +163,10 @@ public struct FieldExtractor: Sendable {
         guard !box.isEmpty else { return empty }
 
         let layoutText = words.map(\.text).joined()
+        var characters: Int? = nil
+        if spec.type == .chineseName, let line = GlyphLine(image: try reader.pixels(in: box)) {
+            characters = line.estimatedCharacterCount
+        }
         let primary = try reader.read(box, options: spec.ocr.options, scale: 1)
         let primaryText = primary.text.trimmingCharacters(in: .whitespacesAndNewlines)
         let layoutConfidence = words.map(\.confidence).reduce(0, +) / Double(words.count)
@@ -162,28 +175,47 @@ public struct FieldExtractor: Sendable {
         empty.confidence = primary.words.isEmpty ? layoutConfidence : primary.meanConfidence
         if spec.type == .amountInWords { empty.image = try reader.pixels(in: box) }
 
-        var readings = [normalize(primaryText, spec), normalize(layoutText, spec)].compactMap { $0 }
-        if let decided = Self.agreement(readings) {
+        var readings: [NormalizedReading] = []
+        if var reading = normalize(primaryText, spec, characters: characters) {
+            reading.resolution = 100
+            readings.append(reading)
+        }
+        if var reading = normalize(layoutText, spec, characters: characters) {
+            reading.resolution = 0  // the layout pass's own resolution
+            readings.append(reading)
+        }
+        let freeText = spec.type == .chineseName || spec.type == .organisation
+        if let decided = Self.agreement(readings, needsFullResolution: freeText) {
             empty.chosen = decided
             empty.candidates = Self.distinct(readings)
             empty.uncertain = false
             empty.note = decided.note
             return empty
         }
-        // The two readings disagree or fail the type: a third, differently segmented reading decides.
+        // The two readings disagree or fail the type: differently made readings decide, one at a time,
+        // until two well-formed readings agree.
         var third = spec.ocr.options
         third.segmentation = spec.ocr.segmentation == .singleLine ? .rawLine : .singleLine
         let widened = PixelRect(x: box.x - padX, y: box.y - padY / 2, width: box.width + 2 * padX, height: box.height + padY)
             .clamped(to: reader.pageSize)
-        let thirdText = try reader.read(widened, options: third, scale: 1).text
-        if let reading = normalize(thirdText, spec) { readings.append(reading) }
-        empty.candidates = Self.distinct(readings)
-        if let decided = Self.agreement(readings) {
-            empty.chosen = decided
-            empty.uncertain = false
-            empty.note = "two of three readings agree"
-            return empty
+        let variants: [(PixelRect, RecognitionOptions, Double)] = [
+            (widened, third, 1), (box, spec.ocr.options, 0.7), (box, third, 0.7),
+        ]
+        for (zone, options, variantScale) in variants {
+            let text = try reader.read(zone, options: options, scale: variantScale).text
+            if var reading = normalize(text, spec, characters: characters) {
+                reading.resolution = Int(variantScale * 100)
+                readings.append(reading)
+            }
+            if let decided = Self.agreement(readings, needsFullResolution: freeText) {
+                empty.chosen = decided
+                empty.candidates = Self.distinct(readings)
+                empty.uncertain = false
+                empty.note = "\(readings.count) readings, two agree"
+                return empty
+            }
         }
+        empty.candidates = Self.distinct(readings)
         // No two readings agree: keep the best one and say so; validation routes the page to exceptions.
         empty.chosen = readings.first { $0.check == .valid } ?? readings.first { $0.check == .checksumFailed } ?? readings.first
         empty.uncertain = true
@@ -191,11 +223,15 @@ public struct FieldExtractor: Sendable {
         return empty
     }
 
-    /// A value that at least two well-formed readings share.
-    static func agreement(_ readings: [NormalizedReading]) -> NormalizedReading? {
+    /// A value that two well-formed readings made at different resolutions share. For free Chinese
+    /// text one of them must be a full-resolution reading: reduced copies lose the strokes that tell
+    /// complex characters apart (磊 reads 大 at half size), and two such readings agree on the same loss.
+    static func agreement(_ readings: [NormalizedReading], needsFullResolution: Bool = false) -> NormalizedReading? {
         let usable = readings.filter { $0.check != .malformed }
         for (index, reading) in usable.enumerated() {
-            if usable[(index + 1)...].contains(where: { $0.value == reading.value }) { return reading }
+            for other in usable[(index + 1)...] where other.value == reading.value && other.resolution != reading.resolution {
+                if !needsFullResolution || reading.resolution >= 100 || other.resolution >= 100 { return reading }
+            }
         }
         return nil
     }

@@ -16,6 +16,9 @@ public struct NormalizedReading: Sendable, Hashable {
     public var value: FieldValue
     public var check: TypeCheck
     public var note: String?
+    /// The resolution the reading was made at (page pixels per template pixel, rounded); readings at the
+    /// same resolution tend to share their errors, so agreement needs two different ones.
+    public var resolution: Int = 0
 
     public init(value: FieldValue, check: TypeCheck, note: String? = nil) {
         self.value = value
@@ -33,6 +36,8 @@ public enum FieldNormalizer {
         _ raw: String, type: FieldType, pattern: String? = nil, vocabulary: [String] = [], allowed: [String] = []
     ) -> NormalizedReading? {
         let compact = raw.filter { !$0.isWhitespace }
+        // Punctuation OCR picks up from labels and rules (':' '|' '_'), except what a value may contain.
+        let trimmed = String(compact.filter { !TextMatching.isIgnorable($0) || ".-%".contains($0) })
         switch type {
         case .code:
             return code(compact, pattern: pattern ?? ".+")
@@ -45,6 +50,9 @@ public enum FieldNormalizer {
         case .organisation:
             let name = String(compact.filter { $0.isCJK || "()（）".contains($0) })
             guard !name.isEmpty else { return nil }
+            if !vocabulary.isEmpty, let known = enumerated(name, vocabulary: vocabulary), known.check == .valid {
+                return known
+            }
             return NormalizedReading(value: .text(name), check: name.count >= 4 ? .valid : .malformed)
         case .enumerated:
             return enumerated(TextMatching.squeeze(compact).filter(\.isCJK), vocabulary: vocabulary)
@@ -60,9 +68,9 @@ public enum FieldNormalizer {
             guard !words.isEmpty else { return nil }
             return NormalizedReading(value: .text(words), check: ChineseAmount.parse(words) == nil ? .malformed : .valid)
         case .integer:
-            let digits = compact.filter(\.isASCIIDigit)
+            let digits = trimmed.filter(\.isASCIIDigit)
             guard !digits.isEmpty else { return nil }
-            guard digits.count <= 4, let number = Int(digits), digits.count == compact.count else {
+            guard digits.count <= 4, let number = Int(digits), digits.count == trimmed.count else {
                 return NormalizedReading(value: .text(digits), check: .malformed)
             }
             return NormalizedReading(value: .integer(number), check: .valid)
@@ -82,7 +90,7 @@ public enum FieldNormalizer {
         case .bankCard:
             let number = digitsOnly(compact, keeping: "")
             guard !number.isEmpty else { return nil }
-            guard (16...19).contains(number.count), number.count == compact.count else {
+            guard (16...19).contains(number.count), number.count == trimmed.count else {
                 return NormalizedReading(value: .text(number), check: .malformed)
             }
             return NormalizedReading(value: .text(number), check: CheckDigits.isValidBankCard(number) ? .valid : .checksumFailed)

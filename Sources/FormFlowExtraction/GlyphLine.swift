@@ -71,11 +71,43 @@ public struct GlyphLine: Sendable {
             }
         }
         guard !pieces.isEmpty else { return nil }
+        // Blur and JPEG can join neighbouring characters: cut a piece wider than a character at its
+        // thinnest column near one character's width from its start.
+        let bandHeight = band.bottom - band.top
+        var split: [Piece] = []
+        for piece in pieces {
+            var current = piece
+            while current.end - current.start > Int(Double(bandHeight) * 1.3) {
+                let from = current.start + Int(Double(bandHeight) * 0.7)
+                let to = min(current.end - 1, current.start + Int(Double(bandHeight) * 1.15))
+                guard from < to else { break }
+                var cut = from
+                var least = Int.max
+                for x in from...to {
+                    var count = 0
+                    for y in band.top..<band.bottom where ink[y * width + x] { count += 1 }
+                    if count < least {
+                        least = count
+                        cut = x
+                    }
+                }
+                split.append(Piece(start: current.start, end: cut))
+                current = Piece(start: cut + 1, end: current.end)
+            }
+            split.append(current)
+        }
+        pieces = split
         self.width = width
         self.top = band.top
         self.bottom = band.bottom
         self.ink = ink
         self.pieces = pieces
+    }
+
+    /// How many full-width (CJK) characters the ink spans: each takes about one band height.
+    public var estimatedCharacterCount: Int {
+        guard let first = pieces.first, let last = pieces.last, bandHeight > 0 else { return 0 }
+        return Int((Double(last.end - first.start) / (Double(bandHeight) * 1.02)).rounded())
     }
 
     /// The glyph made of pieces `first...last`, cropped to its ink.

@@ -9,6 +9,11 @@ public enum TextMatching {
             }.map(Character.init))
     }
 
+    /// True for spacing and punctuation that OCR adds or drops at random.
+    public static func isIgnorable(_ character: Character) -> Bool {
+        character.unicodeScalars.allSatisfy { $0.properties.isWhitespace || ignorable.contains($0) }
+    }
+
     private static let ignorable: Set<Unicode.Scalar> = Set(
         ":：,，.。;；'\"“”‘’()（）[]【】|_-—~`!！?？*·、/\\<>《》".unicodeScalars)
 
