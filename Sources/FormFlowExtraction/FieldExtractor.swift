@@ -156,9 +156,15 @@ public struct FieldExtractor: Sendable {
         if box.x < zone.x {
             box = PixelRect(x: zone.x, y: box.y, width: box.maxX - zone.x, height: box.height)
         }
-        let padX = Int(12 * scale)
-        let padY = Int(8 * scale)
-        box = PixelRect(x: box.x - padX, y: box.y - padY, width: box.width + 2 * padX, height: box.height + 2 * padY)
+        // Tesseract needs white space around text: a lone digit cut tight reads as anything (1 → 4).
+        // The margin grows with the text height but stays inside the zone, away from neighbours.
+        let padX = max(Int(12 * scale), box.height * 3 / 4)
+        // One or two digits alone need room above and below too; longer values would pick up the
+        // neighbouring lines instead.
+        let padY = box.width < box.height * 3 / 2 ? max(Int(8 * scale), box.height / 3) : Int(8 * scale)
+        let left = max(min(zone.x, box.x), box.x - padX)
+        let right = min(max(zone.maxX, box.maxX), box.maxX + padX)
+        box = PixelRect(x: left, y: box.y - padY, width: right - left, height: box.height + 2 * padY)
             .clamped(to: reader.pageSize)
         guard !box.isEmpty else { return empty }
 

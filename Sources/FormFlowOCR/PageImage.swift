@@ -34,7 +34,9 @@ public final class PageImage: @unchecked Sendable {
 
     /// 8-bit grayscale, deskewed by up to ±`maxSkewDegrees`, optionally binarised (Otsu, adaptive).
     /// Tesseract binarises by itself; explicit binarisation helps only on uneven, dark scans.
-    public func normalized(maxSkewDegrees: Double = 5, binarize: Bool = false) throws(OCRError) -> PageImage {
+    public func normalized(maxSkewDegrees: Double = 5, binarize: Bool = false, removeRules: Bool = false) throws(OCRError)
+        -> PageImage
+    {
         guard let gray = pixConvertTo8(pix, 0) else {
             throw OCRError(.imageOperationFailed, "could not convert the page to grayscale")
         }
@@ -65,6 +67,13 @@ public final class PageImage: @unchecked Sendable {
             }
         }
 
+        var cleaned: UnsafeMutablePointer<PIX>? = nil
+        defer { pixDestroy(&cleaned) }
+        if removeRules, let withoutRules = Self.removingRules(from: current, dpi: dpi) {
+            cleaned = withoutRules
+            current = withoutRules
+        }
+
         if binarize {
             var binary: UnsafeMutablePointer<PIX>? = nil
             pixOtsuAdaptiveThreshold(current, 300, 300, 0, 0, 0.1, nil, &binary)
@@ -82,6 +91,32 @@ public final class PageImage: @unchecked Sendable {
             throw OCRError(.imageOperationFailed, "could not keep the normalised page")
         }
         return PageImage(taking: copy, dpi: dpi, appliedDeskew: Double(angle))
+    }
+
+    /// A copy of an 8-bit page with long horizontal and vertical lines (table rules, box borders)
+    /// painted white: a rule beside a value is otherwise read as 1, 4 or |.
+    static func removingRules(from gray: UnsafeMutablePointer<PIX>, dpi: Int) -> UnsafeMutablePointer<PIX>? {
+        let unit = Double(dpi) / 300
+        guard var binary = pixConvertTo1(gray, 160) else { return nil }
+        var binaryOptional: UnsafeMutablePointer<PIX>? = binary
+        defer { pixDestroy(&binaryOptional) }
+        // Longer than any stroke of a character (about 50 px at 300 dpi), shorter than a table's rules.
+        var vertical = pixOpenBrick(nil, binary, 1, Int32(150 * unit))
+        defer { pixDestroy(&vertical) }
+        var horizontal = pixOpenBrick(nil, binary, Int32(200 * unit), 1)
+        defer { pixDestroy(&horizontal) }
+        guard let verticalLines = vertical, let horizontalLines = horizontal,
+            var both = pixOr(nil, verticalLines, horizontalLines)
+        else { return nil }
+        var bothOptional: UnsafeMutablePointer<PIX>? = both
+        defer { pixDestroy(&bothOptional) }
+        var mask = pixDilateBrick(nil, both, 5, 5)
+        defer { pixDestroy(&mask) }
+        guard let lineMask = mask, let copy = pixCopy(nil, gray) else { return nil }
+        pixSetMasked(copy, lineMask, 255)
+        binary = binaryOptional!
+        both = bothOptional!
+        return copy
     }
 
     /// The page scaled by `factor` (smooth area mapping when shrinking); its DPI scales with it.

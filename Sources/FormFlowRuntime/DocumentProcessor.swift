@@ -64,7 +64,8 @@ public final class DocumentProcessor {
         }
         stop("load")
 
-        let page = try pages[0].normalized(maxSkewDegrees: pipeline.maxSkewDegrees, binarize: pipeline.binarize)
+        let page = try pages[0].normalized(
+            maxSkewDegrees: pipeline.maxSkewDegrees, binarize: pipeline.binarize, removeRules: pipeline.removeRules)
         stop("normalise")
 
         let reader = TesseractPageReader(engine: engine, page: page)

@@ -12,6 +12,8 @@ public struct Pipeline: Sendable {
     public var templates: [FormTemplate]
     public var maxSkewDegrees: Double
     public var binarize: Bool
+    /// Paint table rules and box borders white before reading.
+    public var removeRules: Bool
     /// Resolution the whole-page layout pass reads at (classification, anchors, value boxes): enough
     /// for printed labels, and a quarter of the pixels of a 300 dpi page.
     public var layoutDPI: Int
@@ -68,8 +70,10 @@ public struct Pipeline: Sendable {
 
         var maxSkew = 5.0
         var binarize = false
+        var removeRules = true
         if let normalise = try root.optional("normalise") {
-            try normalise.allowOnly(["max_skew_degrees", "binarize"])
+            try normalise.allowOnly(["max_skew_degrees", "binarize", "remove_rules"])
+            if let node = try normalise.optional("remove_rules") { removeRules = try node.bool() }
             if let node = try normalise.optional("max_skew_degrees") {
                 maxSkew = try node.double()
                 guard (0...15).contains(maxSkew) else { throw node.error("max_skew_degrees must lie between 0 and 15") }
@@ -111,7 +115,7 @@ public struct Pipeline: Sendable {
         }
         return Pipeline(
             name: try root.required("name").string(), version: try root.optional("version")?.string() ?? "1",
-            file: path, templates: templates, maxSkewDegrees: maxSkew, binarize: binarize, layoutDPI: layoutDPI,
+            file: path, templates: templates, maxSkewDegrees: maxSkew, binarize: binarize, removeRules: removeRules, layoutDPI: layoutDPI,
             rules: rules, glyphs: glyphs, layoutSegmentation: layoutSegmentation)
     }
 }
