@@ -1,0 +1,74 @@
+import FormFlowCore
+import Testing
+
+@testable import FormFlowExtraction
+
+@Suite("Normalisers and type checks on hand-written readings")
+struct FieldNormalizerTests {
+    func normalize(_ raw: String, _ type: FieldType, pattern: String? = nil, vocabulary: [String] = [], allowed: [String] = [])
+        -> NormalizedReading?
+    {
+        FieldNormalizer.normalize(raw, type: type, pattern: pattern, vocabulary: vocabulary, allowed: allowed)
+    }
+
+    @Test("money keeps two decimals and refuses what it would have to guess")
+    func money() {
+        #expect(normalize(" 5506.08 ", .money) == NormalizedReading(value: .text("5506.08"), check: .valid))
+        #expect(normalize("¥1,604.91", .money)?.value == .text("1604.91"))  // currency sign and grouping dropped
+        #expect(normalize("1604,91", .money)?.check == .malformed)  // a comma for the point is not guessed
+        #expect(normalize("550608", .money)?.check == .malformed)  // a lost decimal point is not restored
+        #expect(normalize("55.0.08", .money)?.check == .malformed)
+        #expect(normalize("05.08", .money)?.check == .malformed)
+        #expect(normalize("0.08", .money)?.check == .valid)
+    }
+
+    @Test("dates are checked against the calendar")
+    func dates() {
+        #expect(normalize("2026-8-7", .date)?.value == .text("2026-08-07"))
+        #expect(normalize("20260807", .date)?.value == .text("2026-08-07"))
+        #expect(normalize("2026-02-29", .date)?.check == .malformed)
+        #expect(normalize("2028-02-29", .date)?.check == .valid)
+        #expect(normalize("2026-13-01", .date)?.check == .malformed)
+    }
+
+    @Test("codes match their pattern, a few stray characters are dropped")
+    func codes() {
+        #expect(normalize("BX20264267222", .code, pattern: "BX[0-9]{11}")?.check == .valid)
+        #expect(normalize(":BX20264267222", .code, pattern: "BX[0-9]{11}")?.value == .text("BX20264267222"))
+        #expect(normalize("BX2026426722", .code, pattern: "BX[0-9]{11}")?.check == .malformed)
+        #expect(normalize("051400470188", .code, pattern: "[0-9]{12}")?.check == .valid)
+    }
+
+    @Test("resident IDs: O read as 0, X kept, check character judged")
+    func residentIDs() {
+        #expect(normalize("21O702198503221582", .id18) == NormalizedReading(value: .text("210702198503221582"), check: .valid))
+        #expect(normalize("210702198503221583", .id18)?.check == .checksumFailed)
+        #expect(normalize("11010519491231002x", .id18)?.value == .text("11010519491231002X"))
+        #expect(normalize("2107021985032215", .id18)?.check == .malformed)
+    }
+
+    @Test("tax ids and bank cards")
+    func taxIDsAndCards() {
+        #expect(normalize("91350100M000100Y43", .uscc)?.check == .valid)
+        #expect(normalize("91350100M000100Y44", .uscc)?.check == .checksumFailed)
+        #expect(normalize("6222026197192206181", .bankCard)?.check == .valid)
+        #expect(normalize("6222026197192206182", .bankCard)?.check == .checksumFailed)
+        #expect(normalize("62220261971922061", .bankCard)?.check == .checksumFailed)  // 17 digits, Luhn fails
+        #expect(normalize("622202619719220618181", .bankCard)?.check == .malformed)
+    }
+
+    @Test("counts, rates, names and vocabularies")
+    func others() {
+        #expect(normalize(":13", .integer) == NormalizedReading(value: .integer(13), check: .valid))
+        #expect(normalize("1a3", .integer)?.check == .malformed)
+        #expect(normalize("13%", .percent, allowed: ["3%", "13%"])?.value == .text("13%"))
+        #expect(normalize("12%", .percent, allowed: ["3%", "13%"])?.check == .malformed)
+        #expect(normalize("郭 海 燕", .chineseName)?.value == .text("郭海燕"))
+        #expect(normalize("郭海燕燕燕", .chineseName)?.check == .malformed)
+        let departments = ["财务部", "信息中心", "办公室"]
+        #expect(normalize("信息中必", .enumerated, vocabulary: departments)?.value == .text("信息中心"))
+        #expect(normalize("人事处", .enumerated, vocabulary: departments)?.check == .malformed)
+        #expect(normalize("伍仟伍佰零陆元零捌分", .amountInWords)?.check == .valid)
+        #expect(normalize("伍什伍佰零陆元零捌分", .amountInWords)?.check == .malformed)
+    }
+}
