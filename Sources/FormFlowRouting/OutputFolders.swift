@@ -37,7 +37,7 @@ public struct OutputFolders: Sendable {
     /// archive when accepted), then writes the record atomically. The record is written last, so a
     /// record's presence means the delivery is complete. Returns the record's path.
     @discardableResult
-    public func deliver(_ record: DocumentRecord, original: URL) throws(RoutingError) -> URL {
+    public func deliver(_ record: DocumentRecord, original: URL, crops: [String: [UInt8]] = [:]) throws(RoutingError) -> URL {
         let fileManager = FileManager.default
         let recordFolder = folder(for: record.status)
         let originalFolder = record.status == .accepted ? archive(batch: record.batch) : recordFolder
@@ -64,6 +64,21 @@ public struct OutputFolders: Sendable {
             }
         } catch {
             throw RoutingError(document: record.document, message: "cannot move the original: \(error)")
+        }
+
+        // For the operator: a reason file readable without tools, and the crops of the fields involved.
+        if record.status != .accepted {
+            do {
+                try Self.writeAtomically(
+                    Data(ReasonFile.text(for: record).utf8), to: recordFolder.appendingPathComponent(name + ".reason.txt"),
+                    permissions: 0o640)
+                for (field, png) in crops {
+                    try Self.writeAtomically(
+                        Data(png), to: recordFolder.appendingPathComponent("\(name).\(Self.safe(field)).png"), permissions: 0o640)
+                }
+            } catch {
+                throw RoutingError(document: record.document, message: "cannot write the reason file: \(error)")
+            }
         }
 
         let recordTarget = recordFolder.appendingPathComponent(name + ".json")
@@ -100,6 +115,11 @@ public struct OutputFolders: Sendable {
         guard errno == EXDEV else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
         try FileManager.default.copyItem(at: source, to: target)
         try FileManager.default.removeItem(at: source)
+    }
+
+    /// A field name usable in a file name (`items[2].amount` → `items-2-amount`).
+    static func safe(_ field: String) -> String {
+        String(field.map { $0.isLetter || $0.isNumber || $0 == "_" ? $0 : "-" })
     }
 
     static func disambiguated(_ name: String, sha256: String) -> String {

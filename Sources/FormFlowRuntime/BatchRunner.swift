@@ -124,6 +124,11 @@ public struct BatchRunner: Sendable {
             throw RunError(kind: .storage, message: "\(error)")
         }
 
+        do {
+            try BatchExport.write(records, batch: batch, to: outputs.folder(for: .accepted))
+        } catch {
+            throw RunError(kind: .storage, message: "cannot write the batch export: \(error)")
+        }
         var summary = BatchSummary(batch: batch, out: settings.out)
         for record in records { summary.add(record) }
         let elapsed = started.duration(to: .now)
@@ -136,7 +141,8 @@ public struct BatchRunner: Sendable {
         ledger: any Ledger, audit: AuditLog, duplicates: DuplicateGuard
     ) throws -> DocumentRecord {
         let name = file.lastPathComponent
-        var record = try processor.process(file: file, name: name, batch: batch)
+        let processed = try processor.process(file: file, name: name, batch: batch)
+        var record = processed.record
         do {
             try ledger.transition(document: name, sha256: record.sha256, batch: batch, to: "read")
             try duplicates.apply(to: &record)
@@ -144,7 +150,7 @@ public struct BatchRunner: Sendable {
             throw RunError(kind: .storage, message: "the ledger failed for \(name): \(error)")
         }
         do {
-            try outputs.deliver(record, original: file)
+            try outputs.deliver(record, original: file, crops: processed.crops)
         } catch {
             throw RunError(kind: .storage, message: error.description)
         }

@@ -25,7 +25,15 @@ public final class DocumentProcessor {
 
     /// Reads, classifies and decides one file. Never throws for bad input: that becomes a quarantine
     /// record. Throws only when this machine fails (engine or image library trouble).
-    public func process(file: URL, name: String, batch: String) throws(OCRError) -> DocumentRecord {
+    public func process(file: URL, name: String, batch: String) throws(OCRError) -> ProcessedDocument {
+        var crops: [String: [UInt8]] = [:]
+        let record = try decide(file: file, name: name, batch: batch, crops: &crops)
+        return ProcessedDocument(record: record, crops: crops)
+    }
+
+    private func decide(file: URL, name: String, batch: String, crops: inout [String: [UInt8]]) throws(OCRError)
+        -> DocumentRecord
+    {
         var timings: [String: Double] = [:]
         let clock = ContinuousClock()
         var lap = clock.now
@@ -112,6 +120,14 @@ public final class DocumentProcessor {
         violations += validator.evaluate(
             form: template.form, fields: fields, uncertain: extraction.uncertainFields(tableName: tableName))
         stop("validate")
+        // The operator sees what was read beside each value a violation names.
+        let evidence = extraction.evidence(tableName: tableName)
+        for field in Set(violations.flatMap(\.fields)) {
+            let boxes = evidence.filter { $0.key == field || $0.key.hasPrefix("\(field)[") }.compactMap(\.value.box)
+            guard let first = boxes.first else { continue }
+            let area = boxes.dropFirst().reduce(first) { $0.union($1) }.insetBy(dx: -20, dy: -12).clamped(to: page.bounds)
+            if let png = try? page.cropped(to: area).pngData() { crops[field] = png }
+        }
         return DocumentRecord(
             document: name, sha256: sha, form: template.form, status: violations.isEmpty ? .accepted : .exception,
             fields: fields, violations: violations, batch: batch,
@@ -129,4 +145,10 @@ extension Double {
         let factor = pow(10, Double(places))
         return (self * factor).rounded() / factor
     }
+}
+
+/// A decided document: its record, and PNG crops of the fields its violations name.
+public struct ProcessedDocument: Sendable {
+    public var record: DocumentRecord
+    public var crops: [String: [UInt8]]
 }
