@@ -97,7 +97,7 @@ let package = Package(
         // Helpers for tests: locating SampleDocs, making scratch folders and odd files.
         .target(
             name: "FormFlowTestSupport",
-            dependencies: ["FormFlowCore"],
+            dependencies: ["FormFlowCore", .product(name: "Logging", package: "swift-log")],
             path: "Tests/FormFlowTestSupport",
             swiftSettings: swiftSettings
         ),

@@ -125,7 +125,9 @@ public struct AuditLog: Sendable {
                 let reason =
                     entry.seq == previousSeq + 1
                     ? "entry \(entry.seq) does not follow the entry before it"
-                    : entry.seq > previousSeq + 1
+                    : entry.seq == previousSeq + 2
+                        ? "entry \(previousSeq + 1) is missing"
+                    : entry.seq > previousSeq + 2
                         ? "entries \(previousSeq + 1)…\(entry.seq - 1) are missing"
                         : "entry \(entry.seq) is out of order (after entry \(previousSeq))"
                 breaks.append(Break(line: index + 1, reason: reason))

@@ -141,6 +141,11 @@ public struct BatchRunner: Sendable {
         ledger: any Ledger, audit: AuditLog, duplicates: DuplicateGuard
     ) throws -> DocumentRecord {
         let name = file.lastPathComponent
+        do {
+            try audit.append(actor: "formflow", action: "received", document: name, batch: batch, sha256: "", detail: "taken from the inbox")
+        } catch {
+            throw RunError(kind: .storage, message: "cannot write the audit log: \(error)")
+        }
         let processed = try processor.process(file: file, name: name, batch: batch)
         var record = processed.record
         do {

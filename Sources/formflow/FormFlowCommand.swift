@@ -14,7 +14,7 @@ struct FormFlowCommand: AsyncParsableCommand {
               74  storage failed (inbox or output folder unreadable or unwritable, disk full)
               78  configuration is invalid (the message names file and line)
             """,
-        subcommands: [RunCommand.self, OCRCommand.self, InspectCommand.self],
+        subcommands: [RunCommand.self, AuditCommand.self, OCRCommand.self, InspectCommand.self],
         defaultSubcommand: RunCommand.self
     )
 

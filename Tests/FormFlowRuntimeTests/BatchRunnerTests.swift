@@ -76,3 +76,49 @@ struct BatchRunnerTests {
         #expect(try FileManager.default.contentsOfDirectory(atPath: inbox.path) == [".hidden.png"])
     }
 }
+
+@Suite("Personal data stays masked outside result records")
+struct MaskingInRunTests {
+    @Test("logs and reason files of a run hold no full ID or bank number that a record holds")
+    func logsAreMasked() async throws {
+        let (inbox, out) = try BatchRunnerTests.makeInbox(
+            scans: ["expense_claim-001-000.png", "expense_claim-002-004.jpg", "expense_claim-001-004.png"], extra: [:])
+        var settings = Settings.defaults
+        settings.inbox = inbox.path
+        settings.out = out.path
+        settings.workers = 1
+        let pipeline = try Pipeline.load(path: TestSupport.pipelines.appendingPathComponent("default.yaml").path)
+        let log = CapturingLog()
+        _ = try await BatchRunner(settings: settings, pipeline: pipeline, logger: log.logger()).run()
+
+        let records = try BatchRunnerTests.records(in: out)
+        var secrets: [String] = []
+        for (_, entry) in records {
+            let fields = entry.record["fields"] as? [String: Any] ?? [:]
+            for name in ["id_number", "bank_account"] {
+                if let value = fields[name] as? String, value.count >= 15 { secrets.append(value) }
+            }
+        }
+        #expect(secrets.count >= 4, "the scans' IDs and bank numbers were not read: \(secrets.count)")
+        #expect(!log.lines.isEmpty)
+        var texts = log.lines
+        for folder in ["exceptions", "quarantine"] {
+            let url = out.appendingPathComponent(folder)
+            for name in try FileManager.default.contentsOfDirectory(atPath: url.path) where name.hasSuffix(".reason.txt") {
+                texts.append(try String(contentsOf: url.appendingPathComponent(name), encoding: .utf8))
+            }
+        }
+        texts.append(try String(contentsOf: out.appendingPathComponent("state/audit.log"), encoding: .utf8))
+        for secret in secrets {
+            for text in texts {
+                #expect(!text.contains(secret), "an unmasked personal number appears in: \(text.prefix(200))")
+            }
+        }
+        // Result records are not world-readable.
+        for (_, entry) in records {
+            let path = out.appendingPathComponent(entry.status).appendingPathComponent("\(entry.record["document"]!).json").path
+            let permissions = try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int
+            #expect(permissions.map { $0 & 0o007 } == 0)
+        }
+    }
+}
