@@ -190,22 +190,30 @@ public struct FieldExtractor: Sendable {
             reading.resolution = 0  // the layout pass's own resolution
             readings.append(reading)
         }
-        let freeText = spec.type == .chineseName || spec.type == .organisation
-        if let decided = Self.agreement(readings, needsFullResolution: freeText) {
+        // Fields with nothing on the form to check them against (codes, dates, names) need more than
+        // two readings to agree: misreads of these repeat across readings (郭 → 部 at two resolutions).
+        let vocabulary = spec.vocabulary.flatMap { template.vocabularies[$0] } ?? []
+        let needs: Agreement =
+            switch spec.type {
+            case .code, .date, .chineseName: .strong
+            case .organisation: vocabulary.isEmpty ? .strong : .strongUnlessKnown(vocabulary)
+            default: .twoResolutions
+            }
+        if let decided = needs.decide(readings) {
             empty.chosen = decided
             empty.candidates = Self.distinct(readings)
             empty.uncertain = false
             empty.note = decided.note
             return empty
         }
-        // The two readings disagree or fail the type: differently made readings decide, one at a time,
-        // until two well-formed readings agree.
-        var third = spec.ocr.options
-        third.segmentation = spec.ocr.segmentation == .singleLine ? .rawLine : .singleLine
-        let widened = PixelRect(x: box.x - padX, y: box.y - padY / 2, width: box.width + 2 * padX, height: box.height + padY)
-            .clamped(to: reader.pageSize)
+        // The readings so far disagree or fail the type: differently made readings decide, one at a
+        // time, until enough agree.
+        // Another segmentation at full resolution, then both at a reduced resolution: their errors are
+        // least alike.
+        var word = spec.ocr.options
+        word.segmentation = spec.ocr.segmentation == .singleWord ? .singleLine : .singleWord
         let variants: [(PixelRect, RecognitionOptions, Double)] = [
-            (widened, third, 1), (box, spec.ocr.options, 0.7), (box, third, 0.7),
+            (box, word, 1), (box, spec.ocr.options, 0.7), (box, word, 0.7),
         ]
         for (zone, options, variantScale) in variants {
             let text = try reader.read(zone, options: options, scale: variantScale).text
@@ -213,33 +221,60 @@ public struct FieldExtractor: Sendable {
                 reading.resolution = Int(variantScale * 100)
                 readings.append(reading)
             }
-            if let decided = Self.agreement(readings, needsFullResolution: freeText) {
+            if let decided = needs.decide(readings) {
                 empty.chosen = decided
                 empty.candidates = Self.distinct(readings)
                 empty.uncertain = false
-                empty.note = "\(readings.count) readings, two agree"
+                empty.note = "\(readings.count) readings agree enough (\(readings.map { "\($0.value)" }.joined(separator: " / ")))"
                 return empty
             }
         }
         empty.candidates = Self.distinct(readings)
-        // No two readings agree: keep the best one and say so; validation routes the page to exceptions.
+        // Not enough agreement: keep the best reading and say so; validation routes the page to exceptions.
         empty.chosen = readings.first { $0.check == .valid } ?? readings.first { $0.check == .checksumFailed } ?? readings.first
         empty.uncertain = true
         empty.note = "readings disagree: " + readings.map { "\($0.value)" }.joined(separator: " / ")
         return empty
     }
 
-    /// A value that two well-formed readings made at different resolutions share. For free Chinese
-    /// text one of them must be a full-resolution reading: reduced copies lose the strokes that tell
-    /// complex characters apart (磊 reads 大 at half size), and two such readings agree on the same loss.
-    static func agreement(_ readings: [NormalizedReading], needsFullResolution: Bool = false) -> NormalizedReading? {
-        let usable = readings.filter { $0.check != .malformed }
-        for (index, reading) in usable.enumerated() {
-            for other in usable[(index + 1)...] where other.value == reading.value && other.resolution != reading.resolution {
-                if !needsFullResolution || reading.resolution >= 100 || other.resolution >= 100 { return reading }
+    /// How much agreement among readings a field needs before its value is taken.
+    enum Agreement {
+        /// Two well-formed readings made at different resolutions.
+        case twoResolutions
+        /// Three well-formed readings, one at full resolution, and at most one well-formed reading of
+        /// another value: for values nothing on the form can check. Reduced copies lose the strokes that tell complex
+        /// characters apart (磊 reads 大 at half size), so agreement among them alone proves little.
+        case strong
+        /// `twoResolutions` for a value in the vocabulary, `strong` for any other.
+        case strongUnlessKnown([String])
+
+        func decide(_ readings: [NormalizedReading]) -> NormalizedReading? {
+            let usable = readings.filter { $0.check != .malformed }
+            switch self {
+            case .twoResolutions:
+                for (index, reading) in usable.enumerated() {
+                    if usable[(index + 1)...].contains(where: { $0.value == reading.value && $0.resolution != reading.resolution }) {
+                        return reading
+                    }
+                }
+                return nil
+            case .strongUnlessKnown(let vocabulary):
+                if let known = Agreement.twoResolutions.decide(usable.filter { vocabulary.contains($0.value.text ?? "") }) {
+                    return known
+                }
+                return Agreement.strong.decide(readings)
+            case .strong:
+                var groups: [FieldValue: [NormalizedReading]] = [:]
+                for reading in usable { groups[reading.value, default: []].append(reading) }
+                let ranked = groups.values.sorted { $0.count > $1.count }
+                guard let best = ranked.first, best.count >= 3, best.contains(where: { $0.resolution >= 100 }),
+                    Set(best.map(\.resolution)).count >= 2, usable.count - best.count <= 1,
+                    // A reading of the wrong length (a split glyph) means the line is not read reliably.
+                    !readings.contains(where: { $0.check == .malformed && $0.note != nil })
+                else { return nil }
+                return best[0]
             }
         }
-        return nil
     }
 
     static func distinct(_ readings: [NormalizedReading]) -> [NormalizedReading] {
