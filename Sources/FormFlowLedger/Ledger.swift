@@ -42,6 +42,8 @@ public protocol Ledger: Sendable {
     func owner(of key: BusinessKey) throws -> KeyOwner?
     /// Stores the final decision for a document.
     func finish(_ record: DocumentRecord) throws
-    /// The final record stored for a content hash, if any (idempotent re-runs).
-    func finalStatus(sha256: String) throws -> (document: String, status: DocumentStatus)?
+    /// The first final record stored for this content, if any (idempotent re-runs, crash recovery).
+    func firstDecision(sha256: String) throws -> DocumentRecord?
+    /// Every decided document (name, batch, status), for reconciliation and tests.
+    func decisions() throws -> [(document: String, batch: String, status: String)]
 }

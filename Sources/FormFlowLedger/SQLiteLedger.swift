@@ -55,6 +55,9 @@ public final class SQLiteLedger: Ledger {
                 table.primaryKey(["form", "key"])
             }
         }
+        migrator.registerMigration("v2: final record") { db in
+            try db.alter(table: "document") { table in table.add(column: "record", .text) }
+        }
         return migrator
     }
 
@@ -100,17 +103,21 @@ public final class SQLiteLedger: Ledger {
 
     public func finish(_ record: DocumentRecord) throws {
         let rules = record.violations.map(\.rule).joined(separator: ",")
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let json = String(decoding: try encoder.encode(record), as: UTF8.self)
         try pool.write { db in
             try db.execute(
                 sql: """
-                    INSERT INTO document (document, batch, sha256, form, status, rules, created_at, finished_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                    INSERT INTO document (document, batch, sha256, form, status, rules, created_at, finished_at, record)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
                     ON CONFLICT (document, batch) DO UPDATE SET
-                      form = excluded.form, status = excluded.status, rules = excluded.rules, finished_at = excluded.finished_at
+                      form = excluded.form, status = excluded.status, rules = excluded.rules,
+                      finished_at = excluded.finished_at, record = excluded.record
                     """,
                 arguments: [
                     record.document, record.batch, record.sha256, record.form?.rawValue, record.status.rawValue, rules,
-                    Self.now(), Self.now(),
+                    Self.now(), Self.now(), json,
                 ])
             try db.execute(
                 sql: "INSERT INTO transition (document, batch, sha256, state, at) VALUES (?, ?, ?, ?, ?)",
@@ -118,16 +125,27 @@ public final class SQLiteLedger: Ledger {
         }
     }
 
-    public func finalStatus(sha256: String) throws -> (document: String, status: DocumentStatus)? {
+    public func firstDecision(sha256: String) throws -> DocumentRecord? {
         try pool.read { db in
             guard
                 let row = try Row.fetchOne(
                     db,
-                    sql: "SELECT document, status FROM document WHERE sha256 = ? AND status IS NOT NULL ORDER BY finished_at LIMIT 1",
+                    sql: """
+                        SELECT record FROM document WHERE sha256 = ? AND record IS NOT NULL
+                        ORDER BY finished_at, rowid LIMIT 1
+                        """,
                     arguments: [sha256]),
-                let status = DocumentStatus(rawValue: row["status"])
+                let json: String = row["record"]
             else { return nil }
-            return (row["document"], status)
+            return try JSONDecoder().decode(DocumentRecord.self, from: Data(json.utf8))
+        }
+    }
+
+    public func decisions() throws -> [(document: String, batch: String, status: String)] {
+        try pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT document, batch, status FROM document WHERE status IS NOT NULL").map {
+                ($0["document"], $0["batch"], $0["status"])
+            }
         }
     }
 

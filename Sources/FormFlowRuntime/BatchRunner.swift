@@ -5,42 +5,20 @@ import FormFlowRouting
 import Foundation
 import Logging
 
-/// Counts of one batch, for the console summary and the batch summary file.
-public struct BatchSummary: Sendable, Codable {
-    public var batch: String
-    public var total: Int = 0
-    public var byStatus: [String: Int] = [:]
-    public var byForm: [String: Int] = [:]
-    public var byRule: [String: Int] = [:]
-    public var seconds: Double = 0
-    public var out: String
+#if canImport(Glibc)
+import Glibc
+#endif
 
-    public var documentsPerSecond: Double { seconds > 0 ? Double(total) / seconds : 0 }
-
-    enum CodingKeys: String, CodingKey {
-        case batch, total, seconds, out
-        case byStatus = "by_status"
-        case byForm = "by_form"
-        case byRule = "by_rule"
-    }
-
-    mutating func add(_ record: DocumentRecord) {
-        total += 1
-        byStatus[record.status.rawValue, default: 0] += 1
-        byForm[record.form?.rawValue ?? "unknown", default: 0] += 1
-        for violation in record.violations { byRule[violation.rule, default: 0] += 1 }
-    }
-}
-
-/// The run itself failed (not a document): configuration, storage. Maps to the exit codes in `--help`.
+/// The run itself failed (not a document): configuration, storage, lock. Maps to the exit codes in `--help`.
 public struct RunError: Error, CustomStringConvertible {
-    public enum Kind: Sendable { case configuration, storage, engine }
+    public enum Kind: Sendable { case configuration, storage, engine, locked }
     public let kind: Kind
     public let message: String
     public var description: String { message }
 }
 
-/// Drains the inbox once: every file present at the start ends with exactly one record.
+/// Drains the inbox once: every file present at the start (and every file a killed run left in the
+/// processing area) ends with exactly one record.
 public struct BatchRunner: Sendable {
     public let settings: Settings
     public let pipeline: Pipeline
@@ -52,62 +30,76 @@ public struct BatchRunner: Sendable {
         self.logger = logger
     }
 
-    /// Files the inbox holds now, in name order: regular files only; hidden, temporary and partial
-    /// names are skipped (a scanner may still be writing them).
-    public static func inboxFiles(in inbox: URL) throws -> [URL] {
-        let names = try FileManager.default.contentsOfDirectory(atPath: inbox.path).sorted()
-        return names.filter { name in
-            !(name.hasPrefix(".") || name.hasSuffix(".part") || name.hasSuffix(".tmp") || name.hasPrefix("~$"))
-        }.map { inbox.appendingPathComponent($0) }.filter { url in
-            var isDirectory: ObjCBool = false
-            return FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) && !isDirectory.boolValue
-        }
-    }
-
     public func run() async throws(RunError) -> BatchSummary {
         let inbox = URL(fileURLWithPath: settings.inbox)
+        let state = URL(fileURLWithPath: settings.stateFolder)
+        try Self.checkFolders(inbox: inbox, out: URL(fileURLWithPath: settings.out), state: state)
         let outputs = OutputFolders(root: URL(fileURLWithPath: settings.out))
         do {
             try outputs.create()
+            try FileManager.default.createDirectory(at: state, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o750])
         } catch {
             throw RunError(kind: .storage, message: "cannot create the output folders under \(settings.out): \(error)")
         }
-        let files: [URL]
+        let lock = try RunLock(path: state.appendingPathComponent("run.lock").path)
+        defer { lock.release() }
+
+        let ledger: SQLiteLedger
         do {
-            files = try Self.inboxFiles(in: inbox)
+            ledger = try SQLiteLedger(path: state.appendingPathComponent("ledger.sqlite").path)
+        } catch {
+            throw RunError(kind: .storage, message: "cannot open the ledger in \(state.path): \(error)")
+        }
+        let intake = Intake(
+            inbox: inbox, processing: state.appendingPathComponent("processing"), stableSeconds: settings.stableSeconds)
+        let context = Context(
+            outputs: outputs, ledger: ledger, audit: AuditLog(path: state.appendingPathComponent("audit.log").path),
+            duplicates: DuplicateGuard(rules: pipeline.rules, ledger: ledger), intake: intake, logger: logger,
+            batch: Self.newBatchID())
+
+        let leftOver: [Intake.Taken]
+        let scan: (files: [String], refused: [Intake.Refused])
+        do {
+            leftOver = try intake.leftOver()
+            scan = try intake.scan()
         } catch {
             throw RunError(kind: .storage, message: "cannot list the inbox \(settings.inbox): \(error)")
         }
-        let ledger: SQLiteLedger
-        do {
-            ledger = try SQLiteLedger(path: (settings.stateFolder as NSString).appendingPathComponent("ledger.sqlite"))
-        } catch {
-            throw RunError(kind: .storage, message: "cannot open the ledger in \(settings.stateFolder): \(error)")
-        }
-        let audit = AuditLog(path: (settings.stateFolder as NSString).appendingPathComponent("audit.log"))
-        let duplicates = DuplicateGuard(rules: pipeline.rules, ledger: ledger)
-        let batch = Self.newBatchID()
-        let queue = WorkQueue(files)
-        let workerCount = min(settings.effectiveWorkers, max(1, files.count))
+        let total = leftOver.count + scan.files.count + scan.refused.count
+        let workerCount = min(settings.effectiveWorkers, max(1, leftOver.count + scan.files.count))
         logger.info(
-            "batch started", metadata: ["batch": "\(batch)", "files": "\(files.count)", "workers": "\(workerCount)"])
+            "batch started",
+            metadata: [
+                "batch": "\(context.batch)", "files": "\(total)", "recovered": "\(leftOver.count)", "workers": "\(workerCount)",
+            ])
         let started = ContinuousClock.now
+        let progress = Progress(total: total, started: started)
+
+        var records: [DocumentRecord] = []
+        do {
+            for refused in scan.refused {
+                guard let taken = try intake.take(refused) else { continue }
+                records.append(try context.quarantine(taken, reason: refused.reason))
+                progress.step()
+            }
+        } catch let error as RunError {
+            throw error
+        } catch {
+            throw RunError(kind: .storage, message: "cannot move a refused entry: \(error)")
+        }
+
+        let queue = WorkQueue(leftOver: leftOver, names: scan.files, intake: intake)
         let settings = settings
         let pipeline = pipeline
-        let logger = logger
-
-        let records: [DocumentRecord]
         do {
-            records = try await withThrowingTaskGroup(of: [DocumentRecord].self) { group in
+            records += try await withThrowingTaskGroup(of: [DocumentRecord].self) { group in
                 for _ in 0..<workerCount {
                     group.addTask {
                         let processor = try DocumentProcessor(pipeline: pipeline, settings: settings)
                         var done: [DocumentRecord] = []
-                        while let file = await queue.next() {
-                            let record = try Self.handle(
-                                file: file, processor: processor, outputs: outputs, batch: batch, logger: logger,
-                                ledger: ledger, audit: audit, duplicates: duplicates)
-                            done.append(record)
+                        while let item = try await queue.next() {
+                            done.append(try context.handle(item.taken, recovered: item.recovered, processor: processor))
+                            progress.step()
                         }
                         return done
                     }
@@ -123,59 +115,49 @@ public struct BatchRunner: Sendable {
         } catch {
             throw RunError(kind: .storage, message: "\(error)")
         }
+        progress.finish()
 
         do {
-            try BatchExport.write(records, batch: batch, to: outputs.folder(for: .accepted))
+            try BatchExport.write(records, batch: context.batch, to: outputs.folder(for: .accepted))
         } catch {
             throw RunError(kind: .storage, message: "cannot write the batch export: \(error)")
         }
-        var summary = BatchSummary(batch: batch, out: settings.out)
-        for record in records { summary.add(record) }
         let elapsed = started.duration(to: .now)
+        var summary = BatchSummary(batch: context.batch, out: settings.out)
         summary.seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        summary.deferred = await queue.deferred
+        for record in records { summary.add(record) }
+        summary.computeStages(records)
+        do {
+            try summary.write(to: outputs.root.appendingPathComponent("reports"))
+        } catch {
+            throw RunError(kind: .storage, message: "cannot write the batch summary: \(error)")
+        }
+        logger.info(
+            "batch finished",
+            metadata: [
+                "batch": "\(context.batch)", "documents": "\(summary.total)", "seconds": "\(summary.seconds)",
+                "accepted": "\(summary.byStatus["accepted"] ?? 0)", "exceptions": "\(summary.byStatus["exception"] ?? 0)",
+                "quarantine": "\(summary.byStatus["quarantine"] ?? 0)",
+            ])
         return summary
     }
 
-    private static func handle(
-        file: URL, processor: DocumentProcessor, outputs: OutputFolders, batch: String, logger: Logger,
-        ledger: any Ledger, audit: AuditLog, duplicates: DuplicateGuard
-    ) throws -> DocumentRecord {
-        let name = file.lastPathComponent
-        do {
-            try audit.append(actor: "formflow", action: "received", document: name, batch: batch, sha256: "", detail: "taken from the inbox")
-        } catch {
-            throw RunError(kind: .storage, message: "cannot write the audit log: \(error)")
+    /// The output and state folders must not lie inside the inbox: FormFlow would read its own results.
+    static func checkFolders(inbox: URL, out: URL, state: URL) throws(RunError) {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: inbox.path, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw RunError(kind: .storage, message: "the inbox \(inbox.path) does not exist or is not a folder; create it or pass --inbox")
         }
-        let processed = try processor.process(file: file, name: name, batch: batch)
-        var record = processed.record
-        do {
-            try ledger.transition(document: name, sha256: record.sha256, batch: batch, to: "read")
-            try duplicates.apply(to: &record)
-        } catch {
-            throw RunError(kind: .storage, message: "the ledger failed for \(name): \(error)")
+        let inboxPath = inbox.resolvingSymlinksInPath().standardizedFileURL.path
+        for (label, folder) in [("output", out), ("state", state)] {
+            let path = folder.resolvingSymlinksInPath().standardizedFileURL.path
+            if path == inboxPath || path.hasPrefix(inboxPath + "/") {
+                throw RunError(
+                    kind: .configuration,
+                    message: "the \(label) folder \(path) lies inside the inbox \(inboxPath); choose a folder outside it")
+            }
         }
-        do {
-            try outputs.deliver(record, original: file, crops: processed.crops)
-        } catch {
-            throw RunError(kind: .storage, message: error.description)
-        }
-        do {
-            try ledger.finish(record)
-            try audit.append(
-                actor: "formflow", action: "routed", document: name, batch: batch, sha256: record.sha256,
-                detail: "\(record.status.rawValue) \(record.form?.rawValue ?? "-") \(record.violations.map(\.rule).joined(separator: ","))")
-        } catch {
-            throw RunError(kind: .storage, message: "cannot record the decision for \(name): \(error)")
-        }
-        logger.info(
-            "document done",
-            metadata: [
-                "batch": "\(batch)", "document": "\(Masking.maskDigitRuns(in: name))",
-                "status": "\(record.status.rawValue)", "form": "\(record.form?.rawValue ?? "-")",
-                "rules": "\(record.violations.map(\.rule).joined(separator: ","))",
-                "ms": "\(record.timings?.values.reduce(0, +) ?? 0)",
-            ])
-        return record
     }
 
     static func newBatchID() -> String {
@@ -187,9 +169,141 @@ public struct BatchRunner: Sendable {
     }
 }
 
-/// Hands out the batch's files to workers, one at a time.
+/// What every worker of one batch shares.
+struct Context: Sendable {
+    let outputs: OutputFolders
+    let ledger: SQLiteLedger
+    let audit: AuditLog
+    let duplicates: DuplicateGuard
+    let intake: Intake
+    let logger: Logger
+    let batch: String
+
+    /// Decides one taken file and delivers it. The decision is stored in the ledger before the file is
+    /// moved, so a run killed in between delivers the same decision next time instead of deciding again.
+    func handle(_ taken: Intake.Taken, recovered: Bool, processor: DocumentProcessor) throws -> DocumentRecord {
+        var info = stat()
+        guard lstat(taken.url.path, &info) == 0 else {
+            throw RunError(kind: .storage, message: "\(taken.name) vanished from the processing area")
+        }
+        if info.st_mode & S_IFMT != S_IFREG {
+            return try quarantine(taken, reason: "not a regular file (a folder or link taken by an earlier run)")
+        }
+        let sha = (try? FileBytes.read(path: taken.url.path)).map(DocumentProcessor.sha256) ?? ""
+        if !sha.isEmpty, let first = try ledger.firstDecision(sha256: sha) {
+            if recovered && first.document == taken.name {
+                // A run was killed after deciding this file and before moving it: deliver that decision.
+                try deliver(first, taken: taken, crops: [:], action: "recovered")
+                return first
+            }
+            if !recovered || first.document != taken.name {
+                let record = DocumentRecord(
+                    document: taken.name, sha256: sha, form: first.form, status: .exception,
+                    violations: [
+                        Violation(
+                            rule: "already_processed",
+                            message: "the same file (SHA-256) was processed before as \(first.document) in batch \(first.batch), with status \(first.status.rawValue); it is not processed again"
+                        )
+                    ], batch: batch, pipeline: first.pipeline, processedAt: DocumentProcessor.now())
+                try decideAndDeliver(record, taken: taken, crops: [:])
+                return record
+            }
+        }
+        try audit.append(actor: "formflow", action: "received", document: taken.name, batch: batch, sha256: sha, detail: recovered ? "recovered from the processing area" : "taken from the inbox")
+        let processed = try processor.process(file: taken.url, name: taken.name, batch: batch)
+        var record = processed.record
+        try ledger.transition(document: taken.name, sha256: record.sha256, batch: batch, to: "read")
+        try duplicates.apply(to: &record)
+        try decideAndDeliver(record, taken: taken, crops: processed.crops)
+        return record
+    }
+
+    func quarantine(_ taken: Intake.Taken, reason: String) throws -> DocumentRecord {
+        let record = DocumentRecord(
+            document: taken.name, sha256: "", form: nil, status: .quarantine, reason: reason, batch: batch,
+            pipeline: "-", processedAt: DocumentProcessor.now())
+        try decideAndDeliver(record, taken: taken, crops: [:])
+        return record
+    }
+
+    private func decideAndDeliver(_ record: DocumentRecord, taken: Intake.Taken, crops: [String: [UInt8]]) throws {
+        do {
+            try ledger.finish(record)
+        } catch {
+            throw RunError(kind: .storage, message: "cannot record the decision for \(taken.name) in the ledger: \(error)")
+        }
+        try deliver(record, taken: taken, crops: crops, action: "routed")
+    }
+
+    private func deliver(_ record: DocumentRecord, taken: Intake.Taken, crops: [String: [UInt8]], action: String) throws {
+        do {
+            try outputs.deliver(record, original: taken.url, crops: crops)
+        } catch {
+            throw RunError(kind: .storage, message: error.description)
+        }
+        intake.release(taken)
+        do {
+            try audit.append(
+                actor: "formflow", action: action, document: taken.name, batch: record.batch, sha256: record.sha256,
+                detail: "\(record.status.rawValue) \(record.form?.rawValue ?? "-") \(record.violations.map(\.rule).joined(separator: ","))")
+        } catch {
+            throw RunError(kind: .storage, message: "cannot write the audit log: \(error)")
+        }
+        logger.info(
+            "document done",
+            metadata: [
+                "batch": "\(record.batch)", "document": "\(Masking.maskDigitRuns(in: taken.name))",
+                "status": "\(record.status.rawValue)", "form": "\(record.form?.rawValue ?? "-")",
+                "rules": "\(record.violations.map(\.rule).joined(separator: ","))",
+                "ms": "\(Int(record.timings?.values.reduce(0, +) ?? 0))",
+            ])
+    }
+}
+
+/// Hands out work: files a killed run left first, then inbox files, each taken only once stable.
 actor WorkQueue {
-    private var files: [URL]
-    init(_ files: [URL]) { self.files = files.reversed() }
-    func next() -> URL? { files.popLast() }
+    private var leftOver: [Intake.Taken]
+    private var names: [String]
+    private let intake: Intake
+    /// Files still being written when the run ended: left in the inbox for the next run.
+    private(set) var deferred = 0
+
+    init(leftOver: [Intake.Taken], names: [String], intake: Intake) {
+        self.leftOver = leftOver.reversed()
+        self.names = names.reversed()
+        self.intake = intake
+    }
+
+    func next() throws -> (taken: Intake.Taken, recovered: Bool)? {
+        if let taken = leftOver.popLast() { return (taken, true) }
+        while let name = names.popLast() {
+            guard intake.waitUntilStable(name) else {
+                deferred += 1
+                continue
+            }
+            if let taken = try intake.take(name) { return (taken, false) }
+        }
+        return nil
+    }
+}
+
+/// One run at a time per state folder: a second `formflow run` (cron overlap) exits with its own code
+/// instead of racing the first.
+final class RunLock: Sendable {
+    private let descriptor: Int32
+
+    init(path: String) throws(RunError) {
+        let descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o640)
+        guard descriptor >= 0 else { throw RunError(kind: .storage, message: "cannot open the lock file \(path)") }
+        guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
+            close(descriptor)
+            throw RunError(kind: .locked, message: "another formflow run holds \(path); this run exits without touching the inbox")
+        }
+        self.descriptor = descriptor
+    }
+
+    func release() {
+        flock(descriptor, LOCK_UN)
+        close(descriptor)
+    }
 }

@@ -62,7 +62,7 @@ public final class DocumentProcessor {
         } catch {
             return quarantine("", "the file cannot be read: \(error.reason)")
         }
-        let sha = SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined()
+        let sha = Self.sha256(bytes)
 
         let pages: [PageImage]
         do {
@@ -133,6 +133,10 @@ public final class DocumentProcessor {
             fields: fields, violations: violations, batch: batch,
             pipeline: pipeline.identifier, pages: pages.count, evidence: extraction.evidence(tableName: tableName),
             classification: classification.evidence, timings: timings, processedAt: Self.now())
+    }
+
+    static func sha256(_ bytes: [UInt8]) -> String {
+        SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined()
     }
 
     static func now() -> String {

@@ -13,12 +13,14 @@ public struct Settings: Sendable {
     public var workers: Int
     public var limits: ImageLimits
     public var maxFileBytes: Int
+    /// Seconds a file's size and modification time must stay unchanged before it is taken.
+    public var stableSeconds: Double
     public var tessdata: String?
 
     /// The settings FormFlow uses when no file is given (the same values config/formflow.yaml ships).
     public static let defaults = Settings(
         pipelinePath: "Pipelines/default.yaml", inbox: "inbox", out: "out", state: nil, workers: 0, limits: ImageLimits(),
-        maxFileBytes: 100 * 1024 * 1024, tessdata: nil)
+        maxFileBytes: 100 * 1024 * 1024, stableSeconds: 2, tessdata: nil)
 
     /// The folder of the ledger and the audit log.
     public var stateFolder: String { state ?? (out as NSString).appendingPathComponent("state") }
@@ -32,7 +34,7 @@ public struct Settings: Sendable {
     public static func load(path: String) throws(ConfigurationError) -> Settings {
         let root = try ConfigNode.load(path: path)
         try root.allowOnly([
-            "pipeline", "inbox", "out", "state", "workers", "default_dpi", "max_pixels", "max_pages", "max_file_bytes", "tessdata",
+            "pipeline", "inbox", "out", "state", "workers", "default_dpi", "max_pixels", "max_pages", "max_file_bytes", "stable_seconds", "tessdata",
         ])
         var settings = Settings.defaults
         if let node = try root.optional("pipeline") { settings.pipelinePath = try node.string() }
@@ -63,6 +65,10 @@ public struct Settings: Sendable {
         if let node = try root.optional("max_file_bytes") {
             settings.maxFileBytes = try node.int()
             guard settings.maxFileBytes > 0 else { throw node.error("max_file_bytes must be positive") }
+        }
+        if let node = try root.optional("stable_seconds") {
+            settings.stableSeconds = try node.double()
+            guard (0...600).contains(settings.stableSeconds) else { throw node.error("stable_seconds must lie between 0 and 600") }
         }
         if let node = try root.optional("tessdata") {
             let value = try node.string()

@@ -12,6 +12,7 @@ struct FormFlowCommand: AsyncParsableCommand {
               64  wrong command-line usage
               69  the OCR engine could not start (language data missing)
               74  storage failed (inbox or output folder unreadable or unwritable, disk full)
+              75  another formflow run holds the state folder's lock (cron overlap); nothing was touched
               78  configuration is invalid (the message names file and line)
             """,
         subcommands: [RunCommand.self, AuditCommand.self, OCRCommand.self, InspectCommand.self],
@@ -29,4 +30,5 @@ enum ExitCodes {
     static let configuration = ExitCode(78)
     static let storage = ExitCode(74)
     static let engineUnavailable = ExitCode(69)
+    static let locked = ExitCode(75)
 }

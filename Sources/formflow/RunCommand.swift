@@ -26,14 +26,6 @@ struct RunCommand: AsyncParsableCommand {
             FileHandle.standardError.write(Data("formflow: configuration error: \(error)\n".utf8))
             throw ExitCodes.configuration
         }
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: settings.inbox, isDirectory: &isDirectory), isDirectory.boolValue
-        else {
-            FileHandle.standardError.write(
-                Data("formflow: the inbox \(settings.inbox) does not exist or is not a folder; create it or pass --inbox\n".utf8))
-            throw ExitCodes.storage
-        }
-
         let runner = BatchRunner(
             settings: settings, pipeline: pipeline, logger: options.quiet ? Logger(label: "formflow", factory: { _ in SwiftLogNoOpLogHandler() }) : logger)
         let summary: BatchSummary
@@ -45,6 +37,7 @@ struct RunCommand: AsyncParsableCommand {
             case .configuration: throw ExitCodes.configuration
             case .storage: throw ExitCodes.storage
             case .engine: throw ExitCodes.engineUnavailable
+            case .locked: throw ExitCodes.locked
             }
         }
         print(Self.describe(summary))
@@ -61,6 +54,7 @@ struct RunCommand: AsyncParsableCommand {
             lines.append(
                 "  rules: " + summary.byRule.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " "))
         }
+        if summary.deferred > 0 { lines.append("  still being written, left for the next run: \(summary.deferred)") }
         lines.append("results: \(URL(fileURLWithPath: summary.out).standardizedFileURL.path)")
         return lines.joined(separator: "\n")
     }

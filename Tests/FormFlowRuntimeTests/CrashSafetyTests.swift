@@ -1,0 +1,110 @@
+import FormFlowCore
+import FormFlowTestSupport
+import Foundation
+import Testing
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+@Suite("Nothing lost: kill -9 at random points, overlapping runs", .serialized)
+struct CrashSafetyTests {
+    static let scans = [
+        "expense_claim-001-000.png", "expense_claim-001-001.png", "expense_claim-002-000.jpg", "expense_claim-002-005.jpg",
+        "vat_invoice-001-000.png", "vat_invoice-001-011.png", "vat_invoice-002-001.tif", "vat_invoice-002-005.tif",
+        "not_a_form-letter.jpg", "expense_claim-001-011.png", "vat_invoice-001-003.png", "expense_claim-041-000.tif",
+    ]
+
+    /// An inbox of copies (some twice, under other names: same content), a config with no stability wait.
+    static func setUp() throws -> (root: URL, config: URL) {
+        let root = try TestSupport.scratchFolder("crash")
+        let inbox = root.appendingPathComponent("inbox")
+        try FileManager.default.createDirectory(at: inbox, withIntermediateDirectories: true)
+        for scan in scans {
+            try FileManager.default.copyItem(at: TestSupport.sample(scan), to: inbox.appendingPathComponent(scan))
+        }
+        try FileManager.default.copyItem(
+            at: TestSupport.sample("vat_invoice-001-000.png"), to: inbox.appendingPathComponent("copy of invoice.png"))
+        try Data().write(to: inbox.appendingPathComponent("empty.jpg"))
+        let config = root.appendingPathComponent("formflow.yaml")
+        try """
+            pipeline: \(TestSupport.pipelines.appendingPathComponent("default.yaml").path)
+            inbox: \(inbox.path)
+            out: \(root.appendingPathComponent("out").path)
+            workers: 2
+            stable_seconds: 0
+            """.write(to: config, atomically: true, encoding: .utf8)
+        return (root, config)
+    }
+
+    static func startRun(config: URL) throws -> Process {
+        let process = Process()
+        process.executableURL = try TestSupport.formflowExecutable()
+        process.arguments = ["run", "--config", config.path, "--quiet"]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        return process
+    }
+
+    /// Every input name → the folders its records are in.
+    static func recordsByDocument(_ out: URL) throws -> [String: [String]] {
+        var found: [String: [String]] = [:]
+        for folder in ["accepted", "exceptions", "quarantine"] {
+            let url = out.appendingPathComponent(folder)
+            for name in (try? FileManager.default.contentsOfDirectory(atPath: url.path)) ?? [] where name.hasSuffix(".json") {
+                let data = try Data(contentsOf: url.appendingPathComponent(name))
+                guard let record = try JSONSerialization.jsonObject(with: data) as? [String: Any],
+                    let document = record["document"] as? String
+                else { continue }
+                found[document, default: []].append(folder)
+            }
+        }
+        return found
+    }
+
+    @Test("runs killed with SIGKILL at random points, then rerun: every file has exactly one record")
+    func killAndRerun() throws {
+        let (root, config) = try Self.setUp()
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<4 {
+            let process = try Self.startRun(config: config)
+            usleep(UInt32.random(in: 300_000...2_500_000, using: &generator))
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+        }
+        let final = try Self.startRun(config: config)
+        final.waitUntilExit()
+        #expect(final.terminationStatus == 0)
+
+        let out = root.appendingPathComponent("out")
+        let records = try Self.recordsByDocument(out)
+        let expected = Set(Self.scans + ["copy of invoice.png", "empty.jpg"])
+        #expect(Set(records.keys) == expected)
+        for (document, folders) in records {
+            #expect(folders.count == 1, "\(document) has records in \(folders)")
+        }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: root.appendingPathComponent("inbox").path).isEmpty)
+        let processing = out.appendingPathComponent("state/processing")
+        #expect(((try? FileManager.default.contentsOfDirectory(atPath: processing.path)) ?? []).isEmpty)
+        // The copy under another name is recognised by its content.
+        let copy = try #require(records["copy of invoice.png"])
+        #expect(copy == ["exceptions"])
+        // The audit chain survived the kills.
+        let audit = try TestSupport.runFormFlow(["audit", "verify", "--log", out.appendingPathComponent("state/audit.log").path])
+        #expect(audit.status == 0, "\(audit.output)")
+    }
+
+    @Test("two runs started at the same moment: one drains, the other exits 75 without touching anything")
+    func overlappingRuns() throws {
+        let (root, config) = try Self.setUp()
+        let first = try Self.startRun(config: config)
+        let second = try Self.startRun(config: config)
+        first.waitUntilExit()
+        second.waitUntilExit()
+        #expect(Set([first.terminationStatus, second.terminationStatus]) == [0, 75])
+        let records = try Self.recordsByDocument(root.appendingPathComponent("out"))
+        #expect(records.count == Self.scans.count + 2)
+        #expect(records.values.allSatisfy { $0.count == 1 })
+    }
+}
