@@ -134,6 +134,8 @@ public final class OCREngine {
         }
         // Tesseract writes warnings such as "Invalid resolution" to stderr; route them nowhere.
         TessBaseAPISetVariable(handle, "debug_file", "/dev/null")
+        // Scanned forms are dark on light: skip Tesseract's second pass over inverted text lines.
+        TessBaseAPISetVariable(handle, "tessedit_do_invert", "0")
         handles[language] = handle
         return handle
     }
