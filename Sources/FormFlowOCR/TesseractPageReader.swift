@@ -6,6 +6,8 @@ public final class TesseractPageReader: PageReader {
     public let engine: OCREngine
     public let page: PageImage
     private var scaledPages: [Double: PageImage] = [:]
+    /// Time spent inside Tesseract through this reader, for the OCR-seconds metric.
+    public private(set) var recognitionTime: Duration = .zero
 
     public init(engine: OCREngine, page: PageImage) {
         self.engine = engine
@@ -21,6 +23,8 @@ public final class TesseractPageReader: PageReader {
     public var dpi: Int { page.dpi }
 
     public func read(_ zone: PixelRect?, options: RecognitionOptions, scale: Double) throws -> Recognition {
+        let started = ContinuousClock.now
+        defer { recognitionTime += started.duration(to: .now) }
         guard scale < 0.999 else {
             return try engine.recognize(page, in: zone, options: options)
         }

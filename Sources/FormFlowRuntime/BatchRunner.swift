@@ -1,3 +1,4 @@
+import CoreMetrics
 import FormFlowCore
 import FormFlowLedger
 import FormFlowOCR
@@ -30,7 +31,8 @@ public struct BatchRunner: Sendable {
         self.logger = logger
     }
 
-    public func run() async throws(RunError) -> BatchSummary {
+    /// Checks the folders, takes the state folder's lock and opens the ledger: what `run` and `watch` share.
+    static func prepare(settings: Settings, pipeline: Pipeline, logger: Logger) throws(RunError) -> (Context, RunLock) {
         let inbox = URL(fileURLWithPath: settings.inbox)
         let state = URL(fileURLWithPath: settings.stateFolder)
         try Self.checkFolders(inbox: inbox, out: URL(fileURLWithPath: settings.out), state: state)
@@ -42,12 +44,11 @@ public struct BatchRunner: Sendable {
             throw RunError(kind: .storage, message: "cannot create the output folders under \(settings.out): \(error)")
         }
         let lock = try RunLock(path: state.appendingPathComponent("run.lock").path)
-        defer { lock.release() }
-
         let ledger: SQLiteLedger
         do {
             ledger = try SQLiteLedger(path: state.appendingPathComponent("ledger.sqlite").path)
         } catch {
+            lock.release()
             throw RunError(kind: .storage, message: "cannot open the ledger in \(state.path): \(error)")
         }
         let intake = Intake(
@@ -56,6 +57,14 @@ public struct BatchRunner: Sendable {
             outputs: outputs, ledger: ledger, audit: AuditLog(path: state.appendingPathComponent("audit.log").path),
             duplicates: DuplicateGuard(rules: pipeline.rules, ledger: ledger), intake: intake, logger: logger,
             batch: Self.newBatchID())
+        return (context, lock)
+    }
+
+    public func run() async throws(RunError) -> BatchSummary {
+        let (context, lock) = try Self.prepare(settings: settings, pipeline: pipeline, logger: logger)
+        defer { lock.release() }
+        let intake = context.intake
+        let outputs = context.outputs
 
         let leftOver: [Intake.Taken]
         let scan: (files: [String], refused: [Intake.Refused])
@@ -98,7 +107,7 @@ public struct BatchRunner: Sendable {
                         let processor = try DocumentProcessor(pipeline: pipeline, settings: settings)
                         var done: [DocumentRecord] = []
                         while let item = try await queue.next() {
-                            done.append(try context.handle(item.taken, recovered: item.recovered, processor: processor))
+                            done.append(try await context.work(item.taken, recovered: item.recovered, processor: processor))
                             progress.step()
                         }
                         return done
@@ -191,12 +200,12 @@ struct Context: Sendable {
         }
         let sha = (try? FileBytes.read(path: taken.url.path)).map(DocumentProcessor.sha256) ?? ""
         if !sha.isEmpty, let first = try ledger.firstDecision(sha256: sha) {
-            if recovered && first.document == taken.name {
+            if first.document == taken.name && (recovered || first.batch == batch) {
                 // A run was killed after deciding this file and before moving it: deliver that decision.
                 try deliver(first, taken: taken, crops: [:], action: "recovered")
                 return first
             }
-            if !recovered || first.document != taken.name {
+            do {
                 let record = DocumentRecord(
                     document: taken.name, sha256: sha, form: first.form, status: .exception,
                     violations: [
@@ -216,6 +225,34 @@ struct Context: Sendable {
         try duplicates.apply(to: &record)
         try decideAndDeliver(record, taken: taken, crops: processed.crops)
         return record
+    }
+
+    /// `handle` with retries: storage errors are retried with backoff and then fail the run (nothing can
+    /// be written); any other failure is retried and then the document is quarantined with the error, so
+    /// one poison document never stops the batch.
+    func work(_ taken: Intake.Taken, recovered: Bool, processor: DocumentProcessor) async throws -> DocumentRecord {
+        Telemetry.inFlight.increment()
+        defer { Telemetry.inFlight.decrement() }
+        var attempt = 0
+        while true {
+            attempt += 1
+            do {
+                return try handle(taken, recovered: recovered || attempt > 1, processor: processor)
+            } catch let error as RunError where error.kind == .storage {
+                guard attempt < 3 else { throw error }
+                logger.warning("storage failed, retrying", metadata: ["document": "\(taken.name)", "attempt": "\(attempt)", "error": "\(error)"])
+                Telemetry.retried(stage: "storage")
+                try await Task.sleep(for: .milliseconds(250 << (2 * attempt)))
+            } catch {
+                guard attempt < 3 else {
+                    return try quarantine(
+                        taken,
+                        reason: "reading failed \(attempt) times (\(Masking.maskDigitRuns(in: "\(error)"))); set aside so that the batch could go on")
+                }
+                Telemetry.retried(stage: "read")
+                try await Task.sleep(for: .milliseconds(100 * attempt))
+            }
+        }
     }
 
     func quarantine(_ taken: Intake.Taken, reason: String) throws -> DocumentRecord {
@@ -242,6 +279,7 @@ struct Context: Sendable {
             throw RunError(kind: .storage, message: error.description)
         }
         intake.release(taken)
+        Telemetry.documentDone(record)
         do {
             try audit.append(
                 actor: "formflow", action: action, document: taken.name, batch: record.batch, sha256: record.sha256,
@@ -255,7 +293,7 @@ struct Context: Sendable {
                 "batch": "\(record.batch)", "document": "\(Masking.maskDigitRuns(in: taken.name))",
                 "status": "\(record.status.rawValue)", "form": "\(record.form?.rawValue ?? "-")",
                 "rules": "\(record.violations.map(\.rule).joined(separator: ","))",
-                "ms": "\(Int(record.timings?.values.reduce(0, +) ?? 0))",
+                "ms": "\(Int(record.timings?.filter { $0.key != "ocr" }.values.reduce(0, +) ?? 0))",
             ])
     }
 }

@@ -113,6 +113,8 @@ public final class DocumentProcessor {
             throw OCRError(.imageOperationFailed, "field reading failed: \(error)")
         }
         stop("extract")
+        let ocr = reader.recognitionTime.components
+        timings["ocr"] = (Double(ocr.seconds) * 1000 + Double(ocr.attoseconds) / 1e15).rounded(toPlaces: 1)
 
         let tableName = template.table?.name
         let fields = extraction.fields(tableName: tableName)

@@ -26,6 +26,7 @@ struct RunCommand: AsyncParsableCommand {
             FileHandle.standardError.write(Data("formflow: configuration error: \(error)\n".utf8))
             throw ExitCodes.configuration
         }
+        PrometheusMetrics.bootstrap()
         let runner = BatchRunner(
             settings: settings, pipeline: pipeline, logger: options.quiet ? Logger(label: "formflow", factory: { _ in SwiftLogNoOpLogHandler() }) : logger)
         let summary: BatchSummary
@@ -39,6 +40,13 @@ struct RunCommand: AsyncParsableCommand {
             case .engine: throw ExitCodes.engineUnavailable
             case .locked: throw ExitCodes.locked
             }
+        }
+        // For cron hosts: node-exporter's textfile collector picks this file up.
+        let textfile = (settings.out as NSString).appendingPathComponent("reports/formflow.prom")
+        do {
+            try PrometheusMetrics.writeTextfile(to: textfile)
+        } catch {
+            FileHandle.standardError.write(Data("formflow: cannot write \(textfile): \(error)\n".utf8))
         }
         print(Self.describe(summary))
     }

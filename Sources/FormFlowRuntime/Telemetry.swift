@@ -1,0 +1,32 @@
+import FormFlowCore
+import CoreMetrics
+import Metrics
+
+/// The metrics FormFlow reports, through swift-metrics: the backend (Prometheus in `formflow`) is
+/// chosen by whoever bootstraps the metrics system; without one they cost nothing.
+enum Telemetry {
+    static let inFlight = Meter(label: "formflow_documents_in_flight")
+    static let queueDepth = Meter(label: "formflow_queue_depth")
+
+    static func documentDone(_ record: DocumentRecord) {
+        Counter(
+            label: "formflow_documents_total",
+            dimensions: [("form", record.form?.rawValue ?? "unknown"), ("status", record.status.rawValue)]
+        ).increment()
+        for violation in record.violations {
+            Counter(label: "formflow_violations_total", dimensions: [("rule", violation.rule)]).increment()
+        }
+        for (stage, milliseconds) in record.timings ?? [:] {
+            let nanoseconds = Int64(milliseconds * 1_000_000)
+            if stage == "ocr" {
+                Timer(label: "formflow_ocr_seconds").recordNanoseconds(nanoseconds)
+            } else {
+                Timer(label: "formflow_stage_seconds", dimensions: [("stage", stage)]).recordNanoseconds(nanoseconds)
+            }
+        }
+    }
+
+    static func retried(stage: String) {
+        Counter(label: "formflow_retries_total", dimensions: [("stage", stage)]).increment()
+    }
+}

@@ -1,0 +1,168 @@
+import FormFlowCore
+import Foundation
+import CoreMetrics
+import Logging
+import ServiceLifecycle
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `formflow watch`: a long-running service that polls the inbox (polling works on NFS and SMB shares,
+/// where inotify sees nothing), takes each file once it is stable, and decides it with a pool of
+/// workers, one engine each. On graceful shutdown (SIGTERM, SIGINT) it stops taking files, finishes
+/// the documents already taken, and returns.
+public struct WatchService: Service {
+    public let settings: Settings
+    public let pipeline: Pipeline
+    public let logger: Logger
+    public let pollInterval: Duration
+
+    public init(settings: Settings, pipeline: Pipeline, logger: Logger, pollInterval: Duration = .seconds(1)) {
+        self.settings = settings
+        self.pipeline = pipeline
+        self.logger = logger
+        self.pollInterval = pollInterval
+    }
+
+    /// Takes the state folder's lock and opens the ledger; call before starting the service, so that a
+    /// configuration or lock problem is reported at start-up.
+    public func prepare() throws(RunError) -> PreparedWatch {
+        let (context, lock) = try BatchRunner.prepare(settings: settings, pipeline: pipeline, logger: logger)
+        return PreparedWatch(context: context, lock: lock)
+    }
+
+    public struct PreparedWatch: Sendable {
+        let context: Context
+        let lock: RunLock
+    }
+
+    public func run() async throws {
+        let prepared = try prepare()
+        defer { prepared.lock.release() }
+        try await run(prepared)
+    }
+
+    public func run(_ prepared: PreparedWatch) async throws {
+        let context = prepared.context
+        let workers = settings.effectiveWorkers
+        // Bounded: at most two documents per worker are taken ahead; the rest wait in the inbox.
+        let queue = FeedQueue(capacity: workers * 2)
+        let pipeline = pipeline
+        let settings = settings
+        logger.info("watching", metadata: ["inbox": "\(settings.inbox)", "workers": "\(workers)", "batch": "\(context.batch)"])
+
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for _ in 0..<workers {
+                group.addTask {
+                    let processor = try DocumentProcessor(pipeline: pipeline, settings: settings)
+                    while let item = await queue.next() {
+                        _ = try await context.work(item.taken, recovered: item.recovered, processor: processor)
+                    }
+                }
+            }
+            // Files a killed run left behind come first.
+            for taken in try context.intake.leftOver() {
+                await queue.push((taken, true))
+            }
+            var tracker = StabilityTracker(stableSeconds: settings.stableSeconds)
+            while !Task.isShuttingDownGracefully && !Task.isCancelled {
+                do {
+                    let scan = try context.intake.scan()
+                    for refused in scan.refused {
+                        if let taken = try context.intake.take(refused) {
+                            _ = try context.quarantine(taken, reason: refused.reason)
+                        }
+                    }
+                    for name in tracker.stable(scan.files, in: context.intake.inbox) {
+                        guard await queue.hasRoom, !Task.isShuttingDownGracefully else { break }
+                        if let taken = try context.intake.take(name) {
+                            tracker.forget(name)
+                            await queue.push((taken, false))
+                        }
+                    }
+                } catch {
+                    logger.error("cannot read the inbox; retrying", metadata: ["error": "\(error)"])
+                }
+                try? await Task.sleep(for: pollInterval)
+            }
+            logger.info("stopping: no new files are taken; finishing the documents in progress")
+            await queue.finish()
+            try await group.waitForAll()
+        }
+        logger.info("stopped")
+    }
+}
+
+/// Remembers each inbox file's size and modification time across scans; a file is stable once they
+/// have not changed for `stableSeconds`.
+struct StabilityTracker {
+    let stableSeconds: Double
+    private var seen: [String: (size: Int64, mtime: Int, since: Date)] = [:]
+
+    init(stableSeconds: Double) {
+        self.stableSeconds = stableSeconds
+    }
+
+    mutating func stable(_ names: [String], in inbox: URL) -> [String] {
+        var ready: [String] = []
+        let present = Set(names)
+        seen = seen.filter { present.contains($0.key) }
+        for name in names {
+            var info = stat()
+            guard stat(inbox.appendingPathComponent(name).path, &info) == 0 else { continue }
+            let size = Int64(info.st_size)
+            let mtime = Int(info.st_mtim.tv_sec) * 1_000_000_000 + Int(info.st_mtim.tv_nsec)
+            if let previous = seen[name], previous.size == size, previous.mtime == mtime {
+                if Date().timeIntervalSince(previous.since) >= stableSeconds { ready.append(name) }
+            } else {
+                seen[name] = (size, mtime, Date())
+                // A file untouched for long enough already (e.g. there before the daemon started) need not wait.
+                let modified = Date(timeIntervalSince1970: Double(info.st_mtim.tv_sec) + Double(info.st_mtim.tv_nsec) / 1e9)
+                if Date().timeIntervalSince(modified) >= stableSeconds { ready.append(name) }
+            }
+        }
+        return ready
+    }
+
+    mutating func forget(_ name: String) { seen[name] = nil }
+}
+
+/// A bounded hand-over between the inbox watcher and the workers.
+actor FeedQueue {
+    typealias Item = (taken: Intake.Taken, recovered: Bool)
+    private var items: [Item] = []
+    private var waiting: [CheckedContinuation<Item?, Never>] = []
+    private var finished = false
+    let capacity: Int
+
+    init(capacity: Int) {
+        self.capacity = capacity
+    }
+
+    var hasRoom: Bool { items.count < capacity }
+
+    func push(_ item: Item) {
+        if !waiting.isEmpty {
+            waiting.removeFirst().resume(returning: item)
+        } else {
+            items.append(item)
+        }
+        Telemetry.queueDepth.set(items.count)
+    }
+
+    func next() async -> Item? {
+        if !items.isEmpty {
+            defer { Telemetry.queueDepth.set(items.count) }
+            return items.removeFirst()
+        }
+        if finished { return nil }
+        return await withCheckedContinuation { waiting.append($0) }
+    }
+
+    func finish() {
+        finished = true
+        for continuation in waiting { continuation.resume(returning: nil) }
+        waiting.removeAll()
+    }
+}
