@@ -1,0 +1,201 @@
+import ArgumentParser
+import FormFlowRuntime
+import Foundation
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `formflow bench`: the naive loop (the `tesseract` command on every full page, chi_sim+eng, with the
+/// same parallelism through `xargs -P`) against FormFlow with one worker and with N, on the same unique
+/// scans, in one run. Writes a JSON report and updates the table in BENCHMARKS.md.
+struct BenchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench",
+        abstract: "Benchmark FormFlow against the naive tesseract loop on the same scans; update BENCHMARKS.md."
+    )
+
+    @Option(help: "How many unique scans to make (tools/make_scans.py) when --scans is not given.")
+    var count = 200
+
+    @Option(help: "Use the scans in this folder instead of making new ones.")
+    var scans: String?
+
+    @Option(help: "Parallelism of the baseline and of the second FormFlow run. Default: the number of cores.")
+    var workers: Int?
+
+    @Option(help: "Folder for scans, outputs and bench.json. Default: a new folder under /tmp.")
+    var work: String?
+
+    @Option(help: "BENCHMARKS.md to update (the table between its markers).")
+    var markdown = "BENCHMARKS.md"
+
+    @Option(help: "Pipeline YAML.")
+    var pipeline = "Pipelines/default.yaml"
+
+    struct Measurement: Codable {
+        var name: String
+        var workers: Int
+        var pages: Int
+        var seconds: Double
+        var pagesPerSecond: Double
+        var cpuUtilisation: Double
+        var peakRSSMegabytes: Double?
+        var tesseractShare: Double?
+        var stageSecondsPerPage: [String: Double]?
+    }
+
+    func run() throws {
+        let parallel = workers ?? ProcessInfo.processInfo.activeProcessorCount
+        let folder = URL(fileURLWithPath: work ?? NSTemporaryDirectory() + "formflow-bench-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let scanFolder: URL
+        if let scans {
+            scanFolder = URL(fileURLWithPath: scans)
+        } else {
+            scanFolder = folder.appendingPathComponent("scans")
+            print("making \(count) unique scans in \(scanFolder.path) …")
+            try Self.shell(
+                "python3 tools/make_scans.py '\(scanFolder.path)' --count \(count) --seed \(Int.random(in: 1...9999)) --violations 0.3")
+        }
+        let images = try FileManager.default.contentsOfDirectory(atPath: scanFolder.path)
+            .filter { ["png", "jpg", "tif"].contains(($0 as NSString).pathExtension) }.sorted()
+        guard !images.isEmpty else { throw ValidationError("no scans in \(scanFolder.path)") }
+
+        var results: [Measurement] = []
+        print("baseline: tesseract CLI, full page, chi_sim+eng, xargs -P \(parallel) …")
+        let list = folder.appendingPathComponent("list.txt")
+        try images.map { scanFolder.appendingPathComponent($0).path }.joined(separator: "\n").write(to: list, atomically: true, encoding: .utf8)
+        let baseline = try Self.measure {
+            try Self.shell(
+                "OMP_THREAD_LIMIT=1 xargs -a '\(list.path)' -d '\\n' -P \(parallel) -I{} tesseract {} - -l chi_sim+eng > /dev/null 2>&1")
+        }
+        results.append(
+            Measurement(
+                name: "tesseract CLI (naive)", workers: parallel, pages: images.count, seconds: baseline.seconds,
+                pagesPerSecond: Double(images.count) / baseline.seconds,
+                cpuUtilisation: baseline.cpu / baseline.seconds / Double(ProcessInfo.processInfo.activeProcessorCount),
+                peakRSSMegabytes: nil))
+
+        let executable = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().path
+        for workerCount in Array(Set([1, parallel])).sorted() {
+            print("FormFlow, \(workerCount) worker(s) …")
+            let inbox = folder.appendingPathComponent("inbox-\(workerCount)")
+            let out = folder.appendingPathComponent("out-\(workerCount)")
+            try? FileManager.default.removeItem(at: inbox)
+            try? FileManager.default.removeItem(at: out)
+            try FileManager.default.createDirectory(at: inbox, withIntermediateDirectories: true)
+            for image in images {
+                try FileManager.default.copyItem(at: scanFolder.appendingPathComponent(image), to: inbox.appendingPathComponent(image))
+            }
+            let config = folder.appendingPathComponent("bench.yaml")
+            try "stable_seconds: 0\npipeline: \(URL(fileURLWithPath: pipeline).path)\n".write(to: config, atomically: true, encoding: .utf8)
+            let measured = try Self.measure {
+                try Self.shell(
+                    "'\(executable)' run --config '\(config.path)' --inbox '\(inbox.path)' --out '\(out.path)' --workers \(workerCount) --quiet > /dev/null")
+            }
+            let totals = try Self.stageTotals(out: out)
+            let stages = totals.mapValues { $0 / Double(images.count) / 1000 }
+            let share = (totals["ocr"] ?? 0) / 1000 / (measured.seconds * Double(workerCount))
+            results.append(
+                Measurement(
+                    name: "FormFlow", workers: workerCount, pages: images.count, seconds: measured.seconds,
+                    pagesPerSecond: Double(images.count) / measured.seconds,
+                    cpuUtilisation: measured.cpu / measured.seconds / Double(ProcessInfo.processInfo.activeProcessorCount),
+                    peakRSSMegabytes: measured.peakRSS, tesseractShare: share, stageSecondsPerPage: stages))
+        }
+
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        try encoder.encode(results).write(to: folder.appendingPathComponent("bench.json"))
+        let table = Self.table(results, machine: Self.machine())
+        print(table)
+        try Self.update(markdown: markdown, with: table)
+        print("report: \(folder.appendingPathComponent("bench.json").path); table updated in \(markdown)")
+    }
+
+    /// Sum over all records of each stage's milliseconds.
+    static func stageTotals(out: URL) throws -> [String: Double] {
+        var totals: [String: Double] = [:]
+        for folder in ["accepted", "exceptions", "quarantine"] {
+            let url = out.appendingPathComponent(folder)
+            for name in (try? FileManager.default.contentsOfDirectory(atPath: url.path)) ?? [] where name.hasSuffix(".json") && !name.hasPrefix("batch-") {
+                guard let data = try? Data(contentsOf: url.appendingPathComponent(name)),
+                    let record = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+                    let timings = record["timings"] as? [String: Double]
+                else { continue }
+                for (stage, milliseconds) in timings { totals[stage, default: 0] += milliseconds }
+            }
+        }
+        return totals
+    }
+
+    static func shell(_ command: String) throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/sh")
+        process.arguments = ["-c", command]
+        try process.run()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else {
+            throw ValidationError("command failed (\(process.terminationStatus)): \(command)")
+        }
+    }
+
+    /// Wall seconds, CPU seconds of the children, and the largest child's peak resident memory (MB).
+    static func measure(_ body: () throws -> Void) throws -> (seconds: Double, cpu: Double, peakRSS: Double) {
+        var before = rusage()
+        getrusage(RUSAGE_CHILDREN.rawValue, &before)
+        let started = ContinuousClock.now
+        try body()
+        let elapsed = started.duration(to: .now)
+        var after = rusage()
+        getrusage(RUSAGE_CHILDREN.rawValue, &after)
+        func seconds(_ time: timeval) -> Double { Double(time.tv_sec) + Double(time.tv_usec) / 1e6 }
+        let cpu = seconds(after.ru_utime) + seconds(after.ru_stime) - seconds(before.ru_utime) - seconds(before.ru_stime)
+        return (
+            Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18, cpu,
+            Double(after.ru_maxrss) / 1024
+        )
+    }
+
+    static func machine() -> String {
+        let info = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)) ?? ""
+        let model = info.split(separator: "\n").first { $0.hasPrefix("model name") }
+        let cpu = model.flatMap { $0.split(separator: ":").last }.map { $0.trimmingCharacters(in: .whitespaces) } ?? "unknown CPU"
+        return "\(ProcessInfo.processInfo.activeProcessorCount) cores, \(cpu), \(ProcessInfo.processInfo.physicalMemory / 1_073_741_824) GiB"
+    }
+
+    static func table(_ results: [Measurement], machine: String) -> String {
+        let baseline = results.first { $0.name.hasPrefix("tesseract") }
+        var lines = [
+            "Measured \(Date().ISO8601Format()) on \(machine), \(results.first?.pages ?? 0) unique scans.", "",
+            "| run | workers | pages/s | × baseline | s/page per stage (load, normalise, layout, fields) | Tesseract share | peak RSS MB | CPU use |",
+            "|---|---|---|---|---|---|---|---|",
+        ]
+        for result in results {
+            let ratio = baseline.map { result.pagesPerSecond / $0.pagesPerSecond } ?? 0
+            var stages = "—"
+            if let perStage = result.stageSecondsPerPage {
+                stages = ["load", "normalise", "classify", "extract"].map { String(format: "%.3f", perStage[$0] ?? 0) }
+                    .joined(separator: " / ")
+            }
+            lines.append(
+                "| \(result.name) | \(result.workers) | \(String(format: "%.2f", result.pagesPerSecond)) | \(String(format: "%.2f", ratio)) | \(stages) | \(result.tesseractShare.map { String(format: "%.0f%%", $0 * 100) } ?? "—") | \(result.peakRSSMegabytes.map { String(format: "%.0f", $0) } ?? "—") | \(String(format: "%.0f%%", result.cpuUtilisation * 100)) |"
+            )
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    static let begin = "<!-- bench:begin -->"
+    static let end = "<!-- bench:end -->"
+
+    static func update(markdown path: String, with table: String) throws {
+        var text = (try? String(contentsOfFile: path, encoding: .utf8)) ?? "# Benchmarks\n\n\(begin)\n\(end)\n"
+        if let start = text.range(of: begin), let stop = text.range(of: end), start.upperBound <= stop.lowerBound {
+            text.replaceSubrange(start.upperBound..<stop.lowerBound, with: "\n" + table + "\n")
+        } else {
+            text += "\n\(begin)\n\(table)\n\(end)\n"
+        }
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+    }
+}
