@@ -50,8 +50,9 @@ public struct OutputFolders: Sendable {
             throw RoutingError(document: record.document, message: "cannot create \(originalFolder.path): \(error)")
         }
 
-        // A second document of the same name (another batch) must not overwrite the first.
-        var name = record.document
+        // File names are limited to 255 bytes: a long name is shortened for the files written beside it
+        // (the record keeps the full name). A second document of the same name must not overwrite the first.
+        var name = Self.fitting(record.document)
         if fileManager.fileExists(atPath: recordFolder.appendingPathComponent(name + ".json").path)
             || fileManager.fileExists(atPath: originalFolder.appendingPathComponent(name).path)
         {
@@ -115,6 +116,21 @@ public struct OutputFolders: Sendable {
         guard errno == EXDEV else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
         try FileManager.default.copyItem(at: source, to: target)
         try FileManager.default.removeItem(at: source)
+    }
+
+    /// The name itself when `<name>.reason.txt` and crop names fit in 255 bytes; else its first bytes
+    /// (at a character boundary) and a hash of the whole.
+    static func fitting(_ name: String) -> String {
+        guard name.utf8.count > 200 else { return name }
+        var prefix = ""
+        for character in name {
+            if prefix.utf8.count + String(character).utf8.count > 150 { break }
+            prefix.append(character)
+        }
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in name.utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
+        let ext = (name as NSString).pathExtension
+        return prefix + "~" + String(hash, radix: 16) + (ext.isEmpty || ext.utf8.count > 8 ? "" : "." + ext)
     }
 
     /// A field name usable in a file name (`items[2].amount` → `items-2-amount`).

@@ -199,7 +199,9 @@ struct Context: Sendable {
             return try quarantine(taken, reason: "not a regular file (a folder or link taken by an earlier run)")
         }
         let sha = (try? FileBytes.read(path: taken.url.path)).map(DocumentProcessor.sha256) ?? ""
-        if !sha.isEmpty, let first = try ledger.firstDecision(sha256: sha) {
+        // Content decided before is not read again, unless it was unreadable: a re-sent broken file
+        // gets its own quarantine record and reason.
+        if !sha.isEmpty, let first = try ledger.firstDecision(sha256: sha), first.status != .quarantine || first.document == taken.name {
             if first.document == taken.name && (recovered || first.batch == batch) {
                 // A run was killed after deciding this file and before moving it: deliver that decision.
                 try deliver(first, taken: taken, crops: [:], action: "recovered")
