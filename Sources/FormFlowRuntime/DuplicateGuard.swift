@@ -13,8 +13,10 @@ struct DuplicateGuard: Sendable {
         let uncertain = Set(record.evidence?.filter(\.value.uncertain).map(\.key) ?? [])
         for rule in rules.rules where rule.check == .duplicate && rule.applies(to: form) {
             let values = rule.fields.map { record.fields[$0]?.text ?? "" }
-            // A key that was not read, or not read for sure, identifies nothing.
-            guard values.allSatisfy({ !$0.isEmpty }), rule.fields.allSatisfy({ !uncertain.contains($0) }) else { continue }
+            guard values.allSatisfy({ !$0.isEmpty }) else { continue }
+            // A key not read for sure claims nothing; it may still point the operator at an earlier document.
+            let keyIsCertain = rule.fields.allSatisfy { !uncertain.contains($0) }
+            if !keyIsCertain && record.status == .accepted { continue }
             let key = BusinessKey(form: form.rawValue, fields: rule.fields, values: values)
             let owner: KeyOwner?
             if record.status == .accepted {
@@ -32,7 +34,7 @@ struct DuplicateGuard: Sendable {
                         rule: rule.id,
                         message: Masking.maskDigitRuns(
                             in:
-                                "\(rule.message): \(zip(rule.fields, values).map { "\($0.0) \($0.1)" }.joined(separator: ", ")) was accepted as \(owner.document) in batch \(owner.batch) at \(owner.acceptedAt)"
+                                "\(rule.message)\(keyIsCertain ? "" : " (the key was not read for sure)"): \(zip(rule.fields, values).map { "\($0.0) \($0.1)" }.joined(separator: ", ")) was accepted as \(owner.document) in batch \(owner.batch) at \(owner.acceptedAt)"
                         ), fields: rule.fields))
             }
         }
