@@ -173,13 +173,31 @@ public struct FieldExtractor: Sendable {
         if spec.type == .chineseName, let line = GlyphLine(image: try reader.pixels(in: box)) {
             characters = line.estimatedCharacterCount
         }
-        let primary = try reader.read(box, options: spec.ocr.options, scale: 1)
-        let primaryText = primary.text.trimmingCharacters(in: .whitespacesAndNewlines)
         let layoutConfidence = words.map(\.confidence).reduce(0, +) / Double(words.count)
         empty.box = box
-        empty.raw = primaryText.isEmpty ? layoutText : primaryText
-        empty.confidence = primary.words.isEmpty ? layoutConfidence : primary.meanConfidence
-        if spec.type == .amountInWords { empty.image = try reader.pixels(in: box) }
+        empty.raw = layoutText
+        empty.confidence = layoutConfidence
+
+        // Amounts in words are decided glyph by glyph against the figures (`Reconciler`); Tesseract's
+        // reading of them is not used, so it is not made.
+        if spec.type == .amountInWords {
+            empty.image = try reader.pixels(in: box)
+            empty.chosen = normalize(layoutText, spec)
+            return empty
+        }
+        // A closed vocabulary read exactly as one of its entries needs no second reading: a misread
+        // that lands on another whole entry is not a risk worth a full-resolution pass.
+        if spec.type == .enumerated, let reading = normalize(layoutText, spec), reading.check == .valid, reading.note == nil {
+            empty.chosen = reading
+            empty.candidates = [reading]
+            empty.uncertain = false
+            return empty
+        }
+
+        let primary = try reader.read(box, options: spec.ocr.options, scale: 1)
+        let primaryText = primary.text.trimmingCharacters(in: .whitespacesAndNewlines)
+        if !primaryText.isEmpty { empty.raw = primaryText }
+        if !primary.words.isEmpty { empty.confidence = primary.meanConfidence }
 
         var readings: [NormalizedReading] = []
         if var reading = normalize(primaryText, spec, characters: characters) {
