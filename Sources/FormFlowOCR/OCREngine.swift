@@ -157,13 +157,8 @@ public final class OCREngine {
             guard let raw = TessResultIteratorGetUTF8Text(iterator, RIL_WORD) else { continue }
             let text = String(cString: raw)
             TessDeleteText(raw)
-            var left: Int32 = 0
-            var top: Int32 = 0
-            var right: Int32 = 0
-            var bottom: Int32 = 0
-            TessPageIteratorBoundingBox(pageIterator, RIL_WORD, &left, &top, &right, &bottom)
+            let box = Self.boundingBox(pageIterator, RIL_WORD)
             let confidence = Double(TessResultIteratorConfidence(iterator, RIL_WORD))
-            let box = PixelRect(x: Int(left), y: Int(top), width: Int(right - left), height: Int(bottom - top))
             words.append(RecognizedWord(text: text, box: box, confidence: confidence, line: max(line, 0)))
         } while TessResultIteratorNext(iterator, RIL_WORD) != 0
         return words
@@ -180,11 +175,7 @@ public final class OCREngine {
             guard let raw = TessResultIteratorGetUTF8Text(iterator, RIL_SYMBOL) else { continue }
             let text = String(cString: raw)
             TessDeleteText(raw)
-            var left: Int32 = 0
-            var top: Int32 = 0
-            var right: Int32 = 0
-            var bottom: Int32 = 0
-            TessPageIteratorBoundingBox(pageIterator, RIL_SYMBOL, &left, &top, &right, &bottom)
+            let box = Self.boundingBox(pageIterator, RIL_SYMBOL)
             let confidence = Double(TessResultIteratorConfidence(iterator, RIL_SYMBOL))
             var choices: [RecognizedSymbol.Choice] = []
             if wantChoices, let choiceIterator = TessResultIteratorGetChoiceIterator(iterator) {
@@ -197,11 +188,19 @@ public final class OCREngine {
                 } while TessChoiceIteratorNext(choiceIterator) != 0
                 TessChoiceIteratorDelete(choiceIterator)
             }
-            let box = PixelRect(x: Int(left), y: Int(top), width: Int(right - left), height: Int(bottom - top))
             symbols.append(
                 RecognizedSymbol(text: text, box: box, confidence: confidence, choices: choices, line: max(line, 0)))
         } while TessResultIteratorNext(iterator, RIL_SYMBOL) != 0
         return symbols
+    }
+
+    private static func boundingBox(_ iterator: OpaquePointer?, _ level: TessPageIteratorLevel) -> PixelRect {
+        var left: Int32 = 0
+        var top: Int32 = 0
+        var right: Int32 = 0
+        var bottom: Int32 = 0
+        TessPageIteratorBoundingBox(iterator, level, &left, &top, &right, &bottom)
+        return PixelRect(x: Int(left), y: Int(top), width: Int(right - left), height: Int(bottom - top))
     }
 
     /// Tesseract's OpenMP threads fight the worker pool for cores; one thread per engine is fastest.

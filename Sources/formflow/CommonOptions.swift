@@ -29,6 +29,18 @@ struct CommonOptions: ParsableArguments {
         }
     }
 
+    /// Settings and the pipeline they name; a configuration error is printed with file and line and
+    /// becomes exit code 78.
+    func load() throws -> (Settings, Pipeline) {
+        do {
+            let settings = try settings()
+            return (settings, try Pipeline.load(path: settings.pipelinePath))
+        } catch let error as ConfigurationError {
+            FileHandle.standardError.write(Data("formflow: configuration error: \(error)\n".utf8))
+            throw ExitCodes.configuration
+        }
+    }
+
     /// Settings from the file, then the command line on top.
     func settings() throws -> Settings {
         var settings = Settings.defaults

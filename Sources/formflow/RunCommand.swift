@@ -17,15 +17,7 @@ struct RunCommand: AsyncParsableCommand {
 
     func run() async throws {
         let logger = Logger(label: "formflow")
-        let settings: Settings
-        let pipeline: Pipeline
-        do {
-            settings = try options.settings()
-            pipeline = try Pipeline.load(path: settings.pipelinePath)
-        } catch let error as ConfigurationError {
-            FileHandle.standardError.write(Data("formflow: configuration error: \(error)\n".utf8))
-            throw ExitCodes.configuration
-        }
+        let (settings, pipeline) = try options.load()
         PrometheusMetrics.bootstrap()
         let runner = BatchRunner(
             settings: settings, pipeline: pipeline, logger: options.quiet ? Logger(label: "formflow", factory: { _ in SwiftLogNoOpLogHandler() }) : logger)

@@ -36,15 +36,7 @@ struct WatchCommand: AsyncParsableCommand {
 
     func run() async throws {
         let logger = Logger(label: "formflow")
-        let settings: Settings
-        let pipeline: Pipeline
-        do {
-            settings = try options.settings()
-            pipeline = try Pipeline.load(path: settings.pipelinePath)
-        } catch let error as ConfigurationError {
-            FileHandle.standardError.write(Data("formflow: configuration error: \(error)\n".utf8))
-            throw ExitCodes.configuration
-        }
+        let (settings, pipeline) = try options.load()
         PrometheusMetrics.bootstrap()
         let watch = WatchService(
             settings: settings, pipeline: pipeline, logger: logger, pollInterval: .milliseconds(Int(pollSeconds * 1000)))
