@@ -94,7 +94,7 @@ let package = Package(
         .executableTarget(
             name: "formflow",
             dependencies: [
-                "FormFlowRuntime", "FormFlowCore", "FormFlowOCR", "FormFlowYAML", "FormFlowLedger",
+                "FormFlowRuntime", "FormFlowCore", "FormFlowOCR", "FormFlowYAML", "FormFlowLedger", "FormFlowRouting",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),

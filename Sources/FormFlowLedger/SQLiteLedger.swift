@@ -131,13 +131,25 @@ public final class SQLiteLedger: Ledger {
                 let row = try Row.fetchOne(
                     db,
                     sql: """
-                        SELECT record FROM document WHERE sha256 = ? AND record IS NOT NULL
+                        SELECT record FROM document WHERE sha256 = ? AND record IS NOT NULL AND status != 'requeued'
                         ORDER BY finished_at, rowid LIMIT 1
                         """,
                     arguments: [sha256]),
                 let json: String = row["record"]
             else { return nil }
             return try JSONDecoder().decode(DocumentRecord.self, from: Data(json.utf8))
+        }
+    }
+
+    /// Marks a document's decision as changed by an operator (`requeued`, `rejected`), with a transition.
+    public func mark(document: String, batch: String, status: String) throws {
+        try pool.write { db in
+            try db.execute(
+                sql: "UPDATE document SET status = ?, finished_at = ? WHERE document = ? AND batch = ?",
+                arguments: [status, Self.now(), document, batch])
+            try db.execute(
+                sql: "INSERT INTO transition (document, batch, sha256, state, at) SELECT document, batch, sha256, ?, ? FROM document WHERE document = ? AND batch = ?",
+                arguments: [status, Self.now(), document, batch])
         }
     }
 

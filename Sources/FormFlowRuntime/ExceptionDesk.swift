@@ -1,0 +1,164 @@
+import FormFlowCore
+import FormFlowExtraction
+import FormFlowLedger
+import FormFlowRouting
+import FormFlowValidation
+import Foundation
+
+/// What operators do with exceptions: look, fix a misread value, send a document through the pipeline
+/// again, or reject it. Every action is recorded in the ledger and the audit log with the operator's
+/// name, and no action loses the original file.
+public struct ExceptionDesk {
+    public let settings: Settings
+    public let pipeline: Pipeline
+    public let operatorName: String
+    let outputs: OutputFolders
+    let ledger: SQLiteLedger
+    let audit: AuditLog
+
+    public struct DeskError: Error, CustomStringConvertible {
+        public let description: String
+    }
+
+    public init(settings: Settings, pipeline: Pipeline, operatorName: String) throws {
+        self.settings = settings
+        self.pipeline = pipeline
+        self.operatorName = operatorName
+        outputs = OutputFolders(root: URL(fileURLWithPath: settings.out))
+        let state = URL(fileURLWithPath: settings.stateFolder)
+        ledger = try SQLiteLedger(path: state.appendingPathComponent("ledger.sqlite").path)
+        audit = AuditLog(path: state.appendingPathComponent("audit.log").path)
+    }
+
+    public struct Entry {
+        public var record: DocumentRecord
+        public var url: URL
+        public var age: TimeInterval
+    }
+
+    /// Exception records, filtered; newest first.
+    public func list(batch: String? = nil, form: String? = nil, rule: String? = nil, olderThanDays: Double? = nil) throws
+        -> [Entry]
+    {
+        let folder = outputs.folder(for: .exception)
+        var entries: [Entry] = []
+        for name in try FileManager.default.contentsOfDirectory(atPath: folder.path) where name.hasSuffix(".json") {
+            let url = folder.appendingPathComponent(name)
+            guard let record = try? JSONDecoder().decode(DocumentRecord.self, from: Data(contentsOf: url)) else { continue }
+            let modified = (try? FileManager.default.attributesOfItem(atPath: url.path)[.modificationDate] as? Date) ?? Date()
+            let age = Date().timeIntervalSince(modified)
+            if let batch, record.batch != batch { continue }
+            if let form, record.form?.rawValue != form { continue }
+            if let rule, !record.violations.contains(where: { $0.rule == rule }) { continue }
+            if let olderThanDays, age < olderThanDays * 86_400 { continue }
+            entries.append(Entry(record: record, url: url, age: age))
+        }
+        return entries.sorted { $0.age < $1.age }
+    }
+
+    public func find(_ document: String) throws -> Entry {
+        guard let entry = try list().first(where: { $0.record.document == document || $0.url.lastPathComponent == document + ".json" })
+        else {
+            throw DeskError(description: "no exception named \(document) in \(outputs.folder(for: .exception).path); see `formflow exceptions list`")
+        }
+        return entry
+    }
+
+    /// Files beside a record that belong to it: the original, the reason file, the crops.
+    func companions(of entry: Entry) -> (original: URL, extras: [URL]) {
+        let base = String(entry.url.lastPathComponent.dropLast(".json".count))
+        let folder = entry.url.deletingLastPathComponent()
+        let extras = ((try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? [])
+            .filter { $0.hasPrefix(base + ".") && $0 != base + ".json" && ($0.hasSuffix(".png") || $0.hasSuffix(".reason.txt")) }
+            .map { folder.appendingPathComponent($0) }
+        return (folder.appendingPathComponent(base), extras)
+    }
+
+    /// Sets fields (`total=1234.50`, `items[1].amount=88.00`) as the operator read them from the paper,
+    /// validates again, and accepts the document if nothing is left. Returns the new record.
+    public func fix(_ document: String, assignments: [String], reason: String) throws -> DocumentRecord {
+        let entry = try find(document)
+        var record = entry.record
+        var changes: [String] = []
+        for assignment in assignments {
+            guard let equals = assignment.firstIndex(of: "=") else {
+                throw DeskError(description: "'\(assignment)' is not FIELD=VALUE")
+            }
+            let path = String(assignment[..<equals])
+            let text = String(assignment[assignment.index(after: equals)...])
+            let value: FieldValue = Int(text).map { $0 < 10_000 ? .integer($0) : .text(text) } ?? .text(text)
+            let old: String
+            if let open = path.firstIndex(of: "["), let close = path.firstIndex(of: "]"), let dot = path.firstIndex(of: ".") {
+                let table = String(path[..<open])
+                guard let row = Int(path[path.index(after: open)..<close]), var rows = record.fields[table]?.rows,
+                    rows.indices.contains(row)
+                else { throw DeskError(description: "\(path): no such row") }
+                let column = String(path[path.index(after: dot)...])
+                old = rows[row][column]?.description ?? "—"
+                rows[row][column] = value
+                record.fields[table] = .rows(rows)
+            } else {
+                guard record.fields[path] != nil || pipeline.templates.contains(where: { $0.fieldNames.contains(path) }) else {
+                    throw DeskError(description: "\(path) is not a field of \(record.form?.rawValue ?? "this document")")
+                }
+                old = record.fields[path]?.description ?? "—"
+                record.fields[path] = value
+            }
+            // The operator confirmed this value against the paper.
+            let box = record.evidence?[path]?.box
+            record.evidence?[path] = FieldEvidence(
+                raw: text, confidence: 100, box: box, uncertain: false, note: "set by \(operatorName)")
+            changes.append("\(path): \(Masking.maskDigitRuns(in: old)) → \(Masking.maskDigitRuns(in: value.description))")
+        }
+        guard let form = record.form else { throw DeskError(description: "the document has no form; it cannot be validated") }
+        let uncertain = (record.evidence ?? [:]).filter(\.value.uncertain).map(\.key).sorted()
+        record.violations = Validator(rules: pipeline.rules).evaluate(form: form, fields: record.fields, uncertain: uncertain)
+        record.status = record.violations.isEmpty ? .accepted : .exception
+        if record.status == .accepted {
+            try DuplicateGuard(rules: pipeline.rules, ledger: ledger).apply(to: &record)
+        }
+        record.processedAt = DocumentProcessor.now()
+        try ledger.finish(record)
+        let files = companions(of: entry)
+        for extra in files.extras { try? FileManager.default.removeItem(at: extra) }
+        try FileManager.default.removeItem(at: entry.url)
+        try outputs.deliver(record, original: files.original)
+        try audit.append(
+            actor: operatorName, action: "fixed", document: record.document, batch: record.batch, sha256: record.sha256,
+            detail: "\(changes.joined(separator: "; ")); now \(record.status.rawValue); reason: \(reason)")
+        return record
+    }
+
+    /// Sends the original back through the pipeline (e.g. after a template fix): it returns to the inbox,
+    /// and the ledger no longer counts its content as decided.
+    public func requeue(_ document: String, reason: String) throws {
+        let entry = try find(document)
+        let files = companions(of: entry)
+        let target = URL(fileURLWithPath: settings.inbox).appendingPathComponent(entry.record.document)
+        guard !FileManager.default.fileExists(atPath: target.path) else {
+            throw DeskError(description: "the inbox already holds a file named \(entry.record.document)")
+        }
+        try ledger.mark(document: entry.record.document, batch: entry.record.batch, status: "requeued")
+        try FileManager.default.moveItem(at: files.original, to: target)
+        for extra in files.extras { try? FileManager.default.removeItem(at: extra) }
+        try FileManager.default.removeItem(at: entry.url)
+        try audit.append(
+            actor: operatorName, action: "requeued", document: entry.record.document, batch: entry.record.batch,
+            sha256: entry.record.sha256, detail: "back to the inbox; reason: \(reason)")
+    }
+
+    /// Moves the document, with its record and reason, to `<out>/rejected/`.
+    public func reject(_ document: String, reason: String) throws {
+        let entry = try find(document)
+        let files = companions(of: entry)
+        let rejected = outputs.root.appendingPathComponent("rejected", isDirectory: true)
+        try FileManager.default.createDirectory(at: rejected, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o750])
+        for url in [files.original, entry.url] + files.extras where FileManager.default.fileExists(atPath: url.path) {
+            try FileManager.default.moveItem(at: url, to: rejected.appendingPathComponent(url.lastPathComponent))
+        }
+        try ledger.mark(document: entry.record.document, batch: entry.record.batch, status: "rejected")
+        try audit.append(
+            actor: operatorName, action: "rejected", document: entry.record.document, batch: entry.record.batch,
+            sha256: entry.record.sha256, detail: "reason: \(reason)")
+    }
+}
