@@ -2,7 +2,8 @@
 # Installs the system packages FormFlow needs (Debian; run as root). Idempotent: when everything is
 # present it does nothing and needs no network.
 set -euo pipefail
-packages=(pkg-config libtesseract-dev libleptonica-dev tesseract-ocr-eng tesseract-ocr-chi-sim libsqlite3-dev)
+# FormFlow itself, then whatever the caller adds (scripts/test.sh adds a browser for the report test).
+packages=(pkg-config libtesseract-dev libleptonica-dev tesseract-ocr-eng tesseract-ocr-chi-sim libsqlite3-dev "$@")
 missing=()
 for package in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")

@@ -134,7 +134,7 @@ public struct OutputFolders: Sendable {
     }
 
     /// A field name usable in a file name (`items[2].amount` → `items-2-amount`).
-    static func safe(_ field: String) -> String {
+    public static func safe(_ field: String) -> String {
         String(field.map { $0.isLetter || $0.isNumber || $0 == "_" ? $0 : "-" })
     }
 

@@ -131,6 +131,19 @@ public struct BatchRunner: Sendable {
         } catch {
             throw RunError(kind: .storage, message: "cannot write the batch export: \(error)")
         }
+        let elapsedSoFar = started.duration(to: .now)
+        do {
+            let html = BatchReport.html(
+                batch: context.batch, records: records, crops: Self.crops(of: records, in: outputs),
+                seconds: Double(elapsedSoFar.components.seconds))
+            let reports = outputs.root.appendingPathComponent("reports", isDirectory: true)
+            try FileManager.default.createDirectory(at: reports, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o750])
+            try OutputFolders.writeAtomically(
+                Data(html.utf8), to: reports.appendingPathComponent("batch-\(context.batch).html"),
+                permissions: 0o640)
+        } catch {
+            throw RunError(kind: .storage, message: "cannot write the batch report: \(error)")
+        }
         let elapsed = started.duration(to: .now)
         var summary = BatchSummary(batch: context.batch, out: settings.out)
         summary.seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
@@ -150,6 +163,21 @@ public struct BatchRunner: Sendable {
                 "quarantine": "\(summary.byStatus["quarantine"] ?? 0)",
             ])
         return summary
+    }
+
+    /// The crops written beside each exception record, read back for the report.
+    static func crops(of records: [DocumentRecord], in outputs: OutputFolders) -> [String: [String: [UInt8]]] {
+        let folder = outputs.folder(for: .exception)
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
+        var crops: [String: [String: [UInt8]]] = [:]
+        for record in records where record.status == .exception {
+            for field in Set(record.violations.flatMap(\.fields)) {
+                let fileName = "\(record.document).\(OutputFolders.safe(field)).png"
+                guard names.contains(fileName), let data = try? Data(contentsOf: folder.appendingPathComponent(fileName)) else { continue }
+                crops[record.document, default: [:]][field] = [UInt8](data)
+            }
+        }
+        return crops
     }
 
     /// The output and state folders must not lie inside the inbox: FormFlow would read its own results.
