@@ -72,3 +72,35 @@ struct HostileInputTests {
         #expect(try FileManager.default.contentsOfDirectory(atPath: inbox.path) == ["still-writing.png.part"])
     }
 }
+
+@Suite("Corrupted scans through the whole pipeline")
+struct CorruptedBatchTests {
+    @Test("30 mutated scans in one batch: no crash, every file accounted for")
+    func mutatedBatch() async throws {
+        let root = try TestSupport.scratchFolder("mutated")
+        let inbox = root.appendingPathComponent("inbox")
+        let out = root.appendingPathComponent("out")
+        try FileManager.default.createDirectory(at: inbox, withIntermediateDirectories: true)
+        var generator = SystemRandomNumberGenerator()
+        var names: [String] = []
+        for source in ["expense_claim-001-000.png", "vat_invoice-002-000.tif", "expense_claim-002-000.jpg"] {
+            let bytes = [UInt8](try Data(contentsOf: TestSupport.sample(source)))
+            for (index, mutant) in BadFiles.mutations(of: bytes, count: 10, using: &generator).enumerated() {
+                let name = "m\(index)-\(source)"
+                try Data(mutant).write(to: inbox.appendingPathComponent(name))
+                names.append(name)
+            }
+        }
+        var settings = Settings.defaults
+        settings.inbox = inbox.path
+        settings.out = out.path
+        settings.workers = 2
+        settings.stableSeconds = 0
+        let pipeline = try Pipeline.load(path: TestSupport.pipelines.appendingPathComponent("default.yaml").path)
+        let summary = try await BatchRunner(settings: settings, pipeline: pipeline, logger: Logger(label: "test")).run()
+        #expect(summary.total == names.count)
+        let records = try BatchRunnerTests.records(in: out)
+        #expect(Set(records.keys) == Set(names))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: inbox.path).isEmpty)
+    }
+}
