@@ -30,7 +30,8 @@ struct HostileInputTests {
         try put("pages.tif", BadFiles.multiPageTIFF(pages: 300))
         try put("line\nbreak.png", [])
         try put("报销 单 with spaces.png", Array("not an image".utf8))
-        let longName = String(repeating: "长", count: 83) + ".png"  // 83 × 3 + 4 = 253 bytes
+        let longName = String(repeating: "长", count: 83) + "ab.png"  // 83 × 3 + 6 = 255 bytes, the most a name may have
+        #expect(longName.utf8.count == 255)
         try put(longName, [0x89, 0x50])
         try put("large.png", [UInt8](repeating: 0x41, count: 3_000_000))
         let outside = root.appendingPathComponent("outside-secret.png")
