@@ -62,7 +62,7 @@ def luhn_check(body):
     return str((10 - total % 10) % 10)
 
 def cents(r, low, high):
-    return Decimal(r.randint(int(low * 100), int(high * 100))) / 100
+    return (Decimal(r.randint(int(low * 100), int(high * 100))) / 100).quantize(Decimal("0.01"))
 
 NAMES_FAMILY = "王李张刘陈杨黄赵周吴徐孙马朱胡郭何林罗高"
 NAMES_GIVEN = ["伟", "敏", "静", "磊", "洋", "芳", "军", "婷", "强", "丽", "建国", "晓明", "雪梅", "志强", "海燕"]

@@ -213,7 +213,8 @@ public struct FieldExtractor: Sendable {
         let vocabulary = spec.vocabulary.flatMap { template.vocabularies[$0] } ?? []
         let needs: Agreement =
             switch spec.type {
-            case .code, .date, .chineseName: .strong
+            case .chineseName: .unanimous
+            case .code, .date: .strong
             case .organisation: vocabulary.isEmpty ? .strong : .strongUnlessKnown(vocabulary)
             default: .twoResolutions
             }
@@ -265,6 +266,10 @@ public struct FieldExtractor: Sendable {
         case strong
         /// `twoResolutions` for a value in the vocabulary, `strong` for any other.
         case strongUnlessKnown([String])
+        /// Every reading made (at least four, at three resolutions) says the same: for personal names,
+        /// whose misreads repeat at full resolution (郭 → 部, 王 → 于) while the page-wide layout pass
+        /// often reads them right. Measured on 2,000 generated claims: one dissent still let wrong names through.
+        case unanimous
 
         func decide(_ readings: [NormalizedReading]) -> NormalizedReading? {
             let usable = readings.filter { $0.check != .malformed }
@@ -276,6 +281,12 @@ public struct FieldExtractor: Sendable {
                     }
                 }
                 return nil
+            case .unanimous:
+                guard readings.count >= 4, readings.allSatisfy({ $0.check != .malformed }),
+                    let first = readings.first, readings.allSatisfy({ $0.value == first.value }),
+                    Set(readings.map(\.resolution)).count >= 3
+                else { return nil }
+                return first
             case .strongUnlessKnown(let vocabulary):
                 if let known = Agreement.twoResolutions.decide(usable.filter { vocabulary.contains($0.value.text ?? "") }) {
                     return known
