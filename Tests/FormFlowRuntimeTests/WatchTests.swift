@@ -35,7 +35,7 @@ struct WatchTests {
         try """
             pipeline: \(TestSupport.pipelines.appendingPathComponent("default.yaml").path)
             workers: 2
-            stable_seconds: 1
+            stable_seconds: 3
             """.write(to: config, atomically: true, encoding: .utf8)
         let process = Process()
         process.executableURL = try TestSupport.formflowExecutable()
@@ -62,7 +62,7 @@ struct WatchTests {
         let slow = try Data(contentsOf: TestSupport.sample("vat_invoice-001-001.png"))
         let slowURL = inbox.appendingPathComponent("invoice.png")
         try slow.prefix(slow.count / 2).write(to: slowURL)
-        try await Task.sleep(for: .milliseconds(600))
+        try await Task.sleep(for: .milliseconds(400))
         let handle = try FileHandle(forWritingTo: slowURL)
         try handle.seekToEnd()
         try handle.write(contentsOf: slow.suffix(from: slow.count / 2))
