@@ -58,6 +58,9 @@ public final class SQLiteLedger: Ledger {
         migrator.registerMigration("v2: final record") { db in
             try db.alter(table: "document") { table in table.add(column: "record", .text) }
         }
+        migrator.registerMigration("v3: delivered") { db in
+            try db.alter(table: "document") { table in table.add(column: "delivered", .boolean).notNull().defaults(to: false) }
+        }
         return migrator
     }
 
@@ -150,6 +153,23 @@ public final class SQLiteLedger: Ledger {
             try db.execute(
                 sql: "INSERT INTO transition (document, batch, sha256, state, at) SELECT document, batch, sha256, ?, ? FROM document WHERE document = ? AND batch = ?",
                 arguments: [status, Self.now(), document, batch])
+        }
+    }
+
+    /// Notes that a decided document's record and original are in their output folder.
+    public func markDelivered(document: String, batch: String) throws {
+        try pool.write { db in
+            try db.execute(sql: "UPDATE document SET delivered = 1 WHERE document = ? AND batch = ?", arguments: [document, batch])
+        }
+    }
+
+    /// Decided documents whose delivery was not confirmed (a run killed while moving files).
+    public func undelivered() throws -> [DocumentRecord] {
+        try pool.read { db in
+            try String.fetchAll(
+                db,
+                sql: "SELECT record FROM document WHERE delivered = 0 AND record IS NOT NULL AND status IN ('accepted', 'exception', 'quarantine')"
+            ).compactMap { try? JSONDecoder().decode(DocumentRecord.self, from: Data($0.utf8)) }
         }
     }
 

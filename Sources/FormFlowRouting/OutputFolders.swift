@@ -94,6 +94,18 @@ public struct OutputFolders: Sendable {
         return recordTarget
     }
 
+    /// Writes a record (and, for exceptions and quarantine, its reason file) under `name` in its folder.
+    public func writeRecord(_ record: DocumentRecord, named name: String) throws {
+        let folder = folder(for: record.status)
+        if record.status != .accepted {
+            try Self.writeAtomically(
+                Data(ReasonFile.text(for: record).utf8), to: folder.appendingPathComponent(name + ".reason.txt"), permissions: 0o640)
+        }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        try Self.writeAtomically(try encoder.encode(record), to: folder.appendingPathComponent(name + ".json"), permissions: 0o640)
+    }
+
     /// Writes to a temporary file in the same folder, then renames: readers never see half a file.
     public static func writeAtomically(_ data: Data, to target: URL, permissions: Int) throws {
         let temporary = target.deletingLastPathComponent().appendingPathComponent(
@@ -120,7 +132,7 @@ public struct OutputFolders: Sendable {
 
     /// The name itself when `<name>.reason.txt` and crop names fit in 255 bytes; else its first bytes
     /// (at a character boundary) and a hash of the whole.
-    static func fitting(_ name: String) -> String {
+    public static func fitting(_ name: String) -> String {
         guard name.utf8.count > 200 else { return name }
         var prefix = ""
         for character in name {

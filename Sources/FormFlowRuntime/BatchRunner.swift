@@ -63,6 +63,7 @@ public struct BatchRunner: Sendable {
     public func run() async throws(RunError) -> BatchSummary {
         let (context, lock) = try Self.prepare(settings: settings, pipeline: pipeline, logger: logger)
         defer { lock.release() }
+        try context.completeDeliveries()
         let intake = context.intake
         let outputs = context.outputs
 
@@ -285,6 +286,38 @@ struct Context: Sendable {
         }
     }
 
+    /// A run killed while delivering can leave an original in its output folder without its record (the
+    /// file is no longer in the processing area, so recovery would not see it). The decision is in the
+    /// ledger: write the missing record next to the original.
+    func completeDeliveries() throws(RunError) {
+        let pending: [DocumentRecord]
+        do {
+            pending = try ledger.undelivered()
+        } catch {
+            throw RunError(kind: .storage, message: "cannot read the ledger: \(error)")
+        }
+        for record in pending {
+            let name = OutputFolders.fitting(record.document)
+            let recordFolder = outputs.folder(for: record.status)
+            let originalFolder = record.status == .accepted ? outputs.archive(batch: record.batch) : recordFolder
+            let recordURL = recordFolder.appendingPathComponent(name + ".json")
+            let original = originalFolder.appendingPathComponent(name)
+            // Still in the processing area: the normal recovery delivers it.
+            guard FileManager.default.fileExists(atPath: original.path) || record.sha256.isEmpty else { continue }
+            do {
+                if !FileManager.default.fileExists(atPath: recordURL.path) {
+                    try outputs.writeRecord(record, named: name)
+                    try audit.append(
+                        actor: "formflow", action: "recovered", document: record.document, batch: record.batch,
+                        sha256: record.sha256, detail: "record rewritten from the ledger after an interrupted delivery")
+                }
+                try ledger.markDelivered(document: record.document, batch: record.batch)
+            } catch {
+                throw RunError(kind: .storage, message: "cannot complete the delivery of \(record.document): \(error)")
+            }
+        }
+    }
+
     func quarantine(_ taken: Intake.Taken, reason: String) throws -> DocumentRecord {
         let record = DocumentRecord(
             document: taken.name, sha256: "", form: nil, status: .quarantine, reason: reason, batch: batch,
@@ -308,6 +341,7 @@ struct Context: Sendable {
         } catch {
             throw RunError(kind: .storage, message: error.description)
         }
+        try? ledger.markDelivered(document: record.document, batch: record.batch)
         intake.release(taken)
         Telemetry.documentDone(record)
         do {

@@ -45,6 +45,7 @@ public struct WatchService: Service {
 
     public func run(_ prepared: PreparedWatch) async throws {
         let context = prepared.context
+        try context.completeDeliveries()
         let workers = settings.effectiveWorkers
         // Bounded: at most two documents per worker are taken ahead; the rest wait in the inbox.
         let queue = FeedQueue(capacity: workers * 2)
