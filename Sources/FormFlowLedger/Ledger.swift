@@ -40,6 +40,10 @@ public protocol Ledger: Sendable {
     func claim(_ key: BusinessKey, document: String, sha256: String, batch: String) throws -> KeyClaim
     /// Who holds `key`, if anyone.
     func owner(of key: BusinessKey) throws -> KeyOwner?
+    /// Notes that `key` belongs to a document waiting in exceptions.
+    func holdPending(_ key: BusinessKey, document: String, sha256: String, batch: String) throws
+    /// The document waiting in exceptions with `key`, if any.
+    func pendingOwner(of key: BusinessKey) throws -> KeyOwner?
     /// Stores the final decision for a document.
     func finish(_ record: DocumentRecord) throws
     /// The first final record stored for this content, if any (idempotent re-runs, crash recovery).

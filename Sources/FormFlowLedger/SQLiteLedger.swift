@@ -61,6 +61,18 @@ public final class SQLiteLedger: Ledger {
         migrator.registerMigration("v3: delivered") { db in
             try db.alter(table: "document") { table in table.add(column: "delivered", .boolean).notNull().defaults(to: false) }
         }
+        migrator.registerMigration("v4: pending keys") { db in
+            // Keys of documents waiting for an operator: a second submission is held too, not paid twice.
+            try db.create(table: "pending_key") { table in
+                table.column("form", .text).notNull()
+                table.column("key", .text).notNull()
+                table.column("document", .text).notNull()
+                table.column("sha256", .text).notNull()
+                table.column("batch", .text).notNull()
+                table.column("accepted_at", .text).notNull()
+                table.primaryKey(["form", "key"])
+            }
+        }
         return migrator
     }
 
@@ -88,6 +100,29 @@ public final class SQLiteLedger: Ledger {
                     """, arguments: [key.form, key.value, document, sha256, batch, Self.now()])
             guard let owner = try Self.owner(of: key, in: db) else { return .claimed }
             return owner.sha256 == sha256 ? .claimed : .heldBy(owner)
+        }
+    }
+
+    /// Notes that `key` belongs to a document waiting in exceptions (the first such document keeps it).
+    public func holdPending(_ key: BusinessKey, document: String, sha256: String, batch: String) throws {
+        try pool.write { db in
+            try db.execute(
+                sql: """
+                    INSERT INTO pending_key (form, key, document, sha256, batch, accepted_at) VALUES (?, ?, ?, ?, ?, ?)
+                    ON CONFLICT (form, key) DO NOTHING
+                    """, arguments: [key.form, key.value, document, sha256, batch, Self.now()])
+        }
+    }
+
+    /// The document waiting in exceptions with `key`, if any.
+    public func pendingOwner(of key: BusinessKey) throws -> KeyOwner? {
+        try pool.read { db in
+            guard
+                let row = try Row.fetchOne(
+                    db, sql: "SELECT document, sha256, batch, accepted_at FROM pending_key WHERE form = ? AND key = ?",
+                    arguments: [key.form, key.value])
+            else { return nil }
+            return KeyOwner(document: row["document"], sha256: row["sha256"], batch: row["batch"], acceptedAt: row["accepted_at"])
         }
     }
 

@@ -18,14 +18,29 @@ struct DuplicateGuard: Sendable {
             let keyIsCertain = rule.fields.allSatisfy { !uncertain.contains($0) }
             if !keyIsCertain && record.status == .accepted { continue }
             let key = BusinessKey(form: form.rawValue, fields: rule.fields, values: values)
-            let owner: KeyOwner?
+            var owner: KeyOwner?
+            var pending = false
             if record.status == .accepted {
-                switch try ledger.claim(key, document: record.document, sha256: record.sha256, batch: record.batch) {
-                case .claimed: owner = nil
-                case .heldBy(let holder): owner = holder
+                // The same claim or invoice waiting for an operator holds this one too: accepting it now
+                // could pay twice once the first is fixed.
+                if let waiting = try ledger.pendingOwner(of: key), waiting.sha256 != record.sha256 {
+                    owner = waiting
+                    pending = true
+                } else {
+                    switch try ledger.claim(key, document: record.document, sha256: record.sha256, batch: record.batch) {
+                    case .claimed: owner = nil
+                    case .heldBy(let holder): owner = holder
+                    }
                 }
             } else {
                 owner = try ledger.owner(of: key).flatMap { $0.sha256 == record.sha256 ? nil : $0 }
+                if owner == nil, let waiting = try ledger.pendingOwner(of: key), waiting.sha256 != record.sha256 {
+                    owner = waiting
+                    pending = true
+                }
+                if owner == nil, keyIsCertain {
+                    try ledger.holdPending(key, document: record.document, sha256: record.sha256, batch: record.batch)
+                }
             }
             if let owner {
                 record.status = .exception
@@ -34,7 +49,7 @@ struct DuplicateGuard: Sendable {
                         rule: rule.id,
                         message: Masking.maskDigitRuns(
                             in:
-                                "\(rule.message)\(keyIsCertain ? "" : " (the key was not read for sure)"): \(zip(rule.fields, values).map { "\($0.0) \($0.1)" }.joined(separator: ", ")) was accepted as \(owner.document) in batch \(owner.batch) at \(owner.acceptedAt)"
+                                "\(rule.message)\(keyIsCertain ? "" : " (the key was not read for sure)"): \(zip(rule.fields, values).map { "\($0.0) \($0.1)" }.joined(separator: ", ")) \(pending ? "is waiting for review" : "was accepted") as \(owner.document) in batch \(owner.batch) since \(owner.acceptedAt)"
                         ), fields: rule.fields))
             }
         }
