@@ -59,14 +59,21 @@ struct WatchTests {
         // A complete file, and one written in two halves with a pause: it must not be read half.
         try FileManager.default.copyItem(
             at: TestSupport.sample("expense_claim-001-000.png"), to: inbox.appendingPathComponent("claim.png"))
+        // Written by a separate process, so that the pause between the halves does not depend on this
+        // test process's (shared, busy) thread pool.
         let slow = try Data(contentsOf: TestSupport.sample("vat_invoice-001-001.png"))
-        let slowURL = inbox.appendingPathComponent("invoice.png")
-        try slow.prefix(slow.count / 2).write(to: slowURL)
-        try await Task.sleep(for: .milliseconds(400))
-        let handle = try FileHandle(forWritingTo: slowURL)
-        try handle.seekToEnd()
-        try handle.write(contentsOf: slow.suffix(from: slow.count / 2))
-        try handle.close()
+        let first = root.appendingPathComponent("first-half")
+        let second = root.appendingPathComponent("second-half")
+        try slow.prefix(slow.count / 2).write(to: first)
+        try slow.suffix(from: slow.count / 2).write(to: second)
+        let writer = Process()
+        writer.executableURL = URL(fileURLWithPath: "/bin/sh")
+        writer.arguments = [
+            "-c", "cat '\(first.path)' > '\(inbox.path)/invoice.png' && sleep 0.5 && cat '\(second.path)' >> '\(inbox.path)/invoice.png'",
+        ]
+        try writer.run()
+        writer.waitUntilExit()
+        #expect(writer.terminationStatus == 0, "the second half could not be appended: the file was taken half-written")
 
         var done: [String] = []
         for _ in 0..<300 where done.count < 2 {
