@@ -98,7 +98,7 @@ public final class SQLiteLedger: Ledger {
                     INSERT INTO accepted_key (form, key, document, sha256, batch, accepted_at) VALUES (?, ?, ?, ?, ?, ?)
                     ON CONFLICT (form, key) DO NOTHING
                     """, arguments: [key.form, key.value, document, sha256, batch, Self.now()])
-            guard let owner = try Self.owner(of: key, in: db) else { return .claimed }
+            guard let owner = try Self.owner(of: key, table: "accepted_key", in: db) else { return .claimed }
             return owner.sha256 == sha256 ? .claimed : .heldBy(owner)
         }
     }
@@ -116,24 +116,18 @@ public final class SQLiteLedger: Ledger {
 
     /// The document waiting in exceptions with `key`, if any.
     public func pendingOwner(of key: BusinessKey) throws -> KeyOwner? {
-        try pool.read { db in
-            guard
-                let row = try Row.fetchOne(
-                    db, sql: "SELECT document, sha256, batch, accepted_at FROM pending_key WHERE form = ? AND key = ?",
-                    arguments: [key.form, key.value])
-            else { return nil }
-            return KeyOwner(document: row["document"], sha256: row["sha256"], batch: row["batch"], acceptedAt: row["accepted_at"])
-        }
+        try pool.read { db in try Self.owner(of: key, table: "pending_key", in: db) }
     }
 
     public func owner(of key: BusinessKey) throws -> KeyOwner? {
-        try pool.read { db in try Self.owner(of: key, in: db) }
+        try pool.read { db in try Self.owner(of: key, table: "accepted_key", in: db) }
     }
 
-    static func owner(of key: BusinessKey, in db: Database) throws -> KeyOwner? {
+    /// Who holds `key` in `table` (`accepted_key` or `pending_key`, fixed names, never input).
+    static func owner(of key: BusinessKey, table: String, in db: Database) throws -> KeyOwner? {
         guard
             let row = try Row.fetchOne(
-                db, sql: "SELECT document, sha256, batch, accepted_at FROM accepted_key WHERE form = ? AND key = ?",
+                db, sql: "SELECT document, sha256, batch, accepted_at FROM \(table) WHERE form = ? AND key = ?",
                 arguments: [key.form, key.value])
         else { return nil }
         return KeyOwner(document: row["document"], sha256: row["sha256"], batch: row["batch"], acceptedAt: row["accepted_at"])
