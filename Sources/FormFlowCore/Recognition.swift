@@ -129,4 +129,6 @@ public protocol PageReader {
     func read(_ zone: PixelRect?, options: RecognitionOptions, scale: Double) throws -> Recognition
     /// The gray pixels of a zone at full resolution, for code that looks at glyphs itself.
     func pixels(in zone: PixelRect) throws -> GrayImage
+    /// The whole page reduced by `scale` (below 1), for code that looks at its layout (ruled lines).
+    func overview(scale: Double) throws -> GrayImage
 }

@@ -51,6 +51,7 @@ public struct FieldExtractor: Sendable {
         self.glyphs = glyphs
     }
 
+    /// Reads a page registered by its printed labels, using the layout pass to find each value.
     public func extract(layout: Recognition, reader: any PageReader) throws -> ExtractionResult {
         guard let registration = Registrar.register(template: template, symbols: layout.symbols, pageSize: reader.pageSize)
         else {
@@ -63,48 +64,63 @@ public struct FieldExtractor: Sendable {
                     )
                 ])
         }
+        return try extract(registration: registration, layout: layout.symbols, reader: reader)
+    }
+
+    /// Reads a page registered without a layout pass (by its ruled box): each value is found by the ink
+    /// in its zone, and every reading is made for the field alone.
+    public func extract(registration: Registration, reader: any PageReader) throws -> ExtractionResult {
+        try extract(registration: registration, layout: nil, reader: reader)
+    }
+
+    private func extract(
+        registration: Registration, layout: [RecognizedSymbol]?, reader: any PageReader
+    ) throws -> ExtractionResult {
         let transform = registration.transform
         var readings: [String: FieldReading] = [:]
         for spec in template.fields {
             let zone = transform.map(spec.zone).clamped(to: reader.pageSize)
-            readings[spec.name] = try read(spec, zone: zone, layout: layout.symbols, reader: reader, scale: transform.scale)
+            let location = try locate(spec, zone: zone, layout: layout, reader: reader, scale: transform.scale)
+            readings[spec.name] = try read(spec, at: location, reader: reader, scale: transform.scale)
         }
 
         var rows: [[String: FieldReading]] = []
         if let table = template.table {
             for index in 0..<table.maxRows {
                 let top = table.firstRowY + index * table.rowPitch
-                var row: [String: FieldReading] = [:]
-                var anyText = false
+                var locations: [(FieldSpec, ValueLocation?)] = []
                 for column in table.columns {
                     let templateZone = PixelRect(
                         x: column.zone.x, y: top + column.zone.y, width: column.zone.width, height: column.zone.height)
                     let zone = transform.map(templateZone).clamped(to: reader.pageSize)
-                    if !Self.symbols(in: zone, from: layout.symbols).isEmpty { anyText = true }
-                    row[column.name] = try read(
-                        column, zone: zone, layout: layout.symbols, reader: reader, scale: transform.scale,
-                        fallback: false)
+                    locations.append(
+                        (column, try locate(column, zone: zone, layout: layout, reader: reader, scale: transform.scale, fallback: false)))
                 }
                 // An empty row is where the table ends; a row with some cells read is kept whole.
-                if anyText { rows.append(row) }
+                guard locations.contains(where: { $0.1 != nil }) else { continue }
+                var row: [String: FieldReading] = [:]
+                for (column, location) in locations {
+                    row[column.name] = try read(column, at: location, reader: reader, scale: transform.scale)
+                }
+                rows.append(row)
             }
         }
 
-        var problems: [Violation] = []
-        let missing = template.fields.filter { $0.required && readings[$0.name]?.chosen == nil }.map(\.name)
+        var result = ExtractionResult(readings: readings, rows: rows, registration: registration, problems: [])
+        // Redundancy first (the amount in words is only ever settled there), then what is still missing.
+        Reconciler.reconcile(&result, glyphs: glyphs)
+        let missing = template.fields.filter { $0.required && result.readings[$0.name]?.chosen == nil }.map(\.name)
         if !missing.isEmpty {
-            problems.append(
+            result.problems.append(
                 Violation(
                     rule: "missing_field",
                     message: "no value was found for \(missing.joined(separator: ", ")); check the scan or the template zones",
                     fields: missing))
         }
         if template.table != nil && rows.isEmpty {
-            problems.append(
+            result.problems.append(
                 Violation(rule: "missing_field", message: "the item table has no readable row", fields: [template.table!.name]))
         }
-        var result = ExtractionResult(readings: readings, rows: rows, registration: registration, problems: problems)
-        Reconciler.reconcile(&result, glyphs: glyphs)
         return result
     }
 
@@ -133,25 +149,47 @@ public struct FieldExtractor: Sendable {
         return reading
     }
 
-    private func read(
-        _ spec: FieldSpec, zone: PixelRect, layout: [RecognizedSymbol], reader: any PageReader, scale: Double,
-        fallback: Bool = true
-    ) throws -> FieldReading {
-        var empty = FieldReading(
-            name: spec.name, type: spec.type, chosen: nil, candidates: [], raw: "", confidence: 0, box: nil,
-            uncertain: true, note: "nothing found in the zone", image: nil)
-        var words = Self.symbols(in: zone, from: layout)
-        if words.isEmpty && fallback {
-            // The layout pass can miss faint values: look again in the zone itself, at full resolution.
-            let sparse = try reader.read(
-                zone,
-                options: RecognitionOptions(language: spec.ocr.language, segmentation: .sparseText, collectSymbols: true),
-                scale: 1)
-            words = Self.symbols(in: zone, from: sparse.symbols)
-        }
-        guard !words.isEmpty else { return empty }
+    /// Where a value is printed, and what the layout pass read there (when there was one).
+    struct ValueLocation {
+        var box: PixelRect
+        var layoutText: String?
+        var layoutConfidence: Double
+    }
 
-        var box = words.map(\.box).reduce(words[0].box) { $0.union($1) }
+    /// Finds the value in `zone`: from the layout pass's characters when there is a layout, else from
+    /// the ink. The box is padded the way Tesseract reads best.
+    private func locate(
+        _ spec: FieldSpec, zone: PixelRect, layout: [RecognizedSymbol]?, reader: any PageReader, scale: Double,
+        fallback: Bool = true
+    ) throws -> ValueLocation? {
+        var box: PixelRect
+        var layoutText: String? = nil
+        var layoutConfidence = 0.0
+        if let layout {
+            var words = Self.symbols(in: zone, from: layout)
+            if words.isEmpty && fallback {
+                // The layout pass can miss faint values: look again in the zone itself, at full resolution.
+                let sparse = try reader.read(
+                    zone,
+                    options: RecognitionOptions(language: spec.ocr.language, segmentation: .sparseText, collectSymbols: true),
+                    scale: 1)
+                words = Self.symbols(in: zone, from: sparse.symbols)
+            }
+            guard !words.isEmpty else { return nil }
+            box = words.map(\.box).reduce(words[0].box) { $0.union($1) }
+            layoutText = words.map(\.text).joined()
+            layoutConfidence = words.map(\.confidence).reduce(0, +) / Double(words.count)
+        } else {
+            // Blobs cut by the zone's edge are seen whole, but only those centred in the zone count.
+            let margin = Int(40 * scale)
+            let area = zone.insetBy(dx: -margin, dy: -margin).clamped(to: reader.pageSize)
+            guard !area.isEmpty else { return nil }
+            let inner = PixelRect(x: zone.x - area.x, y: zone.y - area.y, width: zone.width, height: zone.height)
+            guard let found = InkLocator.valueBox(in: try reader.pixels(in: area), zone: inner, unit: scale) else {
+                return nil
+            }
+            box = PixelRect(x: found.x + area.x, y: found.y + area.y, width: found.width, height: found.height)
+        }
         // A value run together with its label starts left of the zone: cut the label off.
         if box.x < zone.x {
             box = PixelRect(x: zone.x, y: box.y, width: box.maxX - zone.x, height: box.height)
@@ -166,17 +204,27 @@ public struct FieldExtractor: Sendable {
         let right = min(max(zone.maxX, box.maxX), box.maxX + padX)
         box = PixelRect(x: left, y: box.y - padY, width: right - left, height: box.height + 2 * padY)
             .clamped(to: reader.pageSize)
-        guard !box.isEmpty else { return empty }
+        guard !box.isEmpty else { return nil }
+        return ValueLocation(box: box, layoutText: layoutText, layoutConfidence: layoutConfidence)
+    }
 
-        let layoutText = words.map(\.text).joined()
+    private func read(
+        _ spec: FieldSpec, at location: ValueLocation?, reader: any PageReader, scale: Double
+    ) throws -> FieldReading {
+        var empty = FieldReading(
+            name: spec.name, type: spec.type, chosen: nil, candidates: [], raw: "", confidence: 0, box: nil,
+            uncertain: true, note: "nothing found in the zone", image: nil)
+        guard let location else { return empty }
+        let box = location.box
+        let layoutText = location.layoutText ?? ""
         var characters: Int? = nil
         if spec.type == .chineseName, let line = GlyphLine(image: try reader.pixels(in: box)) {
             characters = line.estimatedCharacterCount
         }
-        let layoutConfidence = words.map(\.confidence).reduce(0, +) / Double(words.count)
         empty.box = box
         empty.raw = layoutText
-        empty.confidence = layoutConfidence
+        empty.confidence = location.layoutConfidence
+        empty.note = nil
 
         // Amounts in words are decided glyph by glyph against the figures (`Reconciler`); Tesseract's
         // reading of them is not used, so it is not made.
@@ -204,9 +252,18 @@ public struct FieldExtractor: Sendable {
             reading.resolution = 100
             readings.append(reading)
         }
-        if var reading = normalize(layoutText, spec, characters: characters) {
+        if location.layoutText != nil, var reading = normalize(layoutText, spec, characters: characters) {
             reading.resolution = 0  // the layout pass's own resolution
             readings.append(reading)
+        }
+        if location.layoutText == nil, spec.type == .enumerated, let reading = readings.first, reading.check == .valid,
+            reading.note == nil
+        {
+            // Without a layout pass the full-resolution reading is the first; the same rule as above.
+            empty.chosen = reading
+            empty.candidates = [reading]
+            empty.uncertain = false
+            return empty
         }
         // Fields with nothing on the form to check them against (codes, dates, names) need more than
         // two readings to agree: misreads of these repeat across readings (郭 → 部 at two resolutions).
@@ -232,11 +289,14 @@ public struct FieldExtractor: Sendable {
         // time, until enough agree.
         // Another segmentation at full resolution, then both at a reduced resolution: their errors are
         // least alike.
+        // Without a layout pass, the reduced reading comes first (a second resolution decides most
+        // fields), and a third resolution is added for names.
         var word = spec.ocr.options
         word.segmentation = spec.ocr.segmentation == .singleWord ? .singleLine : .singleWord
-        let variants: [(PixelRect, RecognitionOptions, Double)] = [
-            (box, word, 1), (box, spec.ocr.options, 0.7), (box, word, 0.7),
-        ]
+        let variants: [(PixelRect, RecognitionOptions, Double)] =
+            location.layoutText == nil
+            ? [(box, spec.ocr.options, 0.7), (box, word, 1), (box, word, 0.7), (box, spec.ocr.options, 0.85)]
+            : [(box, word, 1), (box, spec.ocr.options, 0.7), (box, word, 0.7)]
         for (zone, options, variantScale) in variants {
             let text = try reader.read(zone, options: options, scale: variantScale).text
             if var reading = normalize(text, spec, characters: characters) {

@@ -7,6 +7,11 @@ public struct FormClassifier: Sendable {
         public var template: FormTemplate?
         /// Per template: score, what was found and what was missing; the record carries it.
         public var evidence: [ClassificationEvidence]
+
+        public init(template: FormTemplate?, evidence: [ClassificationEvidence]) {
+            self.template = template
+            self.evidence = evidence
+        }
     }
 
     public let templates: [FormTemplate]

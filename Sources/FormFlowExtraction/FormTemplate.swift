@@ -88,6 +88,9 @@ public struct RecognitionSpec: Sendable {
     public var keywords: [String]
     /// Fewest keywords that must be found when no title is.
     public var minKeywords: Int
+    /// Where the title is printed, in template space: with `frame`, a page is recognised by reading only
+    /// this band instead of the whole page.
+    public var titleZone: PixelRect?
 }
 
 /// A form template: recognition, anchors, fields and table, loaded from one YAML file.
@@ -98,6 +101,9 @@ public struct FormTemplate: Sendable {
     public var pageHeight: Int
     public var recognition: RecognitionSpec
     public var anchors: [AnchorSpec]
+    /// The outer ruled box of the form in template space (x, y, width, height), when it has one: found
+    /// on the page, it registers the page without OCR.
+    public var frame: PixelRect?
     public var fields: [FieldSpec]
     public var table: TableSpec?
     public var vocabularies: [String: [String]]
@@ -115,7 +121,7 @@ extension FormTemplate {
     }
 
     public static func parse(_ root: ConfigNode) throws(ConfigurationError) -> FormTemplate {
-        try root.allowOnly(["form", "description", "page", "recognise", "anchors", "fields", "table", "vocabularies"])
+        try root.allowOnly(["form", "description", "page", "recognise", "anchors", "frame", "fields", "table", "vocabularies"])
         let form = FormKind(try root.required("form").string())
         let page = try root.required("page")
         try page.allowOnly(["width", "height", "dpi"])
@@ -124,12 +130,18 @@ extension FormTemplate {
         guard width > 0, height > 0 else { throw page.error("width and height must be positive") }
 
         let recogniseNode = try root.required("recognise")
-        try recogniseNode.allowOnly(["title", "keywords", "min_keywords"])
+        try recogniseNode.allowOnly(["title", "title_zone", "keywords", "min_keywords"])
         let recognition = RecognitionSpec(
             titles: try recogniseNode.optional("title")?.strings() ?? [],
             keywords: try recogniseNode.optional("keywords")?.strings() ?? [],
-            minKeywords: try recogniseNode.optional("min_keywords")?.int() ?? 3
+            minKeywords: try recogniseNode.optional("min_keywords")?.int() ?? 3,
+            titleZone: try recogniseNode.optional("title_zone").map { node throws(ConfigurationError) in
+                try rect(node, what: "title_zone")
+            }
         )
+        if recognition.titleZone != nil && recognition.titles.isEmpty {
+            throw recogniseNode.error("'title_zone' says where the title is printed: give the 'title' too")
+        }
         guard !recognition.titles.isEmpty || !recognition.keywords.isEmpty else {
             throw recogniseNode.error("give a title or keywords, or the form can never be recognised")
         }
@@ -151,6 +163,8 @@ extension FormTemplate {
         guard anchors.count >= 2 else {
             throw root.error("a template needs at least two anchors to register a page")
         }
+
+        let frame = try root.optional("frame").map { node throws(ConfigurationError) in try rect(node, what: "frame") }
 
         var fields: [FieldSpec] = []
         for (name, node) in try root.required("fields").entries() {
@@ -177,7 +191,15 @@ extension FormTemplate {
 
         return FormTemplate(
             form: form, file: root.file, pageWidth: width, pageHeight: height, recognition: recognition,
-            anchors: anchors, fields: fields, table: table, vocabularies: vocabularies)
+            anchors: anchors, frame: frame, fields: fields, table: table, vocabularies: vocabularies)
+    }
+
+    private static func rect(_ node: ConfigNode, what: String) throws(ConfigurationError) -> PixelRect {
+        let values = try node.ints()
+        guard values.count == 4, values[2] > 0, values[3] > 0 else {
+            throw node.error("'\(what)' is [x, y, width, height] in template pixels, with positive width and height")
+        }
+        return PixelRect(x: values[0], y: values[1], width: values[2], height: values[3])
     }
 
     private static func parseField(

@@ -84,6 +84,8 @@ public struct Registration: Sendable {
     /// Mean distance in page pixels between where the fitted transform puts the matched anchors and
     /// where they were found.
     public var residual: Double
+    /// Registered by the form's ruled box (`FrameRecognizer`) rather than by its labels.
+    public var byFrame: Bool = false
 }
 
 /// Finds a template's printed labels among the words of the layout pass and fits the transform.

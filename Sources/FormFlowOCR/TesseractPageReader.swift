@@ -1,4 +1,5 @@
 import FormFlowCore
+import Foundation
 
 /// Reads one page with a worker's engine: the bridge between extraction (which knows only
 /// `PageReader`) and Tesseract. Reduced copies of the page are made once per scale and kept.
@@ -8,6 +9,8 @@ public final class TesseractPageReader: PageReader {
     private var scaledPages: [Double: PageImage] = [:]
     /// Time spent inside Tesseract through this reader, for the OCR-seconds metric.
     public private(set) var recognitionTime: Duration = .zero
+
+    static let trace = ProcessInfo.processInfo.environment["FORMFLOW_TRACE"] != nil
 
     public init(engine: OCREngine, page: PageImage) {
         self.engine = engine
@@ -24,28 +27,42 @@ public final class TesseractPageReader: PageReader {
 
     public func read(_ zone: PixelRect?, options: RecognitionOptions, scale: Double) throws -> Recognition {
         let started = ContinuousClock.now
-        defer { recognitionTime += started.duration(to: .now) }
+        defer {
+            recognitionTime += started.duration(to: .now)
+            if Self.trace {
+                FileHandle.standardError.write(Data("TRACE \(options.language) psm\(options.segmentation.rawValue) scale \(scale) zone \(zone.map { "\($0.width)x\($0.height)" } ?? "page") \(started.duration(to: .now))\n".utf8))
+            }
+        }
         guard scale < 0.999 else {
             return try engine.recognize(page, in: zone, options: options)
         }
-        let reduced: PageImage
-        if let cached = scaledPages[scale] {
-            reduced = cached
+        var recognition: Recognition
+        var origin = (x: 0, y: 0)
+        if let zone {
+            // A zone is cut out first and only the cut is reduced: reducing the whole page for one
+            // small zone costs more than reading it.
+            let area = zone.clamped(to: page.bounds)
+            guard !area.isEmpty else { return Recognition(text: "", words: [], meanConfidence: 0) }
+            let reduced = try page.cropped(to: area).scaled(by: scale)
+            defer { engine.release(reduced) }
+            recognition = try engine.recognize(reduced, options: options)
+            origin = (area.x, area.y)
         } else {
-            reduced = try page.scaled(by: scale)
-            scaledPages[scale] = reduced
+            recognition = try engine.recognize(reducedPage(scale), options: options)
         }
-        let scaledZone = zone.map { Self.scale($0, by: scale) }
-        var recognition = try engine.recognize(reduced, in: scaledZone, options: options)
         let back = 1 / scale
         recognition.words = recognition.words.map { word in
             var word = word
             word.box = Self.scale(word.box, by: back)
+            word.box.x += origin.x
+            word.box.y += origin.y
             return word
         }
         recognition.symbols = recognition.symbols.map { symbol in
             var symbol = symbol
             symbol.box = Self.scale(symbol.box, by: back)
+            symbol.box.x += origin.x
+            symbol.box.y += origin.y
             return symbol
         }
         return recognition
@@ -53,6 +70,17 @@ public final class TesseractPageReader: PageReader {
 
     public func pixels(in zone: PixelRect) throws -> GrayImage {
         try page.cropped(to: zone).grayImage()
+    }
+
+    public func overview(scale: Double) throws -> GrayImage {
+        try reducedPage(scale).grayImage()
+    }
+
+    private func reducedPage(_ scale: Double) throws(OCRError) -> PageImage {
+        if let cached = scaledPages[scale] { return cached }
+        let reduced = try page.scaled(by: scale)
+        scaledPages[scale] = reduced
+        return reduced
     }
 
     private static func scale(_ rect: PixelRect, by factor: Double) -> PixelRect {

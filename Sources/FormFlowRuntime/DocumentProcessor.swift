@@ -12,6 +12,7 @@ public final class DocumentProcessor {
     private let engine: OCREngine
     private let loader: ImageLoader
     private let classifier: FormClassifier
+    private let frameRecognizer: FrameRecognizer
     private let validator: Validator
 
     public init(pipeline: Pipeline, settings: Settings) throws(OCRError) {
@@ -20,6 +21,7 @@ public final class DocumentProcessor {
         self.engine = try OCREngine(dataPath: settings.tessdata, languages: pipeline.languages)
         self.loader = ImageLoader(limits: settings.limits)
         self.classifier = FormClassifier(templates: pipeline.templates)
+        self.frameRecognizer = FrameRecognizer(templates: pipeline.templates)
         self.validator = Validator(rules: pipeline.rules)
     }
 
@@ -77,40 +79,42 @@ public final class DocumentProcessor {
         stop("normalise")
 
         let reader = TesseractPageReader(engine: engine, page: page)
-        let layout: Recognition
-        do {
-            layout = try reader.read(
-                nil, options: pipeline.layoutOptions, scale: pipeline.layoutScale(forPageDPI: page.dpi))
-        } catch let error as OCRError {
-            throw error
-        } catch {
-            throw OCRError(.imageOperationFailed, "layout reading failed: \(error)")
-        }
-        let classification = classifier.classify(pageText: layout.words.map(\.text).joined(separator: " "))
-        stop("classify")
-
-        guard let template = classification.template else {
-            let summary = classification.evidence.map { evidence in
-                "\(evidence.form): found \(evidence.found.count) of \(evidence.found.count + evidence.missing.count) labels"
-            }.joined(separator: "; ")
-            return DocumentRecord(
-                document: name, sha256: sha, form: nil, status: .exception,
-                violations: [
-                    Violation(
-                        rule: "unknown_form",
-                        message: "the page matches no known form (\(summary)); check the scan or add a template")
-                ],
-                batch: batch, pipeline: pipeline.identifier, pages: pages.count,
-                classification: classification.evidence, timings: timings, processedAt: Self.now())
-        }
-
+        let classification: FormClassifier.Result
+        let template: FormTemplate
         let extraction: ExtractionResult
         do {
-            extraction = try FieldExtractor(template: template, glyphs: pipeline.glyphs).extract(layout: layout, reader: reader)
+            if pipeline.registerByFrame, let quick = try frameRecognizer.recognize(reader: reader) {
+                classification = FormClassifier.Result(template: quick.template, evidence: quick.evidence)
+                template = quick.template
+                stop("classify")
+                extraction = try FieldExtractor(template: quick.template, glyphs: pipeline.glyphs)
+                    .extract(registration: quick.registration, reader: reader)
+            } else {
+                let layout = try reader.read(
+                    nil, options: pipeline.layoutOptions, scale: pipeline.layoutScale(forPageDPI: page.dpi))
+                classification = classifier.classify(pageText: layout.words.map(\.text).joined(separator: " "))
+                stop("classify")
+                guard let found = classification.template else {
+                    let summary = classification.evidence.map { evidence in
+                        "\(evidence.form): found \(evidence.found.count) of \(evidence.found.count + evidence.missing.count) labels"
+                    }.joined(separator: "; ")
+                    return DocumentRecord(
+                        document: name, sha256: sha, form: nil, status: .exception,
+                        violations: [
+                            Violation(
+                                rule: "unknown_form",
+                                message: "the page matches no known form (\(summary)); check the scan or add a template")
+                        ],
+                        batch: batch, pipeline: pipeline.identifier, pages: pages.count,
+                        classification: classification.evidence, timings: timings, processedAt: Self.now())
+                }
+                template = found
+                extraction = try FieldExtractor(template: template, glyphs: pipeline.glyphs).extract(layout: layout, reader: reader)
+            }
         } catch let error as OCRError {
             throw error
         } catch {
-            throw OCRError(.imageOperationFailed, "field reading failed: \(error)")
+            throw OCRError(.imageOperationFailed, "reading the page failed: \(error)")
         }
         stop("extract")
         let ocr = reader.recognitionTime.components

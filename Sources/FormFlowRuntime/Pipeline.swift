@@ -28,6 +28,9 @@ public struct Pipeline: Sendable {
     public var glyphs: GlyphClassifier?
     /// Page segmentation of the layout pass.
     public var layoutSegmentation: PageSegmentation
+    /// Recognise and register pages by their ruled box and title (`FrameRecognizer`) before trying the
+    /// page-wide layout pass: the same decisions at a fraction of the OCR.
+    public var registerByFrame: Bool = true
 
     /// The options of the whole-page layout pass.
     public var layoutOptions: RecognitionOptions {
@@ -50,7 +53,7 @@ public struct Pipeline: Sendable {
     /// Loads the pipeline and every template it names; the first mistake stops start-up with file and line.
     public static func load(path: String) throws(ConfigurationError) -> Pipeline {
         let root = try ConfigNode.load(path: path)
-        try root.allowOnly(["name", "version", "templates", "normalise", "layout_dpi", "layout_psm", "glyphs", "rules", "description"])
+        try root.allowOnly(["name", "version", "templates", "normalise", "layout_dpi", "layout_psm", "register_by_frame", "glyphs", "rules", "description"])
         let directory = (path as NSString).deletingLastPathComponent
         var templates: [FormTemplate] = []
         let templatesNode = try root.required("templates")
@@ -116,6 +119,7 @@ public struct Pipeline: Sendable {
         return Pipeline(
             name: try root.required("name").string(), version: try root.optional("version")?.string() ?? "1",
             file: path, templates: templates, maxSkewDegrees: maxSkew, binarize: binarize, removeRules: removeRules, layoutDPI: layoutDPI,
-            rules: rules, glyphs: glyphs, layoutSegmentation: layoutSegmentation)
+            rules: rules, glyphs: glyphs, layoutSegmentation: layoutSegmentation,
+            registerByFrame: try root.optional("register_by_frame")?.bool() ?? true)
     }
 }

@@ -1,0 +1,125 @@
+import FormFlowCore
+
+/// Finds where a value is printed inside its zone by looking at the ink, without OCR: the blobs of ink
+/// whose centres lie in the zone, less scanner specks and table rules, grouped into text lines; the
+/// line with the most ink is the value. Pure code over a `GrayImage`, so it is tested without Tesseract.
+public enum InkLocator {
+    /// One connected blob of ink.
+    struct Blob {
+        var box: PixelRect
+        var pixels: Int
+    }
+
+    /// Darker than this is ink.
+    static let inkLevel: UInt8 = 140
+
+    /// The box (in `image` coordinates) of the text line printed in `zone`, or `nil` when the zone holds
+    /// no text. `image` should reach a little beyond the zone, so blobs cut by its edge are whole.
+    /// `unit` is the page's pixels per template pixel at 300 dpi (1 for a 300 dpi scan): specks and
+    /// rules are measured in it.
+    public static func valueBox(in image: GrayImage, zone: PixelRect, unit: Double = 1) -> PixelRect? {
+        let minimumBlob = max(4, Int(14 * unit * unit))
+        var ink = image.pixels.map { $0 < inkLevel }
+        // Table rules and box borders touch values and join the grid into one blob: erase every run of
+        // ink longer than any stroke of a character (across: 120 px, down: 90 px at 300 dpi).
+        eraseRules(&ink, width: image.width, height: image.height, across: Int(120 * unit), down: Int(90 * unit))
+        let blobs = Self.blobs(ink: &ink, width: image.width, height: image.height).filter { blob in
+            guard blob.pixels >= minimumBlob else { return false }
+            return blob.box.midX >= Double(zone.x) && blob.box.midX <= Double(zone.maxX)
+                && blob.box.midY >= Double(zone.y) && blob.box.midY <= Double(zone.maxY)
+        }
+        guard !blobs.isEmpty else { return nil }
+
+        // Text lines: blobs whose vertical extents overlap, grown from the tallest blob down.
+        var lines: [(box: PixelRect, pixels: Int)] = []
+        for blob in blobs.sorted(by: { $0.box.height > $1.box.height }) {
+            if let index = lines.firstIndex(where: { line in
+                let overlap = min(line.box.maxY, blob.box.maxY) - max(line.box.y, blob.box.y)
+                return overlap * 2 >= min(line.box.height, blob.box.height)
+            }) {
+                lines[index].box = lines[index].box.union(blob.box)
+                lines[index].pixels += blob.pixels
+            } else {
+                lines.append((blob.box, blob.pixels))
+            }
+        }
+        guard let line = lines.max(by: { $0.pixels < $1.pixels }) else { return nil }
+        // Too little ink for a character (a stray mark, the tail of a neighbouring line).
+        guard line.pixels >= Int(120 * unit * unit), line.box.height >= Int(14 * unit) else { return nil }
+        var members = blobs.filter { blob in
+            let overlap = min(line.box.maxY, blob.box.maxY) - max(line.box.y, blob.box.y)
+            return overlap * 2 >= blob.box.height
+        }.sorted { $0.box.x < $1.box.x }
+        // The label's colon (two dots) can reach into the zone when the value is printed close to it:
+        // small blobs at the start, far from the rest, are not part of the value.
+        let gap = Double(line.box.height) * 0.5
+        while members.count > 1, members[0].box.height * 2 < line.box.height,
+            Double(members[1].box.x - members[0].box.maxX) > gap
+        {
+            members.removeFirst()
+        }
+        return members.dropFirst().reduce(members[0].box) { $0.union($1.box) }
+    }
+
+    /// Clears horizontal runs of at least `across` and vertical runs of at least `down` inked pixels
+    /// (both found before either is cleared).
+    static func eraseRules(_ ink: inout [Bool], width: Int, height: Int, across: Int, down: Int) {
+        var rule = [Bool](repeating: false, count: ink.count)
+        for y in 0..<height {
+            var start = 0
+            for x in 0...width {
+                if x < width && ink[y * width + x] { continue }
+                if x - start >= across { for i in start..<x { rule[y * width + i] = true } }
+                start = x + 1
+            }
+        }
+        for x in 0..<width {
+            var start = 0
+            for y in 0...height {
+                if y < height && ink[y * width + x] { continue }
+                if y - start >= down { for i in start..<y { rule[i * width + x] = true } }
+                start = y + 1
+            }
+        }
+        for index in ink.indices where rule[index] { ink[index] = false }
+    }
+
+    /// 8-connected blobs of ink; clears `ink` as it goes.
+    static func blobs(ink: inout [Bool], width: Int, height: Int) -> [Blob] {
+        var result: [Blob] = []
+        var stack: [Int] = []
+        for start in ink.indices where ink[start] {
+            ink[start] = false
+            stack.append(start)
+            var minX = Int.max
+            var minY = Int.max
+            var maxX = Int.min
+            var maxY = Int.min
+            var count = 0
+            while let index = stack.popLast() {
+                count += 1
+                let x = index % width
+                let y = index / width
+                minX = min(minX, x)
+                maxX = max(maxX, x)
+                minY = min(minY, y)
+                maxY = max(maxY, y)
+                for dy in -1...1 {
+                    let ny = y + dy
+                    guard ny >= 0, ny < height else { continue }
+                    for dx in -1...1 {
+                        let nx = x + dx
+                        guard nx >= 0, nx < width else { continue }
+                        let neighbour = ny * width + nx
+                        if ink[neighbour] {
+                            ink[neighbour] = false
+                            stack.append(neighbour)
+                        }
+                    }
+                }
+            }
+            result.append(Blob(box: PixelRect(x: minX, y: minY, width: maxX - minX + 1, height: maxY - minY + 1), pixels: count))
+        }
+        return result
+    }
+}
