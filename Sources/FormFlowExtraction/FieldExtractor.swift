@@ -77,14 +77,22 @@ public struct FieldExtractor: Sendable {
         registration: Registration, layout: [RecognizedSymbol]?, reader: any PageReader
     ) throws -> ExtractionResult {
         let transform = registration.transform
+        // Without a layout pass, money is read once at first: where the items add up to the total and
+        // the amount in words spells it, that one reading per amount is confirmed by the form itself, and
+        // only amounts the sums do not confirm are read again.
+        let moneyOnce = layout == nil
         var readings: [String: FieldReading] = [:]
+        var locations: [String: (FieldSpec, ValueLocation?)] = [:]
         for spec in template.fields {
             let zone = transform.map(spec.zone).clamped(to: reader.pageSize)
             let location = try locate(spec, zone: zone, layout: layout, reader: reader, scale: transform.scale)
-            readings[spec.name] = try read(spec, at: location, reader: reader, scale: transform.scale)
+            locations[spec.name] = (spec, location)
+            readings[spec.name] = try read(
+                spec, at: location, reader: reader, scale: transform.scale, once: moneyOnce && spec.type == .money)
         }
 
         var rows: [[String: FieldReading]] = []
+        var cellLocations: [String: (FieldSpec, ValueLocation?)] = [:]
         if let table = template.table {
             for index in 0..<table.maxRows {
                 let top = table.firstRowY + index * table.rowPitch
@@ -100,9 +108,28 @@ public struct FieldExtractor: Sendable {
                 guard locations.contains(where: { $0.1 != nil }) else { continue }
                 var row: [String: FieldReading] = [:]
                 for (column, location) in locations {
-                    row[column.name] = try read(column, at: location, reader: reader, scale: transform.scale)
+                    row[column.name] = try read(
+                        column, at: location, reader: reader, scale: transform.scale,
+                        once: moneyOnce && column.type == .money)
+                    cellLocations["\(rows.count).\(column.name)"] = (column, location)
                 }
                 rows.append(row)
+            }
+        }
+        if moneyOnce {
+            var partial = ExtractionResult(readings: readings, rows: rows, registration: registration, problems: [])
+            Reconciler.confirmReadOnce(&partial, glyphs: glyphs)
+            readings = partial.readings
+            rows = partial.rows
+            for (name, reading) in readings where reading.readOnce {
+                guard let (spec, location) = locations[name] else { continue }
+                readings[name] = try read(spec, at: location, reader: reader, scale: transform.scale)
+            }
+            for index in rows.indices {
+                for (column, reading) in rows[index] where reading.readOnce {
+                    guard let (spec, location) = cellLocations["\(index).\(column)"] else { continue }
+                    rows[index][column] = try read(spec, at: location, reader: reader, scale: transform.scale)
+                }
             }
         }
 
@@ -154,6 +181,8 @@ public struct FieldExtractor: Sendable {
         var box: PixelRect
         var layoutText: String?
         var layoutConfidence: Double
+        /// Width over height of the value's ink, when it was found by its ink.
+        var inkAspect: Double? = nil
     }
 
     /// Finds the value in `zone`: from the layout pass's characters when there is a layout, else from
@@ -165,6 +194,7 @@ public struct FieldExtractor: Sendable {
         var box: PixelRect
         var layoutText: String? = nil
         var layoutConfidence = 0.0
+        var inkAspect: Double? = nil
         if let layout {
             var words = Self.symbols(in: zone, from: layout)
             if words.isEmpty && fallback {
@@ -189,6 +219,7 @@ public struct FieldExtractor: Sendable {
                 return nil
             }
             box = PixelRect(x: found.x + area.x, y: found.y + area.y, width: found.width, height: found.height)
+            inkAspect = Double(found.width) / Double(max(1, found.height))
         }
         // A value run together with its label starts left of the zone: cut the label off.
         if box.x < zone.x {
@@ -205,11 +236,13 @@ public struct FieldExtractor: Sendable {
         box = PixelRect(x: left, y: box.y - padY, width: right - left, height: box.height + 2 * padY)
             .clamped(to: reader.pageSize)
         guard !box.isEmpty else { return nil }
-        return ValueLocation(box: box, layoutText: layoutText, layoutConfidence: layoutConfidence)
+        return ValueLocation(box: box, layoutText: layoutText, layoutConfidence: layoutConfidence, inkAspect: inkAspect)
     }
 
+    /// Reads one value. `once`: make only the first reading and leave it for the form's sums to confirm
+    /// (`FieldReading.readOnce`); a value that is not well formed is read in full at once.
     private func read(
-        _ spec: FieldSpec, at location: ValueLocation?, reader: any PageReader, scale: Double
+        _ spec: FieldSpec, at location: ValueLocation?, reader: any PageReader, scale: Double, once: Bool = false
     ) throws -> FieldReading {
         var empty = FieldReading(
             name: spec.name, type: spec.type, chosen: nil, candidates: [], raw: "", confidence: 0, box: nil,
@@ -265,6 +298,13 @@ public struct FieldExtractor: Sendable {
             empty.uncertain = false
             return empty
         }
+        if once, let first = readings.first, first.check == .valid {
+            empty.chosen = first
+            empty.candidates = [first]
+            empty.readOnce = true
+            empty.note = "one reading, not yet confirmed"
+            return empty
+        }
         // Fields with nothing on the form to check them against (codes, dates, names) need more than
         // two readings to agree: misreads of these repeat across readings (郭 → 部 at two resolutions).
         let vocabulary = spec.vocabulary.flatMap { template.vocabularies[$0] } ?? []
@@ -278,37 +318,44 @@ public struct FieldExtractor: Sendable {
         // Tesseract's own doubt about a name read at full resolution: on 1,000 generated claims the wrong
         // names that every reading agreed on (磊 → 大) all had a mean confidence under 50.
         let doubtfulName = spec.type == .chineseName && primary.meanConfidence < 50
-        if !doubtfulName, let decided = needs.decide(readings) {
-            empty.chosen = decided
-            empty.candidates = Self.distinct(readings)
-            empty.uncertain = false
-            empty.note = decided.note
-            return empty
-        }
         // The readings so far disagree or fail the type: differently made readings decide, one at a
         // time, until enough agree.
         // Another segmentation at full resolution, then both at a reduced resolution: their errors are
-        // least alike.
-        // Without a layout pass, the reduced reading comes first (a second resolution decides most
-        // fields), and a third resolution is added for names.
+        // least alike. Without a layout pass, the reduced reading comes first (a second resolution
+        // decides most fields), and a third resolution is added for names.
         var word = spec.ocr.options
         word.segmentation = spec.ocr.segmentation == .singleWord ? .singleLine : .singleWord
-        let variants: [(PixelRect, RecognitionOptions, Double)] =
+        var variants: [(RecognitionOptions, Double)] =
             location.layoutText == nil
-            ? [(box, spec.ocr.options, 0.7), (box, word, 1), (box, word, 0.7), (box, spec.ocr.options, 0.85)]
-            : [(box, word, 1), (box, spec.ocr.options, 0.7), (box, word, 0.7)]
-        for (zone, options, variantScale) in variants {
-            let text = try reader.read(zone, options: options, scale: variantScale).text
-            if var reading = normalize(text, spec, characters: characters) {
-                reading.resolution = Int(variantScale * 100)
-                readings.append(reading)
-            }
-            if !doubtfulName, let decided = needs.decide(readings) {
+            ? [(spec.ocr.options, 0.7), (word, 1), (word, 0.7), (spec.ocr.options, 0.85)]
+            : [(word, 1), (spec.ocr.options, 0.7), (word, 0.7)]
+        // Readings by one model share its confusions (1 ↔ L in tax ids; a lone 1 reads 4 at every
+        // resolution); the other model reads the same characters with other weights. For a count of one
+        // or two digits it is the cheapest second opinion, for check-character values the last one.
+        var other = spec.ocr.options
+        other.language = spec.ocr.language == "chi_sim" ? "eng" : "chi_sim"
+        if location.layoutText == nil, spec.type == .integer {
+            variants.insert((other, 1), at: 0)
+        } else if location.layoutText == nil, spec.type.hasCheckCharacter {
+            variants.append((other, 1))
+        }
+        var remaining = variants[...]
+        while true {
+            if !doubtfulName, let decided = Self.decide(needs, readings, final: remaining.isEmpty) {
                 empty.chosen = decided
                 empty.candidates = Self.distinct(readings)
                 empty.uncertain = false
-                empty.note = "\(readings.count) readings agree enough (\(readings.map { "\($0.value)" }.joined(separator: " / ")))"
+                empty.note =
+                    readings.count <= 2 && location.layoutText != nil
+                    ? decided.note
+                    : "\(readings.count) readings agree enough (\(readings.map { "\($0.value)" }.joined(separator: " / ")))"
                 return empty
+            }
+            guard let (options, variantScale) = remaining.popFirst() else { break }
+            let text = try reader.read(box, options: options, scale: variantScale).text
+            if var reading = normalize(text, spec, characters: characters) {
+                reading.resolution = Int(variantScale * 100) + (options.language == spec.ocr.language ? 0 : 1)
+                readings.append(reading)
             }
         }
         empty.candidates = Self.distinct(readings)
@@ -369,6 +416,20 @@ public struct FieldExtractor: Sendable {
                 return best[0]
             }
         }
+    }
+
+    /// Agreement on a value that passes its check character wins over agreement on one that fails it;
+    /// agreement on a failing value is taken only when no reading is left to make (the form may truly
+    /// carry a wrong number, which validation then reports).
+    static func decide(_ needs: Agreement, _ readings: [NormalizedReading], final: Bool) -> NormalizedReading? {
+        if let valid = needs.decide(readings.filter { $0.check == .valid }), valid.check == .valid,
+            needs.decide(readings) != nil
+        {
+            return valid
+        }
+        guard let decided = needs.decide(readings) else { return nil }
+        if decided.check == .checksumFailed && !final { return nil }
+        return decided
     }
 
     static func distinct(_ readings: [NormalizedReading]) -> [NormalizedReading] {

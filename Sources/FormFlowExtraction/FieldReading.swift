@@ -16,6 +16,9 @@ public struct FieldReading: Sendable {
     public var note: String?
     /// The value's pixels (only for amounts in words, whose glyphs are verified one by one).
     public var image: GrayImage?
+    /// Read once only, waiting for the form's sums to confirm it (`Reconciler.confirmReadOnce`);
+    /// while set, the reading counts as uncertain.
+    public var readOnce = false
 
     public var value: FieldValue? { chosen?.value }
 
@@ -27,6 +30,7 @@ public struct FieldReading: Sendable {
     mutating func confirm(_ candidate: NormalizedReading, because reason: String) {
         chosen = candidate
         uncertain = false
+        readOnce = false
         note = reason
     }
 }

@@ -29,6 +29,16 @@ public enum FieldType: String, Sendable, CaseIterable {
     case percent
 }
 
+extension FieldType {
+    /// Values that carry a check character (or Luhn digit) over the rest.
+    public var hasCheckCharacter: Bool {
+        switch self {
+        case .id18, .uscc, .bankCard: true
+        default: false
+        }
+    }
+}
+
 /// Tesseract settings for one field, as the template author writes them.
 public struct ZoneOCR: Sendable, Hashable {
     public var language: String

@@ -14,6 +14,42 @@ enum Reconciler {
         checkAmountInWords(&result, glyphs: glyphs)
     }
 
+    /// Money read once (`FieldReading.readOnce`) is confirmed when the form's redundancy holds over those
+    /// very readings: the items add up to the total (expense claims) or amount + tax does (invoices), and
+    /// the amount in words, verified glyph by glyph, spells the total. A misread would have to be matched
+    /// by another misread in the figures and in the words alike. Anything else stays unconfirmed and is
+    /// read in full.
+    static func confirmReadOnce(_ result: inout ExtractionResult, glyphs: GlyphClassifier?) {
+        guard let glyphs, let words = result.readings["total_in_words"], let image = words.image,
+            let total = result.readings["total"], total.readOnce, let totalValue = money(total.chosen)
+        else { return }
+        var parts: [FieldReading] = []
+        if !result.rows.isEmpty {
+            parts = result.rows.compactMap { $0["amount"] }
+            guard parts.count == result.rows.count else { return }
+        } else if let amount = result.readings["amount"], let tax = result.readings["tax_amount"] {
+            parts = [amount, tax]
+        }
+        let values = parts.compactMap { $0.readOnce ? money($0.chosen) : nil }
+        guard !parts.isEmpty, values.count == parts.count, values.reduce(0, +) == totalValue,
+            AmountInWordsVerifier.verify(image: image, expected: ChineseAmount.render(totalValue), classifier: glyphs)
+                == .matches
+        else { return }
+        let reason = "one reading, confirmed by the form: the parts add up to the total and the amount in words spells it"
+        result.readings["total"]?.confirm(total.chosen!, because: reason)
+        if result.rows.isEmpty {
+            for name in ["amount", "tax_amount"] {
+                if let chosen = result.readings[name]?.chosen { result.readings[name]?.confirm(chosen, because: reason) }
+            }
+        } else {
+            for index in result.rows.indices {
+                if let chosen = result.rows[index]["amount"]?.chosen {
+                    result.rows[index]["amount"]?.confirm(chosen, because: reason)
+                }
+            }
+        }
+    }
+
     static func money(_ reading: NormalizedReading?) -> Decimal? {
         guard let reading, reading.check == .valid, let text = reading.value.text else { return nil }
         return Money.parse(text)
