@@ -52,11 +52,11 @@ public enum InkLocator {
         }.sorted { $0.box.x < $1.box.x }
         // The label's colon (two dots) can reach into the zone when the value is printed close to it:
         // small blobs at the start, far from the rest, are not part of the value.
-        let gap = Double(line.box.height) * 0.5
-        while members.count > 1, members[0].box.height * 2 < line.box.height,
-            Double(members[1].box.x - members[0].box.maxX) > gap
-        {
-            members.removeFirst()
+        if let firstTall = members.firstIndex(where: { $0.box.height * 2 >= line.box.height }), firstTall > 0 {
+            let leadingEnd = members[..<firstTall].map(\.box.maxX).max()!
+            if Double(members[firstTall].box.x - leadingEnd) > Double(line.box.height) * 0.5 {
+                members.removeFirst(firstTall)
+            }
         }
         return members.dropFirst().reduce(members[0].box) { $0.union($1.box) }
     }

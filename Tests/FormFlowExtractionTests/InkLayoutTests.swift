@@ -1,0 +1,113 @@
+import FormFlowCore
+import FormFlowTestSupport
+import Foundation
+import Testing
+
+@testable import FormFlowExtraction
+
+/// A white canvas to draw synthetic pages and zones on.
+private struct Canvas {
+    var image: GrayImage
+
+    init(width: Int, height: Int) {
+        image = GrayImage(width: width, height: height, pixels: [UInt8](repeating: 255, count: width * height))
+    }
+
+    mutating func fill(x: Int, y: Int, width: Int, height: Int, level: UInt8 = 0) {
+        for row in max(0, y)..<min(image.height, y + height) {
+            for column in max(0, x)..<min(image.width, x + width) { image.pixels[row * image.width + column] = level }
+        }
+    }
+
+    /// Salt-and-pepper specks, as scanners leave them.
+    mutating func specks(_ count: Int, seed: UInt64) {
+        var state = seed
+        for _ in 0..<count {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            let index = Int(state >> 33) % image.pixels.count
+            image.pixels[index] = 0
+        }
+    }
+
+    /// Text-like ink: glyph-sized blocks with small gaps, as a printed line looks from afar.
+    mutating func textLine(x: Int, y: Int, glyphs: Int, size: Int) {
+        for index in 0..<glyphs {
+            fill(x: x + index * (size + size / 6), y: y, width: size, height: size)
+        }
+    }
+}
+
+@Suite("Ruled box and value ink, found without OCR")
+struct InkLayoutTests {
+    @Test("the ruled box of a page is found among text lines and specks")
+    func frameIsFound() throws {
+        var canvas = Canvas(width: 1240, height: 877)
+        let box = PixelRect(x: 75, y: 210, width: 1090, height: 380)
+        canvas.fill(x: box.x, y: box.y, width: box.width, height: 2)
+        canvas.fill(x: box.x, y: box.maxY, width: box.width, height: 2)
+        canvas.fill(x: box.x, y: box.y, width: 2, height: box.height)
+        canvas.fill(x: box.maxX, y: box.y, width: 2, height: box.height)
+        for row in 1...6 { canvas.fill(x: box.x, y: box.y + row * 54, width: box.width, height: 1) }  // row rules
+        canvas.fill(x: 450, y: box.y, width: 2, height: box.height)  // a column rule
+        canvas.textLine(x: 430, y: 40, glyphs: 5, size: 44)  // the title
+        canvas.textLine(x: 75, y: 620, glyphs: 40, size: 22)  // a long line of text under the box
+        canvas.specks(20_000, seed: 7)
+
+        let found = try #require(FrameFinder.frame(in: canvas.image))
+        #expect(abs(found.x - box.x) <= 2 && abs(found.y - box.y) <= 2)
+        #expect(abs(found.width - box.width) <= 3 && abs(found.height - box.height) <= 3)
+    }
+
+    @Test("two long lines without sides, or text alone, are no box")
+    func noFrame() {
+        var lines = Canvas(width: 1240, height: 877)
+        lines.fill(x: 75, y: 210, width: 1090, height: 2)
+        lines.fill(x: 75, y: 590, width: 1090, height: 2)
+        #expect(FrameFinder.frame(in: lines.image) == nil)
+
+        var text = Canvas(width: 1240, height: 877)
+        for row in 0..<12 { text.textLine(x: 60, y: 60 + row * 60, glyphs: 45, size: 22) }
+        #expect(FrameFinder.frame(in: text.image) == nil)
+    }
+
+    @Test("a value is boxed by its ink: rules, specks and the label's colon left out")
+    func valueBox() throws {
+        var canvas = Canvas(width: 700, height: 170)
+        let zone = PixelRect(x: 60, y: 40, width: 600, height: 90)
+        canvas.fill(x: 0, y: 20, width: 700, height: 4)  // a table rule just above the value, across the crop
+        canvas.fill(x: 640, y: 0, width: 3, height: 170)  // a column rule at the right
+        canvas.fill(x: 64, y: 70, width: 7, height: 7)  // the label's colon reaching into the zone
+        canvas.fill(x: 64, y: 92, width: 7, height: 7)
+        canvas.textLine(x: 120, y: 60, glyphs: 6, size: 40)  // the value
+        canvas.fill(x: 300, y: 24, width: 30, height: 10)  // a value stroke touching the rule
+        canvas.specks(1_500, seed: 3)
+
+        let box = try #require(InkLocator.valueBox(in: canvas.image, zone: zone))
+        // Specks touching a glyph join it: a pixel or two either way.
+        #expect(abs(box.x - 120) <= 2, "the colon is left out")
+        #expect(abs(box.maxX - (120 + 5 * 46 + 40)) <= 2)
+        #expect(abs(box.y - 60) <= 2, "the rule and the stroke centred outside the zone are left out")
+        #expect(abs(box.maxY - 100) <= 2)
+    }
+
+    @Test("a zone with only rules and specks holds no value")
+    func emptyZone() {
+        var canvas = Canvas(width: 700, height: 170)
+        canvas.fill(x: 0, y: 20, width: 700, height: 3)
+        canvas.fill(x: 0, y: 128, width: 700, height: 3)
+        canvas.fill(x: 5, y: 0, width: 3, height: 170)
+        canvas.specks(1_500, seed: 11)
+        #expect(InkLocator.valueBox(in: canvas.image, zone: PixelRect(x: 40, y: 30, width: 620, height: 90)) == nil)
+    }
+
+    @Test("templates with a frame and a title zone are the ones recognised by their box")
+    func frameTemplates() throws {
+        let template = try FormTemplate.load(
+            path: TestSupport.pipelines.appendingPathComponent("templates/expense_claim.yaml").path)
+        #expect(template.frame == PixelRect(x: 150, y: 420, width: 2180, height: 760))
+        #expect(template.recognition.titleZone != nil)
+        var withoutFrame = template
+        withoutFrame.frame = nil
+        #expect(FrameRecognizer(templates: [template, withoutFrame]).templates.count == 1)
+    }
+}
