@@ -25,6 +25,9 @@ public enum InkLocator {
         eraseRules(&ink, width: image.width, height: image.height, across: Int(120 * unit), down: Int(90 * unit))
         let blobs = Self.blobs(ink: &ink, width: image.width, height: image.height).filter { blob in
             guard blob.pixels >= minimumBlob else { return false }
+            // What is left of a rule past its halo: a sliver one or two pixels thin.
+            let thin = min(blob.box.width, blob.box.height)
+            if thin <= 2 && max(blob.box.width, blob.box.height) >= 8 * thin { return false }
             return blob.box.midX >= Double(zone.x) && blob.box.midX <= Double(zone.maxX)
                 && blob.box.midY >= Double(zone.y) && blob.box.midY <= Double(zone.maxY)
         }
@@ -45,7 +48,7 @@ public enum InkLocator {
         }
         guard let line = lines.max(by: { $0.pixels < $1.pixels }) else { return nil }
         // Too little ink for a character (a stray mark, the tail of a neighbouring line).
-        guard line.pixels >= Int(120 * unit * unit), line.box.height >= Int(14 * unit) else { return nil }
+        guard line.pixels >= Int(150 * unit * unit), line.box.height >= Int(20 * unit) else { return nil }
         var members = blobs.filter { blob in
             let overlap = min(line.box.maxY, blob.box.maxY) - max(line.box.y, blob.box.y)
             return overlap * 2 >= blob.box.height
@@ -64,12 +67,19 @@ public enum InkLocator {
     /// Clears horizontal runs of at least `across` and vertical runs of at least `down` inked pixels
     /// (both found before either is cleared).
     static func eraseRules(_ ink: inout [Bool], width: Int, height: Int, across: Int, down: Int) {
+        // The blurred edge of a rule is ink too, but in runs too short to count: the two pixels on
+        // either side of every rule pixel go with it.
+        let halo = 2
         var rule = [Bool](repeating: false, count: ink.count)
         for y in 0..<height {
             var start = 0
             for x in 0...width {
                 if x < width && ink[y * width + x] { continue }
-                if x - start >= across { for i in start..<x { rule[y * width + i] = true } }
+                if x - start >= across {
+                    for row in max(0, y - halo)...min(height - 1, y + halo) {
+                        for i in start..<x { rule[row * width + i] = true }
+                    }
+                }
                 start = x + 1
             }
         }
@@ -77,7 +87,11 @@ public enum InkLocator {
             var start = 0
             for y in 0...height {
                 if y < height && ink[y * width + x] { continue }
-                if y - start >= down { for i in start..<y { rule[i * width + x] = true } }
+                if y - start >= down {
+                    for column in max(0, x - halo)...min(width - 1, x + halo) {
+                        for i in start..<y { rule[i * width + column] = true }
+                    }
+                }
                 start = y + 1
             }
         }
