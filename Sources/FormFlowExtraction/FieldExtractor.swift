@@ -337,7 +337,8 @@ public struct FieldExtractor: Sendable {
         if location.layoutText == nil, spec.type == .integer {
             variants.insert((other, 1), at: 0)
         } else if location.layoutText == nil, spec.type.hasCheckCharacter {
-            variants.append((other, 1))
+            // Two readings by the other model, at two resolutions, can agree on a value that passes.
+            variants += [(other, 1), (other, 0.7)]
         }
         var remaining = variants[...]
         while true {
