@@ -322,12 +322,12 @@ public struct FieldExtractor: Sendable {
         // time, until enough agree.
         // Another segmentation at full resolution, then both at a reduced resolution: their errors are
         // least alike. Without a layout pass, the reduced reading comes first (a second resolution
-        // decides most fields), and a third resolution is added for names.
+        // decides most fields), and the fourth reading is at a third resolution, as names need.
         var word = spec.ocr.options
         word.segmentation = spec.ocr.segmentation == .singleWord ? .singleLine : .singleWord
         var variants: [(RecognitionOptions, Double)] =
             location.layoutText == nil
-            ? [(spec.ocr.options, 0.7), (word, 1), (word, 0.7), (spec.ocr.options, 0.85)]
+            ? [(spec.ocr.options, 0.7), (word, 1), (spec.ocr.options, 0.85), (word, 0.7)]
             : [(word, 1), (spec.ocr.options, 0.7), (word, 0.7)]
         // Readings by one model share its confusions (1 ↔ L in tax ids; a lone 1 reads 4 at every
         // resolution); the other model reads the same characters with other weights. For a count of one
@@ -352,7 +352,8 @@ public struct FieldExtractor: Sendable {
                     : "\(readings.count) readings agree enough (\(readings.map { "\($0.value)" }.joined(separator: " / ")))"
                 return empty
             }
-            guard let (options, variantScale) = remaining.popFirst() else { break }
+            // A name Tesseract doubts goes to an operator whatever more readings say: make no more.
+            guard !doubtfulName, let (options, variantScale) = remaining.popFirst() else { break }
             let text = try reader.read(box, options: options, scale: variantScale).text
             if var reading = normalize(text, spec, characters: characters) {
                 reading.resolution = Int(variantScale * 100) + (options.language == spec.ocr.language ? 0 : 1)
