@@ -96,18 +96,18 @@ public struct FieldExtractor: Sendable {
         if let table = template.table {
             for index in 0..<table.maxRows {
                 let top = table.firstRowY + index * table.rowPitch
-                var locations: [(FieldSpec, ValueLocation?)] = []
+                var cells: [(FieldSpec, ValueLocation?)] = []
                 for column in table.columns {
                     let templateZone = PixelRect(
                         x: column.zone.x, y: top + column.zone.y, width: column.zone.width, height: column.zone.height)
                     let zone = transform.map(templateZone).clamped(to: reader.pageSize)
-                    locations.append(
+                    cells.append(
                         (column, try locate(column, zone: zone, layout: layout, reader: reader, scale: transform.scale, fallback: false)))
                 }
                 // An empty row is where the table ends; a row with some cells read is kept whole.
-                guard locations.contains(where: { $0.1 != nil }) else { continue }
+                guard cells.contains(where: { $0.1 != nil }) else { continue }
                 var row: [String: FieldReading] = [:]
-                for (column, location) in locations {
+                for (column, location) in cells {
                     row[column.name] = try read(
                         column, at: location, reader: reader, scale: transform.scale,
                         once: moneyOnce && column.type == .money)
@@ -181,8 +181,6 @@ public struct FieldExtractor: Sendable {
         var box: PixelRect
         var layoutText: String?
         var layoutConfidence: Double
-        /// Width over height of the value's ink, when it was found by its ink.
-        var inkAspect: Double? = nil
     }
 
     /// Finds the value in `zone`: from the layout pass's characters when there is a layout, else from
@@ -194,7 +192,6 @@ public struct FieldExtractor: Sendable {
         var box: PixelRect
         var layoutText: String? = nil
         var layoutConfidence = 0.0
-        var inkAspect: Double? = nil
         if let layout {
             var words = Self.symbols(in: zone, from: layout)
             if words.isEmpty && fallback {
@@ -219,7 +216,6 @@ public struct FieldExtractor: Sendable {
                 return nil
             }
             box = PixelRect(x: found.x + area.x, y: found.y + area.y, width: found.width, height: found.height)
-            inkAspect = Double(found.width) / Double(max(1, found.height))
         }
         // A value run together with its label starts left of the zone: cut the label off.
         if box.x < zone.x {
@@ -236,7 +232,7 @@ public struct FieldExtractor: Sendable {
         box = PixelRect(x: left, y: box.y - padY, width: right - left, height: box.height + 2 * padY)
             .clamped(to: reader.pageSize)
         guard !box.isEmpty else { return nil }
-        return ValueLocation(box: box, layoutText: layoutText, layoutConfidence: layoutConfidence, inkAspect: inkAspect)
+        return ValueLocation(box: box, layoutText: layoutText, layoutConfidence: layoutConfidence)
     }
 
     /// Reads one value. `once`: make only the first reading and leave it for the form's sums to confirm
