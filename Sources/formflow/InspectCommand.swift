@@ -11,7 +11,7 @@ import Foundation
 struct InspectCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "inspect",
-        abstract: "Show the layout words, classification, registration and field readings of one scan (masked)."
+        abstract: "Show how one scan is recognised and registered (ruled box or layout pass) and every field reading (masked)."
     )
 
     @Argument(help: "The image file.")
@@ -20,7 +20,7 @@ struct InspectCommand: ParsableCommand {
     @Option(help: "Pipeline YAML. Default: Pipelines/default.yaml.")
     var pipeline = "Pipelines/default.yaml"
 
-    @Flag(help: "Also list every word of the layout pass with its box.")
+    @Flag(help: "Also list every word of the layout pass with its box (when the page takes the layout pass).")
     var words = false
 
     func run() throws {
@@ -30,32 +30,47 @@ struct InspectCommand: ParsableCommand {
             maxSkewDegrees: pipeline.maxSkewDegrees, binarize: pipeline.binarize, removeRules: pipeline.removeRules)
         print("page \(page.width)×\(page.height) at \(page.dpi) dpi, deskewed \(String(format: "%.2f", page.appliedDeskew))°")
         let reader = TesseractPageReader(engine: engine, page: page)
-        let layout = try reader.read(
-            nil, options: pipeline.layoutOptions, scale: pipeline.layoutScale(forPageDPI: page.dpi))
-        if words {
-            for line in TextLine.lines(of: layout.symbols) {
-                let first = line.symbols.first?.box
-                print("  line \(Masking.maskDigitRuns(in: line.text)) at \(first.map { "\($0)" } ?? "-")")
+        let template: FormTemplate
+        let result: ExtractionResult
+        // The same way the pipeline goes: the ruled box first, the layout pass when that does not settle it.
+        if pipeline.registerByFrame, let quick = try FrameRecognizer(templates: pipeline.templates).recognize(reader: reader) {
+            template = quick.template
+            let transform = quick.registration.transform
+            print(
+                "registered \(template.form) by its ruled box and title: scale \(String(format: "%.3f", transform.scale)), shift (\(Int(transform.tx)), \(Int(transform.ty)))"
+            )
+            result = try FieldExtractor(template: template, glyphs: pipeline.glyphs)
+                .extract(registration: quick.registration, reader: reader)
+        } else {
+            print("no ruled box and title settle the form: layout pass")
+            let layout = try reader.read(
+                nil, options: pipeline.layoutOptions, scale: pipeline.layoutScale(forPageDPI: page.dpi))
+            if words {
+                for line in TextLine.lines(of: layout.symbols) {
+                    let first = line.symbols.first?.box
+                    print("  line \(Masking.maskDigitRuns(in: line.text)) at \(first.map { "\($0)" } ?? "-")")
+                }
             }
+            let classification = FormClassifier(templates: pipeline.templates).classify(
+                pageText: layout.words.map(\.text).joined(separator: " "))
+            for evidence in classification.evidence {
+                print("form \(evidence.form): score \(evidence.score), missing \(evidence.missing.joined(separator: " "))")
+            }
+            guard let found = classification.template else {
+                print("no form recognised")
+                return
+            }
+            template = found
+            guard let registration = Registrar.register(template: template, symbols: layout.symbols, pageSize: page.bounds) else {
+                print("registration failed")
+                return
+            }
+            let transform = registration.transform
+            print(
+                "registered \(template.form): scale \(String(format: "%.3f", transform.scale)), rotation \(String(format: "%.2f", transform.rotationDegrees))°, shift (\(Int(transform.tx)), \(Int(transform.ty))), residual \(String(format: "%.1f", registration.residual)) px, missing anchors: \(registration.missing.joined(separator: " "))"
+            )
+            result = try FieldExtractor(template: template, glyphs: pipeline.glyphs).extract(layout: layout, reader: reader)
         }
-        let classification = FormClassifier(templates: pipeline.templates).classify(
-            pageText: layout.words.map(\.text).joined(separator: " "))
-        for evidence in classification.evidence {
-            print("form \(evidence.form): score \(evidence.score), missing \(evidence.missing.joined(separator: " "))")
-        }
-        guard let template = classification.template else {
-            print("no form recognised")
-            return
-        }
-        guard let registration = Registrar.register(template: template, symbols: layout.symbols, pageSize: page.bounds) else {
-            print("registration failed")
-            return
-        }
-        let transform = registration.transform
-        print(
-            "registered \(template.form): scale \(String(format: "%.3f", transform.scale)), rotation \(String(format: "%.2f", transform.rotationDegrees))°, shift (\(Int(transform.tx)), \(Int(transform.ty))), residual \(String(format: "%.1f", registration.residual)) px, missing anchors: \(registration.missing.joined(separator: " "))"
-        )
-        let result = try FieldExtractor(template: template, glyphs: pipeline.glyphs).extract(layout: layout, reader: reader)
         let table = template.table?.name
         for (name, evidence) in result.evidence(tableName: table).sorted(by: { $0.key < $1.key }) {
             let value = result.readings[name]?.value.map { "\($0)" } ?? ""
