@@ -5,8 +5,8 @@ import FormFlowOCR
 import FormFlowRuntime
 import Foundation
 
-/// `formflow inspect`: shows what the pipeline sees on one scan: the words of the layout pass, the
-/// form it was classified as, where the anchors were found, and every field reading with its evidence.
+/// `formflow inspect`: shows what the pipeline sees on one scan: whether its ruled box and title or the
+/// layout pass recognised it, how it was registered, and every field reading with its evidence.
 /// For template authors; personal data is masked.
 struct InspectCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
