@@ -19,6 +19,8 @@ public struct NormalizedReading: Sendable, Hashable {
     /// The resolution the reading was made at (page pixels per template pixel, rounded); readings at the
     /// same resolution tend to share their errors, so agreement needs two different ones.
     public var resolution: Int = 0
+    /// Made by the other language model than the field's own: its confusions are not the same.
+    public var byOtherModel = false
 
     public init(value: FieldValue, check: TypeCheck, note: String? = nil) {
         self.value = value

@@ -20,15 +20,44 @@ struct AgreementTests {
         #expect(FieldExtractor.decide(.twoResolutions, readings, final: true)?.value == .text("91310115F5AALDGDA2"))
     }
 
-    @Test("agreement on a passing value wins over more readings agreeing on a failing one")
-    func passingAgreementWins() {
+    @Test("readings agreeing on a passing value against readings agreeing on a failing one: nobody decides")
+    func conflictingAgreements() {
+        // Seen on 2,000 generated scans: a truly wrong tax id read 0 → Q by the other model, which passes.
         let readings = [
-            reading("91310115F5AALDGDA2", .checksumFailed, at: 100), reading("91310115F5AALDGDA2", .checksumFailed, at: 70),
-            reading("91310115F5AA1DGDA2", .valid, at: 101), reading("91310115F5AA1DGDA2", .valid, at: 71),
+            reading("91110105DD0H00AAC3", .checksumFailed, at: 100), reading("91110105DD0H00AAC3", .checksumFailed, at: 70),
+            reading("91110105DDQH00AAC3", .valid, at: 101), reading("91110105DDQH00AAC3", .valid, at: 71),
         ]
-        let decided = FieldExtractor.decide(.twoResolutions, readings, final: false)
-        #expect(decided?.value == .text("91310115F5AA1DGDA2"))
-        #expect(decided?.check == .valid)
+        #expect(FieldExtractor.decide(.twoResolutions, readings, final: false) == nil)
+        #expect(FieldExtractor.decide(.twoResolutions, readings, final: true) == nil)
+    }
+
+    @Test("a passing value agreed on, with no failing agreement, is taken")
+    func passingAgreement() {
+        let readings = [
+            reading("91310115F5AALDGDA2", .checksumFailed, at: 100),
+            reading("91310115F5AA1DGDA2", .valid, at: 70), reading("91310115F5AA1DGDA2", .valid, at: 101),
+        ]
+        #expect(FieldExtractor.decide(.twoResolutions, readings, final: false)?.value == .text("91310115F5AA1DGDA2"))
+    }
+
+    @Test("codes need the other model among the agreeing readings; counts need every reading to agree")
+    func acrossModels() {
+        var other = reading("021439010246", .valid, at: 101)
+        other.byOtherModel = true
+        let eng = [reading("021439010240", .valid, at: 100), reading("021439010240", .valid, at: 70), reading("021439010240", .valid, at: 100)]
+        #expect(FieldExtractor.Agreement.strong.decide(eng) != nil)
+        #expect(FieldExtractor.Agreement.acrossModels.decide(eng) == nil)
+        #expect(FieldExtractor.Agreement.acrossModels.decide(eng + [other]) == nil, "the other model dissents")
+        var agreeing = reading("021439010240", .valid, at: 101)
+        agreeing.byOtherModel = true
+        #expect(FieldExtractor.Agreement.acrossModels.decide(Array(eng.prefix(2)) + [agreeing])?.value == .text("021439010240"))
+
+        var four = reading("4", .valid, at: 101)
+        four.byOtherModel = true
+        let counts = [reading("1", .valid, at: 100), four, reading("4", .valid, at: 70)]
+        #expect(FieldExtractor.Agreement.twoResolutions.decide(counts) != nil)
+        #expect(FieldExtractor.Agreement.allAgree.decide(counts) == nil)
+        #expect(FieldExtractor.Agreement.allAgree.decide(Array(counts.suffix(2)))?.value == .text("4"))
     }
 
     @Test("one passing reading alone settles nothing")
