@@ -313,13 +313,14 @@ public struct FieldExtractor: Sendable {
             // on a wrong invoice-code digit, and a wrong count (1 → 4 in both the count and the
             // attachments) passed the sum.
             case .code, .date: boxPath ? .acrossModels : .strong
-            case .integer: boxPath ? .allAgree : .twoResolutions
+            case .integer: boxPath ? .withFirst : .twoResolutions
             case .organisation: vocabulary.isEmpty ? .strong : .strongUnlessKnown(vocabulary)
             default: .twoResolutions
             }
         // Tesseract's own doubt about a name read at full resolution: on 1,000 generated claims the wrong
-        // names that every reading agreed on (磊 → 大) all had a mean confidence under 50.
-        let doubtfulName = spec.type == .chineseName && primary.meanConfidence < 50
+        // names that every reading agreed on (磊 → 大) all had a mean confidence under 50; on 2,000 more,
+        // read without the layout pass, one (吴 → 天) had 51.8.
+        let doubtfulName = spec.type == .chineseName && primary.meanConfidence < 55
         // The readings so far disagree or fail the type: differently made readings decide, one at a
         // time, until enough agree.
         // Another segmentation at full resolution, then both at a reduced resolution: their errors are
@@ -389,9 +390,10 @@ public struct FieldExtractor: Sendable {
         case unanimous
         /// `strong`, and one of the agreeing readings made by the other model.
         case acrossModels
-        /// At least two readings, every one the same, one of them by the other model: for counts, where
-        /// a lone 1 reads 4 at reduced resolution and by the other model alike.
-        case allAgree
+        /// The first (full-resolution, own-model) reading and another at a different resolution agree:
+        /// for counts, where a lone 1 reads 4 at reduced resolution and by the other model alike, so a
+        /// majority of those must not outvote it.
+        case withFirst
 
         func decide(_ readings: [NormalizedReading]) -> NormalizedReading? {
             let usable = readings.filter { $0.check != .malformed }
@@ -402,10 +404,9 @@ public struct FieldExtractor: Sendable {
                     !readings.contains(where: { $0.byOtherModel && $0.check != .malformed && $0.value != decided.value })
                 else { return nil }
                 return decided
-            case .allAgree:
-                guard readings.count >= 2, readings.allSatisfy({ $0.check != .malformed }),
-                    let first = readings.first, readings.allSatisfy({ $0.value == first.value }),
-                    readings.contains(where: \.byOtherModel)
+            case .withFirst:
+                guard let first = readings.first, first.check != .malformed,
+                    readings.dropFirst().contains(where: { $0.value == first.value && $0.resolution != first.resolution })
                 else { return nil }
                 return first
             case .twoResolutions:

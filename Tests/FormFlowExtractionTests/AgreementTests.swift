@@ -40,7 +40,7 @@ struct AgreementTests {
         #expect(FieldExtractor.decide(.twoResolutions, readings, final: false)?.value == .text("91310115F5AA1DGDA2"))
     }
 
-    @Test("codes need the other model among the agreeing readings; counts need every reading to agree")
+    @Test("codes need the other model among the agreeing readings; counts need the first reading among the agreeing ones")
     func acrossModels() {
         var other = reading("021439010246", .valid, at: 101)
         other.byOtherModel = true
@@ -56,8 +56,8 @@ struct AgreementTests {
         four.byOtherModel = true
         let counts = [reading("1", .valid, at: 100), four, reading("4", .valid, at: 70)]
         #expect(FieldExtractor.Agreement.twoResolutions.decide(counts) != nil)
-        #expect(FieldExtractor.Agreement.allAgree.decide(counts) == nil)
-        #expect(FieldExtractor.Agreement.allAgree.decide(Array(counts.suffix(2)))?.value == .text("4"))
+        #expect(FieldExtractor.Agreement.withFirst.decide(counts) == nil, "two later readings outvote the first")
+        #expect(FieldExtractor.Agreement.withFirst.decide(counts + [reading("1", .valid, at: 85)])?.value == .text("1"))
     }
 
     @Test("one passing reading alone settles nothing")
