@@ -33,7 +33,7 @@ struct FramePathTests {
             #expect(value == long.fields[name], "\(name) differs between the two paths")
             compared += 1
         }
-        #expect(compared >= 8, "too few fields confirmed by both paths to compare")
+        #expect(compared >= 6, "too few fields confirmed by both paths to compare")
     }
 
     @Test("a page that is no form has no box, and is judged the long way")
