@@ -37,6 +37,10 @@ enum Reconciler {
         else { return }
         let reason = "one reading, confirmed by the form: the parts add up to the total and the amount in words spells it"
         result.readings["total"]?.confirm(total.chosen!, because: reason)
+        // The words were just verified against this total: `checkAmountInWords` need not do it again.
+        result.readings["total_in_words"]?.confirm(
+            NormalizedReading(value: .text(ChineseAmount.render(totalValue)), check: .valid),
+            because: "agrees with the amount in figures")
         if result.rows.isEmpty {
             for name in ["amount", "tax_amount"] {
                 if let chosen = result.readings[name]?.chosen { result.readings[name]?.confirm(chosen, because: reason) }
@@ -57,7 +61,8 @@ enum Reconciler {
 
     /// 大写 versus 小写: confirms the words (and an uncertain total) when they agree character by character.
     static func checkAmountInWords(_ result: inout ExtractionResult, glyphs: GlyphClassifier?) {
-        guard var words = result.readings["total_in_words"], var total = result.readings["total"], words.box != nil
+        guard var words = result.readings["total_in_words"], var total = result.readings["total"], words.box != nil,
+            words.uncertain
         else { return }
         guard let glyphs, let image = words.image else {
             words.uncertain = true
