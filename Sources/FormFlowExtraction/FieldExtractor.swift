@@ -45,10 +45,16 @@ public struct FieldExtractor: Sendable {
     public let template: FormTemplate
     /// Prototypes of the financial capitals; without them amounts in words stay unverified.
     public let glyphs: GlyphClassifier?
+    /// Second opinion on figures (IDs, accounts, codes, dates, counts); without it they are read again
+    /// until enough Tesseract readings agree.
+    public let figures: FigureVerifier?
 
-    public init(template: FormTemplate, glyphs: GlyphClassifier?) {
+    static let trace = ProcessInfo.processInfo.environment["FORMFLOW_TRACE"] != nil
+
+    public init(template: FormTemplate, glyphs: GlyphClassifier?, figures: FigureVerifier? = nil) {
         self.template = template
         self.glyphs = glyphs
+        self.figures = figures
     }
 
     /// Reads a page registered by its printed labels, using the layout pass to find each value.
@@ -181,6 +187,8 @@ public struct FieldExtractor: Sendable {
         var box: PixelRect
         var layoutText: String?
         var layoutConfidence: Double
+        /// The ink of the value itself, unpadded (only when found by ink).
+        var inkBox: PixelRect? = nil
     }
 
     /// Finds the value in `zone`: from the layout pass's characters when there is a layout, else from
@@ -192,6 +200,7 @@ public struct FieldExtractor: Sendable {
         var box: PixelRect
         var layoutText: String? = nil
         var layoutConfidence = 0.0
+        var inkBox: PixelRect? = nil
         if let layout {
             var words = Self.symbols(in: zone, from: layout)
             if words.isEmpty && fallback {
@@ -216,6 +225,7 @@ public struct FieldExtractor: Sendable {
                 return nil
             }
             box = PixelRect(x: found.x + area.x, y: found.y + area.y, width: found.width, height: found.height)
+            inkBox = box
         }
         // A value run together with its label starts left of the zone: cut the label off.
         if box.x < zone.x {
@@ -232,7 +242,10 @@ public struct FieldExtractor: Sendable {
         box = PixelRect(x: left, y: box.y - padY, width: right - left, height: box.height + 2 * padY)
             .clamped(to: reader.pageSize)
         guard !box.isEmpty else { return nil }
-        return ValueLocation(box: box, layoutText: layoutText, layoutConfidence: layoutConfidence)
+        if let ink = inkBox, ink.x < zone.x {
+            inkBox = PixelRect(x: zone.x, y: ink.y, width: ink.maxX - zone.x, height: ink.height)
+        }
+        return ValueLocation(box: box, layoutText: layoutText, layoutConfidence: layoutConfidence, inkBox: inkBox)
     }
 
     /// Reads one value. `once`: make only the first reading and leave it for the form's sums to confirm
@@ -292,6 +305,15 @@ public struct FieldExtractor: Sendable {
             empty.chosen = reading
             empty.candidates = [reading]
             empty.uncertain = false
+            return empty
+        }
+        if let first = readings.first, first.check == .valid,
+            let confirmation = try verifyFigures(first, spec, at: location, reader: reader)
+        {
+            empty.chosen = first
+            empty.candidates = [first]
+            empty.uncertain = false
+            empty.note = confirmation
             return empty
         }
         if once, let first = readings.first, first.check == .valid {
@@ -372,6 +394,24 @@ public struct FieldExtractor: Sendable {
             (doubtfulName ? "Tesseract is unsure of this name (confidence \(Int(primary.meanConfidence))); " : "")
             + "readings: " + readings.map { "\($0.value)" }.joined(separator: " / ")
         return empty
+    }
+
+    /// Asks the figure verifier whether the value's glyphs spell `reading`; the note to keep when they do.
+    private func verifyFigures(
+        _ reading: NormalizedReading, _ spec: FieldSpec, at location: ValueLocation, reader: any PageReader
+    ) throws -> String? {
+        guard let figures, let alphabet = FigureVerifier.Alphabet(spec.type), let ink = location.inkBox else { return nil }
+        let text: String
+        switch reading.value {
+        case .text(let value): text = value
+        case .integer(let value): text = String(value)
+        default: return nil
+        }
+        let area = ink.insetBy(dx: -4, dy: -4).clamped(to: reader.pageSize)
+        let outcome = figures.verify(text, image: try reader.pixels(in: area), alphabet: alphabet)
+        if Self.trace { print("TRACE figures \(spec.name) \(outcome)") }
+        guard outcome == .confirmed else { return nil }
+        return "one reading, confirmed glyph by glyph by the figure classifier"
     }
 
     /// How much agreement among readings a field needs before its value is taken.

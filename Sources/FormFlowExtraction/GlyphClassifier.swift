@@ -75,18 +75,34 @@ public struct GlyphClassifier: Sendable {
 
     /// Loads the prototype file; a malformed line is a configuration error with its line number.
     public static func load(path: String) throws(ConfigurationError) -> GlyphClassifier {
+        let prototypes = try readGlyphs(path: path).map { entry in
+            Prototype(
+                character: entry.character, font: entry.font, features: entry.glyph.features(),
+                aspect: Double(entry.glyph.width) / Double(entry.glyph.height))
+        }
+        guard !prototypes.isEmpty else {
+            throw ConfigurationError(file: path, line: 1, message: "the file holds no glyph prototypes")
+        }
+        return GlyphClassifier(prototypes: prototypes)
+    }
+
+    /// The glyphs of a prototype file (`CHAR FONT VARIANT WIDTH HEIGHT HEX` per line), as drawn.
+    public static func readGlyphs(path: String) throws(ConfigurationError) -> [(
+        character: Character, font: String, variant: Int, glyph: Glyph
+    )] {
         let text: String
         do {
             text = try String(contentsOfFile: path, encoding: .utf8)
         } catch {
             throw ConfigurationError(file: path, line: 0, message: "cannot read the glyph prototypes: \(error.localizedDescription)")
         }
-        var prototypes: [Prototype] = []
+        var glyphs: [(character: Character, font: String, variant: Int, glyph: Glyph)] = []
         for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
             if line.isEmpty || line.hasPrefix("#") { continue }
             let parts = line.split(separator: " ")
-            guard parts.count == 6, parts[0].count == 1, let width = Int(parts[3]), let height = Int(parts[4]),
-                width > 0, height > 0, let bytes = hexBytes(parts[5]), bytes.count == ((width + 7) / 8) * height
+            guard parts.count == 6, parts[0].count == 1, let variant = Int(parts[2]), let width = Int(parts[3]),
+                let height = Int(parts[4]), width > 0, height > 0, let bytes = hexBytes(parts[5]),
+                bytes.count == ((width + 7) / 8) * height
             else {
                 throw ConfigurationError(file: path, line: index + 1, message: "not a glyph prototype line (CHAR FONT VARIANT WIDTH HEIGHT HEX)")
             }
@@ -97,16 +113,9 @@ public struct GlyphClassifier: Sendable {
                     ink[y * width + x] = bytes[y * rowBytes + x / 8] & (0x80 >> UInt8(x % 8)) != 0
                 }
             }
-            let glyph = Glyph(width: width, height: height, ink: ink)
-            prototypes.append(
-                Prototype(
-                    character: parts[0].first!, font: String(parts[1]), features: glyph.features(),
-                    aspect: Double(width) / Double(height)))
+            glyphs.append((parts[0].first!, String(parts[1]), variant, Glyph(width: width, height: height, ink: ink)))
         }
-        guard !prototypes.isEmpty else {
-            throw ConfigurationError(file: path, line: 1, message: "the file holds no glyph prototypes")
-        }
-        return GlyphClassifier(prototypes: prototypes)
+        return glyphs
     }
 
     static func hexBytes(_ text: Substring) -> [UInt8]? {
@@ -125,6 +134,11 @@ public struct GlyphClassifier: Sendable {
 
     /// Distance from a glyph to the nearest prototype of each character, smallest first.
     public func rank(_ glyph: Glyph) -> [(character: Character, distance: Float)] {
+        Self.rank(glyph, among: prototypes)
+    }
+
+    /// `rank` over a subset of the prototypes (a field's alphabet).
+    public static func rank(_ glyph: Glyph, among prototypes: [Prototype]) -> [(character: Character, distance: Float)] {
         let features = glyph.features()
         let aspect = Double(glyph.width) / Double(max(glyph.height, 1))
         var best: [Character: Float] = [:]

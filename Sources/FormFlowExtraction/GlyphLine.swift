@@ -17,9 +17,11 @@ public struct GlyphLine: Sendable {
     public var bandHeight: Int { bottom - top }
 
     /// Binarises (Otsu), drops specks of scanner noise, finds the text band and its ink columns.
-    public init?(image: GrayImage) {
+    /// `splitWide`: cut pieces wider than a Chinese character (off for figures, which are narrower:
+    /// a cut there would only guess).
+    public init?(image: GrayImage, splitWide: Bool = true) {
         let threshold = min(image.otsuThreshold(), 200)
-        var ink = image.pixels.map { $0 < threshold }
+        var ink = image.pixels.map { $0 <= threshold }  // Otsu's level is the last of the dark class
         let width = image.width
         let height = image.height
         guard width > 4, height > 4 else { return nil }
@@ -77,7 +79,7 @@ public struct GlyphLine: Sendable {
         var split: [Piece] = []
         for piece in pieces {
             var current = piece
-            while current.end - current.start > Int(Double(bandHeight) * 1.3) {
+            while splitWide, current.end - current.start > Int(Double(bandHeight) * 1.3) {
                 let from = current.start + Int(Double(bandHeight) * 0.7)
                 let to = min(current.end - 1, current.start + Int(Double(bandHeight) * 1.15))
                 guard from < to else { break }
@@ -112,8 +114,13 @@ public struct GlyphLine: Sendable {
 
     /// The glyph made of pieces `first...last`, cropped to its ink.
     public func glyph(first: Int, last: Int) -> Glyph {
-        let left = pieces[first].start
-        let right = pieces[last].end
+        glyph(Piece(start: pieces[first].start, end: pieces[last].end))
+    }
+
+    /// The ink of the band between the piece's columns, cropped to its rows.
+    public func glyph(_ piece: Piece) -> Glyph {
+        let left = piece.start
+        let right = piece.end
         var minY = bottom
         var maxY = top
         for y in top..<bottom {
@@ -133,6 +140,17 @@ public struct GlyphLine: Sendable {
             }
         }
         return Glyph(width: glyphWidth, height: glyphHeight, ink: cells)
+    }
+
+    /// The top and bottom ink row of column `x` inside the band, or nil for a blank column.
+    func inkExtent(column x: Int) -> (top: Int, bottom: Int)? {
+        var first: Int? = nil
+        var last = 0
+        for y in top..<bottom where ink[y * width + x] {
+            if first == nil { first = y }
+            last = y
+        }
+        return first.map { ($0, last) }
     }
 
     /// Removes 8-connected blobs smaller than `minimumPixels` (salt noise of scans).

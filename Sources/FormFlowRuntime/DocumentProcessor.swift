@@ -87,7 +87,7 @@ public final class DocumentProcessor {
                 classification = FormClassifier.Result(template: quick.template, evidence: quick.evidence)
                 template = quick.template
                 stop("classify")
-                extraction = try FieldExtractor(template: quick.template, glyphs: pipeline.glyphs)
+                extraction = try pipeline.extractor(for: quick.template)
                     .extract(registration: quick.registration, reader: reader)
             } else {
                 let layout = try reader.read(
@@ -109,7 +109,7 @@ public final class DocumentProcessor {
                         classification: classification.evidence, timings: timings, processedAt: Self.now())
                 }
                 template = found
-                extraction = try FieldExtractor(template: template, glyphs: pipeline.glyphs).extract(layout: layout, reader: reader)
+                extraction = try pipeline.extractor(for: template).extract(layout: layout, reader: reader)
             }
         } catch let error as OCRError {
             throw error

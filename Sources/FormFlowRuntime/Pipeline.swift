@@ -26,6 +26,13 @@ public struct Pipeline: Sendable {
     public var rules: RuleSet
     /// Prototypes for verifying amounts in words glyph by glyph.
     public var glyphs: GlyphClassifier?
+    /// Second opinion on figures, from prototypes of digits and capitals (`digits:`); without it figures
+    /// are read by Tesseract until enough readings agree.
+    public var figures: FigureVerifier? = nil
+    /// Extraction for one of this pipeline's templates, with its glyph and figure classifiers.
+    public func extractor(for template: FormTemplate) -> FieldExtractor {
+        FieldExtractor(template: template, glyphs: glyphs, figures: figures)
+    }
     /// Page segmentation of the layout pass.
     public var layoutSegmentation: PageSegmentation
     /// Recognise and register pages by their ruled box and title (`FrameRecognizer`) before trying the
@@ -53,7 +60,7 @@ public struct Pipeline: Sendable {
     /// Loads the pipeline and every template it names; the first mistake stops start-up with file and line.
     public static func load(path: String) throws(ConfigurationError) -> Pipeline {
         let root = try ConfigNode.load(path: path)
-        try root.allowOnly(["name", "version", "templates", "normalise", "layout_dpi", "layout_psm", "register_by_frame", "glyphs", "rules", "description"])
+        try root.allowOnly(["name", "version", "templates", "normalise", "layout_dpi", "layout_psm", "register_by_frame", "glyphs", "digits", "rules", "description"])
         let directory = (path as NSString).deletingLastPathComponent
         var templates: [FormTemplate] = []
         let templatesNode = try root.required("templates")
@@ -96,15 +103,17 @@ public struct Pipeline: Sendable {
             }
             layoutSegmentation = psm
         }
-        var glyphs: GlyphClassifier?
-        if let node = try root.optional("glyphs") {
+        func prototypes(_ key: String) throws(ConfigurationError) -> GlyphClassifier? {
+            guard let node = try root.optional(key) else { return nil }
             let relative = try node.string()
             let glyphPath = relative.hasPrefix("/") ? relative : (directory as NSString).appendingPathComponent(relative)
             guard FileManager.default.fileExists(atPath: glyphPath) else {
                 throw node.error("the glyph prototype file \(glyphPath) does not exist")
             }
-            glyphs = try GlyphClassifier.load(path: glyphPath)
+            return try GlyphClassifier.load(path: glyphPath)
         }
+        let glyphs = try prototypes("glyphs")
+        let figures = try prototypes("digits").map { FigureVerifier(classifier: $0) }
         var rules = RuleSet(rules: [])
         if let node = try root.optional("rules") {
             rules = try RuleSet.parse(node)
@@ -116,10 +125,12 @@ public struct Pipeline: Sendable {
                 }
             }
         }
-        return Pipeline(
+        var pipeline = Pipeline(
             name: try root.required("name").string(), version: try root.optional("version")?.string() ?? "1",
             file: path, templates: templates, maxSkewDegrees: maxSkew, binarize: binarize, removeRules: removeRules, layoutDPI: layoutDPI,
             rules: rules, glyphs: glyphs, layoutSegmentation: layoutSegmentation,
             registerByFrame: try root.optional("register_by_frame")?.bool() ?? true)
+        pipeline.figures = figures
+        return pipeline
     }
 }

@@ -39,7 +39,7 @@ struct InspectCommand: ParsableCommand {
             print(
                 "registered \(template.form) by its ruled box and title: scale \(String(format: "%.3f", transform.scale)), shift (\(Int(transform.tx)), \(Int(transform.ty)))"
             )
-            result = try FieldExtractor(template: template, glyphs: pipeline.glyphs)
+            result = try pipeline.extractor(for: template)
                 .extract(registration: quick.registration, reader: reader)
         } else {
             print("no ruled box and title settle the form: layout pass")
@@ -69,7 +69,7 @@ struct InspectCommand: ParsableCommand {
             print(
                 "registered \(template.form): scale \(String(format: "%.3f", transform.scale)), rotation \(String(format: "%.2f", transform.rotationDegrees))°, shift (\(Int(transform.tx)), \(Int(transform.ty))), residual \(String(format: "%.1f", registration.residual)) px, missing anchors: \(registration.missing.joined(separator: " "))"
             )
-            result = try FieldExtractor(template: template, glyphs: pipeline.glyphs).extract(layout: layout, reader: reader)
+            result = try pipeline.extractor(for: template).extract(layout: layout, reader: reader)
         }
         let table = template.table?.name
         for (name, evidence) in result.evidence(tableName: table).sorted(by: { $0.key < $1.key }) {

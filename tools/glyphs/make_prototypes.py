@@ -6,7 +6,11 @@ FormFlow verifies a 大写 line by comparing each glyph with these prototypes (T
 misreads several of these characters). Prototypes come from fonts only, never from scans, and cover
 several typefaces (sans, serif, Kai, Ming) so that a typeface the samples don't use is still recognised.
 
-usage: make_prototypes.py OUT_FILE   (needs Pillow and Debian's fonts-wqy-zenhei fonts-wqy-microhei
+With --digits it renders the characters of printed numbers and codes instead (digits, capital letters),
+in Latin and CJK typefaces: FormFlow's second opinion on Tesseract's reading of IDs, account numbers,
+codes, dates and counts.
+
+usage: make_prototypes.py [--digits] OUT_FILE   (needs Pillow and Debian's fonts-wqy-zenhei fonts-wqy-microhei
        fonts-arphic-uming fonts-arphic-ukai fonts-noto-cjk fonts-droid-fallback)
 
 Output: one line per prototype, `CHAR FONT VARIANT WIDTH HEIGHT HEXBITS`, the glyph's ink cropped to its
@@ -16,6 +20,17 @@ import sys
 from PIL import Image, ImageDraw, ImageFont, ImageFilter
 
 CHARS = "零壹贰叁肆伍陆柒捌玖拾佰仟万亿元角分整"
+DIGITS = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+LATIN_FONTS = [  # typefaces printers use for figures, besides the CJK ones below
+    ("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", ""),
+    ("/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf", ""),
+    ("/usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf", ""),
+    ("/usr/share/fonts/truetype/liberation2/LiberationSans-Regular.ttf", ""),
+    ("/usr/share/fonts/truetype/liberation2/LiberationSerif-Regular.ttf", ""),
+    ("/usr/share/fonts/truetype/liberation2/LiberationMono-Regular.ttf", ""),
+    ("/usr/share/fonts/truetype/freefont/FreeSans.ttf", ""),
+    ("/usr/share/fonts/truetype/freefont/FreeSerif.ttf", ""),
+]
 FONTS = [  # path, preferred face name fragment
     ("/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc", "Zen Hei"),
     ("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc", "Micro Hei"),
@@ -67,22 +82,28 @@ def bits(im):
 
 def main():
     import os
+    args = sys.argv[1:]
+    digits = "--digits" in args
+    args = [a for a in args if a != "--digits"]
+    chars = DIGITS if digits else CHARS
+    fonts = (LATIN_FONTS + FONTS) if digits else FONTS
     lines = []
-    for path, fragment in FONTS:
+    for path, fragment in fonts:
         if not os.path.exists(path):
             print(f"skipping missing font {path}", file=sys.stderr)
             continue
         for variant, (size, blur, threshold) in enumerate([(48, 0, 128), (30, 0, 128), (44, 1.2, 110), (44, 1.2, 160)]):
             font, name = face(path, fragment, size)
             tag = name.replace(" ", "_")
-            for char in CHARS:
+            for char in chars:
                 glyph = render(font, char, blur, threshold)
                 if glyph is None:
                     continue
                 w, h = glyph.size
                 lines.append(f"{char} {tag} {variant} {w} {h} {bits(glyph)}")
-    with open(sys.argv[1], "w", encoding="utf-8") as fh:
-        fh.write("# Glyph prototypes of Chinese financial capitals, made by tools/glyphs/make_prototypes.py.\n")
+    with open(args[0], "w", encoding="utf-8") as fh:
+        what = "digits and capital letters" if digits else "Chinese financial capitals"
+        fh.write(f"# Glyph prototypes of {what}, made by tools/glyphs/make_prototypes.py{' --digits' if digits else ''}.\n")
         fh.write("# CHAR FONT VARIANT WIDTH HEIGHT HEXBITS (1 = ink, rows padded to bytes)\n")
         fh.write("\n".join(lines) + "\n")
     print(f"{len(lines)} prototypes", file=sys.stderr)

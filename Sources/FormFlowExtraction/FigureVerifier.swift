@@ -1,0 +1,165 @@
+import FormFlowCore
+
+/// A second opinion on Tesseract's reading of printed figures (ID and account numbers, codes, dates,
+/// counts) that is not Tesseract: the value's line is cut into glyphs and every glyph is compared with
+/// prototypes of digits and capital letters rendered from many typefaces (`tools/glyphs/make_prototypes.py
+/// --digits`). A reading is confirmed only when the line holds exactly one glyph per character and each
+/// glyph is clearly nearest to the character read; anything else leaves the value to Tesseract's own
+/// agreement rules, which read it again.
+///
+/// Why it may stand in for those further readings: its errors are not Tesseract's. It sees each glyph
+/// whole, with no language model and no line normalisation, so the two agreeing on a wrong character
+/// takes two independent mistakes, where readings by the same engine repeat theirs (a lone 1 reads 4 at
+/// every resolution).
+public struct FigureVerifier: Sendable {
+    public enum Outcome: Sendable, Equatable {
+        case confirmed
+        /// Why not (for the record's note and for tracing).
+        case unconfirmed(String)
+    }
+
+    /// Which characters a field can hold; the glyphs are compared with those characters' prototypes only.
+    public enum Alphabet: Sendable, CaseIterable {
+        case digits
+        /// Resident ID numbers: digits and the check character X.
+        case idNumber
+        /// Unified social credit codes (GB 32100): digits and capitals without I, O, S, V, Z.
+        case creditCode
+        /// Codes of the office's own making: digits and capitals.
+        case alphanumeric
+
+        var characters: Set<Character> {
+            let digits = Set("0123456789")
+            switch self {
+            case .digits: return digits
+            case .idNumber: return digits.union("X")
+            case .creditCode: return digits.union("ABCDEFGHJKLMNPQRTUWXY")
+            // Without I and O, which are drawn like 1 and 0 in many typefaces: the normaliser reads
+            // them as figures where only figures can stand, and a code's letters are its own.
+            case .alphanumeric: return digits.union("ABCDEFGHJKLMNPQRSTUVWXYZ")
+            }
+        }
+
+        /// The alphabet of a field type, or nil for types this verifier does not judge.
+        public init?(_ type: FieldType) {
+            switch type {
+            case .integer, .bankCard, .date: self = .digits
+            case .id18: self = .idNumber
+            case .uscc: self = .creditCode
+            case .code: self = .alphanumeric
+            default: return nil
+            }
+        }
+    }
+
+    /// Punctuation printed between figures (dates, amounts): told by size and shape, not by prototype.
+    static let punctuation: Set<Character> = ["-", ".", "/"]
+
+    /// A glyph farther than this from every prototype of the character read is not confirmed (the
+    /// distance of `GlyphClassifier.rank`; prototypes of one character in different typefaces lie
+    /// about 1 apart, glyphs of scans within about 1.5 of their nearest).
+    public var maximumDistance: Float
+    /// The nearest prototype of any other character must be this much farther than the nearest
+    /// prototype of the character read.
+    public var minimumMargin: Float
+
+    private let prototypes: [Alphabet: [GlyphClassifier.Prototype]]
+
+    public init(classifier: GlyphClassifier, maximumDistance: Float = 3.0, minimumMargin: Float = 0.5) {
+        var prototypes: [Alphabet: [GlyphClassifier.Prototype]] = [:]
+        for alphabet in Alphabet.allCases {
+            let characters = alphabet.characters
+            prototypes[alphabet] = classifier.prototypes.filter { characters.contains($0.character) }
+        }
+        self.prototypes = prototypes
+        self.maximumDistance = maximumDistance
+        self.minimumMargin = minimumMargin
+    }
+
+    /// The line's pieces, with hyphens that blur joined to a neighbouring figure cut out: a run of
+    /// columns whose ink is a short stroke around the middle of the band, at least a fifth of the band
+    /// wide (the crossbar of a 4 reaching past its stem is narrower).
+    static func cuttingHyphens(_ line: GlyphLine) -> [GlyphLine.Piece] {
+        let band = line.bandHeight
+        let minimumRun = max(2, band / 5)
+        var result: [GlyphLine.Piece] = []
+        for piece in line.pieces {
+            // Heights are measured against the piece's own ink: noise can stretch the band below the
+            // figures, and the base of a 2 must not pass for a hyphen.
+            let extents = (piece.start..<piece.end).map { line.inkExtent(column: $0) }
+            guard let pieceTop = extents.compactMap({ $0?.top }).min(), let pieceBottom = extents.compactMap({ $0?.bottom }).max()
+            else { continue }
+            let height = Double(pieceBottom - pieceTop + 1)
+            var isStroke: [Bool] = []
+            var tops: [Int] = []
+            for extent in extents {
+                tops.append(extent?.top ?? -1)
+                guard let extent else {
+                    isStroke.append(false)
+                    continue
+                }
+                let middle = (Double(extent.top + extent.bottom) / 2 - Double(pieceTop)) / height
+                isStroke.append(Double(extent.bottom - extent.top + 1) < height * 0.25 && middle > 0.3 && middle < 0.7)
+            }
+            var start = piece.start
+            var x = piece.start
+            while x < piece.end {
+                guard isStroke[x - piece.start] else {
+                    x += 1
+                    continue
+                }
+                var end = x
+                while end < piece.end && isStroke[end - piece.start] { end += 1 }
+                // The whole piece a short stroke is a hyphen on its own; otherwise cut it out if wide enough.
+                // Level, too: the diagonal of a 7 or a 2 is as short in each column, but climbs.
+                let runTops = tops[(x - piece.start)..<(end - piece.start)]
+                let level = runTops.max()! - runTops.min()! <= max(2, band / 12)
+                if end - x >= minimumRun && level && !(x == piece.start && end == piece.end) {
+                    if x > start { result.append(GlyphLine.Piece(start: start, end: x)) }
+                    result.append(GlyphLine.Piece(start: x, end: end))
+                    start = end
+                }
+                x = end
+            }
+            if start < piece.end { result.append(GlyphLine.Piece(start: start, end: piece.end)) }
+        }
+        return result
+    }
+
+    /// Checks that `image`, the ink of one printed value, spells `text` glyph for glyph.
+    public func verify(_ text: String, image: GrayImage, alphabet: Alphabet) -> Outcome {
+        let characters = Array(text)
+        guard !characters.isEmpty else { return .unconfirmed("nothing to verify") }
+        guard let line = GlyphLine(image: image, splitWide: false) else { return .unconfirmed("no line of ink") }
+        // Only where a hyphen was read: the crossbar of an H is such a stroke too.
+        let pieces = characters.contains("-") ? Self.cuttingHyphens(line) : line.pieces
+        guard pieces.count == characters.count else {
+            return .unconfirmed("\(pieces.count) glyphs for \(characters.count) characters")
+        }
+        let candidates = prototypes[alphabet] ?? []
+        let allowed = alphabet.characters
+        for (index, character) in characters.enumerated() {
+            let glyph = line.glyph(pieces[index])
+            guard glyph.height > 0 else { return .unconfirmed("glyph \(index + 1) is empty") }
+            let relativeHeight = Double(glyph.height) / Double(line.bandHeight)
+            if Self.punctuation.contains(character) {
+                // A hyphen is low and wide, a point low and small; neither reaches the figures' height.
+                guard relativeHeight < 0.4, character != "-" || glyph.width > glyph.height else {
+                    return .unconfirmed("glyph \(index + 1) is not the \(character) read there")
+                }
+                continue
+            }
+            guard allowed.contains(character) else { return .unconfirmed("\(character) is not a figure") }
+            guard relativeHeight > 0.6 else { return .unconfirmed("glyph \(index + 1) is too small for a figure") }
+            let ranked = GlyphClassifier.rank(glyph, among: candidates)
+            guard let nearest = ranked.first, nearest.character == character, nearest.distance <= maximumDistance else {
+                let seen = ranked.first.map { "\($0.character)" } ?? "nothing"
+                return .unconfirmed("glyph \(index + 1) looks like \(seen), not \(character)")
+            }
+            if ranked.count > 1, ranked[1].distance - nearest.distance < minimumMargin {
+                return .unconfirmed("glyph \(index + 1) could be \(character) or \(ranked[1].character)")
+            }
+        }
+        return .confirmed
+    }
+}

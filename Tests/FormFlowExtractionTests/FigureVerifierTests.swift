@@ -1,0 +1,122 @@
+import FormFlowCore
+import FormFlowTestSupport
+import Foundation
+import Testing
+
+@testable import FormFlowExtraction
+
+/// Lines of figures drawn from the glyphs of one typeface that the verifier's prototypes leave out, so
+/// that it must recognise a face it has not seen (as on a real office's printer).
+private struct FigureLines {
+    static let heldOut = "Liberation_Sans_Regular"
+    let verifier: FigureVerifier
+    let glyphs: [Character: Glyph]
+
+    init() throws {
+        let path = TestSupport.pipelines.appendingPathComponent("glyphs/digits.txt").path
+        let all = try GlyphClassifier.readGlyphs(path: path)
+        let seen = all.filter { $0.font != Self.heldOut }.map { entry in
+            GlyphClassifier.Prototype(
+                character: entry.character, font: entry.font, features: entry.glyph.features(),
+                aspect: Double(entry.glyph.width) / Double(entry.glyph.height))
+        }
+        verifier = FigureVerifier(classifier: GlyphClassifier(prototypes: seen))
+        var glyphs: [Character: Glyph] = [:]
+        for entry in all where entry.font == Self.heldOut && entry.variant == 0 { glyphs[entry.character] = entry.glyph }
+        self.glyphs = glyphs
+    }
+
+    /// Draws `text` on a white line, glyphs standing on one baseline `gap` pixels apart; a hyphen is a bar
+    /// at mid-height that reaches `hyphenOverlap` pixels into its neighbours (blur joins them so).
+    func draw(_ text: String, gap: Int = 6, hyphenOverlap: Int = 0, specks: Int = 0) -> GrayImage {
+        let height = glyphs.values.map(\.height).max()! + 16
+        var widths = 0
+        for character in text { widths += (glyphs[character]?.width ?? 14) + gap }
+        let width = widths + 16
+        var pixels = [UInt8](repeating: 255, count: width * height)
+        let baseline = height - 8
+        let figureHeight = glyphs["0"]!.height
+        var x = 8
+        for character in text {
+            if let glyph = glyphs[character] {
+                let top = baseline - glyph.height
+                for gy in 0..<glyph.height {
+                    for gx in 0..<glyph.width where glyph.ink[gy * glyph.width + gx] {
+                        pixels[(top + gy) * width + x + gx] = 0
+                    }
+                }
+                x += glyph.width + gap
+            } else {
+                // A hyphen: 14 × 4 at mid-height.
+                let top = baseline - figureHeight / 2 - 2
+                for gy in top..<(top + 4) {
+                    for gx in (x - hyphenOverlap - (hyphenOverlap > 0 ? gap : 0))..<(x + 14 + hyphenOverlap + (hyphenOverlap > 0 ? gap : 0)) {
+                        pixels[gy * width + gx] = 0
+                    }
+                }
+                x += 14 + gap
+            }
+        }
+        var state: UInt64 = 7
+        for _ in 0..<specks {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            pixels[Int(state >> 33) % pixels.count] = 0
+        }
+        return GrayImage(width: width, height: height, pixels: pixels)
+    }
+}
+
+@Suite("Figures verified glyph by glyph, without Tesseract")
+struct FigureVerifierTests {
+    @Test("An ID number in a typeface the prototypes leave out is confirmed as printed, specks and all")
+    func confirmsUnseenTypeface() throws {
+        let lines = try FigureLines()
+        let image = lines.draw("31010419760310960X", specks: 40)
+        #expect(lines.verifier.verify("31010419760310960X", image: image, alphabet: .idNumber) == .confirmed)
+        #expect(lines.verifier.verify("6228482753012633", image: lines.draw("6228482753012633"), alphabet: .digits) == .confirmed)
+    }
+
+    @Test("A reading that differs in one figure, or in length, is not confirmed")
+    func rejectsMisreads() throws {
+        let lines = try FigureLines()
+        let image = lines.draw("31010419760310960X")
+        // 1 ↔ 7, 3 ↔ 8, 0 ↔ 6, 9 ↔ 4: the misreads Tesseract makes on these forms.
+        for misread in ["31010419760310960X".replacing("4", with: "1", maxReplacements: 1), "81010419760310960X",
+            "31010419760310966X", "31010414760310960X"]
+        {
+            let outcome = lines.verifier.verify(misread, image: image, alphabet: .idNumber)
+            #expect(outcome != .confirmed, "\(misread) was confirmed")
+        }
+        #expect(lines.verifier.verify("3101041976031096X", image: image, alphabet: .idNumber) != .confirmed)
+        #expect(lines.verifier.verify("310104197603109600X", image: image, alphabet: .idNumber) != .confirmed)
+    }
+
+    @Test("A lone 1 that Tesseract reads as 4 is not confirmed; read as 1 it is")
+    func loneOne() throws {
+        let lines = try FigureLines()
+        let image = lines.draw("1")
+        #expect(lines.verifier.verify("4", image: image, alphabet: .digits) != .confirmed)
+        #expect(lines.verifier.verify("1", image: image, alphabet: .digits) == .confirmed)
+    }
+
+    @Test("Hyphens joined to their neighbours are cut out of a date, and only where a hyphen was read")
+    func hyphens() throws {
+        let lines = try FigureLines()
+        let joined = lines.draw("2026-01-08", hyphenOverlap: 2)
+        #expect(GlyphLine(image: joined, splitWide: false)!.pieces.count == 6)  // 2 0 2 6-0 1-0 8
+        #expect(lines.verifier.verify("2026-01-08", image: joined, alphabet: .digits) == .confirmed)
+        #expect(lines.verifier.verify("2026-01-03", image: joined, alphabet: .digits) != .confirmed)
+        // The crossbar of an H is such a stroke as well: a credit code with an H stays whole.
+        let code = "91110105DC4G2EHD7H"
+        #expect(lines.verifier.verify(code, image: lines.draw(code), alphabet: .creditCode) == .confirmed)
+    }
+
+    @Test("Figures too alike to tell apart are not confirmed")
+    func ambiguity() throws {
+        let lines = try FigureLines()
+        var strict = lines.verifier
+        strict.minimumMargin = 100
+        #expect(strict.verify("123", image: lines.draw("123"), alphabet: .digits) != .confirmed)
+        #expect(lines.verifier.verify("123", image: lines.draw("123"), alphabet: .digits) == .confirmed)
+    }
+}
