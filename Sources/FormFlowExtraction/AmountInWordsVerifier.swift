@@ -35,7 +35,7 @@ public enum AmountInWordsVerifier {
 
     public static func verify(image: GrayImage, expected: String, classifier: GlyphClassifier) -> Verdict {
         guard let line = GlyphLine(image: image) else { return .unverified(reason: "no printed line was found") }
-        let segmenter = Segmenter(line: line, classifier: classifier)
+        let segmenter = Segmenter(line: line, index: classifier.index)
         let expectedCharacters = Array(expected)
         let free = segmenter.freeReading()
         if free.text == expected { return .matches }
@@ -62,20 +62,20 @@ public enum AmountInWordsVerifier {
     /// The aligned positions, for evidence and calibration.
     public static func positions(image: GrayImage, expected: String, classifier: GlyphClassifier) -> (free: String, aligned: [Position]?) {
         guard let line = GlyphLine(image: image) else { return ("", nil) }
-        let segmenter = Segmenter(line: line, classifier: classifier)
+        let segmenter = Segmenter(line: line, index: classifier.index)
         return (segmenter.freeReading().text, segmenter.align(to: Array(expected)))
     }
 
     /// Dynamic programming over ways of grouping a line's pieces into glyphs.
     struct Segmenter {
         let line: GlyphLine
-        let classifier: GlyphClassifier
+        let index: GlyphClassifier.Index
         let maxWidth: Int
         let maxPieces = 5
 
-        init(line: GlyphLine, classifier: GlyphClassifier) {
+        init(line: GlyphLine, index: GlyphClassifier.Index) {
             self.line = line
-            self.classifier = classifier
+            self.index = index
             self.maxWidth = Int(Double(line.bandHeight) * 1.35) + 2
         }
 
@@ -85,7 +85,7 @@ public enum AmountInWordsVerifier {
 
         func distances(_ first: Int, _ last: Int) -> [Character: Float] {
             var result: [Character: Float] = [:]
-            for entry in classifier.rank(line.glyph(first: first, last: last)) { result[entry.character] = entry.distance }
+            for entry in index.rank(line.glyph(first: first, last: last)) { result[entry.character] = entry.distance }
             return result
         }
 

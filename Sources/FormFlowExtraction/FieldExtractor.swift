@@ -48,13 +48,16 @@ public struct FieldExtractor: Sendable {
     /// Second opinion on figures (IDs, accounts, codes, dates, counts); without it they are read again
     /// until enough Tesseract readings agree.
     public let figures: FigureVerifier?
+    /// Second opinion on vocabulary entries (departments, categories, known organisations).
+    public let text: TextVerifier?
 
     static let trace = ProcessInfo.processInfo.environment["FORMFLOW_TRACE"] != nil
 
-    public init(template: FormTemplate, glyphs: GlyphClassifier?, figures: FigureVerifier? = nil) {
+    public init(template: FormTemplate, glyphs: GlyphClassifier?, figures: FigureVerifier? = nil, text: TextVerifier? = nil) {
         self.template = template
         self.glyphs = glyphs
         self.figures = figures
+        self.text = text
     }
 
     /// Reads a page registered by its printed labels, using the layout pass to find each value.
@@ -284,6 +287,21 @@ public struct FieldExtractor: Sendable {
             return empty
         }
 
+        let vocabulary = spec.vocabulary.flatMap { template.vocabularies[$0] } ?? []
+        // A closed list's entry whose glyphs, and no other entry's, match the ink needs no reading.
+        if spec.type == .enumerated, let text, let ink = location.inkBox, !vocabulary.isEmpty,
+            let entry = text.choose(among: vocabulary, image: try reader.pixels(in: Self.inkArea(ink, reader))),
+            let reading = normalize(entry, spec), reading.check == .valid
+        {
+            if Self.trace { print("TRACE text \(spec.name) chose an entry") }
+            empty.raw = entry
+            empty.chosen = reading
+            empty.candidates = [reading]
+            empty.uncertain = false
+            empty.note = "matched glyph by glyph to this entry of the list, and to no other"
+            return empty
+        }
+
         let primary = try reader.read(box, options: spec.ocr.options, scale: 1)
         let primaryText = primary.text.trimmingCharacters(in: .whitespacesAndNewlines)
         if !primaryText.isEmpty { empty.raw = primaryText }
@@ -308,7 +326,7 @@ public struct FieldExtractor: Sendable {
             return empty
         }
         if let first = readings.first, first.check == .valid,
-            let confirmation = try verifyFigures(first, spec, at: location, reader: reader)
+            let confirmation = try secondOpinion(on: first, spec, vocabulary: vocabulary, at: location, reader: reader)
         {
             empty.chosen = first
             empty.candidates = [first]
@@ -325,7 +343,6 @@ public struct FieldExtractor: Sendable {
         }
         // Fields with nothing on the form to check them against (codes, dates, names) need more than
         // two readings to agree: misreads of these repeat across readings (郭 → 部 at two resolutions).
-        let vocabulary = spec.vocabulary.flatMap { template.vocabularies[$0] } ?? []
         let boxPath = location.layoutText == nil
         let needs: Agreement =
             switch spec.type {
@@ -396,22 +413,36 @@ public struct FieldExtractor: Sendable {
         return empty
     }
 
-    /// Asks the figure verifier whether the value's glyphs spell `reading`; the note to keep when they do.
-    private func verifyFigures(
-        _ reading: NormalizedReading, _ spec: FieldSpec, at location: ValueLocation, reader: any PageReader
+    /// The value's ink with a small margin, for the glyph verifiers.
+    static func inkArea(_ ink: PixelRect, _ reader: any PageReader) -> PixelRect {
+        ink.insetBy(dx: -4, dy: -4).clamped(to: reader.pageSize)
+    }
+
+    /// Asks a verifier that is not Tesseract whether the value's glyphs spell `reading`: figures for
+    /// numbers and codes, the templates' characters for a known organisation. The note to keep when
+    /// they do; nil leaves the value to more readings.
+    private func secondOpinion(
+        on reading: NormalizedReading, _ spec: FieldSpec, vocabulary: [String], at location: ValueLocation,
+        reader: any PageReader
     ) throws -> String? {
-        guard let figures, let alphabet = FigureVerifier.Alphabet(spec.type), let ink = location.inkBox else { return nil }
-        let text: String
+        guard let ink = location.inkBox else { return nil }
+        let value: String
         switch reading.value {
-        case .text(let value): text = value
-        case .integer(let value): text = String(value)
+        case .text(let text): value = text
+        case .integer(let number): value = String(number)
         default: return nil
         }
-        let area = ink.insetBy(dx: -4, dy: -4).clamped(to: reader.pageSize)
-        let outcome = figures.verify(text, image: try reader.pixels(in: area), alphabet: alphabet)
-        if Self.trace { print("TRACE figures \(spec.name) \(outcome)") }
-        guard outcome == .confirmed else { return nil }
-        return "one reading, confirmed glyph by glyph by the figure classifier"
+        if let figures, let alphabet = FigureVerifier.Alphabet(spec.type) {
+            let outcome = figures.verify(value, image: try reader.pixels(in: Self.inkArea(ink, reader)), alphabet: alphabet)
+            if Self.trace { print("TRACE figures \(spec.name) \(outcome)") }
+            return outcome == .confirmed ? "one reading, confirmed glyph by glyph by the figure classifier" : nil
+        }
+        if spec.type == .organisation, let text, vocabulary.contains(value), text.canVerify(value) {
+            let outcome = text.verify(value, image: try reader.pixels(in: Self.inkArea(ink, reader)))
+            if Self.trace { print("TRACE text \(spec.name) \(outcome)") }
+            return outcome == .confirmed ? "one reading of a known name, confirmed glyph by glyph" : nil
+        }
+        return nil
     }
 
     /// How much agreement among readings a field needs before its value is taken.

@@ -63,13 +63,13 @@ public struct FigureVerifier: Sendable {
     /// prototype of the character read.
     public var minimumMargin: Float
 
-    private let prototypes: [Alphabet: [GlyphClassifier.Prototype]]
+    private let prototypes: [Alphabet: GlyphClassifier.Index]
 
     public init(classifier: GlyphClassifier, maximumDistance: Float = 3.0, minimumMargin: Float = 0.5) {
-        var prototypes: [Alphabet: [GlyphClassifier.Prototype]] = [:]
+        var prototypes: [Alphabet: GlyphClassifier.Index] = [:]
         for alphabet in Alphabet.allCases {
             let characters = alphabet.characters
-            prototypes[alphabet] = classifier.prototypes.filter { characters.contains($0.character) }
+            prototypes[alphabet] = GlyphClassifier.Index(classifier.prototypes.filter { characters.contains($0.character) })
         }
         self.prototypes = prototypes
         self.maximumDistance = maximumDistance
@@ -136,7 +136,7 @@ public struct FigureVerifier: Sendable {
         guard pieces.count == characters.count else {
             return .unconfirmed("\(pieces.count) glyphs for \(characters.count) characters")
         }
-        let candidates = prototypes[alphabet] ?? []
+        guard let candidates = prototypes[alphabet] else { return .unconfirmed("no prototypes for this alphabet") }
         let allowed = alphabet.characters
         for (index, character) in characters.enumerated() {
             let glyph = line.glyph(pieces[index])
@@ -151,13 +151,13 @@ public struct FigureVerifier: Sendable {
             }
             guard allowed.contains(character) else { return .unconfirmed("\(character) is not a figure") }
             guard relativeHeight > 0.6 else { return .unconfirmed("glyph \(index + 1) is too small for a figure") }
-            let ranked = GlyphClassifier.rank(glyph, among: candidates)
-            guard let nearest = ranked.first, nearest.character == character, nearest.distance <= maximumDistance else {
-                let seen = ranked.first.map { "\($0.character)" } ?? "nothing"
-                return .unconfirmed("glyph \(index + 1) looks like \(seen), not \(character)")
+            let query = candidates.query(glyph)
+            let distance = candidates.distance(query, to: character)
+            guard distance <= maximumDistance else {
+                return .unconfirmed("glyph \(index + 1) is unlike any \(character) (distance \(distance))")
             }
-            if ranked.count > 1, ranked[1].distance - nearest.distance < minimumMargin {
-                return .unconfirmed("glyph \(index + 1) could be \(character) or \(ranked[1].character)")
+            if let rival = candidates.rival(query, of: character, closerThan: distance + minimumMargin) {
+                return .unconfirmed("glyph \(index + 1) could be \(character) or \(rival.character)")
             }
         }
         return .confirmed

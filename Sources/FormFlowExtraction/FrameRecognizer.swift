@@ -14,9 +14,12 @@ public struct FrameRecognizer: Sendable {
 
     /// Templates that say where their ruled box and title are; others are only found the long way.
     public let templates: [FormTemplate]
+    /// Confirms a title by its glyphs, without Tesseract; titles it cannot confirm are read.
+    public let text: TextVerifier?
 
-    public init(templates: [FormTemplate]) {
+    public init(templates: [FormTemplate], text: TextVerifier? = nil) {
         self.templates = templates.filter { $0.frame != nil && $0.recognition.titleZone != nil }
+        self.text = text
     }
 
     /// Width of the reduced copy the box is looked for in (about 150 dpi for an A5 scan at 300 dpi).
@@ -57,10 +60,12 @@ public struct FrameRecognizer: Sendable {
                 scale: scale, dx: frame.x - scale * Double(box.x), dy: frame.y - scale * Double(box.y))
             let band = transform.map(titleZone).clamped(to: page)
             guard !band.isEmpty else { continue }
-            let title = try reader.read(
-                band, options: RecognitionOptions(language: "chi_sim", segmentation: .singleLine), scale: 0.5
-            ).text
-            guard template.recognition.titles.contains(where: { TextMatching.contains(title, $0) }) else { continue }
+            if try !titleConfirmedByGlyphs(template.recognition.titles, in: band, reader: reader) {
+                let title = try reader.read(
+                    band, options: RecognitionOptions(language: "chi_sim", segmentation: .singleLine), scale: 0.5
+                ).text
+                guard template.recognition.titles.contains(where: { TextMatching.contains(title, $0) }) else { continue }
+            }
             found.append("title")
             matches.append(
                 Result(
@@ -72,5 +77,12 @@ public struct FrameRecognizer: Sendable {
         guard matches.count == 1, var result = matches.first else { return nil }
         result.evidence = evidence
         return result
+    }
+
+    /// Whether the band's glyphs spell one of the titles exactly (the band holds the title alone).
+    private func titleConfirmedByGlyphs(_ titles: [String], in band: PixelRect, reader: any PageReader) throws -> Bool {
+        guard let text, titles.contains(where: text.canVerify) else { return false }
+        let image = try reader.pixels(in: band)
+        return titles.contains { text.canVerify($0) && text.verify($0, image: image) == .confirmed }
     }
 }

@@ -65,12 +65,14 @@ public struct GlyphClassifier: Sendable {
 
     public let prototypes: [Prototype]
     public let alphabet: [Character]
+    let index: Index
 
     public init(prototypes: [Prototype]) {
         self.prototypes = prototypes
         var seen: [Character] = []
         for prototype in prototypes where !seen.contains(prototype.character) { seen.append(prototype.character) }
         self.alphabet = seen
+        self.index = Index(prototypes)
     }
 
     /// Loads the prototype file; a malformed line is a configuration error with its line number.
@@ -134,24 +136,138 @@ public struct GlyphClassifier: Sendable {
 
     /// Distance from a glyph to the nearest prototype of each character, smallest first.
     public func rank(_ glyph: Glyph) -> [(character: Character, distance: Float)] {
-        Self.rank(glyph, among: prototypes)
+        index.rank(glyph)
     }
 
-    /// `rank` over a subset of the prototypes (a field's alphabet).
-    public static func rank(_ glyph: Glyph, among prototypes: [Prototype]) -> [(character: Character, distance: Float)] {
-        let features = glyph.features()
-        let aspect = Double(glyph.width) / Double(max(glyph.height, 1))
-        var best: [Character: Float] = [:]
-        for prototype in prototypes {
-            // Shape alone cannot tell a narrow fragment (亻) blown up to full size from a whole glyph.
-            var sum: Float = Float(pow(log(aspect / prototype.aspect), 2)) * 4
-            for index in features.indices {
-                let difference = features[index] - prototype.features[index]
-                sum += difference * difference
-            }
-            let distance = sum.squareRoot()
-            if distance < best[prototype.character, default: .infinity] { best[prototype.character] = distance }
+    /// Prototypes laid out for ranking: features in one flat array grouped by character, the log of
+    /// each aspect ratio computed once, distances summed sixteen features at a time. Ranking is on the
+    /// hot path (every glyph of every verified value).
+    public struct Index: Sendable {
+        let characters: [Character]
+        let numbers: [Character: Int]
+        /// The prototypes of character number `n` are `ranges[n]`.
+        let ranges: [Range<Int>]
+        let logAspects: [Float]
+        let features: [Float]
+        let width: Int
+
+        /// A glyph prepared for comparison.
+        public struct Query {
+            let features: [Float]
+            let logAspect: Float
         }
-        return best.map { ($0.key, $0.value) }.sorted { $0.distance < $1.distance }
+
+        public init(_ prototypes: [Prototype]) {
+            var characters: [Character] = []
+            var numbers: [Character: Int] = [:]
+            var groups: [[Prototype]] = []
+            for prototype in prototypes {
+                if let number = numbers[prototype.character] {
+                    groups[number].append(prototype)
+                } else {
+                    numbers[prototype.character] = characters.count
+                    characters.append(prototype.character)
+                    groups.append([prototype])
+                }
+            }
+            var ranges: [Range<Int>] = []
+            var logAspects: [Float] = []
+            var features: [Float] = []
+            for group in groups {
+                ranges.append(logAspects.count..<(logAspects.count + group.count))
+                for prototype in group {
+                    logAspects.append(Float(log(prototype.aspect)))
+                    features += prototype.features
+                }
+            }
+            self.characters = characters
+            self.numbers = numbers
+            self.ranges = ranges
+            self.logAspects = logAspects
+            self.features = features
+            self.width = prototypes.first?.features.count ?? 0
+        }
+
+        public func query(_ glyph: Glyph) -> Query {
+            Query(features: glyph.features(), logAspect: Float(log(Double(glyph.width) / Double(max(glyph.height, 1)))))
+        }
+
+        /// Squared distance to prototype `prototype`, or some value ≥ `bound` once it is certain to exceed it.
+        @inline(__always)
+        private func squaredDistance(_ query: UnsafeBufferPointer<Float>, _ logAspect: Float, prototype: Int, bound: Float) -> Float {
+            // Shape alone cannot tell a narrow fragment (亻) blown up to full size from a whole glyph.
+            let aspect = logAspect - logAspects[prototype]
+            var sum = aspect * aspect * 4
+            features.withUnsafeBufferPointer { features in
+                let base = UnsafeRawPointer(features.baseAddress! + prototype * width)
+                let own = UnsafeRawPointer(query.baseAddress!)
+                let blocks = width / 16
+                var block = 0
+                while block < blocks {
+                    var accumulator = SIMD16<Float>()
+                    let end = min(blocks, block + 5)
+                    while block < end {
+                        let difference =
+                            own.loadUnaligned(fromByteOffset: block * 64, as: SIMD16<Float>.self)
+                            - base.loadUnaligned(fromByteOffset: block * 64, as: SIMD16<Float>.self)
+                        accumulator += difference * difference
+                        block += 1
+                    }
+                    sum += accumulator.sum()
+                    if sum >= bound { return }
+                }
+                for index in (blocks * 16)..<width {
+                    let difference = query[index] - features[prototype * width + index]
+                    sum += difference * difference
+                }
+            }
+            return sum
+        }
+
+        /// Distance from the glyph to the nearest prototype of `character` (infinity without prototypes).
+        public func distance(_ query: Query, to character: Character) -> Float {
+            guard let number = numbers[character], query.features.count == width else { return .infinity }
+            var best = Float.infinity
+            query.features.withUnsafeBufferPointer { buffer in
+                for prototype in ranges[number] {
+                    best = min(best, squaredDistance(buffer, query.logAspect, prototype: prototype, bound: best))
+                }
+            }
+            return best.squareRoot()
+        }
+
+        /// A character other than `character` whose nearest prototype is closer than `limit`, if any.
+        public func rival(_ query: Query, of character: Character, closerThan limit: Float) -> (character: Character, distance: Float)? {
+            guard query.features.count == width else { return nil }
+            let bound = limit * limit
+            var found: (Character, Float)? = nil
+            query.features.withUnsafeBufferPointer { buffer in
+                for (number, range) in ranges.enumerated() where characters[number] != character {
+                    for prototype in range {
+                        let sum = squaredDistance(buffer, query.logAspect, prototype: prototype, bound: bound)
+                        if sum < bound {
+                            found = (characters[number], sum.squareRoot())
+                            return
+                        }
+                    }
+                }
+            }
+            return found
+        }
+
+        /// Distance to the nearest prototype of every character, nearest first.
+        public func rank(_ glyph: Glyph) -> [(character: Character, distance: Float)] {
+            let query = query(glyph)
+            guard query.features.count == width, width > 0 else { return [] }
+            var best = [Float](repeating: .infinity, count: characters.count)
+            query.features.withUnsafeBufferPointer { buffer in
+                for (number, range) in ranges.enumerated() {
+                    for prototype in range {
+                        best[number] = min(best[number], squaredDistance(buffer, query.logAspect, prototype: prototype, bound: best[number]))
+                    }
+                }
+            }
+            return zip(characters, best).map { ($0, $1.squareRoot()) }.sorted { $0.1 < $1.1 }
+        }
     }
 }

@@ -21,7 +21,7 @@ public final class DocumentProcessor {
         self.engine = try OCREngine(dataPath: settings.tessdata, languages: pipeline.languages)
         self.loader = ImageLoader(limits: settings.limits)
         self.classifier = FormClassifier(templates: pipeline.templates)
-        self.frameRecognizer = FrameRecognizer(templates: pipeline.templates)
+        self.frameRecognizer = FrameRecognizer(templates: pipeline.templates, text: pipeline.text)
         self.validator = Validator(rules: pipeline.rules)
     }
 

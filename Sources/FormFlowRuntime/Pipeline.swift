@@ -29,9 +29,12 @@ public struct Pipeline: Sendable {
     /// Second opinion on figures, from prototypes of digits and capitals (`digits:`); without it figures
     /// are read by Tesseract until enough readings agree.
     public var figures: FigureVerifier? = nil
-    /// Extraction for one of this pipeline's templates, with its glyph and figure classifiers.
+    /// Second opinion on titles and vocabulary entries, from prototypes of the templates' characters
+    /// (`text_glyphs:`).
+    public var text: TextVerifier? = nil
+    /// Extraction for one of this pipeline's templates, with its glyph, figure and text classifiers.
     public func extractor(for template: FormTemplate) -> FieldExtractor {
-        FieldExtractor(template: template, glyphs: glyphs, figures: figures)
+        FieldExtractor(template: template, glyphs: glyphs, figures: figures, text: text)
     }
     /// Page segmentation of the layout pass.
     public var layoutSegmentation: PageSegmentation
@@ -60,7 +63,7 @@ public struct Pipeline: Sendable {
     /// Loads the pipeline and every template it names; the first mistake stops start-up with file and line.
     public static func load(path: String) throws(ConfigurationError) -> Pipeline {
         let root = try ConfigNode.load(path: path)
-        try root.allowOnly(["name", "version", "templates", "normalise", "layout_dpi", "layout_psm", "register_by_frame", "glyphs", "digits", "rules", "description"])
+        try root.allowOnly(["name", "version", "templates", "normalise", "layout_dpi", "layout_psm", "register_by_frame", "glyphs", "digits", "text_glyphs", "rules", "description"])
         let directory = (path as NSString).deletingLastPathComponent
         var templates: [FormTemplate] = []
         let templatesNode = try root.required("templates")
@@ -114,6 +117,7 @@ public struct Pipeline: Sendable {
         }
         let glyphs = try prototypes("glyphs")
         let figures = try prototypes("digits").map { FigureVerifier(classifier: $0) }
+        let text = try prototypes("text_glyphs").map { TextVerifier(classifier: $0) }
         var rules = RuleSet(rules: [])
         if let node = try root.optional("rules") {
             rules = try RuleSet.parse(node)
@@ -131,6 +135,7 @@ public struct Pipeline: Sendable {
             rules: rules, glyphs: glyphs, layoutSegmentation: layoutSegmentation,
             registerByFrame: try root.optional("register_by_frame")?.bool() ?? true)
         pipeline.figures = figures
+        pipeline.text = text
         return pipeline
     }
 }

@@ -10,7 +10,12 @@ With --digits it renders the characters of printed numbers and codes instead (di
 in Latin and CJK typefaces: FormFlow's second opinion on Tesseract's reading of IDs, account numbers,
 codes, dates and counts.
 
-usage: make_prototypes.py [--digits] OUT_FILE   (needs Pillow and Debian's fonts-wqy-zenhei fonts-wqy-microhei
+With --from FILE... it renders every Chinese character those files hold outside comments (the form
+templates: titles, labels, vocabularies), in the CJK typefaces: FormFlow's second opinion on titles and
+vocabulary entries. Run it again when a template or vocabulary gains characters; a character without
+prototypes is simply left to Tesseract.
+
+usage: make_prototypes.py [--digits | --from FILE...] OUT_FILE   (needs Pillow and Debian's fonts-wqy-zenhei fonts-wqy-microhei
        fonts-arphic-uming fonts-arphic-ukai fonts-noto-cjk fonts-droid-fallback)
 
 Output: one line per prototype, `CHAR FONT VARIANT WIDTH HEIGHT HEXBITS`, the glyph's ink cropped to its
@@ -87,6 +92,13 @@ def main():
     args = [a for a in args if a != "--digits"]
     chars = DIGITS if digits else CHARS
     fonts = (LATIN_FONTS + FONTS) if digits else FONTS
+    sources = []
+    if "--from" in args:
+        at = args.index("--from")
+        sources, args = args[at + 1:-1], args[:at] + args[-1:]
+        import re
+        text = "".join(line.split("#")[0] for path in sources for line in open(path, encoding="utf-8"))
+        chars = "".join(sorted(set(re.findall(r"[\u4e00-\u9fff]", text))))
     lines = []
     for path, fragment in fonts:
         if not os.path.exists(path):
@@ -102,8 +114,10 @@ def main():
                 w, h = glyph.size
                 lines.append(f"{char} {tag} {variant} {w} {h} {bits(glyph)}")
     with open(args[0], "w", encoding="utf-8") as fh:
-        what = "digits and capital letters" if digits else "Chinese financial capitals"
-        fh.write(f"# Glyph prototypes of {what}, made by tools/glyphs/make_prototypes.py{' --digits' if digits else ''}.\n")
+        what = ("digits and capital letters" if digits else "the Chinese characters of " + " ".join(sources)
+                if sources else "Chinese financial capitals")
+        how = " --digits" if digits else (" --from " + " ".join(sources) if sources else "")
+        fh.write(f"# Glyph prototypes of {what}, made by tools/glyphs/make_prototypes.py{how}.\n")
         fh.write("# CHAR FONT VARIANT WIDTH HEIGHT HEXBITS (1 = ink, rows padded to bytes)\n")
         fh.write("\n".join(lines) + "\n")
     print(f"{len(lines)} prototypes", file=sys.stderr)

@@ -1,0 +1,114 @@
+import FormFlowCore
+
+/// A second opinion on printed Chinese text the form defines in advance (titles, vocabulary entries),
+/// from prototypes of the templates' own characters rendered in several typefaces
+/// (`tools/glyphs/make_prototypes.py --from Pipelines/templates/*.yaml`).
+///
+/// The line is cut into pieces of ink and grouped into exactly as many glyphs as the expected text has
+/// characters (Chinese characters are often several pieces: 办, 川); the text is confirmed only when every
+/// glyph is nearest to its expected character, near enough, and clearly nearer than to any other
+/// character with prototypes. Anything else is left to Tesseract. It sees glyphs whole, without a
+/// language model, so its mistakes are not Tesseract's.
+public struct TextVerifier: Sendable {
+    public enum Outcome: Sendable, Equatable {
+        case confirmed
+        case unconfirmed(String)
+    }
+
+    let index: GlyphClassifier.Index
+    /// The characters with prototypes; text with others cannot be verified.
+    public let known: Set<Character>
+    /// See `FigureVerifier`; the same distance and margin.
+    public var maximumDistance: Float
+    public var minimumMargin: Float
+
+    public init(classifier: GlyphClassifier, maximumDistance: Float = 3.0, minimumMargin: Float = 0.5) {
+        index = classifier.index
+        known = Set(classifier.alphabet)
+        self.maximumDistance = maximumDistance
+        self.minimumMargin = minimumMargin
+    }
+
+    /// Whether every character of `text` has prototypes.
+    public func canVerify(_ text: String) -> Bool {
+        let characters = text.filter { !$0.isWhitespace }
+        return !characters.isEmpty && characters.allSatisfy(known.contains)
+    }
+
+    /// Checks that `image`, one printed line, spells `expected` glyph for glyph.
+    public func verify(_ expected: String, image: GrayImage) -> Outcome {
+        guard let line = GlyphLine(image: image) else { return .unconfirmed("no printed line was found") }
+        var cache = Cache()
+        return verify(Array(expected.filter { !$0.isWhitespace }), line: line, cache: &cache)
+    }
+
+    /// The one entry of `entries` the glyphs of `image` spell, or nil when none or more than one does.
+    public func choose(among entries: [String], image: GrayImage) -> String? {
+        guard let line = GlyphLine(image: image) else { return nil }
+        var cache = Cache()
+        let confirmed = entries.filter { entry in
+            canVerify(entry) && verify(Array(entry.filter { !$0.isWhitespace }), line: line, cache: &cache) == .confirmed
+        }
+        return confirmed.count == 1 ? confirmed[0] : nil
+    }
+
+    /// Glyphs prepared for comparison and their distances, shared by the entries tried on one line.
+    struct Cache {
+        var queries: [Int: GlyphClassifier.Index.Query] = [:]
+        var distances: [String: Float] = [:]
+    }
+
+    private func verify(
+        _ expected: [Character], line: GlyphLine, cache: inout Cache
+    ) -> Outcome {
+        guard !expected.isEmpty, expected.allSatisfy(known.contains) else {
+            return .unconfirmed("some characters have no prototypes")
+        }
+        let segmenter = AmountInWordsVerifier.Segmenter(line: line, index: index)
+        let count = line.pieces.count
+        let n = expected.count
+        guard count >= n else { return .unconfirmed("\(count) pieces of ink for \(n) characters") }
+        func distance(_ start: Int, _ end: Int, _ character: Character) -> Float {
+            let key = start * 1000 + end
+            let query = cache.queries[key] ?? index.query(line.glyph(first: start, last: end - 1))
+            cache.queries[key] = query
+            let pair = "\(key)\(character)"
+            if let known = cache.distances[pair] { return known }
+            let result = index.distance(query, to: character)
+            cache.distances[pair] = result
+            return result
+        }
+        // The cheapest grouping of all pieces into exactly the expected characters.
+        var cost = [[Float]](repeating: [Float](repeating: .infinity, count: count + 1), count: n + 1)
+        var back = [[Int]](repeating: [Int](repeating: -1, count: count + 1), count: n + 1)
+        cost[0][0] = 0
+        for k in 0..<n {
+            for start in 0..<count where cost[k][start].isFinite {
+                // Leave at least one piece for each character still to come.
+                for end in (start + 1)...min(count - (n - k - 1), start + segmenter.maxPieces) {
+                    guard segmenter.fits(start, end - 1) else { break }
+                    let total = cost[k][start] + distance(start, end, expected[k])
+                    if total < cost[k + 1][end] {
+                        cost[k + 1][end] = total
+                        back[k + 1][end] = start
+                    }
+                }
+            }
+        }
+        guard cost[n][count].isFinite else { return .unconfirmed("the line cannot be cut into \(n) characters") }
+        var end = count
+        for k in stride(from: n, through: 1, by: -1) {
+            let start = back[k][end]
+            let character = expected[k - 1]
+            let nearest = distance(start, end, character)
+            guard nearest <= maximumDistance else {
+                return .unconfirmed("glyph \(k) is unlike any \(character) (distance \(nearest))")
+            }
+            if let rival = index.rival(cache.queries[start * 1000 + end]!, of: character, closerThan: nearest + minimumMargin) {
+                return .unconfirmed("glyph \(k) could be \(character) or \(rival.character)")
+            }
+            end = start
+        }
+        return .confirmed
+    }
+}
