@@ -5,24 +5,24 @@ import Testing
 
 @testable import FormFlowExtraction
 
-/// Lines of figures drawn from the glyphs of one typeface that the verifier's prototypes leave out, so
-/// that it must recognise a face it has not seen (as on a real office's printer).
-private struct FigureLines {
-    static let heldOut = "Liberation_Sans_Regular"
-    let verifier: FigureVerifier
+/// Lines drawn from the glyphs of one typeface that the verifier's prototypes leave out, so that it
+/// must recognise a face it has not seen (as on a real office's printer).
+struct PrototypeLines {
+    let classifier: GlyphClassifier
     let glyphs: [Character: Glyph]
 
-    init() throws {
-        let path = TestSupport.pipelines.appendingPathComponent("glyphs/digits.txt").path
+    /// `file` under Pipelines/glyphs; the prototypes of `heldOut` draw, all others recognise.
+    init(file: String, heldOut: String) throws {
+        let path = TestSupport.pipelines.appendingPathComponent("glyphs/\(file)").path
         let all = try GlyphClassifier.readGlyphs(path: path)
-        let seen = all.filter { $0.font != Self.heldOut }.map { entry in
+        let seen = all.filter { $0.font != heldOut }.map { entry in
             GlyphClassifier.Prototype(
                 character: entry.character, font: entry.font, features: entry.glyph.features(),
                 aspect: Double(entry.glyph.width) / Double(entry.glyph.height))
         }
-        verifier = FigureVerifier(classifier: GlyphClassifier(prototypes: seen))
+        classifier = GlyphClassifier(prototypes: seen)
         var glyphs: [Character: Glyph] = [:]
-        for entry in all where entry.font == Self.heldOut && entry.variant == 0 { glyphs[entry.character] = entry.glyph }
+        for entry in all where entry.font == heldOut && entry.variant == 0 { glyphs[entry.character] = entry.glyph }
         self.glyphs = glyphs
     }
 
@@ -30,12 +30,12 @@ private struct FigureLines {
     /// at mid-height that reaches `hyphenOverlap` pixels into its neighbours (blur joins them so).
     func draw(_ text: String, gap: Int = 6, hyphenOverlap: Int = 0, specks: Int = 0) -> GrayImage {
         let height = glyphs.values.map(\.height).max()! + 16
+        let figureHeight = (glyphs["0"] ?? glyphs.values.first!).height
         var widths = 0
         for character in text { widths += (glyphs[character]?.width ?? 14) + gap }
         let width = widths + 16
         var pixels = [UInt8](repeating: 255, count: width * height)
         let baseline = height - 8
-        let figureHeight = glyphs["0"]!.height
         var x = 8
         for character in text {
             if let glyph = glyphs[character] {
@@ -68,55 +68,61 @@ private struct FigureLines {
 
 @Suite("Figures verified glyph by glyph, without Tesseract")
 struct FigureVerifierTests {
+    /// Figures in Liberation Sans, which the digit prototypes are made without.
+    static func lines() throws -> (lines: PrototypeLines, verifier: FigureVerifier) {
+        let lines = try PrototypeLines(file: "digits.txt", heldOut: "Liberation_Sans_Regular")
+        return (lines, FigureVerifier(classifier: lines.classifier))
+    }
+
     @Test("An ID number in a typeface the prototypes leave out is confirmed as printed, specks and all")
     func confirmsUnseenTypeface() throws {
-        let lines = try FigureLines()
+        let (lines, verifier) = try Self.lines()
         let image = lines.draw("31010419760310960X", specks: 40)
-        #expect(lines.verifier.verify("31010419760310960X", image: image, alphabet: .idNumber) == .confirmed)
-        #expect(lines.verifier.verify("6228482753012633", image: lines.draw("6228482753012633"), alphabet: .digits) == .confirmed)
+        #expect(verifier.verify("31010419760310960X", image: image, alphabet: .idNumber) == .confirmed)
+        #expect(verifier.verify("6228482753012633", image: lines.draw("6228482753012633"), alphabet: .digits) == .confirmed)
     }
 
     @Test("A reading that differs in one figure, or in length, is not confirmed")
     func rejectsMisreads() throws {
-        let lines = try FigureLines()
+        let (lines, verifier) = try Self.lines()
         let image = lines.draw("31010419760310960X")
         // 1 ↔ 7, 3 ↔ 8, 0 ↔ 6, 9 ↔ 4: the misreads Tesseract makes on these forms.
         for misread in ["31010419760310960X".replacing("4", with: "1", maxReplacements: 1), "81010419760310960X",
             "31010419760310966X", "31010414760310960X"]
         {
-            let outcome = lines.verifier.verify(misread, image: image, alphabet: .idNumber)
+            let outcome = verifier.verify(misread, image: image, alphabet: .idNumber)
             #expect(outcome != .confirmed, "\(misread) was confirmed")
         }
-        #expect(lines.verifier.verify("3101041976031096X", image: image, alphabet: .idNumber) != .confirmed)
-        #expect(lines.verifier.verify("310104197603109600X", image: image, alphabet: .idNumber) != .confirmed)
+        #expect(verifier.verify("3101041976031096X", image: image, alphabet: .idNumber) != .confirmed)
+        #expect(verifier.verify("310104197603109600X", image: image, alphabet: .idNumber) != .confirmed)
     }
 
     @Test("A lone 1 that Tesseract reads as 4 is not confirmed; read as 1 it is")
     func loneOne() throws {
-        let lines = try FigureLines()
+        let (lines, verifier) = try Self.lines()
         let image = lines.draw("1")
-        #expect(lines.verifier.verify("4", image: image, alphabet: .digits) != .confirmed)
-        #expect(lines.verifier.verify("1", image: image, alphabet: .digits) == .confirmed)
+        #expect(verifier.verify("4", image: image, alphabet: .digits) != .confirmed)
+        #expect(verifier.verify("1", image: image, alphabet: .digits) == .confirmed)
     }
 
     @Test("Hyphens joined to their neighbours are cut out of a date, and only where a hyphen was read")
     func hyphens() throws {
-        let lines = try FigureLines()
+        let (lines, verifier) = try Self.lines()
         let joined = lines.draw("2026-01-08", hyphenOverlap: 2)
         #expect(GlyphLine(image: joined, splitWide: false)!.pieces.count == 6)  // 2 0 2 6-0 1-0 8
-        #expect(lines.verifier.verify("2026-01-08", image: joined, alphabet: .digits) == .confirmed)
-        #expect(lines.verifier.verify("2026-01-03", image: joined, alphabet: .digits) != .confirmed)
+        #expect(verifier.verify("2026-01-08", image: joined, alphabet: .digits) == .confirmed)
+        #expect(verifier.verify("2026-01-03", image: joined, alphabet: .digits) != .confirmed)
         // The crossbar of an H is such a stroke as well: a credit code with an H stays whole.
         let code = "91110105DC4G2EHD7H"
-        #expect(lines.verifier.verify(code, image: lines.draw(code), alphabet: .creditCode) == .confirmed)
+        #expect(verifier.verify(code, image: lines.draw(code), alphabet: .creditCode) == .confirmed)
     }
 
     @Test("Figures too alike to tell apart are not confirmed")
     func ambiguity() throws {
-        let lines = try FigureLines()
-        var strict = lines.verifier
+        let (lines, verifier) = try Self.lines()
+        var strict = verifier
         strict.minimumMargin = 100
         #expect(strict.verify("123", image: lines.draw("123"), alphabet: .digits) != .confirmed)
-        #expect(lines.verifier.verify("123", image: lines.draw("123"), alphabet: .digits) == .confirmed)
+        #expect(verifier.verify("123", image: lines.draw("123"), alphabet: .digits) == .confirmed)
     }
 }

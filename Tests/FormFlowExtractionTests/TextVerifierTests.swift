@@ -1,0 +1,52 @@
+import FormFlowCore
+import FormFlowTestSupport
+import Foundation
+import Testing
+
+@testable import FormFlowExtraction
+
+@Suite("Titles and list entries verified glyph by glyph, without Tesseract")
+struct TextVerifierTests {
+    /// The templates' characters drawn in WenQuanYi Micro Hei, recognised from the other eight typefaces.
+    static func lines(heldOut: String = "WenQuanYi_Micro_Hei_Regular") throws -> (lines: PrototypeLines, verifier: TextVerifier) {
+        let lines = try PrototypeLines(file: "form-text.txt", heldOut: heldOut)
+        return (lines, TextVerifier(classifier: lines.classifier))
+    }
+
+    @Test("A title in an unseen typeface is confirmed; another title is not")
+    func titles() throws {
+        let (lines, verifier) = try Self.lines()
+        let claim = lines.draw("费用报销单", gap: 30, specks: 30)
+        #expect(verifier.verify("费用报销单", image: claim) == .confirmed)
+        #expect(verifier.verify("增值税普通发票", image: claim) != .confirmed)
+        #expect(verifier.verify("增值税普通发票", image: lines.draw("增值税普通发票")) == .confirmed)
+    }
+
+    @Test("The one list entry the glyphs spell is chosen, and none when the word is not on the list")
+    func choosesEntries() throws {
+        let (lines, verifier) = try Self.lines()
+        let categories = ["差旅费", "住宿费", "餐饮费", "交通费", "办公用品", "会议费"]
+        for category in categories {
+            #expect(verifier.choose(among: categories, image: lines.draw(category)) == category)
+        }
+        // 会议费 is not on this shorter list: its glyphs are nearer their own prototypes than any entry's.
+        #expect(verifier.choose(among: ["差旅费", "住宿费", "交通费"], image: lines.draw("会议费")) == nil)
+    }
+
+    @Test("A brush typeface far from every prototype is left to Tesseract, never taken for another entry")
+    func unlikeTypeface() throws {
+        let (lines, verifier) = try Self.lines(heldOut: "AR_PL_UKai_CN_Book")
+        let categories = ["差旅费", "住宿费", "餐饮费", "交通费", "办公用品", "会议费"]
+        for category in categories {
+            let chosen = verifier.choose(among: categories, image: lines.draw(category))
+            #expect(chosen == nil || chosen == category)
+        }
+    }
+
+    @Test("Text with characters that have no prototypes is not verified")
+    func unknownCharacters() throws {
+        let (lines, verifier) = try Self.lines()
+        #expect(!verifier.canVerify("培训费"))
+        #expect(verifier.verify("培训费", image: lines.draw("交通费")) != .confirmed)
+    }
+}
