@@ -302,6 +302,22 @@ public struct FieldExtractor: Sendable {
             return empty
         }
 
+        // Money the form's sums will check: the figure classifier's reading stands in for Tesseract's
+        // first one (`Reconciler.confirmReadOnce` takes either only when the sums and the words agree).
+        if once, spec.type == .money, let figures, let ink = location.inkBox,
+            let amount = figures.readAmount(image: try reader.pixels(in: Self.inkArea(ink, reader))),
+            var reading = normalize(amount, spec), reading.check == .valid
+        {
+            if Self.trace { print("TRACE figures \(spec.name) read an amount") }
+            reading.resolution = 100
+            empty.raw = amount
+            empty.chosen = reading
+            empty.candidates = [reading]
+            empty.readOnce = true
+            empty.note = "read glyph by glyph, not yet confirmed"
+            return empty
+        }
+
         let primary = try reader.read(box, options: spec.ocr.options, scale: 1)
         let primaryText = primary.text.trimmingCharacters(in: .whitespacesAndNewlines)
         if !primaryText.isEmpty { empty.raw = primaryText }

@@ -76,6 +76,37 @@ public struct FigureVerifier: Sendable {
         self.minimumMargin = minimumMargin
     }
 
+    /// Reads an amount of money (`1234.56`) from its glyphs alone: every glyph as tall as a figure must be
+    /// clearly one digit, and the only small glyph the decimal point before the last two. Nil when any
+    /// glyph is unclear. Such a reading is taken only where the form confirms it (the items add up to
+    /// the total and the amount in words spells it), exactly like a single Tesseract reading.
+    public func readAmount(image: GrayImage) -> String? {
+        guard let line = GlyphLine(image: image, splitWide: false), let digits = prototypes[.digits] else { return nil }
+        let pieces = line.pieces
+        guard pieces.count >= 4, pieces.count <= 16 else { return nil }
+        var text = ""
+        for piece in pieces {
+            let glyph = line.glyph(piece)
+            guard glyph.height > 0 else { return nil }
+            let relativeHeight = Double(glyph.height) / Double(line.bandHeight)
+            if relativeHeight < 0.4 {
+                // A point: small, about as wide as high, low in the line.
+                guard glyph.width < line.bandHeight / 2 else { return nil }
+                text.append(".")
+                continue
+            }
+            guard relativeHeight > 0.6 else { return nil }
+            let ranked = digits.rank(glyph)
+            guard let nearest = ranked.first, nearest.distance <= maximumDistance,
+                ranked.count < 2 || ranked[1].distance - nearest.distance >= minimumMargin
+            else { return nil }
+            text.append(nearest.character)
+        }
+        let parts = text.split(separator: ".", omittingEmptySubsequences: false)
+        guard parts.count == 2, !parts[0].isEmpty, parts[1].count == 2 else { return nil }
+        return text
+    }
+
     /// The line's pieces, with hyphens that blur joined to a neighbouring figure cut out: a run of
     /// columns whose ink is a short stroke around the middle of the band, at least a fifth of the band
     /// wide (the crossbar of a 4 reaching past its stem is narrower).

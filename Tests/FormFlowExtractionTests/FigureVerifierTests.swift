@@ -46,6 +46,12 @@ struct PrototypeLines {
                     }
                 }
                 x += glyph.width + gap
+            } else if character == "." {
+                // A decimal point: 6 × 6 on the baseline.
+                for gy in (baseline - 6)..<baseline {
+                    for gx in x..<(x + 6) { pixels[gy * width + gx] = 0 }
+                }
+                x += 6 + gap
             } else {
                 // A hyphen: 14 × 4 at mid-height.
                 let top = baseline - figureHeight / 2 - 2
@@ -115,6 +121,16 @@ struct FigureVerifierTests {
         // The crossbar of an H is such a stroke as well: a credit code with an H stays whole.
         let code = "91110105DC4G2EHD7H"
         #expect(verifier.verify(code, image: lines.draw(code), alphabet: .creditCode) == .confirmed)
+    }
+
+    @Test("An amount is read from its glyphs alone, point and all; a line with a glyph that is no figure is not")
+    func readsAmounts() throws {
+        let (lines, verifier) = try Self.lines()
+        #expect(verifier.readAmount(image: lines.draw("4411.48", specks: 20)) == "4411.48")
+        #expect(verifier.readAmount(image: lines.draw("90367.05")) == "90367.05")
+        #expect(verifier.readAmount(image: lines.draw("44K1.48")) == nil)
+        #expect(verifier.readAmount(image: lines.draw("441148")) == nil)  // no point: not an amount
+        #expect(verifier.readAmount(image: lines.draw("44.1148")) == nil)  // point in the wrong place
     }
 
     @Test("Figures too alike to tell apart are not confirmed")
