@@ -426,6 +426,7 @@ public struct FieldExtractor: Sendable {
         empty.note =
             (doubtfulName ? "Tesseract is unsure of this name (confidence \(Int(primary.meanConfidence))); " : "")
             + "readings: " + readings.map { "\($0.value)" }.joined(separator: " / ")
+            + (readings.compactMap(\.note).first.map { " (\($0))" } ?? "")
         return empty
     }
 

@@ -48,7 +48,14 @@ public enum FieldNormalizer {
         case .chineseName:
             let name = compact.filter(\.isCJK)
             guard !name.isEmpty else { return nil }
-            return NormalizedReading(value: .text(name), check: (2...3).contains(name.count) ? .valid : .malformed)
+            guard (2...3).contains(name.count) else { return NormalizedReading(value: .text(name), check: .malformed) }
+            // With a list of surnames, a name must start with one and have a given name after it: a
+            // misread first character (王 → 还) rarely lands on another surname.
+            if !vocabulary.isEmpty, !vocabulary.contains(where: { name.hasPrefix($0) && name.count > $0.count }) {
+                return NormalizedReading(
+                    value: .text(name), check: .malformed, note: "\(name.prefix(1)) is not on the list of surnames")
+            }
+            return NormalizedReading(value: .text(name), check: .valid)
         case .organisation:
             let name = String(compact.filter { $0.isCJK || "()（）".contains($0) })
             guard !name.isEmpty else { return nil }

@@ -1,3 +1,4 @@
+import Foundation
 import FormFlowCore
 import FormFlowYAML
 
@@ -60,7 +61,8 @@ public struct FieldSpec: Sendable {
     public var type: FieldType
     /// For `code`: the value's regular expression (whole match).
     public var pattern: String?
-    /// For `enumerated`: the name of the vocabulary; for `percent`: the allowed values.
+    /// For `enumerated`: the name of the vocabulary; for `organisation`: the known names; for
+    /// `chinese_name`: the known surnames. For `percent`: the allowed values.
     public var vocabulary: String?
     public var allowed: [String]
     public var ocr: ZoneOCR
@@ -159,7 +161,24 @@ extension FormTemplate {
         var vocabularies: [String: [String]] = [:]
         if let vocabularyNode = try root.optional("vocabularies") {
             for (name, list) in try vocabularyNode.entries() {
-                vocabularies[name] = try list.strings()
+                // A long list (surnames) can live in its own file beside the template: one entry per
+                // line or separated by spaces, `#` starting a comment.
+                if list.isScalar {
+                    let relative = try list.string()
+                    let directory = (list.file as NSString).deletingLastPathComponent
+                    let path = relative.hasPrefix("/") ? relative : (directory as NSString).appendingPathComponent(relative)
+                    guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+                        throw list.error("cannot read the vocabulary file \(path); give the list inline or fix the path")
+                    }
+                    let entries = text.split(separator: "\n").flatMap { line in
+                        line.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false)[0]
+                            .split(whereSeparator: \.isWhitespace).map(String.init)
+                    }
+                    guard !entries.isEmpty else { throw list.error("the vocabulary file \(path) holds no entries") }
+                    vocabularies[name] = entries
+                } else {
+                    vocabularies[name] = try list.strings()
+                }
             }
         }
 
@@ -235,12 +254,9 @@ extension FormTemplate {
         }
         if type == .code && pattern == nil { throw node.error("a 'code' field needs a 'pattern'") }
         let vocabulary = try node.optional("vocabulary")?.string()
-        if type == .enumerated {
-            guard let vocabulary else { throw node.error("an 'enumerated' field needs a 'vocabulary'") }
-            guard vocabularies[vocabulary] != nil else {
-                throw try node.required("vocabulary").error(
-                    "no vocabulary named '\(vocabulary)'; define it under 'vocabularies'")
-            }
+        if type == .enumerated && vocabulary == nil { throw node.error("an 'enumerated' field needs a 'vocabulary'") }
+        if let vocabulary, vocabularies[vocabulary] == nil {
+            throw try node.required("vocabulary").error("no vocabulary named '\(vocabulary)'; define it under 'vocabularies'")
         }
         let allowed = try node.optional("allowed")?.strings() ?? []
         if type == .percent && allowed.isEmpty { throw node.error("a 'percent' field needs its 'allowed' values") }

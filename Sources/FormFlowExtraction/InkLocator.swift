@@ -83,16 +83,20 @@ public enum InkLocator {
                 start = x + 1
             }
         }
-        for x in 0..<width {
-            var start = 0
-            for y in 0...height {
-                if y < height && ink[y * width + x] { continue }
-                if y - start >= down {
-                    for column in max(0, x - halo)...min(width - 1, x + halo) {
-                        for i in start..<y { rule[i * width + column] = true }
+        // Vertical runs, counted row by row (a column-by-column walk strides through memory).
+        var run = [Int](repeating: 0, count: width)
+        for y in 0...height {
+            for x in 0..<width {
+                if y < height && ink[y * width + x] {
+                    run[x] += 1
+                    continue
+                }
+                if run[x] >= down {
+                    for i in (y - run[x])..<y {
+                        for column in max(0, x - halo)...min(width - 1, x + halo) { rule[i * width + column] = true }
                     }
                 }
-                start = y + 1
+                run[x] = 0
             }
         }
         for index in ink.indices where rule[index] { ink[index] = false }

@@ -129,6 +129,9 @@ public struct ConfigNode {
 
     // MARK: - Scalars
 
+    /// A single value rather than a list or a mapping.
+    public var isScalar: Bool { node.scalar != nil }
+
     public func string() throws(ConfigurationError) -> String {
         guard let scalar = node.scalar else { throw error("expected a text value") }
         return scalar.string

@@ -1,4 +1,6 @@
 import FormFlowCore
+import FormFlowTestSupport
+import Foundation
 import Testing
 
 @testable import FormFlowExtraction
@@ -9,6 +11,25 @@ struct FieldNormalizerTests {
         -> NormalizedReading?
     {
         FieldNormalizer.normalize(raw, type: type, pattern: pattern, vocabulary: vocabulary, allowed: allowed)
+    }
+
+    @Test("names start with a listed surname, compound ones too, or go to an operator")
+    func surnames() throws {
+        let surnames = ["王", "黄", "欧阳"]
+        #expect(normalize("王洋", .chineseName, vocabulary: surnames)?.check == .valid)
+        #expect(normalize("欧阳娜", .chineseName, vocabulary: surnames)?.check == .valid)
+        let misread = try #require(normalize("还洋", .chineseName, vocabulary: surnames))  // 王 misread
+        #expect(misread.check == .malformed)
+        #expect(misread.note?.contains("还") == true)
+        #expect(normalize("欧阳", .chineseName, vocabulary: surnames)?.check == .malformed)  // a surname alone
+        #expect(normalize("还洋", .chineseName)?.check == .valid)  // without a list, any name
+        // The shipped list holds the surnames of the generated claims and leaves out the misreads seen.
+        let shipped = try FormTemplate.load(
+            path: TestSupport.pipelines.appendingPathComponent("templates/expense_claim.yaml").path
+        ).vocabularies["surnames"] ?? []
+        #expect(shipped.count > 300)
+        for name in ["郭伟", "吴敏", "高磊", "王洋"] { #expect(normalize(name, .chineseName, vocabulary: shipped)?.check == .valid) }
+        for name in ["部伟", "天敏", "还洋"] { #expect(normalize(name, .chineseName, vocabulary: shipped)?.check == .malformed) }
     }
 
     @Test("money keeps two decimals and refuses what it would have to guess")

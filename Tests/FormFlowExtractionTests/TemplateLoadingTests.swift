@@ -61,6 +61,24 @@ struct TemplateLoadingTests {
         }
     }
 
+    @Test("a vocabulary kept in its own file is loaded; a missing file is reported at its line")
+    func vocabularyFile() throws {
+        let folder = try TestSupport.scratchFolder()
+        try "# staff surnames\n王 李\n欧阳  # compound\n".write(
+            to: folder.appendingPathComponent("surnames.txt"), atomically: true, encoding: .utf8)
+        let text = Self.minimal + "\nvocabularies:\n  surnames: surnames.txt\n"
+        let template = try FormTemplate.parse(ConfigNode.parse(text, file: folder.appendingPathComponent("receipt.yaml").path))
+        #expect(template.vocabularies["surnames"] == ["王", "李", "欧阳"])
+        do {
+            _ = try FormTemplate.parse(
+                ConfigNode.parse(text.replacingOccurrences(of: "surnames.txt", with: "missing.txt"), file: folder.appendingPathComponent("receipt.yaml").path))
+            Issue.record("accepted a missing vocabulary file")
+        } catch {
+            #expect(error.line == 17)  // the `surnames:` line
+            #expect(error.message.contains("missing.txt"))
+        }
+    }
+
     @Test("a misspelt key is reported, not ignored")
     func misspeltKey() {
         let broken = Self.minimal.replacingOccurrences(of: "pattern:", with: "patern:")
