@@ -318,6 +318,23 @@ public struct FieldExtractor: Sendable {
             return empty
         }
 
+        // A value with a check character read glyph by glyph: when every glyph is clear and the check
+        // character fits, two independent judges agree (a clear misread must also keep the checksum,
+        // which an ID's and a credit code's catch for any one character) and Tesseract is not asked.
+        if spec.type.hasCheckCharacter, let figures, let ink = location.inkBox, let alphabet = FigureVerifier.Alphabet(spec.type),
+            let text = figures.read(
+                image: try reader.pixels(in: Self.inkArea(ink, reader)), alphabet: alphabet, lengths: spec.type.lengths),
+            let reading = normalize(text, spec), reading.check == .valid, reading.note == nil
+        {
+            if Self.trace { print("TRACE figures \(spec.name) read and checked") }
+            empty.raw = text
+            empty.chosen = reading
+            empty.candidates = [reading]
+            empty.uncertain = false
+            empty.note = "read glyph by glyph by the figure classifier; the check character confirms it"
+            return empty
+        }
+
         let primary = try reader.read(box, options: spec.ocr.options, scale: 1)
         let primaryText = primary.text.trimmingCharacters(in: .whitespacesAndNewlines)
         if !primaryText.isEmpty { empty.raw = primaryText }

@@ -107,6 +107,26 @@ public struct FigureVerifier: Sendable {
         return text
     }
 
+    /// Reads a value of figures (and the alphabet's capitals) from its glyphs alone: one glyph per
+    /// character, every glyph as tall as a figure and clearly one character. Nil when any glyph is
+    /// unclear. Only for values that check themselves (a check digit): the check is then the second,
+    /// independent opinion that Tesseract's reading would otherwise be.
+    public func read(image: GrayImage, alphabet: Alphabet, lengths: ClosedRange<Int>) -> String? {
+        guard let line = GlyphLine(image: image, splitWide: false), let candidates = prototypes[alphabet] else { return nil }
+        guard lengths.contains(line.pieces.count) else { return nil }
+        var text = ""
+        for piece in line.pieces {
+            let glyph = line.glyph(piece)
+            guard glyph.height > 0, Double(glyph.height) / Double(line.bandHeight) > 0.6 else { return nil }
+            let ranked = candidates.rank(glyph)
+            guard let nearest = ranked.first, nearest.distance <= maximumDistance,
+                ranked.count < 2 || ranked[1].distance - nearest.distance >= minimumMargin
+            else { return nil }
+            text.append(nearest.character)
+        }
+        return text
+    }
+
     /// The line's pieces, with hyphens that blur joined to a neighbouring figure cut out: a run of
     /// columns whose ink is a short stroke around the middle of the band, at least a fifth of the band
     /// wide (the crossbar of a 4 reaching past its stem is narrower).

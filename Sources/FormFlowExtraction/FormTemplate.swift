@@ -38,6 +38,15 @@ extension FieldType {
         default: false
         }
     }
+
+    /// How many characters a value of this type has, where its type fixes that (`1...64` otherwise).
+    public var lengths: ClosedRange<Int> {
+        switch self {
+        case .id18, .uscc: 18...18
+        case .bankCard: 16...19
+        default: 1...64
+        }
+    }
 }
 
 /// Tesseract settings for one field, as the template author writes them.

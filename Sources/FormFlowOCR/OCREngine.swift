@@ -65,7 +65,7 @@ public final class OCREngine {
         }
         // A zone is cut out and given to Tesseract on its own: setting a whole page and a rectangle
         // makes Tesseract copy and threshold far more than the zone, which costs more than the cut.
-        let target = area == page.bounds ? page : try page.cropped(to: area)
+        let target = area == page.bounds ? try page.materialized() : try page.cropped(to: area)
         if loadedPage[options.language] != ObjectIdentifier(target) {
             TessBaseAPISetImage2(handle, target.pix)
             TessBaseAPISetSourceResolution(handle, Int32(page.dpi))

@@ -1,4 +1,5 @@
 import CTesseract
+import Foundation
 import FormFlowCore
 
 /// One decoded page, owned by Swift: the Leptonica `Pix` is destroyed when the last reference goes.
@@ -14,14 +15,19 @@ public final class PageImage: @unchecked Sendable {
     public let height: Int
     /// Degrees the page was rotated by when it was deskewed (0 for an original page).
     public let appliedDeskew: Double
+    /// A rotation (radians, Leptonica's sense) that `pix` still needs: the page is the rotated `pix`.
+    /// Rotating a whole page costs more than rotating the zones that are read, so a deskewed page
+    /// rotates each cut-out zone instead (`cropped`), and its reduced copies after reducing (`scaled`).
+    let pendingRotation: Float
 
     /// Takes ownership of `pix`.
-    init(taking pix: UnsafeMutablePointer<PIX>, dpi: Int, appliedDeskew: Double = 0) {
+    init(taking pix: UnsafeMutablePointer<PIX>, dpi: Int, appliedDeskew: Double = 0, pendingRotation: Float = 0) {
         self.pix = pix
         self.dpi = dpi
         self.width = Int(pixGetWidth(pix))
         self.height = Int(pixGetHeight(pix))
         self.appliedDeskew = appliedDeskew
+        self.pendingRotation = pendingRotation
         pixSetResolution(pix, Int32(dpi), Int32(dpi))
     }
 
@@ -34,9 +40,10 @@ public final class PageImage: @unchecked Sendable {
 
     /// 8-bit grayscale, deskewed by up to ±`maxSkewDegrees`, optionally binarised (Otsu, adaptive).
     /// Tesseract binarises by itself; explicit binarisation helps only on uneven, dark scans.
-    public func normalized(maxSkewDegrees: Double = 5, binarize: Bool = false, removeRules: Bool = false) throws(OCRError)
-        -> PageImage
-    {
+    /// `rotateLazily`: leave the rotation to each zone that is cut out (the same pixels, less work).
+    public func normalized(
+        maxSkewDegrees: Double = 5, binarize: Bool = false, removeRules: Bool = false, rotateLazily: Bool = true
+    ) throws(OCRError) -> PageImage {
         guard let gray = pixConvertTo8(pix, 0) else {
             throw OCRError(.imageOperationFailed, "could not convert the page to grayscale")
         }
@@ -56,6 +63,11 @@ public final class PageImage: @unchecked Sendable {
                 defer { pixDestroy(&binaryOptional) }
                 pixFindSkewSweepAndSearch(binary, &angle, &confidence, 4, 2, Float(maxSkewDegrees), 0.1, 0.01)
                 binary = binaryOptional!
+            }
+            if confidence >= 1.0, abs(angle) >= 0.1, abs(angle) <= Float(maxSkewDegrees), rotateLazily, !binarize,
+                !removeRules, let copy = pixClone(gray)
+            {
+                return PageImage(taking: copy, dpi: dpi, appliedDeskew: Double(angle), pendingRotation: angle * .pi / 180)
             }
             if confidence >= 1.0, abs(angle) >= 0.1, abs(angle) <= Float(maxSkewDegrees),
                 let turned = pixRotate(gray, angle * .pi / 180, Int32(L_ROTATE_AREA_MAP), Int32(L_BRING_IN_WHITE), 0, 0)
@@ -121,14 +133,24 @@ public final class PageImage: @unchecked Sendable {
 
     /// The page scaled by `factor` (smooth area mapping when shrinking); its DPI scales with it.
     public func scaled(by factor: Double) throws(OCRError) -> PageImage {
-        guard let out = pixScale(pix, Float(factor), Float(factor)) else {
+        guard var out = pixScale(pix, Float(factor), Float(factor)) else {
             throw OCRError(.imageOperationFailed, "could not scale the page by \(factor)")
+        }
+        if pendingRotation != 0 {
+            // Rotation about the centre commutes with scaling: the reduced copy is rotated, far cheaper.
+            var unrotated: UnsafeMutablePointer<PIX>? = out
+            defer { pixDestroy(&unrotated) }
+            guard let turned = pixRotate(out, pendingRotation, Int32(L_ROTATE_AREA_MAP), Int32(L_BRING_IN_WHITE), 0, 0) else {
+                throw OCRError(.imageOperationFailed, "could not rotate the reduced page")
+            }
+            out = turned
         }
         return PageImage(taking: out, dpi: max(1, Int((Double(dpi) * factor).rounded())))
     }
 
     /// A new page holding the pixels of `rect` (clipped to the page).
     public func cropped(to rect: PixelRect) throws(OCRError) -> PageImage {
+        if pendingRotation != 0 { return try rotatedCrop(rect) }
         let clip = rect.clamped(to: bounds)
         guard !clip.isEmpty, var box = boxCreate(Int32(clip.x), Int32(clip.y), Int32(clip.width), Int32(clip.height))
         else {
@@ -143,8 +165,80 @@ public final class PageImage: @unchecked Sendable {
         return PageImage(taking: out, dpi: dpi)
     }
 
+    /// The pixels of `rect` of the rotated page, from a part of the unrotated one rotated on its own.
+    ///
+    /// The page maps a source point p to C + R(p − C) (C the page centre, R the rotation). A source
+    /// part at origin o, rotated about its own centre c, maps p to c + R(p − o − c); so a page point
+    /// L sits in the rotated part at L + d, d = c − C + R(C − o − c).
+    private func rotatedCrop(_ rect: PixelRect) throws(OCRError) -> PageImage {
+        let clip = rect.clamped(to: bounds)
+        guard !clip.isEmpty else { throw OCRError(.imageOperationFailed, "crop \(rect) lies outside the page") }
+        let cosine = Double(cos(pendingRotation))
+        let sine = Double(sin(pendingRotation))
+        // The source of the rect's centre, and a part around it large enough for the turned rect.
+        let centre = (x: Double(width) / 2, y: Double(height) / 2)
+        let target = (x: Double(clip.x) + Double(clip.width) / 2 - centre.x, y: Double(clip.y) + Double(clip.height) / 2 - centre.y)
+        let source = (x: centre.x + cosine * target.x + sine * target.y, y: centre.y - sine * target.x + cosine * target.y)
+        let halfWidth = (Double(clip.width) * abs(cosine) + Double(clip.height) * abs(sine)) / 2 + 3
+        let halfHeight = (Double(clip.width) * abs(sine) + Double(clip.height) * abs(cosine)) / 2 + 3
+        let part = PixelRect(
+            x: Int((source.x - halfWidth).rounded(.down)), y: Int((source.y - halfHeight).rounded(.down)),
+            width: Int((2 * halfWidth).rounded(.up)), height: Int((2 * halfHeight).rounded(.up)))
+        let unturned = try PageImage(taking: try clipped(part, paddingWithWhite: true), dpi: dpi)
+        guard let turned = pixRotate(unturned.pix, pendingRotation, Int32(L_ROTATE_AREA_MAP), Int32(L_BRING_IN_WHITE), 0, 0) else {
+            throw OCRError(.imageOperationFailed, "could not rotate the crop \(rect)")
+        }
+        let rotated = PageImage(taking: turned, dpi: dpi)
+        let partCentre = (x: Double(part.width) / 2, y: Double(part.height) / 2)
+        let back = (x: centre.x - Double(part.x) - partCentre.x, y: centre.y - Double(part.y) - partCentre.y)
+        let offset = (
+            x: partCentre.x - centre.x + cosine * back.x - sine * back.y,
+            y: partCentre.y - centre.y + sine * back.x + cosine * back.y
+        )
+        let inPart = PixelRect(
+            x: clip.x + Int(offset.x.rounded()), y: clip.y + Int(offset.y.rounded()), width: clip.width, height: clip.height)
+        return PageImage(taking: try rotated.clipped(inPart.clamped(to: rotated.bounds)), dpi: dpi)
+    }
+
+    /// A new `Pix` holding `rect` of this one's pixels (no rotation). `paddingWithWhite`: the part of
+    /// `rect` beyond the page is white paper, as a whole-page rotation brings it in.
+    private func clipped(_ rect: PixelRect, paddingWithWhite: Bool = false) throws(OCRError) -> UnsafeMutablePointer<PIX> {
+        let inside = rect.clamped(to: bounds)
+        if paddingWithWhite, inside != rect {
+            guard !inside.isEmpty, let canvas = pixCreate(Int32(rect.width), Int32(rect.height), 8) else {
+                throw OCRError(.imageOperationFailed, "crop \(rect) lies outside the page")
+            }
+            pixSetAll(canvas)  // 8-bit all ones: white
+            var source: UnsafeMutablePointer<PIX>? = try clipped(inside)
+            defer { pixDestroy(&source) }
+            pixRasterop(
+                canvas, Int32(inside.x - rect.x), Int32(inside.y - rect.y), Int32(inside.width), Int32(inside.height),
+                PIX_SRC, source, 0, 0)
+            pixSetResolution(canvas, Int32(dpi), Int32(dpi))
+            return canvas
+        }
+        guard !rect.isEmpty, var box = boxCreate(Int32(rect.x), Int32(rect.y), Int32(rect.width), Int32(rect.height)) else {
+            throw OCRError(.imageOperationFailed, "crop \(rect) lies outside the page")
+        }
+        var boxOptional: UnsafeMutablePointer<BOX>? = box
+        defer { boxDestroy(&boxOptional) }
+        guard let out = pixClipRectangle(pix, box, nil) else { throw OCRError(.imageOperationFailed, "could not crop \(rect)") }
+        box = boxOptional!
+        return out
+    }
+
+    /// The page with any pending rotation done (for whole-page uses: PNG, pixels, whole-page reading).
+    public func materialized() throws(OCRError) -> PageImage {
+        guard pendingRotation != 0 else { return self }
+        guard let turned = pixRotate(pix, pendingRotation, Int32(L_ROTATE_AREA_MAP), Int32(L_BRING_IN_WHITE), 0, 0) else {
+            throw OCRError(.imageOperationFailed, "could not rotate the page")
+        }
+        return PageImage(taking: turned, dpi: dpi, appliedDeskew: appliedDeskew)
+    }
+
     /// PNG bytes of the page, e.g. for the field crops an operator looks at.
     public func pngData() throws(OCRError) -> [UInt8] {
+        if pendingRotation != 0 { return try materialized().pngData() }
         var data: UnsafeMutablePointer<UInt8>? = nil
         var size: Int = 0
         guard pixWriteMem(&data, &size, pix, Int32(IFF_PNG)) == 0, let bytes = data else {
@@ -156,6 +250,7 @@ public final class PageImage: @unchecked Sendable {
 
     /// The page's pixels as a Swift value (8-bit gray), converting other depths first.
     public func grayImage() throws(OCRError) -> GrayImage {
+        if pendingRotation != 0 { return try materialized().grayImage() }
         guard let gray = pixConvertTo8(pix, 0) else {
             throw OCRError(.imageOperationFailed, "could not convert the zone to grayscale")
         }
@@ -179,6 +274,7 @@ public final class PageImage: @unchecked Sendable {
 
     /// Mean darkness of `rect` (0 white … 1 black), sampled; used to tell empty zones from printed ones.
     public func inkRatio(in rect: PixelRect, threshold: Int = 128) -> Double {
+        if pendingRotation != 0 { return (try? cropped(to: rect).inkRatio(in: PixelRect(x: 0, y: 0, width: rect.width, height: rect.height))) ?? 0 }
         let clip = rect.clamped(to: bounds)
         guard !clip.isEmpty, pixGetDepth(pix) == 8 else { return 0 }
         var dark = 0

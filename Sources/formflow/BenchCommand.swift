@@ -47,6 +47,9 @@ struct BenchCommand: ParsableCommand {
 
     func run() throws {
         let parallel = workers ?? ProcessInfo.processInfo.activeProcessorCount
+        let repository = try Self.repositoryRoot()
+        // The baseline is the `tesseract` command itself (Debian's tesseract-ocr), which FormFlow does not need.
+        try Self.shell("command -v tesseract >/dev/null || '\(repository.path)/scripts/install-deps.sh' tesseract-ocr")
         let folder = URL(fileURLWithPath: work ?? NSTemporaryDirectory() + "formflow-bench-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let scanFolder: URL
@@ -55,8 +58,9 @@ struct BenchCommand: ParsableCommand {
         } else {
             scanFolder = folder.appendingPathComponent("scans")
             print("making \(count) unique scans in \(scanFolder.path) …")
+            // The wrapper installs Pillow and the font the generator needs when they are missing.
             try Self.shell(
-                "python3 tools/make_scans.py '\(scanFolder.path)' --count \(count) --seed \(Int.random(in: 1...9999)) --violations 0.3")
+                "'\(repository.path)/tools/make-scans.sh' '\(scanFolder.path)' --count \(count) --seed \(Int.random(in: 1...9999)) --violations 0.3")
         }
         let images = try FileManager.default.contentsOfDirectory(atPath: scanFolder.path)
             .filter { ["png", "jpg", "tif"].contains(($0 as NSString).pathExtension) }.sorted()
@@ -112,6 +116,23 @@ struct BenchCommand: ParsableCommand {
         print(table)
         try Self.update(markdown: markdown, with: table)
         print("report: \(folder.appendingPathComponent("bench.json").path); table updated in \(markdown)")
+    }
+
+    /// The checkout this binary was built in (or the working directory): its tools and scripts make the
+    /// scans and install what the baseline needs.
+    static func repositoryRoot() throws -> URL {
+        let executable = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
+        var candidates = [URL(fileURLWithPath: FileManager.default.currentDirectoryPath)]
+        var folder = executable.deletingLastPathComponent()
+        while folder.path != "/" {
+            candidates.append(folder)
+            folder = folder.deletingLastPathComponent()
+        }
+        guard let root = candidates.first(where: { FileManager.default.fileExists(atPath: $0.appendingPathComponent("tools/make-scans.sh").path) })
+        else {
+            throw ValidationError("cannot find the FormFlow checkout (tools/make-scans.sh); run `formflow bench` from it")
+        }
+        return root
     }
 
     /// Sum over all records of each stage's milliseconds.
