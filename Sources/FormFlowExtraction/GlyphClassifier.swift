@@ -257,7 +257,11 @@ public struct GlyphClassifier: Sendable {
 
         /// Distance to the nearest prototype of every character, nearest first.
         public func rank(_ glyph: Glyph) -> [(character: Character, distance: Float)] {
-            let query = query(glyph)
+            rank(query(glyph))
+        }
+
+        /// Distance to the nearest prototype of every character, nearest first.
+        public func rank(_ query: Query) -> [(character: Character, distance: Float)] {
             guard query.features.count == width, width > 0 else { return [] }
             var best = [Float](repeating: .infinity, count: characters.count)
             query.features.withUnsafeBufferPointer { buffer in

@@ -42,6 +42,31 @@ public struct TextVerifier: Sendable {
         return verify(Array(expected.filter { !$0.isWhitespace }), line: line, cache: &cache)
     }
 
+    /// How one glyph compares with the character expected there and with its nearest other character.
+    public struct Judgement: Sendable, Equatable {
+        public var expected: Character
+        public var distance: Float
+        public var rival: Character?
+        public var rivalDistance: Float
+    }
+
+    /// The glyphs of `image` cut into `expected`'s characters (the cheapest grouping of its pieces),
+    /// each judged against every character with prototypes. Nil when `expected` has a character without
+    /// prototypes or the line cannot be cut into that many glyphs.
+    public func judge(_ expected: String, image: GrayImage) -> [Judgement]? {
+        let characters = Array(expected.filter { !$0.isWhitespace })
+        guard let line = GlyphLine(image: image) else { return nil }
+        var cache = Cache()
+        guard let groups = segment(characters, line: line, cache: &cache) else { return nil }
+        return zip(characters, groups).map { character, group in
+            let query = cache.queries[group.start * 1000 + group.end]!
+            let ranked = index.rank(query)
+            let own = ranked.first { $0.character == character }?.distance ?? .infinity
+            let other = ranked.first { $0.character != character }
+            return Judgement(expected: character, distance: own, rival: other?.character, rivalDistance: other?.distance ?? .infinity)
+        }
+    }
+
     /// The one entry of `entries` the glyphs of `image` spell, or nil when none or more than one does.
     public func choose(among entries: [String], image: GrayImage) -> String? {
         guard let line = GlyphLine(image: image) else { return nil }
@@ -64,10 +89,31 @@ public struct TextVerifier: Sendable {
         guard !expected.isEmpty, expected.allSatisfy(known.contains) else {
             return .unconfirmed("some characters have no prototypes")
         }
+        guard let groups = segment(expected, line: line, cache: &cache) else {
+            return .unconfirmed("the line cannot be cut into \(expected.count) characters")
+        }
+        for (k, group) in groups.enumerated() {
+            let character = expected[k]
+            let query = cache.queries[group.start * 1000 + group.end]!
+            let nearest = index.distance(query, to: character)
+            guard nearest <= maximumDistance else {
+                return .unconfirmed("glyph \(k + 1) is unlike any \(character) (distance \(nearest))")
+            }
+            if let rival = index.rival(query, of: character, closerThan: nearest + minimumMargin) {
+                return .unconfirmed("glyph \(k + 1) could be \(character) or \(rival.character)")
+            }
+        }
+        return .confirmed
+    }
+
+    /// The pieces of ink of each expected character: the grouping of all pieces into exactly that many
+    /// glyphs whose distances to their characters sum least. Fills the cache's queries.
+    private func segment(_ expected: [Character], line: GlyphLine, cache: inout Cache) -> [(start: Int, end: Int)]? {
+        guard !expected.isEmpty, expected.allSatisfy(known.contains) else { return nil }
         let segmenter = AmountInWordsVerifier.Segmenter(line: line, index: index)
         let count = line.pieces.count
         let n = expected.count
-        guard count >= n else { return .unconfirmed("\(count) pieces of ink for \(n) characters") }
+        guard count >= n else { return nil }
         func distance(_ start: Int, _ end: Int, _ character: Character) -> Float {
             let key = start * 1000 + end
             let query = cache.queries[key] ?? index.query(line.glyph(first: start, last: end - 1))
@@ -95,20 +141,14 @@ public struct TextVerifier: Sendable {
                 }
             }
         }
-        guard cost[n][count].isFinite else { return .unconfirmed("the line cannot be cut into \(n) characters") }
+        guard cost[n][count].isFinite else { return nil }
+        var groups: [(start: Int, end: Int)] = []
         var end = count
         for k in stride(from: n, through: 1, by: -1) {
             let start = back[k][end]
-            let character = expected[k - 1]
-            let nearest = distance(start, end, character)
-            guard nearest <= maximumDistance else {
-                return .unconfirmed("glyph \(k) is unlike any \(character) (distance \(nearest))")
-            }
-            if let rival = index.rival(cache.queries[start * 1000 + end]!, of: character, closerThan: nearest + minimumMargin) {
-                return .unconfirmed("glyph \(k) could be \(character) or \(rival.character)")
-            }
+            groups.append((start, end))
             end = start
         }
-        return .confirmed
+        return groups.reversed()
     }
 }

@@ -32,9 +32,12 @@ public struct Pipeline: Sendable {
     /// Second opinion on titles and vocabulary entries, from prototypes of the templates' characters
     /// (`text_glyphs:`).
     public var text: TextVerifier? = nil
-    /// Extraction for one of this pipeline's templates, with its glyph, figure and text classifiers.
+    /// Second opinion on personal names, from prototypes of common surnames and given-name characters
+    /// (`name_glyphs:`).
+    public var names: TextVerifier? = nil
+    /// Extraction for one of this pipeline's templates, with its glyph, figure, text and name classifiers.
     public func extractor(for template: FormTemplate) -> FieldExtractor {
-        FieldExtractor(template: template, glyphs: glyphs, figures: figures, text: text)
+        FieldExtractor(template: template, glyphs: glyphs, figures: figures, text: text, names: names)
     }
     /// Page segmentation of the layout pass.
     public var layoutSegmentation: PageSegmentation
@@ -63,7 +66,7 @@ public struct Pipeline: Sendable {
     /// Loads the pipeline and every template it names; the first mistake stops start-up with file and line.
     public static func load(path: String) throws(ConfigurationError) -> Pipeline {
         let root = try ConfigNode.load(path: path)
-        try root.allowOnly(["name", "version", "templates", "normalise", "layout_dpi", "layout_psm", "register_by_frame", "glyphs", "digits", "text_glyphs", "rules", "description"])
+        try root.allowOnly(["name", "version", "templates", "normalise", "layout_dpi", "layout_psm", "register_by_frame", "glyphs", "digits", "text_glyphs", "name_glyphs", "rules", "description"])
         let directory = (path as NSString).deletingLastPathComponent
         var templates: [FormTemplate] = []
         let templatesNode = try root.required("templates")
@@ -118,6 +121,9 @@ public struct Pipeline: Sendable {
         let glyphs = try prototypes("glyphs")
         let figures = try prototypes("digits").map { FigureVerifier(classifier: $0) }
         let text = try prototypes("text_glyphs").map { TextVerifier(classifier: $0) }
+        // Names are judged a little more leniently than titles: their glyphs are more complex (敏, 婷 lie up
+        // to 3.5 from their prototypes on harsh scans), and a name is taken only when Tesseract read it too.
+        let names = try prototypes("name_glyphs").map { TextVerifier(classifier: $0, maximumDistance: 3.5, minimumMargin: 0.25) }
         var rules = RuleSet(rules: [])
         if let node = try root.optional("rules") {
             rules = try RuleSet.parse(node)
@@ -136,6 +142,7 @@ public struct Pipeline: Sendable {
             registerByFrame: try root.optional("register_by_frame")?.bool() ?? true)
         pipeline.figures = figures
         pipeline.text = text
+        pipeline.names = names
         return pipeline
     }
 }

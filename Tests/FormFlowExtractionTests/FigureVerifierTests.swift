@@ -133,6 +133,22 @@ struct FigureVerifierTests {
         #expect(verifier.readAmount(image: lines.draw("44.1148")) == nil)  // point in the wrong place
     }
 
+    @Test("A value with a check character is read from its glyphs alone only when every glyph is clear and the length fits")
+    func readsCheckedValues() throws {
+        let (lines, verifier) = try Self.lines()
+        let id = "31010419760310960X"
+        #expect(verifier.read(image: lines.draw(id, specks: 30), alphabet: .idNumber, lengths: 18...18) == id)
+        #expect(verifier.read(image: lines.draw("6228482753012633"), alphabet: .digits, lengths: 16...19) == "6228482753012633")
+        // A lone 1, which Tesseract reads as 4, is read as 1.
+        #expect(verifier.read(image: lines.draw("1"), alphabet: .digits, lengths: 1...4) == "1")
+        // One glyph short, or a glyph outside the alphabet (K is no ID character): no reading at all.
+        #expect(verifier.read(image: lines.draw(String(id.dropLast())), alphabet: .idNumber, lengths: 18...18) == nil)
+        #expect(verifier.read(image: lines.draw("31010419760310K60X"), alphabet: .idNumber, lengths: 18...18) == nil)
+        var strict = verifier
+        strict.minimumMargin = 100
+        #expect(strict.read(image: lines.draw(id), alphabet: .idNumber, lengths: 18...18) == nil)
+    }
+
     @Test("Figures too alike to tell apart are not confirmed")
     func ambiguity() throws {
         let (lines, verifier) = try Self.lines()

@@ -49,4 +49,34 @@ struct TextVerifierTests {
         #expect(!verifier.canVerify("培训费"))
         #expect(verifier.verify("培训费", image: lines.draw("交通费")) != .confirmed)
     }
+
+    /// Names drawn in Micro Hei, judged by the other typefaces' prototypes of surnames and given-name
+    /// characters, with the pipeline's thresholds for names.
+    static func names() throws -> (lines: PrototypeLines, verifier: TextVerifier) {
+        let lines = try PrototypeLines(file: "names.txt", heldOut: "WenQuanYi_Micro_Hei_Regular")
+        return (lines, TextVerifier(classifier: lines.classifier, maximumDistance: 3.5, minimumMargin: 0.25))
+    }
+
+    @Test("A name is confirmed as printed; the misreads every Tesseract reading repeated are not")
+    func names() throws {
+        let (lines, verifier) = try Self.names()
+        for name in ["王磊", "陈磊", "吴丽", "郭晓明", "欧阳建国"] {
+            #expect(verifier.verify(name, image: lines.draw(name, gap: 8)) == .confirmed, "\(name)")
+        }
+        // Seen on generated claims: 王 → 于, 磊 → 大, 吴 → 天, in all four of Tesseract's readings.
+        #expect(verifier.verify("于磊", image: lines.draw("王磊", gap: 8)) != .confirmed)
+        #expect(verifier.verify("陈大", image: lines.draw("陈磊", gap: 8)) != .confirmed)
+        #expect(verifier.verify("天丽", image: lines.draw("吴丽", gap: 8)) != .confirmed)
+    }
+
+    @Test("Judging a misread names the character the glyph is nearest to")
+    func judgesMisreads() throws {
+        let (lines, verifier) = try Self.names()
+        let judged = try #require(verifier.judge("陈大", image: lines.draw("陈磊", gap: 8)))
+        #expect(judged.map(\.expected) == ["陈", "大"])
+        #expect(judged[0].distance < judged[0].rivalDistance)
+        #expect(judged[1].rival == "磊")
+        #expect(judged[1].rivalDistance < judged[1].distance)
+        #expect(verifier.judge("陈磊X", image: lines.draw("陈磊", gap: 8)) == nil)  // X has no prototypes
+    }
 }

@@ -15,7 +15,9 @@ templates: titles, labels, vocabularies), in the CJK typefaces: FormFlow's secon
 vocabulary entries. Run it again when a template or vocabulary gains characters; a character without
 prototypes is simply left to Tesseract.
 
-usage: make_prototypes.py [--digits | --from FILE...] OUT_FILE   (needs Pillow and Debian's fonts-wqy-zenhei fonts-wqy-microhei
+With --compact it renders three smaller variants instead of four (for long lists: the names' characters).
+
+usage: make_prototypes.py [--compact] [--digits | --from FILE...] OUT_FILE   (needs Pillow and Debian's fonts-wqy-zenhei fonts-wqy-microhei
        fonts-arphic-uming fonts-arphic-ukai fonts-noto-cjk fonts-droid-fallback)
 
 Output: one line per prototype, `CHAR FONT VARIANT WIDTH HEIGHT HEXBITS`, the glyph's ink cropped to its
@@ -89,7 +91,8 @@ def main():
     import os
     args = sys.argv[1:]
     digits = "--digits" in args
-    args = [a for a in args if a != "--digits"]
+    compact = "--compact" in args
+    args = [a for a in args if a not in ("--digits", "--compact")]
     chars = DIGITS if digits else CHARS
     fonts = (LATIN_FONTS + FONTS) if digits else FONTS
     sources = []
@@ -104,7 +107,11 @@ def main():
         if not os.path.exists(path):
             print(f"skipping missing font {path}", file=sys.stderr)
             continue
-        for variant, (size, blur, threshold) in enumerate([(48, 0, 128), (30, 0, 128), (44, 1.2, 110), (44, 1.2, 160)]):
+        # Sharp at two sizes, and blurred then cut dark and light (thin and thick strokes, as scans print).
+        # --compact: fewer, smaller renderings for long character lists (the classifier compares on a
+        # 20×20 grid, so 26 pixels lose nothing it uses).
+        variants = [(26, 0, 128), (30, 1.0, 100), (30, 1.0, 170)] if compact else [(48, 0, 128), (30, 0, 128), (44, 1.2, 110), (44, 1.2, 160)]
+        for variant, (size, blur, threshold) in enumerate(variants):
             font, name = face(path, fragment, size)
             tag = name.replace(" ", "_")
             for char in chars:
