@@ -22,29 +22,50 @@ public struct Glyph: Sendable, Hashable {
         let scale = Double(grid) / Double(max(width, height))
         let offsetX = (Double(grid) - Double(width) * scale) / 2
         let offsetY = (Double(grid) - Double(height) * scale) / 2
-        var counts = [Float](repeating: 0, count: grid * grid)
-        for y in 0..<height {
-            let gy = min(grid - 1, max(0, Int(offsetY + (Double(y) + 0.5) * scale)))
-            for x in 0..<width {
-                let gx = min(grid - 1, max(0, Int(offsetX + (Double(x) + 0.5) * scale)))
-                counts[gy * grid + gx] += 1
-                if ink[y * width + x] { cells[gy * grid + gx] += 1 }
+        // The cell of each column and row, worked out once (this runs for every prototype at start-up
+        // and every glyph verified); a cell's pixel count is its columns times its rows.
+        let cellX = (0..<width).map { min(grid - 1, max(0, Int(offsetX + (Double($0) + 0.5) * scale))) }
+        let cellY = (0..<height).map { min(grid - 1, max(0, Int(offsetY + (Double($0) + 0.5) * scale))) }
+        var columns = [Float](repeating: 0, count: grid)
+        var rows = [Float](repeating: 0, count: grid)
+        for x in cellX { columns[x] += 1 }
+        for y in cellY { rows[y] += 1 }
+        ink.withUnsafeBufferPointer { ink in
+            for y in 0..<height {
+                let row = cellY[y] * grid
+                let start = y * width
+                for x in 0..<width where ink[start + x] { cells[row + cellX[x]] += 1 }
             }
         }
-        for index in cells.indices where counts[index] > 0 { cells[index] /= counts[index] }
-        // 3×3 box blur.
+        for y in 0..<grid where rows[y] > 0 {
+            for x in 0..<grid where columns[x] > 0 { cells[y * grid + x] /= rows[y] * columns[x] }
+        }
+        // 3×3 box blur (cells beyond the edge count as empty), as a horizontal then a vertical sum.
+        var across = [Float](repeating: 0, count: grid * grid)
         var smoothed = [Float](repeating: 0, count: grid * grid)
-        for y in 0..<grid {
-            for x in 0..<grid {
-                var sum: Float = 0
-                for dy in -1...1 {
-                    for dx in -1...1 {
-                        let nx = x + dx
-                        let ny = y + dy
-                        if nx >= 0, ny >= 0, nx < grid, ny < grid { sum += cells[ny * grid + nx] }
+        cells.withUnsafeBufferPointer { cells in
+            across.withUnsafeMutableBufferPointer { across in
+                for y in 0..<grid {
+                    let row = y * grid
+                    for x in 0..<grid {
+                        var sum = cells[row + x]
+                        if x > 0 { sum += cells[row + x - 1] }
+                        if x + 1 < grid { sum += cells[row + x + 1] }
+                        across[row + x] = sum
                     }
                 }
-                smoothed[y * grid + x] = sum / 9
+            }
+        }
+        across.withUnsafeBufferPointer { across in
+            smoothed.withUnsafeMutableBufferPointer { smoothed in
+                for y in 0..<grid {
+                    for x in 0..<grid {
+                        var sum = across[y * grid + x]
+                        if y > 0 { sum += across[(y - 1) * grid + x] }
+                        if y + 1 < grid { sum += across[(y + 1) * grid + x] }
+                        smoothed[y * grid + x] = sum / 9
+                    }
+                }
             }
         }
         return smoothed
@@ -69,9 +90,10 @@ public struct GlyphClassifier: Sendable {
 
     public init(prototypes: [Prototype]) {
         self.prototypes = prototypes
-        var seen: [Character] = []
-        for prototype in prototypes where !seen.contains(prototype.character) { seen.append(prototype.character) }
-        self.alphabet = seen
+        var alphabet: [Character] = []
+        var seen: Set<Character> = []
+        for prototype in prototypes where seen.insert(prototype.character).inserted { alphabet.append(prototype.character) }
+        self.alphabet = alphabet
         self.index = Index(prototypes)
     }
 
@@ -92,44 +114,66 @@ public struct GlyphClassifier: Sendable {
     public static func readGlyphs(path: String) throws(ConfigurationError) -> [(
         character: Character, font: String, variant: Int, glyph: Glyph
     )] {
-        let text: String
+        let data: Data
         do {
-            text = try String(contentsOfFile: path, encoding: .utf8)
+            data = try Data(contentsOf: URL(fileURLWithPath: path))
         } catch {
             throw ConfigurationError(file: path, line: 0, message: "cannot read the glyph prototypes: \(error.localizedDescription)")
         }
+        // Parsed as bytes: the files hold tens of thousands of lines, read at every start.
+        let bytes = [UInt8](data)
         var glyphs: [(character: Character, font: String, variant: Int, glyph: Glyph)] = []
-        for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            if line.isEmpty || line.hasPrefix("#") { continue }
-            let parts = line.split(separator: " ")
-            guard parts.count == 6, parts[0].count == 1, let variant = Int(parts[2]), let width = Int(parts[3]),
-                let height = Int(parts[4]), width > 0, height > 0, let bytes = hexBytes(parts[5]),
-                bytes.count == ((width + 7) / 8) * height
+        var lineNumber = 0
+        var lineStart = 0
+        while lineStart < bytes.count {
+            lineNumber += 1
+            let lineEnd = bytes[lineStart...].firstIndex(of: UInt8(ascii: "\n")) ?? bytes.count
+            defer { lineStart = lineEnd + 1 }
+            let line = bytes[lineStart..<lineEnd]
+            if line.isEmpty || line.first == UInt8(ascii: "#") { continue }
+            let parts = line.split(separator: UInt8(ascii: " "))
+            func number(_ part: ArraySlice<UInt8>) -> Int? { Int(String(decoding: part, as: UTF8.self)) }
+            let characters = String(decoding: parts.first ?? [], as: UTF8.self)
+            guard parts.count == 6, characters.count == 1, let variant = number(parts[2]), let width = number(parts[3]),
+                let height = number(parts[4]), width > 0, height > 0, let packed = hexBytes(parts[5]),
+                packed.count == ((width + 7) / 8) * height
             else {
-                throw ConfigurationError(file: path, line: index + 1, message: "not a glyph prototype line (CHAR FONT VARIANT WIDTH HEIGHT HEX)")
+                throw ConfigurationError(file: path, line: lineNumber, message: "not a glyph prototype line (CHAR FONT VARIANT WIDTH HEIGHT HEX)")
             }
             let rowBytes = (width + 7) / 8
             var ink = [Bool](repeating: false, count: width * height)
             for y in 0..<height {
                 for x in 0..<width {
-                    ink[y * width + x] = bytes[y * rowBytes + x / 8] & (0x80 >> UInt8(x % 8)) != 0
+                    ink[y * width + x] = packed[y * rowBytes + x / 8] & (0x80 >> UInt8(x % 8)) != 0
                 }
             }
-            glyphs.append((parts[0].first!, String(parts[1]), variant, Glyph(width: width, height: height, ink: ink)))
+            glyphs.append(
+                (characters.first!, String(decoding: parts[1], as: UTF8.self), variant, Glyph(width: width, height: height, ink: ink)))
         }
         return glyphs
     }
 
     static func hexBytes(_ text: Substring) -> [UInt8]? {
+        hexBytes(ArraySlice(text.utf8))
+    }
+
+    static func hexBytes(_ text: ArraySlice<UInt8>) -> [UInt8]? {
         guard text.count % 2 == 0 else { return nil }
+        func nibble(_ c: UInt8) -> UInt8? {
+            switch c {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): c - UInt8(ascii: "0")
+            case UInt8(ascii: "a")...UInt8(ascii: "f"): c - UInt8(ascii: "a") + 10
+            case UInt8(ascii: "A")...UInt8(ascii: "F"): c - UInt8(ascii: "A") + 10
+            default: nil
+            }
+        }
         var bytes: [UInt8] = []
         bytes.reserveCapacity(text.count / 2)
         var index = text.startIndex
         while index < text.endIndex {
-            let next = text.index(index, offsetBy: 2)
-            guard let byte = UInt8(text[index..<next], radix: 16) else { return nil }
-            bytes.append(byte)
-            index = next
+            guard let high = nibble(text[index]), let low = nibble(text[index + 1]) else { return nil }
+            bytes.append(high << 4 | low)
+            index += 2
         }
         return bytes
     }
