@@ -294,8 +294,9 @@ public struct FieldExtractor: Sendable {
         }
 
         let vocabulary = spec.vocabulary.flatMap { template.vocabularies[$0] } ?? []
-        // A closed list's entry whose glyphs, and no other entry's, match the ink needs no reading.
-        if spec.type == .enumerated, let text, let ink = location.inkBox, !vocabulary.isEmpty,
+        // A closed list's entry whose glyphs, and no other entry's, match the ink needs no reading; so
+        // does a known organisation (an unknown one fails at its first character that differs).
+        if spec.type == .enumerated || spec.type == .organisation, let text, let ink = location.inkBox, !vocabulary.isEmpty,
             let entry = text.choose(among: vocabulary, image: try reader.pixels(in: Self.inkArea(ink, reader))),
             let reading = normalize(entry, spec), reading.check == .valid
         {

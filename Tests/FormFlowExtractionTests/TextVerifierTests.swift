@@ -33,6 +33,18 @@ struct TextVerifierTests {
         #expect(verifier.choose(among: ["差旅费", "住宿费", "交通费"], image: lines.draw("会议费")) == nil)
     }
 
+    @Test("A known organisation is chosen by its glyphs; an unknown one made of the same characters is not")
+    func organisations() throws {
+        let (lines, verifier) = try Self.lines()
+        let known = ["杭州数智科技有限公司", "上海申城物业管理有限公司", "深圳前海信息技术有限公司", "天津津心软件有限公司"]
+        for name in known {
+            #expect(verifier.choose(among: known, image: lines.draw(name, gap: 8)) == name)
+        }
+        // Not on the list, though every character is in the templates and most in one entry.
+        #expect(verifier.choose(among: known, image: lines.draw("杭州申城科技有限公司", gap: 8)) == nil)
+        #expect(verifier.choose(among: known, image: lines.draw("天津前海软件有限公司", gap: 8)) == nil)
+    }
+
     @Test("A brush typeface far from every prototype is left to Tesseract, never taken for another entry")
     func unlikeTypeface() throws {
         let (lines, verifier) = try Self.lines(heldOut: "AR_PL_UKai_CN_Book")
