@@ -68,8 +68,7 @@ public struct FigureVerifier: Sendable {
     public init(classifier: GlyphClassifier, maximumDistance: Float = 3.0, minimumMargin: Float = 0.5) {
         var prototypes: [Alphabet: GlyphClassifier.Index] = [:]
         for alphabet in Alphabet.allCases {
-            let characters = alphabet.characters
-            prototypes[alphabet] = GlyphClassifier.Index(classifier.prototypes.filter { characters.contains($0.character) })
+            prototypes[alphabet] = classifier.index.subset(alphabet.characters)
         }
         self.prototypes = prototypes
         self.maximumDistance = maximumDistance

@@ -84,12 +84,12 @@ public struct GlyphClassifier: Sendable {
         public var aspect: Double
     }
 
-    public let prototypes: [Prototype]
+    /// The characters with prototypes, in file order. The prototypes themselves live in `index` only:
+    /// the names' file alone holds 24,000 of them, and a second copy of their features cost 40 MB.
     public let alphabet: [Character]
     let index: Index
 
     public init(prototypes: [Prototype]) {
-        self.prototypes = prototypes
         var alphabet: [Character] = []
         var seen: Set<Character> = []
         for prototype in prototypes where seen.insert(prototype.character).inserted { alphabet.append(prototype.character) }
@@ -99,21 +99,39 @@ public struct GlyphClassifier: Sendable {
 
     /// Loads the prototype file; a malformed line is a configuration error with its line number.
     public static func load(path: String) throws(ConfigurationError) -> GlyphClassifier {
-        let prototypes = try readGlyphs(path: path).map { entry in
-            Prototype(
-                character: entry.character, font: entry.font, features: entry.glyph.features(),
-                aspect: Double(entry.glyph.width) / Double(entry.glyph.height))
+        // One glyph at a time, its features straight into one flat array: no per-prototype arrays.
+        var characters: [Character] = []
+        var logAspects: [Float] = []
+        var features: [Float] = []
+        try forEachGlyph(path: path) { character, _, _, glyph in
+            characters.append(character)
+            logAspects.append(Float(log(Double(glyph.width) / Double(glyph.height))))
+            features += glyph.features()
         }
-        guard !prototypes.isEmpty else {
+        guard !characters.isEmpty else {
             throw ConfigurationError(file: path, line: 1, message: "the file holds no glyph prototypes")
         }
-        return GlyphClassifier(prototypes: prototypes)
+        return GlyphClassifier(index: Index(characters: characters, logAspects: logAspects, features: features))
+    }
+
+    init(index: Index) {
+        self.index = index
+        self.alphabet = index.characters
     }
 
     /// The glyphs of a prototype file (`CHAR FONT VARIANT WIDTH HEIGHT HEX` per line), as drawn.
     public static func readGlyphs(path: String) throws(ConfigurationError) -> [(
         character: Character, font: String, variant: Int, glyph: Glyph
     )] {
+        var glyphs: [(character: Character, font: String, variant: Int, glyph: Glyph)] = []
+        try forEachGlyph(path: path) { glyphs.append(($0, $1, $2, $3)) }
+        return glyphs
+    }
+
+    /// Calls `body` with each glyph of a prototype file, in file order.
+    static func forEachGlyph(
+        path: String, _ body: (Character, String, Int, Glyph) -> Void
+    ) throws(ConfigurationError) {
         let data: Data
         do {
             data = try Data(contentsOf: URL(fileURLWithPath: path))
@@ -122,7 +140,6 @@ public struct GlyphClassifier: Sendable {
         }
         // Parsed as bytes: the files hold tens of thousands of lines, read at every start.
         let bytes = [UInt8](data)
-        var glyphs: [(character: Character, font: String, variant: Int, glyph: Glyph)] = []
         var lineNumber = 0
         var lineStart = 0
         while lineStart < bytes.count {
@@ -147,10 +164,8 @@ public struct GlyphClassifier: Sendable {
                     ink[y * width + x] = packed[y * rowBytes + x / 8] & (0x80 >> UInt8(x % 8)) != 0
                 }
             }
-            glyphs.append(
-                (characters.first!, String(decoding: parts[1], as: UTF8.self), variant, Glyph(width: width, height: height, ink: ink)))
+            body(characters.first!, String(decoding: parts[1], as: UTF8.self), variant, Glyph(width: width, height: height, ink: ink))
         }
-        return glyphs
     }
 
     static func hexBytes(_ text: Substring) -> [UInt8]? {
@@ -217,6 +232,9 @@ public struct GlyphClassifier: Sendable {
             var ranges: [Range<Int>] = []
             var logAspects: [Float] = []
             var features: [Float] = []
+            // Exactly: grown by doubling, the names' 38 MB of features took 125 MB.
+            logAspects.reserveCapacity(prototypes.count)
+            features.reserveCapacity(prototypes.reduce(0) { $0 + $1.features.count })
             for group in groups {
                 ranges.append(logAspects.count..<(logAspects.count + group.count))
                 for prototype in group {
@@ -230,6 +248,66 @@ public struct GlyphClassifier: Sendable {
             self.logAspects = logAspects
             self.features = features
             self.width = prototypes.first?.features.count ?? 0
+        }
+
+        /// Prototypes given in any order (`features` holds each one's `grid × grid` values in turn),
+        /// grouped by character in order of first appearance.
+        init(characters prototypeCharacters: [Character], logAspects prototypeAspects: [Float], features prototypeFeatures: [Float]) {
+            let width = prototypeFeatures.count / max(prototypeCharacters.count, 1)
+            var characters: [Character] = []
+            var numbers: [Character: Int] = [:]
+            var members: [[Int]] = []
+            for (prototype, character) in prototypeCharacters.enumerated() {
+                if let number = numbers[character] {
+                    members[number].append(prototype)
+                } else {
+                    numbers[character] = characters.count
+                    characters.append(character)
+                    members.append([prototype])
+                }
+            }
+            var ranges: [Range<Int>] = []
+            var logAspects: [Float] = []
+            var features: [Float] = []
+            logAspects.reserveCapacity(prototypeAspects.count)
+            features.reserveCapacity(prototypeFeatures.count)
+            for group in members {
+                ranges.append(logAspects.count..<(logAspects.count + group.count))
+                for prototype in group {
+                    logAspects.append(prototypeAspects[prototype])
+                    features += prototypeFeatures[(prototype * width)..<((prototype + 1) * width)]
+                }
+            }
+            self.init(characters: characters, numbers: numbers, ranges: ranges, logAspects: logAspects, features: features, width: width)
+        }
+
+        /// The prototypes of `kept` characters only.
+        public func subset(_ kept: Set<Character>) -> Index {
+            var characters: [Character] = []
+            var numbers: [Character: Int] = [:]
+            var ranges: [Range<Int>] = []
+            var logAspects: [Float] = []
+            var features: [Float] = []
+            for (number, character) in self.characters.enumerated() where kept.contains(character) {
+                let range = self.ranges[number]
+                numbers[character] = characters.count
+                characters.append(character)
+                ranges.append(logAspects.count..<(logAspects.count + range.count))
+                logAspects += self.logAspects[range]
+                features += self.features[(range.lowerBound * width)..<(range.upperBound * width)]
+            }
+            return Index(characters: characters, numbers: numbers, ranges: ranges, logAspects: logAspects, features: features, width: width)
+        }
+
+        private init(
+            characters: [Character], numbers: [Character: Int], ranges: [Range<Int>], logAspects: [Float], features: [Float], width: Int
+        ) {
+            self.characters = characters
+            self.numbers = numbers
+            self.ranges = ranges
+            self.logAspects = logAspects
+            self.features = features
+            self.width = width
         }
 
         public func query(_ glyph: Glyph) -> Query {

@@ -12,7 +12,10 @@ import Glibc
 /// where inotify sees nothing), takes each file once it is stable, and decides it with a pool of
 /// workers, one engine each. On graceful shutdown (SIGTERM, SIGINT) it stops taking files, finishes
 /// the documents already taken, and returns.
-public struct WatchService: Service {
+public struct WatchService: Service, CustomStringConvertible {
+    /// Short on purpose: the default description would spell out the pipeline's glyph prototypes.
+    public var description: String { "WatchService(inbox: \(settings.inbox), pipeline: \(pipeline.identifier))" }
+
     public let settings: Settings
     public let pipeline: Pipeline
     public let logger: Logger

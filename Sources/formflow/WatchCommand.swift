@@ -71,7 +71,12 @@ struct WatchCommand: AsyncParsableCommand {
 }
 
 /// The watch service with its lock and ledger already opened at start-up.
-struct PreparedWatchService: Service {
+///
+/// Its description is its inbox: service-lifecycle describes every service it is given, and the default
+/// description of one holding the pipeline spelled out every glyph prototype (2.5 s and 125 MB at start).
+struct PreparedWatchService: Service, CustomStringConvertible {
+    var description: String { "formflow watch \(watch.settings.inbox)" }
+
     let watch: WatchService
     let prepared: WatchService.PreparedWatch
 
