@@ -1,0 +1,153 @@
+import FormFlowCore
+import FormFlowTestSupport
+import FormFlowYAML
+import Foundation
+import Testing
+
+@testable import FormFlowExtraction
+
+/// A page drawn in memory and a Tesseract stand-in that answers every reading with a scripted text, so
+/// that the extractor's rules for names and counts are tested against readings that are wrong on purpose.
+final class ScriptedReader: PageReader {
+    let page: GrayImage
+    /// The text of every reading of a zone, by the zone's field (`name` or `count`) and the model.
+    let script: (_ field: String, _ language: String) -> String
+    /// Tesseract's confidence in every reading (under 55 it doubts a name).
+    let confidence: Double
+    private(set) var readings: [(field: String, language: String)] = []
+
+    init(page: GrayImage, confidence: Double = 90, script: @escaping (_ field: String, _ language: String) -> String) {
+        self.page = page
+        self.confidence = confidence
+        self.script = script
+    }
+
+    var pageSize: PixelRect { PixelRect(x: 0, y: 0, width: page.width, height: page.height) }
+    var dpi: Int { 300 }
+
+    func read(_ zone: PixelRect?, options: RecognitionOptions, scale: Double) throws -> Recognition {
+        let field = (zone?.y ?? 0) < GlyphPolicyTests.countTop ? "name" : "count"
+        readings.append((field, options.language))
+        let text = script(field, options.language)
+        return Recognition(
+            text: text, words: text.isEmpty ? [] : [RecognizedWord(text: text, box: zone ?? pageSize, confidence: confidence, line: 0)],
+            meanConfidence: text.isEmpty ? 0 : confidence)
+    }
+
+    func pixels(in zone: PixelRect) throws -> GrayImage {
+        let clip = zone.clamped(to: pageSize)
+        var pixels: [UInt8] = []
+        pixels.reserveCapacity(clip.width * clip.height)
+        for y in clip.y..<clip.maxY { pixels += page.pixels[(y * page.width + clip.x)..<(y * page.width + clip.maxX)] }
+        return GrayImage(width: clip.width, height: clip.height, pixels: pixels)
+    }
+
+    func overview(scale: Double) throws -> GrayImage { page }
+}
+
+@Suite("Names and counts: Tesseract's readings against the glyphs, with a scripted Tesseract")
+struct GlyphPolicyTests {
+    static let countTop = 200
+    static let template = """
+        form: claim
+        page: { width: 1000, height: 400 }
+        recognise:
+          title: 报销
+        anchors:
+          - { text: 姓名, at: [100, 100] }
+          - { text: 件数, at: [100, 250] }
+        fields:
+          claimant:
+            zone: [200, 60, 500, 110]
+            type: chinese_name
+            vocabulary: surnames
+            ocr: { language: chi_sim, psm: raw_line }
+          attachments:
+            zone: [200, 230, 300, 110]
+            type: integer
+            ocr: { language: eng, psm: single_line, whitelist: "0123456789" }
+        vocabularies:
+          surnames: [王, 于, 陈]
+        """
+
+    /// The claimant `name` and the count `count`, drawn in typefaces the prototypes leave out.
+    static func page(name: String, count: String) throws -> GrayImage {
+        let names = try PrototypeLines(file: "names.txt", heldOut: "WenQuanYi_Micro_Hei_Regular")
+        let digits = try PrototypeLines(file: "digits.txt", heldOut: "Liberation_Sans_Regular")
+        var page = GrayImage(width: 1000, height: 400, pixels: [UInt8](repeating: 255, count: 1000 * 400))
+        func paste(_ line: GrayImage, x: Int, y: Int) {
+            for row in 0..<line.height {
+                for column in 0..<line.width where line[column, row] < 128 {
+                    page.pixels[(y + row) * page.width + x + column] = 0
+                }
+            }
+        }
+        paste(names.draw(name, gap: 8), x: 260, y: 80)
+        paste(digits.draw(count), x: 260, y: 250)
+        return page
+    }
+
+    static func extractor() throws -> FieldExtractor {
+        let template = try FormTemplate.parse(ConfigNode.parse(Self.template, file: "claim.yaml"))
+        let names = try PrototypeLines(file: "names.txt", heldOut: "WenQuanYi_Micro_Hei_Regular")
+        let digits = try PrototypeLines(file: "digits.txt", heldOut: "Liberation_Sans_Regular")
+        return FieldExtractor(
+            template: template, glyphs: nil, figures: FigureVerifier(classifier: digits.classifier), text: nil,
+            names: TextVerifier(classifier: names.classifier, maximumDistance: 3.5, minimumMargin: 0.25))
+    }
+
+    static let identity = Registration(
+        transform: .scaleAndShift(scale: 1, dx: 0, dy: 0), matched: [], missing: [], residual: 0, byFrame: true)
+
+    @Test("A name every reading gets wrong (王 read 于) goes to an operator: the glyphs say otherwise")
+    func wrongNameEveryReading() throws {
+        let reader = ScriptedReader(page: try Self.page(name: "王磊", count: "1")) { field, language in
+            field == "name" ? "于磊" : (language == "eng" ? "1" : "")
+        }
+        let result = try Self.extractor().extract(registration: Self.identity, reader: reader)
+        let claimant = try #require(result.readings["claimant"])
+        #expect(claimant.uncertain)
+        #expect(claimant.note?.contains("glyph") == true)
+    }
+
+    @Test("A name the glyphs confirm is taken after one reading, though Tesseract doubts it")
+    func confirmedName() throws {
+        let reader = ScriptedReader(page: try Self.page(name: "王磊", count: "1"), confidence: 40) { field, language in
+            field == "name" ? "王磊" : (language == "eng" ? "1" : "")
+        }
+        let result = try Self.extractor().extract(registration: Self.identity, reader: reader)
+        let claimant = try #require(result.readings["claimant"])
+        #expect(!claimant.uncertain)
+        #expect(claimant.chosen?.value == .text("王磊"))
+        #expect(reader.readings.filter { $0.field == "name" }.count == 1)
+    }
+
+    @Test("Of differing readings, the one the glyphs confirm is taken")
+    func glyphsPickAReading() throws {
+        var names = ["于磊", "王磊"][...]
+        let reader = ScriptedReader(page: try Self.page(name: "王磊", count: "1")) { field, language in
+            field == "name" ? (names.popFirst() ?? "于磊") : (language == "eng" ? "1" : "")
+        }
+        let result = try Self.extractor().extract(registration: Self.identity, reader: reader)
+        let claimant = try #require(result.readings["claimant"])
+        #expect(!claimant.uncertain)
+        #expect(claimant.chosen?.value == .text("王磊"))
+    }
+
+    @Test("A lone 1 every reading calls 4 goes to an operator; read 1 by one model it is taken")
+    func loneOne() throws {
+        let alwaysFour = ScriptedReader(page: try Self.page(name: "王磊", count: "1")) { field, _ in
+            field == "name" ? "王磊" : "4"
+        }
+        let wrong = try #require(try Self.extractor().extract(registration: Self.identity, reader: alwaysFour).readings["attachments"])
+        #expect(wrong.uncertain)
+        #expect(wrong.note?.contains("glyphs read 1") == true)
+
+        let otherModelRight = ScriptedReader(page: try Self.page(name: "王磊", count: "1")) { field, language in
+            field == "name" ? "王磊" : (language == "eng" ? "4" : "1")
+        }
+        let right = try #require(try Self.extractor().extract(registration: Self.identity, reader: otherModelRight).readings["attachments"])
+        #expect(!right.uncertain)
+        #expect(right.chosen?.value == .integer(1))
+    }
+}
