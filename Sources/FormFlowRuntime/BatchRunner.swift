@@ -252,9 +252,16 @@ struct Context: Sendable {
         try audit.append(actor: "formflow", action: "received", document: taken.name, batch: batch, sha256: sha, detail: recovered ? "recovered from the processing area" : "taken from the inbox")
         let processed = try processor.process(file: taken.url, name: taken.name, batch: batch)
         var record = processed.record
+        let routing = ContinuousClock.now
         try ledger.transition(document: taken.name, sha256: record.sha256, batch: batch, to: "read")
         try duplicates.apply(to: &record)
         try decideAndDeliver(record, taken: taken, crops: processed.crops)
+        // Routing ends with the record on disk, so its time cannot be in that record: it goes to the
+        // metrics and the batch report.
+        let elapsed = routing.duration(to: .now).components
+        let milliseconds = Double(elapsed.seconds) * 1000 + Double(elapsed.attoseconds) / 1e15
+        Telemetry.stage("route", milliseconds: milliseconds)
+        record.timings?["route"] = milliseconds.rounded(toPlaces: 1)
         return record
     }
 

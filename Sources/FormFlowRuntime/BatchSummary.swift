@@ -15,7 +15,8 @@ public struct BatchSummary: Sendable, Codable {
     public var seconds: Double = 0
     /// Files still being written when the run ended, left in the inbox for the next run.
     public var deferred: Int = 0
-    /// Per stage: median and 95th percentile in milliseconds.
+    /// Per stage: mean, median and 95th percentile in milliseconds. `ocr` is Tesseract's time within
+    /// `classify` and `extract`; `route` (ledger, duplicate check, delivery, audit) is not in the records.
     public var stages: [String: [String: Double]] = [:]
     public var out: String
 
@@ -84,7 +85,10 @@ public struct BatchSummary: Sendable, Codable {
         for (stage, values) in samples {
             let sorted = values.sorted()
             func percentile(_ p: Double) -> Double { sorted[min(sorted.count - 1, Int(Double(sorted.count - 1) * p + 0.5))] }
-            stages[stage] = ["p50_ms": percentile(0.5), "p95_ms": percentile(0.95)]
+            stages[stage] = [
+                "mean_ms": values.reduce(0, +) / Double(values.count), "p50_ms": percentile(0.5),
+                "p95_ms": percentile(0.95),
+            ]
         }
     }
 

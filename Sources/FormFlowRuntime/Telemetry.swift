@@ -21,9 +21,14 @@ enum Telemetry {
             if stage == "ocr" {
                 Timer(label: "formflow_ocr_seconds").recordNanoseconds(nanoseconds)
             } else {
-                Timer(label: "formflow_stage_seconds", dimensions: [("stage", stage)]).recordNanoseconds(nanoseconds)
+                Self.stage(stage, milliseconds: milliseconds)
             }
         }
+    }
+
+    static func stage(_ stage: String, milliseconds: Double) {
+        Timer(label: "formflow_stage_seconds", dimensions: [("stage", stage)])
+            .recordNanoseconds(Int64(milliseconds * 1_000_000))
     }
 
     static func retried(stage: String) {

@@ -98,9 +98,8 @@ struct BenchCommand: ParsableCommand {
                 try Self.shell(
                     "'\(executable)' run --config '\(config.path)' --inbox '\(inbox.path)' --out '\(out.path)' --workers \(workerCount) --quiet > /dev/null")
             }
-            let totals = try Self.stageTotals(out: out)
-            let stages = totals.mapValues { $0 / Double(images.count) / 1000 }
-            let share = (totals["ocr"] ?? 0) / 1000 / (measured.seconds * Double(workerCount))
+            let stages = try Self.stageMeans(out: out)
+            let share = (stages["ocr"] ?? 0) * Double(images.count) / (measured.seconds * Double(workerCount))
             results.append(
                 Measurement(
                     name: "FormFlow", workers: workerCount, pages: images.count, seconds: measured.seconds,
@@ -135,20 +134,20 @@ struct BenchCommand: ParsableCommand {
         return root
     }
 
-    /// Sum over all records of each stage's milliseconds.
-    static func stageTotals(out: URL) throws -> [String: Double] {
-        var totals: [String: Double] = [:]
-        for folder in ["accepted", "exceptions", "quarantine"] {
-            let url = out.appendingPathComponent(folder)
-            for name in (try? FileManager.default.contentsOfDirectory(atPath: url.path)) ?? [] where name.hasSuffix(".json") && !name.hasPrefix("batch-") {
-                guard let data = try? Data(contentsOf: url.appendingPathComponent(name)),
-                    let record = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
-                    let timings = record["timings"] as? [String: Double]
-                else { continue }
-                for (stage, milliseconds) in timings { totals[stage, default: 0] += milliseconds }
-            }
+    /// Mean seconds per document of each stage, from the batch report the run wrote
+    /// (`<out>/reports/batch-<id>.json`), which also has the routing time the records cannot hold.
+    static func stageMeans(out: URL) throws -> [String: Double] {
+        let reports = out.appendingPathComponent("reports")
+        let names = try FileManager.default.contentsOfDirectory(atPath: reports.path)
+            .filter { $0.hasPrefix("batch-") && $0.hasSuffix(".json") }
+        guard names.count == 1, let name = names.first else {
+            throw ValidationError("expected one batch report in \(reports.path), found \(names.count)")
         }
-        return totals
+        let data = try Data(contentsOf: reports.appendingPathComponent(name))
+        guard let report = try JSONSerialization.jsonObject(with: data) as? [String: Any],
+            let stages = report["stages"] as? [String: [String: Double]]
+        else { throw ValidationError("\(name) has no stage timings") }
+        return stages.compactMapValues { $0["mean_ms"].map { $0 / 1000 } }
     }
 
     static func shell(_ command: String) throws {
@@ -190,15 +189,17 @@ struct BenchCommand: ParsableCommand {
         let baseline = results.first { $0.name.hasPrefix("tesseract") }
         var lines = [
             "Measured \(Date().ISO8601Format()) on \(machine), \(results.first?.pages ?? 0) unique scans.", "",
-            "| run | workers | pages/s | × baseline | s/page per stage (load, normalise, layout, fields) | Tesseract share | peak RSS MB | CPU use |",
+            "| run | workers | pages/s | × baseline | ms/page: load / normalise / OCR (Tesseract) / extract (form + fields, without Tesseract) / validate / route | Tesseract share | peak RSS MB | CPU use |",
             "|---|---|---|---|---|---|---|---|",
         ]
         for result in results {
             let ratio = baseline.map { result.pagesPerSecond / $0.pagesPerSecond } ?? 0
             var stages = "—"
             if let perStage = result.stageSecondsPerPage {
-                stages = ["load", "normalise", "classify", "extract"].map { String(format: "%.3f", perStage[$0] ?? 0) }
-                    .joined(separator: " / ")
+                let ocr = perStage["ocr"] ?? 0
+                let ownExtraction = (perStage["classify"] ?? 0) + (perStage["extract"] ?? 0) - ocr
+                stages = [perStage["load"], perStage["normalise"], ocr, ownExtraction, perStage["validate"], perStage["route"]]
+                    .map { String(format: "%.1f", ($0 ?? 0) * 1000) }.joined(separator: " / ")
             }
             lines.append(
                 "| \(result.name) | \(result.workers) | \(String(format: "%.2f", result.pagesPerSecond)) | \(String(format: "%.2f", ratio)) | \(stages) | \(result.tesseractShare.map { String(format: "%.0f%%", $0 * 100) } ?? "—") | \(result.peakRSSMegabytes.map { String(format: "%.0f", $0) } ?? "—") | \(String(format: "%.0f%%", result.cpuUtilisation * 100)) |"

@@ -74,6 +74,17 @@ struct BatchRunnerTests {
         }
         // The inbox keeps only what was not taken: the hidden file.
         #expect(try FileManager.default.contentsOfDirectory(atPath: inbox.path) == [".hidden.png"])
+
+        // The batch report times every stage, routing included (which the records cannot hold).
+        let report = out.appendingPathComponent("reports/batch-\(summary.batch).json")
+        let written = try JSONDecoder().decode(BatchSummary.self, from: Data(contentsOf: report))
+        for stage in ["load", "normalise", "classify", "extract", "ocr", "validate", "route"] {
+            let timing = try #require(written.stages[stage], "no timing for \(stage)")
+            let mean = try #require(timing["mean_ms"])
+            let slowest = try #require(timing["p95_ms"])
+            #expect(mean >= 0 && mean <= slowest * 2, "\(stage): \(timing)")
+        }
+        #expect(try #require(written.stages["route"]?["mean_ms"]) > 0)
     }
 }
 
