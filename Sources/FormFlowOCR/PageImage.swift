@@ -184,7 +184,7 @@ public final class PageImage: @unchecked Sendable {
         let part = PixelRect(
             x: Int((source.x - halfWidth).rounded(.down)), y: Int((source.y - halfHeight).rounded(.down)),
             width: Int((2 * halfWidth).rounded(.up)), height: Int((2 * halfHeight).rounded(.up)))
-        let unturned = try PageImage(taking: try clipped(part, paddingWithWhite: true), dpi: dpi)
+        let unturned = try PageImage(taking: clipped(part, paddingWithWhite: true), dpi: dpi)
         guard let turned = pixRotate(unturned.pix, pendingRotation, Int32(L_ROTATE_AREA_MAP), Int32(L_BRING_IN_WHITE), 0, 0) else {
             throw OCRError(.imageOperationFailed, "could not rotate the crop \(rect)")
         }

@@ -147,7 +147,7 @@ public struct BatchRunner: Sendable {
         }
         let elapsed = started.duration(to: .now)
         var summary = BatchSummary(batch: context.batch, out: settings.out)
-        summary.seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        summary.seconds = elapsed.inSeconds
         summary.deferred = await queue.deferred
         for record in records { summary.add(record) }
         summary.computeStages(records)
@@ -258,8 +258,7 @@ struct Context: Sendable {
         try decideAndDeliver(record, taken: taken, crops: processed.crops)
         // Routing ends with the record on disk, so its time cannot be in that record: it goes to the
         // metrics and the batch report.
-        let elapsed = routing.duration(to: .now).components
-        let milliseconds = Double(elapsed.seconds) * 1000 + Double(elapsed.attoseconds) / 1e15
+        let milliseconds = routing.duration(to: .now).inMilliseconds
         Telemetry.stage("route", milliseconds: milliseconds)
         record.timings?["route"] = milliseconds.rounded(toPlaces: 1)
         return record

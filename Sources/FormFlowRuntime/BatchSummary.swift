@@ -119,7 +119,7 @@ final class Progress: @unchecked Sendable {
         lock.withLock {
             done += 1
             let elapsed = started.duration(to: .now)
-            let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+            let seconds = elapsed.inSeconds
             let rate = seconds > 0 ? Double(done) / seconds : 0
             let eta = rate > 0 ? Double(total - done) / rate : 0
             let line = String(format: "\r%d/%d documents, %.2f docs/s, ETA %.0f s   ", done, total, rate, eta)

@@ -42,8 +42,7 @@ public final class DocumentProcessor {
         func stop(_ stage: String) {
             let now = clock.now
             let elapsed = lap.duration(to: now)
-            timings[stage] = (Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15)
-                .rounded(toPlaces: 1)
+            timings[stage] = elapsed.inMilliseconds.rounded(toPlaces: 1)
             lap = now
         }
 
@@ -117,8 +116,7 @@ public final class DocumentProcessor {
             throw OCRError(.imageOperationFailed, "reading the page failed: \(error)")
         }
         stop("extract")
-        let ocr = reader.recognitionTime.components
-        timings["ocr"] = (Double(ocr.seconds) * 1000 + Double(ocr.attoseconds) / 1e15).rounded(toPlaces: 1)
+        timings["ocr"] = reader.recognitionTime.inMilliseconds.rounded(toPlaces: 1)
 
         let tableName = template.table?.name
         let fields = extraction.fields(tableName: tableName)

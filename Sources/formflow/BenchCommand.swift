@@ -1,4 +1,5 @@
 import ArgumentParser
+import FormFlowCore
 import FormFlowRuntime
 import Foundation
 
@@ -173,7 +174,7 @@ struct BenchCommand: ParsableCommand {
         func seconds(_ time: timeval) -> Double { Double(time.tv_sec) + Double(time.tv_usec) / 1e6 }
         let cpu = seconds(after.ru_utime) + seconds(after.ru_stime) - seconds(before.ru_utime) - seconds(before.ru_stime)
         return (
-            Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18, cpu,
+            elapsed.inSeconds, cpu,
             Double(after.ru_maxrss) / 1024
         )
     }

@@ -73,7 +73,7 @@ struct OCRCommand: ParsableCommand {
             result = try engine.recognize(page, in: rect, options: options)
         }
         let elapsed = started.duration(to: clock.now)
-        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        let seconds = elapsed.inSeconds
         let output: [String: Any] = [
             "text": Masking.maskDigitRuns(in: result.text.trimmingCharacters(in: .whitespacesAndNewlines)),
             "words": result.words.count,
