@@ -12,14 +12,24 @@ public enum InkLocator {
 
     /// Darker than this is ink.
     static let inkLevel: UInt8 = 140
+    /// Faint print (a thin typeface, a tired printer ribbon) breaks into specks at `inkLevel`: a zone
+    /// where nothing is found is looked at again with this lighter level before it counts as empty.
+    static let faintInkLevel: UInt8 = 200
 
     /// The box (in `image` coordinates) of the text line printed in `zone`, or `nil` when the zone holds
     /// no text. `image` should reach a little beyond the zone, so blobs cut by its edge are whole.
     /// `unit` is the page's pixels per template pixel at 300 dpi (1 for a 300 dpi scan): specks and
     /// rules are measured in it.
     public static func valueBox(in image: GrayImage, zone: PixelRect, unit: Double = 1) -> PixelRect? {
+        valueBox(in: image, zone: zone, unit: unit, level: inkLevel, minimumInk: 150)
+            // A faint "1" in a thin face is about 80 ink pixels at 230 dpi even at the lighter level.
+            ?? valueBox(in: image, zone: zone, unit: unit, level: faintInkLevel, minimumInk: 100)
+    }
+
+    /// `minimumInk`: the least ink (pixels at 300 dpi) a text line must hold to count as one.
+    static func valueBox(in image: GrayImage, zone: PixelRect, unit: Double, level: UInt8, minimumInk: Double) -> PixelRect? {
         let minimumBlob = max(4, Int(14 * unit * unit))
-        var ink = image.pixels.map { $0 < inkLevel }
+        var ink = image.pixels.map { $0 < level }
         // Table rules and box borders touch values and join the grid into one blob: erase every run of
         // ink longer than any stroke of a character (across: 120 px, down: 90 px at 300 dpi).
         eraseRules(&ink, width: image.width, height: image.height, across: Int(120 * unit), down: Int(90 * unit))
@@ -48,7 +58,7 @@ public enum InkLocator {
         }
         guard let line = lines.max(by: { $0.pixels < $1.pixels }) else { return nil }
         // Too little ink for a character (a stray mark, the tail of a neighbouring line).
-        guard line.pixels >= Int(150 * unit * unit), line.box.height >= Int(20 * unit) else { return nil }
+        guard line.pixels >= Int(minimumInk * unit * unit), line.box.height >= Int(20 * unit) else { return nil }
         var members = blobs.filter { blob in
             let overlap = min(line.box.maxY, blob.box.maxY) - max(line.box.y, blob.box.y)
             return overlap * 2 >= blob.box.height

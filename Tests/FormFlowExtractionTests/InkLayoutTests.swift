@@ -90,6 +90,31 @@ struct InkLayoutTests {
         #expect(abs(box.maxY - 100) <= 2)
     }
 
+    @Test("a faint, thin 1 is found although it breaks into specks at the usual ink level")
+    func faintDigit() throws {
+        var canvas = Canvas(width: 300, height: 130)
+        canvas.fill(x: 0, y: 10, width: 300, height: 3)
+        canvas.fill(x: 0, y: 118, width: 300, height: 3)
+        // A stroke with a dark core two pixels wide and grey edges, as a light print of a Song face
+        // scans; its serif is grey only.
+        canvas.fill(x: 150, y: 50, width: 1, height: 28, level: 170)
+        canvas.fill(x: 151, y: 50, width: 2, height: 28, level: 120)
+        canvas.fill(x: 153, y: 50, width: 1, height: 28, level: 170)
+        canvas.fill(x: 146, y: 78, width: 12, height: 2, level: 170)
+        canvas.specks(300, seed: 5)
+        let zone = PixelRect(x: 20, y: 20, width: 260, height: 90)
+        #expect(InkLocator.valueBox(in: canvas.image, zone: zone, unit: 1, level: InkLocator.inkLevel, minimumInk: 150) == nil)
+
+        let box = try #require(InkLocator.valueBox(in: canvas.image, zone: zone))
+        #expect(abs(box.x - 146) <= 1 && abs(box.maxX - 158) <= 1)
+        #expect(abs(box.y - 50) <= 1 && abs(box.maxY - 80) <= 1)
+
+        // Grey specks alone are still no value at the lighter level.
+        var specks = Canvas(width: 300, height: 130)
+        for index in 0..<60 { specks.fill(x: 20 + (index * 37) % 250, y: 25 + (index * 53) % 80, width: 2, height: 2, level: 170) }
+        #expect(InkLocator.valueBox(in: specks.image, zone: zone) == nil)
+    }
+
     @Test("a zone with only rules and specks holds no value")
     func emptyZone() {
         var canvas = Canvas(width: 700, height: 170)
