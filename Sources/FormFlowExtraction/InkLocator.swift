@@ -21,9 +21,20 @@ public enum InkLocator {
     /// `unit` is the page's pixels per template pixel at 300 dpi (1 for a 300 dpi scan): specks and
     /// rules are measured in it.
     public static func valueBox(in image: GrayImage, zone: PixelRect, unit: Double = 1) -> PixelRect? {
-        valueBox(in: image, zone: zone, unit: unit, level: inkLevel, minimumInk: 150)
+        guard let box = valueBox(in: image, zone: zone, unit: unit, level: inkLevel, minimumInk: 150) else {
             // A faint "1" in a thin face is about 80 ink pixels at 230 dpi even at the lighter level.
-            ?? valueBox(in: image, zone: zone, unit: unit, level: faintInkLevel, minimumInk: 100)
+            return valueBox(in: image, zone: zone, unit: unit, level: faintInkLevel, minimumInk: 100)
+        }
+        // A value's faint first or last figure breaks into specks at the usual level and would be cut
+        // off (a tax amount read "095.18" for "3095.18"): the same line seen at the lighter level, when it
+        // only reaches further along, is the value.
+        if let faint = valueBox(in: image, zone: zone, unit: unit, level: faintInkLevel, minimumInk: 150),
+            faint.x <= box.x, faint.maxX >= box.maxX, faint.y <= box.y + 3, faint.maxY >= box.maxY - 3,
+            faint.height <= box.height + box.height / 3
+        {
+            return faint
+        }
+        return box
     }
 
     /// `minimumInk`: the least ink (pixels at 300 dpi) a text line must hold to count as one.

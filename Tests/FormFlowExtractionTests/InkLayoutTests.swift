@@ -115,6 +115,23 @@ struct InkLayoutTests {
         #expect(InkLocator.valueBox(in: specks.image, zone: zone) == nil)
     }
 
+    @Test("a value whose first figure is faint is boxed whole, not from its second figure")
+    func faintFirstFigure() throws {
+        var canvas = Canvas(width: 500, height: 130)
+        canvas.fill(x: 0, y: 10, width: 500, height: 3)
+        canvas.fill(x: 0, y: 118, width: 500, height: 3)
+        canvas.fill(x: 100, y: 45, width: 30, height: 36, level: 175)  // the faint first figure
+        canvas.textLine(x: 136, y: 45, glyphs: 5, size: 36)
+        canvas.specks(300, seed: 8)
+        let zone = PixelRect(x: 20, y: 20, width: 460, height: 90)
+        let usual = try #require(InkLocator.valueBox(in: canvas.image, zone: zone, unit: 1, level: InkLocator.inkLevel, minimumInk: 150))
+        #expect(abs(usual.x - 136) <= 2)
+
+        let box = try #require(InkLocator.valueBox(in: canvas.image, zone: zone))
+        #expect(abs(box.x - 100) <= 2)
+        #expect(abs(box.maxX - usual.maxX) <= 2)
+    }
+
     @Test("a zone with only rules and specks holds no value")
     func emptyZone() {
         var canvas = Canvas(width: 700, height: 170)
