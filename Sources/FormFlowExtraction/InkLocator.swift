@@ -67,6 +67,26 @@ public enum InkLocator {
                 lines.append((blob.box, blob.pixels))
             }
         }
+        // A glyph broken at a thin stroke (the top bar of a light "5") is two blobs one above the other,
+        // too far apart in height to share a line: parts stacked in the same columns, with less space
+        // between them than the smaller part is high, are one line.
+        var merged = true
+        while merged {
+            merged = false
+            search: for first in lines.indices {
+                for second in lines.indices where second > first {
+                    let a = lines[first].box
+                    let b = lines[second].box
+                    let across = min(a.maxX, b.maxX) - max(a.x, b.x)
+                    let gap = max(a.y, b.y) - min(a.maxY, b.maxY)
+                    guard across * 2 >= min(a.width, b.width), gap >= 0, gap <= min(a.height, b.height) / 2 else { continue }
+                    lines[first] = (a.union(b), lines[first].pixels + lines[second].pixels)
+                    lines.remove(at: second)
+                    merged = true
+                    break search
+                }
+            }
+        }
         guard let line = lines.max(by: { $0.pixels < $1.pixels }) else { return nil }
         // Too little ink for a character (a stray mark, the tail of a neighbouring line).
         guard line.pixels >= Int(minimumInk * unit * unit), line.box.height >= Int(20 * unit) else { return nil }

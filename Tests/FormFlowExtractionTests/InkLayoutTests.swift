@@ -132,6 +132,19 @@ struct InkLayoutTests {
         #expect(abs(box.maxX - usual.maxX) <= 2)
     }
 
+    @Test("a small figure broken at a thin stroke (the bar of a 5 above its bowl) is one value")
+    func brokenFigure() throws {
+        var canvas = Canvas(width: 300, height: 130)
+        canvas.fill(x: 0, y: 10, width: 300, height: 3)
+        canvas.fill(x: 0, y: 118, width: 300, height: 3)
+        canvas.fill(x: 100, y: 50, width: 14, height: 8)  // the bar
+        canvas.fill(x: 100, y: 59, width: 16, height: 15)  // the bowl, a white row below the bar
+        canvas.specks(300, seed: 9)
+        let box = try #require(InkLocator.valueBox(in: canvas.image, zone: PixelRect(x: 20, y: 20, width: 260, height: 90)))
+        #expect(abs(box.y - 50) <= 1 && abs(box.maxY - 74) <= 1)
+        #expect(abs(box.x - 100) <= 1 && abs(box.maxX - 116) <= 1)
+    }
+
     @Test("a zone with only rules and specks holds no value")
     func emptyZone() {
         var canvas = Canvas(width: 700, height: 170)
