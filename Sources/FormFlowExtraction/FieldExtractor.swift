@@ -383,15 +383,18 @@ public struct FieldExtractor: Sendable {
         }
         // A name's glyphs judged against prototypes of common name characters: Tesseract's misreads of
         // names repeat in every reading (王 → 于, 磊 → 大), the classifier's are other ones. Nil when the
-        // name has a character without prototypes (then Tesseract's own rules decide alone).
-        var nameVerdicts: [String: TextVerifier.Outcome] = [:]
+        // name has a character without prototypes and no glyph of it is clearly another character (then
+        // Tesseract's own rules decide alone).
+        var nameVerdicts: [String: TextVerifier.Outcome?] = [:]
         func nameVerdict(_ reading: NormalizedReading) throws -> TextVerifier.Outcome? {
-            guard spec.type == .chineseName, let names, let ink = location.inkBox, case .text(let value) = reading.value,
-                names.canVerify(value)
+            guard spec.type == .chineseName, let names, let ink = location.inkBox, case .text(let value) = reading.value
             else { return nil }
             if let known = nameVerdicts[value] { return known }
-            let verdict = names.verify(value, image: try reader.pixels(in: Self.inkArea(ink, reader)))
-            if Self.trace { print("TRACE names \(spec.name) \(verdict)") }
+            let image = try reader.pixels(in: Self.inkArea(ink, reader))
+            let verdict =
+                names.canVerify(value)
+                ? names.verify(value, image: image) : names.contradiction(value, image: image).map(TextVerifier.Outcome.unconfirmed)
+            if Self.trace { print("TRACE names \(spec.name) \(verdict.map { "\($0)" } ?? "no verdict")") }
             nameVerdicts[value] = verdict
             return verdict
         }

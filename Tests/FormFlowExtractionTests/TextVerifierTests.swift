@@ -81,6 +81,17 @@ struct TextVerifierTests {
         #expect(verifier.verify("天丽", image: lines.draw("吴丽", gap: 8)) != .confirmed)
     }
 
+    @Test("A misread into a character without prototypes is contradicted by the glyph it came from")
+    func contradictsUnknownMisreads() throws {
+        let (lines, verifier) = try Self.names()
+        // Seen on a harsh scan: 高磊 read 高舌 by all four readings; 舌 is no name character.
+        #expect(!verifier.canVerify("高舌"))
+        let reason = try #require(verifier.contradiction("高舌", image: lines.draw("高磊", gap: 8)))
+        #expect(reason.contains("磊"))
+        #expect(verifier.contradiction("高磊", image: lines.draw("高磊", gap: 8)) == nil)
+        #expect(verifier.contradiction("陈丽", image: lines.draw("陈丽", gap: 8)) == nil)
+    }
+
     @Test("Judging a misread names the character the glyph is nearest to")
     func judgesMisreads() throws {
         let (lines, verifier) = try Self.names()
