@@ -131,4 +131,14 @@ public protocol PageReader {
     func pixels(in zone: PixelRect) throws -> GrayImage
     /// The whole page reduced by `scale` (below 1), for code that looks at its layout (ruled lines).
     func overview(scale: Double) throws -> GrayImage
+    /// Whether ink inside `rect` reaches the edge of the scanned image (which, on a deskewed page, is a
+    /// slanted line): what is printed there may be cut off by the scanner.
+    func inkTouchesScanEdge(in rect: PixelRect) throws -> Bool
+}
+
+extension PageReader {
+    /// For a page that was not rotated: `rect` reaches the page's own edge.
+    public func inkTouchesScanEdge(in rect: PixelRect) throws -> Bool {
+        rect.x <= 1 || rect.y <= 1 || rect.maxX >= pageSize.maxX - 1 || rect.maxY >= pageSize.maxY - 1
+    }
 }

@@ -170,6 +170,40 @@ public final class PageImage: @unchecked Sendable {
     /// The page maps a source point p to C + R(p − C) (C the page centre, R the rotation). A source
     /// part at origin o, rotated about its own centre c, maps p to c + R(p − o − c); so a page point
     /// L sits in the rotated part at L + d, d = c − C + R(C − o − c).
+    /// Whether a pixel of ink (darker than `inkLevel`) in `rect` lies within `within` pixels of the edge
+    /// of the scanned image. A deskewed page's pixels come from the scan turned about its centre, so the
+    /// scan's edges are slanted lines in page coordinates; the ink is mapped back to the scan to tell.
+    public func inkTouchesScanEdge(in rect: PixelRect, inkLevel: UInt8 = 160, within: Double = 2) throws(OCRError) -> Bool {
+        let clip = rect.clamped(to: bounds)
+        guard !clip.isEmpty else { return false }
+        let radians = pendingRotation != 0 ? Double(pendingRotation) : appliedDeskew * .pi / 180
+        let cosine = cos(radians)
+        let sine = sin(radians)
+        let centre = (x: Double(width) / 2, y: Double(height) / 2)
+        /// How far the page point (x, y) lies inside the scan and inside the page (the turned scan's
+        /// corners are outside the page: what was printed there is cut off too).
+        func margin(_ x: Double, _ y: Double) -> Double {
+            let target = (x: x - centre.x, y: y - centre.y)
+            let source = (x: centre.x + cosine * target.x + sine * target.y, y: centre.y - sine * target.x + cosine * target.y)
+            return min(
+                source.x, source.y, Double(width - 1) - source.x, Double(height - 1) - source.y,
+                x, y, Double(width - 1) - x, Double(height - 1) - y)
+        }
+        let corners = [
+            margin(Double(clip.x), Double(clip.y)), margin(Double(clip.maxX), Double(clip.y)),
+            margin(Double(clip.x), Double(clip.maxY)), margin(Double(clip.maxX), Double(clip.maxY)),
+        ]
+        // Every corner well inside: so is everything between them.
+        guard corners.min()! <= within + 1 else { return false }
+        let image = try cropped(to: clip).grayImage()
+        for row in 0..<image.height {
+            for column in 0..<image.width where image.pixels[row * image.width + column] < inkLevel {
+                if margin(Double(clip.x + column), Double(clip.y + row)) <= within { return true }
+            }
+        }
+        return false
+    }
+
     private func rotatedCrop(_ rect: PixelRect) throws(OCRError) -> PageImage {
         let clip = rect.clamped(to: bounds)
         guard !clip.isEmpty else { throw OCRError(.imageOperationFailed, "crop \(rect) lies outside the page") }
@@ -249,6 +283,29 @@ public final class PageImage: @unchecked Sendable {
     }
 
     /// The page's pixels as a Swift value (8-bit gray), converting other depths first.
+    /// A page made from gray pixels, still to be rotated by `pendingRotation` (for tests of what a
+    /// deskewed page shows without a scan to deskew).
+    convenience init(gray image: GrayImage, dpi: Int = 300, pendingRotation: Float = 0) throws(OCRError) {
+        guard let pix = pixCreate(Int32(image.width), Int32(image.height), 8) else {
+            throw OCRError(.imageOperationFailed, "could not allocate a \(image.width)×\(image.height) page")
+        }
+        guard let data = pixGetData(pix) else {
+            var owned: UnsafeMutablePointer<PIX>? = pix
+            pixDestroy(&owned)
+            throw OCRError(.imageOperationFailed, "the new page has no pixel data")
+        }
+        let wordsPerLine = Int(pixGetWpl(pix))
+        for y in 0..<image.height {
+            let line = data + y * wordsPerLine
+            for x in 0..<image.width {
+                let shift = UInt32(8 * (3 - (x & 3)))
+                line[x >> 2] = (line[x >> 2] & ~(0xFF << shift)) | (UInt32(image.pixels[y * image.width + x]) << shift)
+            }
+        }
+        self.init(
+            taking: pix, dpi: dpi, appliedDeskew: Double(pendingRotation) * 180 / .pi, pendingRotation: pendingRotation)
+    }
+
     public func grayImage() throws(OCRError) -> GrayImage {
         if pendingRotation != 0 { return try materialized().grayImage() }
         guard let gray = pixConvertTo8(pix, 0) else {

@@ -72,6 +72,10 @@ public final class TesseractPageReader: PageReader {
         try page.cropped(to: zone).grayImage()
     }
 
+    public func inkTouchesScanEdge(in rect: PixelRect) throws -> Bool {
+        try page.inkTouchesScanEdge(in: rect)
+    }
+
     public func overview(scale: Double) throws -> GrayImage {
         try reducedPage(scale).grayImage()
     }

@@ -15,12 +15,20 @@ final class ScriptedReader: PageReader {
     /// Tesseract's confidence in every reading (under 55 it doubts a name).
     let confidence: Double
     private(set) var readings: [(field: String, language: String)] = []
+    /// Whether every value's ink is said to reach the edge of the scan.
+    let cutByEdge: Bool
 
-    init(page: GrayImage, confidence: Double = 90, script: @escaping (_ field: String, _ language: String) -> String) {
+    init(
+        page: GrayImage, confidence: Double = 90, cutByEdge: Bool = false,
+        script: @escaping (_ field: String, _ language: String) -> String
+    ) {
         self.page = page
         self.confidence = confidence
+        self.cutByEdge = cutByEdge
         self.script = script
     }
+
+    func inkTouchesScanEdge(in rect: PixelRect) throws -> Bool { cutByEdge }
 
     var pageSize: PixelRect { PixelRect(x: 0, y: 0, width: page.width, height: page.height) }
     var dpi: Int { 300 }
@@ -132,6 +140,31 @@ struct GlyphPolicyTests {
         let claimant = try #require(result.readings["claimant"])
         #expect(!claimant.uncertain)
         #expect(claimant.chosen?.value == .text("王磊"))
+    }
+
+    @Test("A misread into a character without prototypes, repeated by every reading, goes to an operator")
+    func misreadOutsidePrototypes() throws {
+        let reader = ScriptedReader(page: try Self.page(name: "王磊", count: "1")) { field, language in
+            field == "name" ? "王舌" : (language == "eng" ? "1" : "")
+        }
+        let claimant = try #require(try Self.extractor().extract(registration: Self.identity, reader: reader).readings["claimant"])
+        #expect(claimant.uncertain)
+        #expect(claimant.note?.contains("clearly 磊") == true)
+    }
+
+    @Test("Values whose ink reaches the scan's edge go to an operator, however well they read")
+    func cutByTheEdge() throws {
+        for cut in [false, true] {
+            let reader = ScriptedReader(page: try Self.page(name: "王磊", count: "1"), cutByEdge: cut) { field, _ in
+                field == "name" ? "王磊" : "1"
+            }
+            let result = try Self.extractor().extract(registration: Self.identity, reader: reader)
+            for field in ["claimant", "attachments"] {
+                let reading = try #require(result.readings[field])
+                #expect(reading.uncertain == cut, "\(field)")
+                #expect((reading.note?.contains("edge of the scan") == true) == cut, "\(field)")
+            }
+        }
     }
 
     @Test("A lone 1 every reading calls 4 goes to an operator; read 1 by one model it is taken")

@@ -51,3 +51,41 @@ struct DeskewTests {
         #expect(found >= 2, "the samples should include skewed scans")
     }
 }
+
+@Suite("Ink cut off by the scanner's edge is told from ink near it")
+struct ScanEdgeTests {
+    /// A white 600×400 scan with black blocks at the given rects.
+    static func scan(_ blocks: [PixelRect]) -> GrayImage {
+        var image = GrayImage(width: 600, height: 400, pixels: [UInt8](repeating: 255, count: 600 * 400))
+        for block in blocks {
+            for y in block.y..<block.maxY {
+                for x in block.x..<block.maxX { image.pixels[y * 600 + x] = 0 }
+            }
+        }
+        return image
+    }
+
+    @Test("on a page as scanned, ink at the top edge touches it and ink 30 px below does not")
+    func unrotated() throws {
+        let page = try PageImage(gray: Self.scan([PixelRect(x: 100, y: 0, width: 60, height: 12), PixelRect(x: 400, y: 30, width: 60, height: 20)]))
+        #expect(try page.inkTouchesScanEdge(in: PixelRect(x: 80, y: 0, width: 100, height: 60)))
+        // The rect reaches the edge, the ink in it does not.
+        #expect(try !page.inkTouchesScanEdge(in: PixelRect(x: 380, y: 0, width: 100, height: 80)))
+    }
+
+    @Test("on a deskewed page the scan's edge is slanted: ink is mapped back to the scan to tell")
+    func rotated() throws {
+        // Turned by ±3°, the scan's top corner on one side comes about 15 px down into the page (the
+        // other goes up, out of it): a block there, cut by the scan's edge, shows 12 px below the page's top.
+        for (angle, x) in [(Float(0.05), 520), (-0.05, 20)] {
+            let area = PixelRect(x: x - 20, y: 0, width: 100, height: 120)
+            let cut = try PageImage(gray: Self.scan([PixelRect(x: x, y: 0, width: 60, height: 10)]), pendingRotation: angle)
+            let shown = try cut.cropped(to: area).grayImage()
+            #expect(shown.pixels.contains { $0 < 100 }, "the block is in the page")
+            #expect(try cut.inkTouchesScanEdge(in: area), "\(angle)")
+            let clear = try PageImage(gray: Self.scan([PixelRect(x: x, y: 30, width: 60, height: 20)]), pendingRotation: angle)
+            #expect(try clear.cropped(to: area).grayImage().pixels.contains { $0 < 100 }, "the block is in the page")
+            #expect(try !clear.inkTouchesScanEdge(in: area), "\(angle)")
+        }
+    }
+}
