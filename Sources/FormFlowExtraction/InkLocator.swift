@@ -28,13 +28,35 @@ public enum InkLocator {
         // A value's faint first or last figure breaks into specks at the usual level and would be cut
         // off (a tax amount read "095.18" for "3095.18"): the same line seen at the lighter level, when it
         // only reaches further along, is the value.
-        if let faint = valueBox(in: image, zone: zone, unit: unit, level: faintInkLevel, minimumInk: 150),
+        // Looking again costs a second pass over the zone: it is made only when there is faint ink
+        // beside the line, within a glyph's width of either end.
+        if faintInkBeside(box, in: image, zone: zone),
+            let faint = valueBox(in: image, zone: zone, unit: unit, level: faintInkLevel, minimumInk: 150),
             faint.x <= box.x, faint.maxX >= box.maxX, faint.y <= box.y + 3, faint.maxY >= box.maxY - 3,
             faint.height <= box.height + box.height / 3
         {
             return faint
         }
         return box
+    }
+
+    /// Whether the zone holds, in the line's rows and within one and a half line heights of either end,
+    /// about as much ink at the lighter level as a thin figure has (a twentieth of the height squared;
+    /// scanner specks beside a value come to less).
+    static func faintInkBeside(_ box: PixelRect, in image: GrayImage, zone: PixelRect) -> Bool {
+        let reach = box.height * 2
+        let needed = max(6, box.height * box.height / 30)
+        let left = max(0, box.x - reach)..<box.x
+        let right = box.maxX..<min(image.width, box.maxX + reach)
+        var count = 0
+        for y in max(0, box.y)..<min(image.height, box.maxY) {
+            let row = y * image.width
+            for range in [left, right] where !range.isEmpty {
+                for x in range where image.pixels[row + x] < faintInkLevel { count += 1 }
+            }
+            if count >= needed { return true }
+        }
+        return false
     }
 
     /// `minimumInk`: the least ink (pixels at 300 dpi) a text line must hold to count as one.
