@@ -23,6 +23,9 @@ public enum InkLocator {
     public static func valueBox(in image: GrayImage, zone: PixelRect, unit: Double = 1) -> PixelRect? {
         guard let box = valueBox(in: image, zone: zone, unit: unit, level: inkLevel, minimumInk: 150) else {
             // A faint "1" in a thin face is about 80 ink pixels at 230 dpi even at the lighter level.
+            // Empty zones (the table's unused rows) are most of these: a zone without half that much
+            // light ink cannot hold such a line and is not looked at again.
+            guard inkCount(in: image, zone: zone, below: faintInkLevel, atLeast: Int(50 * unit * unit)) else { return nil }
             return valueBox(in: image, zone: zone, unit: unit, level: faintInkLevel, minimumInk: 100)
         }
         // A value's faint first or last figure breaks into specks at the usual level and would be cut
@@ -38,6 +41,18 @@ public enum InkLocator {
             return faint
         }
         return box
+    }
+
+    /// Whether `zone` holds at least `needed` pixels darker than `level`.
+    static func inkCount(in image: GrayImage, zone: PixelRect, below level: UInt8, atLeast needed: Int) -> Bool {
+        let area = zone.clamped(to: PixelRect(x: 0, y: 0, width: image.width, height: image.height))
+        var count = 0
+        for y in area.y..<area.maxY {
+            let row = y * image.width
+            for x in area.x..<area.maxX where image.pixels[row + x] < level { count += 1 }
+            if count >= needed { return true }
+        }
+        return false
     }
 
     /// Whether the zone holds, in the line's rows and within one and a half line heights of either end,
