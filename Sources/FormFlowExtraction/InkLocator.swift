@@ -149,35 +149,45 @@ public enum InkLocator {
         // either side of every rule pixel go with it.
         let halo = 2
         var rule = [Bool](repeating: false, count: ink.count)
-        for y in 0..<height {
-            var start = 0
-            for x in 0...width {
-                if x < width && ink[y * width + x] { continue }
-                if x - start >= across {
-                    for row in max(0, y - halo)...min(height - 1, y + halo) {
-                        for i in start..<x { rule[row * width + i] = true }
-                    }
-                }
-                start = x + 1
-            }
-        }
-        // Vertical runs, counted row by row (a column-by-column walk strides through memory).
         var run = [Int](repeating: 0, count: width)
-        for y in 0...height {
-            for x in 0..<width {
-                if y < height && ink[y * width + x] {
-                    run[x] += 1
-                    continue
-                }
-                if run[x] >= down {
-                    for i in (y - run[x])..<y {
-                        for column in max(0, x - halo)...min(width - 1, x + halo) { rule[i * width + column] = true }
+        // Every pixel of every zone passes here twice (the profile's second-largest item after
+        // rotation): buffers without bounds checks, indices kept in range by the loops.
+        ink.withUnsafeMutableBufferPointer { ink in
+            rule.withUnsafeMutableBufferPointer { rule in
+                run.withUnsafeMutableBufferPointer { run in
+                    for y in 0..<height {
+                        let base = y * width
+                        var start = 0
+                        for x in 0...width {
+                            if x < width && ink[base + x] { continue }
+                            if x - start >= across {
+                                for row in max(0, y - halo)...min(height - 1, y + halo) {
+                                    for i in start..<x { rule[row * width + i] = true }
+                                }
+                            }
+                            start = x + 1
+                        }
                     }
+                    // Vertical runs, counted row by row (a column-by-column walk strides through memory).
+                    for y in 0...height {
+                        let base = y * width
+                        for x in 0..<width {
+                            if y < height && ink[base + x] {
+                                run[x] += 1
+                                continue
+                            }
+                            if run[x] >= down {
+                                for i in (y - run[x])..<y {
+                                    for column in max(0, x - halo)...min(width - 1, x + halo) { rule[i * width + column] = true }
+                                }
+                            }
+                            run[x] = 0
+                        }
+                    }
+                    for index in 0..<ink.count where rule[index] { ink[index] = false }
                 }
-                run[x] = 0
             }
         }
-        for index in ink.indices where rule[index] { ink[index] = false }
     }
 
     /// 8-connected blobs of ink; clears `ink` as it goes.
