@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# Runs tools/make_scans.py with what it needs: Pillow and the WenQuanYi Zen Hei font. Installs them when
-# they are missing (Debian packages python3-pil and fonts-wqy-zenhei through scripts/install-deps.sh, so as
-# root; pip as a last resort), then passes every argument on. Used by `formflow bench`.
+# Runs tools/make_scans.py with what it needs: Pillow and the WenQuanYi Zen Hei font, and with --office or
+# --capture the AR PL UMing and UKai fonts the values are printed in. Installs them when they are missing
+# (Debian packages python3-pil, fonts-wqy-zenhei, fonts-arphic-uming, fonts-arphic-ukai through
+# scripts/install-deps.sh, which runs apt-get update first, so as root; pip as a last resort for Pillow),
+# then passes every argument on. Used by `formflow bench`.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 font=/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc
@@ -16,6 +18,14 @@ done
 needs=()
 [ -n "$python" ] || needs+=(python3 python3-pil)
 [ -f "$font" ] || needs+=(fonts-wqy-zenhei)
+for arg in "$@"; do
+  case "$arg" in
+    --office|--capture|--capture=*)
+      [ -f /usr/share/fonts/truetype/arphic/uming.ttc ] || needs+=(fonts-arphic-uming)
+      [ -f /usr/share/fonts/truetype/arphic/ukai.ttc ] || needs+=(fonts-arphic-ukai)
+      break ;;
+  esac
+done
 if ((${#needs[@]})); then
   "$here/../scripts/install-deps.sh" "${needs[@]}" || {
     echo "make-scans: could not install ${needs[*]}; install them (Debian) or: pip install pillow" >&2

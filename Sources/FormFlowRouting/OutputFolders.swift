@@ -33,6 +33,17 @@ public struct OutputFolders: Sendable {
         }
     }
 
+    /// Removes partial copies of originals that a run killed in the middle of a move across file
+    /// systems left behind (the source was still whole, so the next run delivers it again).
+    public func removePartialCopies() {
+        var folders = DocumentStatus.allCases.map { folder(for: $0) }
+        let archive = root.appendingPathComponent("archive", isDirectory: true)
+        for batch in (try? FileManager.default.contentsOfDirectory(atPath: archive.path)) ?? [] {
+            folders.append(archive.appendingPathComponent(batch, isDirectory: true))
+        }
+        for folder in folders { Storage.removePartials(in: folder) }
+    }
+
     /// Delivers one document: moves the original out of the inbox to beside its record (or into the
     /// archive when accepted), then writes the record atomically. The record is written last, so a
     /// record's presence means the delivery is complete. Returns the record's path.
@@ -53,18 +64,30 @@ public struct OutputFolders: Sendable {
         // File names are limited to 255 bytes: a long name is shortened for the files written beside it
         // (the record keeps the full name). A second document of the same name must not overwrite the first.
         var name = Self.fitting(record.document)
-        if fileManager.fileExists(atPath: recordFolder.appendingPathComponent(name + ".json").path)
-            || fileManager.fileExists(atPath: originalFolder.appendingPathComponent(name).path)
-        {
+        let sourceExists = fileManager.fileExists(atPath: original.path)
+        switch Self.earlierDelivery(of: record, named: name, original: original, recordFolder: recordFolder, originalFolder: originalFolder) {
+        case .none:
+            break
+        case .interrupted:
+            // A run was killed after the original's copy was in place and before the source was removed
+            // (a move across file systems) or the record was written: finish that delivery, keep one copy.
+            if sourceExists { try? fileManager.removeItem(at: original) }
+        case .complete:
+            if sourceExists { try? fileManager.removeItem(at: original) }
+            return recordFolder.appendingPathComponent(name + ".json")
+        case .anotherDocument:
             name = Self.disambiguated(name, sha256: record.sha256)
         }
         let originalTarget = originalFolder.appendingPathComponent(name)
-        do {
-            if fileManager.fileExists(atPath: original.path) {
-                try Self.move(original, to: originalTarget)
+        if fileManager.fileExists(atPath: original.path) {
+            do {
+                try Storage.move(
+                    original, to: originalTarget, file: record.document,
+                    from: Place("the processing area", original.deletingLastPathComponent().deletingLastPathComponent()),
+                    to: Place(record.status == .accepted ? "the archive" : "\(record.status.folder)/", originalFolder))
+            } catch {
+                throw RoutingError(document: record.document, message: error.description)
             }
-        } catch {
-            throw RoutingError(document: record.document, message: "cannot move the original: \(error)")
         }
 
         // For the operator: a reason file readable without tools, and the crops of the fields involved.
@@ -122,12 +145,28 @@ public struct OutputFolders: Sendable {
         }
     }
 
-    /// Renames where possible; across file systems copies, then removes the source.
-    static func move(_ source: URL, to target: URL) throws {
-        if rename(source.path, target.path) == 0 { return }
-        guard errno == EXDEV else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
-        try FileManager.default.copyItem(at: source, to: target)
-        try FileManager.default.removeItem(at: source)
+    /// What the output folders already hold under a document's name.
+    enum EarlierDelivery { case none, interrupted, complete, anotherDocument }
+
+    static func earlierDelivery(
+        of record: DocumentRecord, named name: String, original: URL, recordFolder: URL, originalFolder: URL
+    ) -> EarlierDelivery {
+        let fileManager = FileManager.default
+        let recordURL = recordFolder.appendingPathComponent(name + ".json")
+        let originalURL = originalFolder.appendingPathComponent(name)
+        let hasRecord = fileManager.fileExists(atPath: recordURL.path)
+        let hasOriginal = fileManager.fileExists(atPath: originalURL.path)
+        let hasSource = fileManager.fileExists(atPath: original.path)
+        if !hasRecord && !hasOriginal { return .none }
+        let sameOriginal = hasOriginal && hasSource && Storage.sameContent(original, originalURL)
+        guard hasRecord else { return sameOriginal ? .interrupted : .anotherDocument }
+        // Only this very decision counts as delivered before: same document, batch and content.
+        guard let data = fileManager.contents(atPath: recordURL.path),
+            let earlier = try? JSONDecoder().decode(DocumentRecord.self, from: data),
+            earlier.document == record.document, earlier.batch == record.batch, earlier.sha256 == record.sha256
+        else { return .anotherDocument }
+        if !hasOriginal { return hasSource ? .none : .complete }
+        return sameOriginal || !hasSource ? .complete : .anotherDocument
     }
 
     /// The name itself when `<name>.reason.txt` and crop names fit in 255 bytes; else its first bytes

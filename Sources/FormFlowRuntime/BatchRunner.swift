@@ -51,8 +51,14 @@ public struct BatchRunner: Sendable {
             lock.release()
             throw RunError(kind: .storage, message: "cannot open the ledger in \(state.path): \(error)")
         }
-        let intake = Intake(
-            inbox: inbox, processing: state.appendingPathComponent("processing"), stableSeconds: settings.stableSeconds)
+        let intake = Intake(inbox: inbox, state: state, stableSeconds: settings.stableSeconds)
+        do {
+            try intake.checkWritable()
+        } catch {
+            lock.release()
+            throw error
+        }
+        outputs.removePartialCopies()
         let context = Context(
             outputs: outputs, ledger: ledger, audit: AuditLog(path: state.appendingPathComponent("audit.log").path),
             duplicates: DuplicateGuard(rules: pipeline.rules, ledger: ledger), intake: intake, logger: logger,

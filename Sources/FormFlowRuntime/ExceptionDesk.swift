@@ -139,7 +139,9 @@ public struct ExceptionDesk {
             throw DeskError(description: "the inbox already holds a file named \(entry.record.document)")
         }
         try ledger.mark(document: entry.record.document, batch: entry.record.batch, status: "requeued")
-        try FileManager.default.moveItem(at: files.original, to: target)
+        try Storage.move(
+            files.original, to: target, file: entry.record.document, from: Place("exceptions/", outputs.folder(for: .exception)),
+            to: Place("the inbox", URL(fileURLWithPath: settings.inbox)))
         for extra in files.extras { try? FileManager.default.removeItem(at: extra) }
         try FileManager.default.removeItem(at: entry.url)
         try audit.append(

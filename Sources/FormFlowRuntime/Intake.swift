@@ -1,4 +1,5 @@
 import FormFlowCore
+import FormFlowRouting
 import Foundation
 
 #if canImport(Glibc)
@@ -8,10 +9,17 @@ import Glibc
 /// Takes files out of the inbox safely: only when they have stopped changing, never hidden, temporary
 /// or partial names, and always by an atomic rename into the processing area, so that a file is in
 /// exactly one place at any moment and a killed run leaves it where the next run finds it.
+///
+/// A rename cannot cross file systems, so the processing area lies on the inbox's own file system:
+/// `<state>/processing` when the state folder shares it, else the hidden `<inbox>/.formflow-claimed/`
+/// (intake ignores hidden names). Delivery then copies across (see `Storage.move`).
 struct Intake: Sendable {
     let inbox: URL
-    /// `<state>/processing`: one folder per taken file, named by a token, holding the file.
+    /// One folder per taken file, named by a token, holding the file.
     let processing: URL
+    /// Every processing area a run may have used (the state folder's and the inbox's): a killed run's
+    /// files are recovered from either, also when the folders were moved to other disks in between.
+    let recoveryAreas: [URL]
     /// How long a file's size and modification time must stay unchanged before it is taken.
     let stableSeconds: Double
 
@@ -28,23 +36,57 @@ struct Intake: Sendable {
         var reason: String
     }
 
+    /// The claim folder inside the inbox, used when the inbox lies on another file system than the state.
+    static let claimFolderName = ".formflow-claimed"
+
+    init(inbox: URL, state: URL, stableSeconds: Double) {
+        self.inbox = inbox
+        let stateArea = state.appendingPathComponent("processing")
+        let inboxArea = inbox.appendingPathComponent(Self.claimFolderName)
+        self.processing = Storage.sameFileSystem(inbox, state) ? stateArea : inboxArea
+        self.recoveryAreas = [stateArea, inboxArea]
+        self.stableSeconds = stableSeconds
+    }
+
+    var inboxPlace: Place { Place("the inbox", inbox) }
+    var processingPlace: Place { Place("the processing area", processing) }
+
+    /// Refuses an inbox FormFlow cannot take files from: it must be able to move each file out (a share
+    /// mounted read-only cannot be drained), and the claim folder must be creatable when one is needed.
+    func checkWritable() throws(RunError) {
+        if access(inbox.path, W_OK) != 0 {
+            let code = errno
+            let why = code == EROFS ? "is mounted read-only" : "is not writable for this user (\(Storage.text(of: code)))"
+            throw RunError(
+                kind: .configuration,
+                message: "the inbox \(inbox.path) \(why) (on \(Storage.mountPoint(of: inbox))): FormFlow moves every file out of the inbox when it takes it, so that each is decided exactly once. Mount the share read-write or give this user write access, or copy the scans into a writable inbox.")
+        }
+        if mkdir(processing.path, 0o750) != 0 && errno != EEXIST {
+            let code = errno
+            throw RunError(
+                kind: .configuration,
+                message: "cannot create \(processingPlace.described) at \(processing.path): \(Storage.text(of: code)). Give this user write access to \(processing.deletingLastPathComponent().path).")
+        }
+    }
+
     static func isIgnoredName(_ name: String) -> Bool {
         name.hasPrefix(".") || name.hasSuffix(".part") || name.hasSuffix(".tmp") || name.hasPrefix("~$")
             || name.hasSuffix(".crdownload")
     }
 
-    /// Files left in the processing area by a run that was killed: they are finished first.
+    /// Files left in a processing area by a run that was killed: they are finished first.
     func leftOver() throws -> [Taken] {
-        guard FileManager.default.fileExists(atPath: processing.path) else { return [] }
         var result: [Taken] = []
-        for token in try FileManager.default.contentsOfDirectory(atPath: processing.path).sorted() {
-            let folder = processing.appendingPathComponent(token)
-            let names = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
-            if names.isEmpty {
-                try? FileManager.default.removeItem(at: folder)
-                continue
+        for area in recoveryAreas where FileManager.default.fileExists(atPath: area.path) {
+            for token in try FileManager.default.contentsOfDirectory(atPath: area.path).sorted() {
+                let folder = area.appendingPathComponent(token)
+                let names = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
+                if names.isEmpty {
+                    try? FileManager.default.removeItem(at: folder)
+                    continue
+                }
+                for name in names { result.append(Taken(name: name, url: folder.appendingPathComponent(name))) }
             }
-            for name in names { result.append(Taken(name: name, url: folder.appendingPathComponent(name))) }
         }
         return result
     }
@@ -105,21 +147,25 @@ struct Intake: Sendable {
 
     /// Moves a file from the inbox into its own folder in the processing area. `nil` when another run
     /// took it first (the rename is atomic: exactly one taker succeeds).
-    func take(_ name: String) throws -> Taken? {
+    func take(_ name: String) throws(StorageError) -> Taken? {
         let folder = processing.appendingPathComponent(UUID().uuidString.lowercased())
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o750])
+        do {
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o750])
+        } catch {
+            throw StorageError(operation: "create a folder for", file: name, from: processingPlace, to: nil, code: EACCES)
+        }
         let target = folder.appendingPathComponent(name)
         if rename(inbox.appendingPathComponent(name).path, target.path) != 0 {
             let code = errno
             try? FileManager.default.removeItem(at: folder)
             if code == ENOENT { return nil }
-            throw POSIXError(POSIXErrorCode(rawValue: code) ?? .EIO)
+            throw StorageError(operation: "move", file: name, from: inboxPlace, to: processingPlace, code: code)
         }
         return Taken(name: name, url: target)
     }
 
     /// Moves a refused entry itself (not what a link points to) into the processing area.
-    func take(_ refused: Refused) throws -> Taken? {
+    func take(_ refused: Refused) throws(StorageError) -> Taken? {
         try take(refused.name)
     }
 
