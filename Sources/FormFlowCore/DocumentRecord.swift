@@ -74,6 +74,13 @@ public struct DocumentRecord: Sendable, Codable {
     public var batch: String
     public var pipeline: String
     public var pages: Int?
+    /// In a file of several pages: the page (from 1) that holds the form, and the other pages, which are
+    /// not a form (attached receipts). Every page is accounted for; nothing is ignored silently.
+    public var formPage: Int?
+    public var attachedPages: [Int]?
+    /// What was done to the page before it was read (turned upright, rectified from a photo, colour
+    /// dropped), for the operator who wonders why a crop looks different from the file.
+    public var preparation: [String]?
     public var evidence: [String: FieldEvidence]?
     public var classification: [ClassificationEvidence]?
     /// Milliseconds per stage (load, normalise, classify, extract, validate).
@@ -84,8 +91,12 @@ public struct DocumentRecord: Sendable, Codable {
         document: String, sha256: String, form: FormKind?, status: DocumentStatus,
         fields: [String: FieldValue] = [:], violations: [Violation] = [], reason: String? = nil,
         batch: String, pipeline: String, pages: Int? = nil, evidence: [String: FieldEvidence]? = nil,
-        classification: [ClassificationEvidence]? = nil, timings: [String: Double]? = nil, processedAt: String
+        classification: [ClassificationEvidence]? = nil, timings: [String: Double]? = nil, processedAt: String,
+        formPage: Int? = nil, attachedPages: [Int]? = nil, preparation: [String]? = nil
     ) {
+        self.formPage = formPage
+        self.attachedPages = attachedPages
+        self.preparation = preparation
         self.document = document
         self.sha256 = sha256
         self.form = form
@@ -104,7 +115,9 @@ public struct DocumentRecord: Sendable, Codable {
 
     enum CodingKeys: String, CodingKey {
         case document, sha256, form, status, fields, violations, reason, batch, pipeline, pages, evidence,
-            classification, timings
+            classification, timings, preparation
+        case formPage = "form_page"
+        case attachedPages = "attached_pages"
         case processedAt = "processed_at"
     }
 
@@ -120,6 +133,9 @@ public struct DocumentRecord: Sendable, Codable {
         try container.encode(batch, forKey: .batch)
         try container.encode(pipeline, forKey: .pipeline)
         try container.encodeIfPresent(pages, forKey: .pages)
+        try container.encodeIfPresent(formPage, forKey: .formPage)
+        try container.encodeIfPresent(attachedPages, forKey: .attachedPages)
+        try container.encodeIfPresent(preparation, forKey: .preparation)
         try container.encodeIfPresent(evidence, forKey: .evidence)
         try container.encodeIfPresent(classification, forKey: .classification)
         try container.encodeIfPresent(timings, forKey: .timings)

@@ -53,7 +53,7 @@ public struct FieldExtractor: Sendable {
     /// Second opinion on personal names, from prototypes of common surnames and given-name characters.
     public let names: TextVerifier?
 
-    static let trace = ProcessInfo.processInfo.environment["FORMFLOW_TRACE"] != nil
+    public static let trace = ProcessInfo.processInfo.environment["FORMFLOW_TRACE"] != nil
 
     public init(
         template: FormTemplate, glyphs: GlyphClassifier?, figures: FigureVerifier? = nil, text: TextVerifier? = nil,
@@ -151,6 +151,7 @@ public struct FieldExtractor: Sendable {
         var result = ExtractionResult(readings: readings, rows: rows, registration: registration, problems: [])
         // Redundancy first (the amount in words is only ever settled there), then what is still missing.
         Reconciler.reconcile(&result, glyphs: glyphs)
+        result.problems += ListJudge.problems(template: template, result: result)
         let missing = template.fields.filter { $0.required && result.readings[$0.name]?.chosen == nil }.map(\.name)
         if !missing.isEmpty {
             result.problems.append(
@@ -413,6 +414,15 @@ public struct FieldExtractor: Sendable {
             nameVerdicts[value] = verdict
             return verdict
         }
+        // An organisation off the list rests on Tesseract's agreement alone; a glyph that is clearly
+        // another character of the templates' text vetoes it (a glyph unlike every prototype is no
+        // opinion, not a vote).
+        func unlistedContradiction(_ reading: NormalizedReading) throws -> String? {
+            guard spec.type == .organisation, let text, let ink = location.inkBox, case .text(let value) = reading.value,
+                !vocabulary.contains(value)
+            else { return nil }
+            return text.contradiction(value, image: try reader.pixels(in: Self.inkArea(ink, reader)))
+        }
         // With name prototypes, a name whose characters they all know is taken only when its glyphs
         // confirm one of Tesseract's readings: two independent judges. On 300 generated claims every
         // wrong first reading failed that test (磊 read 大, 王 read 于) and 94% of right ones passed.
@@ -436,7 +446,9 @@ public struct FieldExtractor: Sendable {
             // attachments) passed the sum.
             case .code, .date: boxPath ? .acrossModels : .strong
             case .integer: boxPath ? .withFirst : .twoResolutions
-            case .organisation: vocabulary.isEmpty ? .strong : .strongUnlessKnown(vocabulary)
+            // A list only lowers the bar for a value read exactly as one of its entries; anything else
+            // needs the agreement of a value nothing on the form checks.
+            case .organisation, .enumerated: vocabulary.isEmpty ? .strong : .strongUnlessKnown(vocabulary)
             default: .twoResolutions
             }
         // Tesseract's own doubt about a name read at full resolution: on 1,000 generated claims the wrong
@@ -511,6 +523,13 @@ public struct FieldExtractor: Sendable {
             }
             if !doubtfulName, let decided = Self.decide(needs, readings, final: remaining.isEmpty), !outvoted(decided) {
                 // Every reading agreeing is not enough when the name's glyphs say otherwise.
+                if let why = try unlistedContradiction(decided) {
+                    empty.candidates = Self.distinct(readings)
+                    empty.chosen = decided
+                    empty.uncertain = true
+                    empty.note = "the readings agree (\(readings.map { "\($0.value)" }.joined(separator: " / "))) but the glyphs do not: \(why)"
+                    return empty
+                }
                 if case .unconfirmed(let why) = try nameVerdict(decided) {
                     empty.candidates = Self.distinct(readings)
                     empty.chosen = decided

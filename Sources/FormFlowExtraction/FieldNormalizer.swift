@@ -59,10 +59,10 @@ public enum FieldNormalizer {
         case .organisation:
             let name = String(compact.filter { $0.isCJK || "()（）".contains($0) })
             guard !name.isEmpty else { return nil }
-            if !vocabulary.isEmpty, let known = enumerated(name, vocabulary: vocabulary), known.check == .valid {
-                return known
-            }
-            return NormalizedReading(value: .text(name), check: name.count >= 4 ? .valid : .malformed)
+            // A list of known organisations confirms a name read exactly; it never replaces one: a
+            // supplier one character away from a known one is a look-alike, not a misread.
+            let note = vocabulary.isEmpty || vocabulary.contains(name) ? nil : ListMatch.describe(name, in: vocabulary)
+            return NormalizedReading(value: .text(name), check: name.count >= 4 ? .valid : .malformed, note: note)
         case .enumerated:
             return enumerated(TextMatching.squeeze(compact).filter(\.isCJK), vocabulary: vocabulary)
         case .money:
@@ -128,18 +128,10 @@ public enum FieldNormalizer {
         if cleaned.wholeMatch(of: regex) != nil {
             return NormalizedReading(value: .text(cleaned), check: .valid)
         }
-        // A label or stray mark read along with the value: take the one place the pattern matches.
-        if let inner = try? Regex(pattern) {
-            let matches = cleaned.matches(of: inner)
-            if matches.count == 1, let only = matches.first {
-                let value = String(cleaned[only.range])
-                let extra = cleaned.count - value.count
-                if extra <= 3 {
-                    return NormalizedReading(value: .text(value), check: .valid, note: "ignored \(extra) stray characters")
-                }
-            }
-        }
-        return NormalizedReading(value: .text(cleaned), check: .malformed)
+        // Extra characters are never dropped: a nine-digit reading of an eight-digit number is not that
+        // number with one digit less (every reading would drop the same one and agree).
+        return NormalizedReading(
+            value: .text(cleaned), check: .malformed, note: "\(cleaned.count) characters do not fit the pattern \(pattern)")
     }
 
     static func date(_ text: String) -> NormalizedReading? {
@@ -172,18 +164,38 @@ public enum FieldNormalizer {
         }
     }
 
-    /// Exact entry, or the one entry within one misread character (two for five or more characters).
+    /// An entry of the list when the text is exactly one; otherwise the text itself, well formed but with
+    /// a note naming the nearest entry. The list confirms a reading, it never corrects one (审计科 is not
+    /// 审批科); the extractor then needs stronger agreement, and validation reports an unlisted value.
     static func enumerated(_ text: String, vocabulary: [String]) -> NormalizedReading? {
         guard !text.isEmpty else { return nil }
-        if vocabulary.contains(text) { return NormalizedReading(value: .text(text), check: .valid) }
-        let scored = vocabulary.map { ($0, TextMatching.distance(Array($0), Array(text))) }.sorted { $0.1 < $1.1 }
-        guard let first = scored.first else { return NormalizedReading(value: .text(text), check: .malformed) }
-        let limit = first.0.count >= 5 ? 2 : 1
-        let unique = scored.count < 2 || scored[1].1 > first.1
-        if first.1 <= limit && unique {
-            return NormalizedReading(value: .text(first.0), check: .valid, note: "read '\(text)', matched '\(first.0)'")
+        if vocabulary.isEmpty || vocabulary.contains(text) { return NormalizedReading(value: .text(text), check: .valid) }
+        return NormalizedReading(value: .text(text), check: .valid, note: ListMatch.describe(text, in: vocabulary))
+    }
+}
+
+/// How a value stands to a closed list: on it, one or two characters away from an entry (a look-alike
+/// or a misread, never decided by the list), or unlike every entry.
+public enum ListMatch: Sendable, Equatable {
+    case listed
+    case near(entry: String, differences: Int)
+    case unlisted
+
+    /// Entries within one character (two for names of five or more characters) are near.
+    public static func of(_ value: String, in vocabulary: [String]) -> ListMatch {
+        if vocabulary.contains(value) { return .listed }
+        let scored = vocabulary.map { ($0, TextMatching.distance(Array($0), Array(value))) }.sorted { $0.1 < $1.1 }
+        guard let (entry, distance) = scored.first, distance <= (entry.count >= 5 ? 2 : 1) else { return .unlisted }
+        return .near(entry: entry, differences: distance)
+    }
+
+    /// The note a reading off the list carries.
+    static func describe(_ value: String, in vocabulary: [String]) -> String {
+        switch of(value, in: vocabulary) {
+        case .listed: "on the list"
+        case .near(let entry, let differences): "not on the list; \(differences == 1 ? "一字之差" : "\(differences) characters") from \(entry)"
+        case .unlisted: "not on the list"
         }
-        return NormalizedReading(value: .text(text), check: .malformed)
     }
 }
 

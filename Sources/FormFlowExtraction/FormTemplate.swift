@@ -12,7 +12,8 @@ public enum FieldType: String, Sendable, CaseIterable {
     case chineseName = "chinese_name"
     /// An organisation name in Chinese.
     case organisation
-    /// One of a closed vocabulary (departments, categories), matched tolerantly.
+    /// One of a closed vocabulary (departments, categories): confirmed by the list when read exactly as an
+    /// entry, never mapped to the nearest one.
     case enumerated
     /// A money amount, normalised to two decimals.
     case money

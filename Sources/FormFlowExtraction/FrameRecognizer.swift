@@ -31,7 +31,10 @@ public struct FrameRecognizer: Sendable {
         guard !templates.isEmpty else { return nil }
         let page = reader.pageSize
         let reduction = min(1, Self.overviewWidth / Double(page.width))
-        guard let found = FrameFinder.frame(in: try reader.overview(scale: reduction)) else { return nil }
+        guard let found = FrameFinder.frame(in: try reader.overview(scale: reduction)) else {
+            if FieldExtractor.trace { print("TRACE frame: no ruled box found") }
+            return nil
+        }
         let frame = (
             x: Double(found.x) / reduction, y: Double(found.y) / reduction,
             width: Double(found.width) / reduction, height: Double(found.height) / reduction
@@ -52,6 +55,7 @@ public struct FrameRecognizer: Sendable {
                         found: found, missing: ["ruled box", "title"].filter { !found.contains($0) }))
             }
             guard abs(scaleX / scaleY - 1) <= Self.proportionTolerance, abs(scaleX / pageScale - 1) < 0.2 else {
+                if FieldExtractor.trace { print("TRACE frame \(template.form): box \(found) scale \(scaleX) × \(scaleY), page \(pageScale)") }
                 continue
             }
             found.append("ruled box")
@@ -60,12 +64,7 @@ public struct FrameRecognizer: Sendable {
                 scale: scale, dx: frame.x - scale * Double(box.x), dy: frame.y - scale * Double(box.y))
             let band = transform.map(titleZone).clamped(to: page)
             guard !band.isEmpty else { continue }
-            if try !titleConfirmedByGlyphs(template.recognition.titles, in: band, reader: reader) {
-                let title = try reader.read(
-                    band, options: RecognitionOptions(language: "chi_sim", segmentation: .singleLine), scale: 0.5
-                ).text
-                guard template.recognition.titles.contains(where: { TextMatching.contains(title, $0) }) else { continue }
-            }
+            guard try titleMatches(template, in: band, reader: reader) else { continue }
             found.append("title")
             matches.append(
                 Result(
@@ -77,6 +76,30 @@ public struct FrameRecognizer: Sendable {
         guard matches.count == 1, var result = matches.first else { return nil }
         result.evidence = evidence
         return result
+    }
+
+    /// A page already mapped onto `template` by its ruled box's corners (`Rectification`): the box is
+    /// where the template has it, so only the title is checked.
+    public func recognizeRectified(reader: any PageReader, as template: FormTemplate) throws -> Result? {
+        guard let titleZone = template.recognition.titleZone else { return nil }
+        let band = titleZone.clamped(to: reader.pageSize)
+        guard !band.isEmpty, try titleMatches(template, in: band, reader: reader) else { return nil }
+        return Result(
+            template: template,
+            registration: Registration(
+                transform: .scaleAndShift(scale: 1, dx: 0, dy: 0), matched: [], missing: [], residual: 0, byFrame: true),
+            evidence: [
+                ClassificationEvidence(form: template.form.rawValue, score: 1, found: ["ruled box", "title"], missing: [])
+            ])
+    }
+
+    /// The title band spells one of the template's titles: by its glyphs, else by one small reading.
+    private func titleMatches(_ template: FormTemplate, in band: PixelRect, reader: any PageReader) throws -> Bool {
+        if try titleConfirmedByGlyphs(template.recognition.titles, in: band, reader: reader) { return true }
+        let title = try reader.read(
+            band, options: RecognitionOptions(language: "chi_sim", segmentation: .singleLine), scale: 0.5
+        ).text
+        return template.recognition.titles.contains(where: { TextMatching.contains(title, $0) })
     }
 
     /// Whether the band's glyphs spell one of the titles exactly (the band holds the title alone).

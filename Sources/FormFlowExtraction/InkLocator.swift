@@ -86,6 +86,9 @@ public enum InkLocator {
             // What is left of a rule past its halo: a sliver one or two pixels thin.
             let thin = min(blob.box.width, blob.box.height)
             if thin <= 2 && max(blob.box.width, blob.box.height) >= 8 * thin { return false }
+            // A seal's ring (or a stamp's frame) is far taller than a line of the zone: as "the tallest
+            // blob" it would start a line and pull the value into a box with the seal.
+            if blob.box.height > zone.height * 3 / 2 { return false }
             return blob.box.midX >= Double(zone.x) && blob.box.midX <= Double(zone.maxX)
                 && blob.box.midY >= Double(zone.y) && blob.box.midY <= Double(zone.maxY)
         }

@@ -4,9 +4,11 @@ import Foundation
 /// Uses the form's redundancy to settle readings that single fields could not: 大写 against 小写, items
 /// against the total, amount + tax against the total.
 ///
-/// It only ever chooses among readings that were actually seen, only for fields that are uncertain, and
-/// never changes a confirmed reading to make sums agree: a form that truly breaks a rule keeps its
-/// clear readings, and validation reports the break.
+/// The sums only ever *confirm* an uncertain field's own best reading; they never pick another reading
+/// that happens to make them agree (a misread off by exactly a true discrepancy would hide a real
+/// sum_mismatch). The glyph-verified amount in words is a reader of its own, so it may pick among the
+/// total's readings. A confirmed reading is never changed to make sums agree: a form that truly breaks
+/// a rule keeps its clear readings, and validation reports the break.
 enum Reconciler {
     static func reconcile(_ result: inout ExtractionResult, glyphs: GlyphClassifier?) {
         settleTotalByItems(&result)
@@ -105,9 +107,9 @@ enum Reconciler {
         result.readings["total"] = total
     }
 
-    /// Expense claims: when every item amount is confirmed and the total is not, the total reading that
-    /// equals their sum is taken; when the total is confirmed and one item is not, the item reading that
-    /// completes the sum is taken.
+    /// Expense claims: when every item amount is confirmed and the total is not, the total's best reading
+    /// is confirmed if it equals their sum; when the total is confirmed and one item is not, that item's
+    /// best reading is confirmed if it completes the sum.
     static func settleTotalByItems(_ result: inout ExtractionResult) {
         guard !result.rows.isEmpty, var total = result.readings["total"] else { return }
         let amounts = result.rows.compactMap { $0["amount"] }
@@ -117,7 +119,7 @@ enum Reconciler {
             let values = amounts.compactMap { money($0.chosen) }
             guard values.count == amounts.count else { return }
             let sum = values.reduce(0, +)
-            if let candidate = total.candidates.first(where: { money($0) == sum }) {
+            if let candidate = total.chosen, money(candidate) == sum {
                 total.confirm(candidate, because: "equals the sum of the items")
                 result.readings["total"] = total
             }
@@ -126,7 +128,7 @@ enum Reconciler {
             let others = amounts.indices.filter { $0 != index }.compactMap { money(amounts[$0].chosen) }
             guard others.count == amounts.count - 1 else { return }
             let needed = totalValue - others.reduce(0, +)
-            if let candidate = amounts[index].candidates.first(where: { money($0) == needed }) {
+            if let candidate = amounts[index].chosen, money(candidate) == needed {
                 result.rows[index]["amount"]?.confirm(candidate, because: "completes the sum of the items")
             }
         }
@@ -142,17 +144,17 @@ enum Reconciler {
         switch uncertain[0].name {
         case "total":
             guard let a = money(amount.chosen), let t = money(tax.chosen) else { return }
-            if let candidate = total.candidates.first(where: { money($0) == a + t }) {
+            if let candidate = total.chosen, money(candidate) == a + t {
                 result.readings["total"]?.confirm(candidate, because: "equals amount + tax")
             }
         case "tax_amount":
             guard let a = money(amount.chosen), let s = money(total.chosen) else { return }
-            if let candidate = tax.candidates.first(where: { money($0) == s - a }) {
+            if let candidate = tax.chosen, money(candidate) == s - a {
                 result.readings["tax_amount"]?.confirm(candidate, because: "equals total − amount")
             }
         case "amount":
             guard let t = money(tax.chosen), let s = money(total.chosen) else { return }
-            if let candidate = amount.candidates.first(where: { money($0) == s - t }) {
+            if let candidate = amount.chosen, money(candidate) == s - t {
                 result.readings["amount"]?.confirm(candidate, because: "equals total − tax")
             }
         default:

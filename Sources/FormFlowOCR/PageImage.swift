@@ -285,7 +285,7 @@ public final class PageImage: @unchecked Sendable {
     /// The page's pixels as a Swift value (8-bit gray), converting other depths first.
     /// A page made from gray pixels, still to be rotated by `pendingRotation` (for tests of what a
     /// deskewed page shows without a scan to deskew).
-    convenience init(gray image: GrayImage, dpi: Int = 300, pendingRotation: Float = 0) throws(OCRError) {
+    public convenience init(gray image: GrayImage, dpi: Int = 300, pendingRotation: Float = 0) throws(OCRError) {
         guard let pix = pixCreate(Int32(image.width), Int32(image.height), 8) else {
             throw OCRError(.imageOperationFailed, "could not allocate a \(image.width)×\(image.height) page")
         }

@@ -9,10 +9,10 @@ import Foundation
 public final class DocumentProcessor {
     public let pipeline: Pipeline
     public let settings: Settings
-    private let engine: OCREngine
-    private let loader: ImageLoader
-    private let classifier: FormClassifier
-    private let frameRecognizer: FrameRecognizer
+    let engine: OCREngine
+    let loader: ImageLoader
+    let classifier: FormClassifier
+    let frameRecognizer: FrameRecognizer
     private let validator: Validator
 
     public init(pipeline: Pipeline, settings: Settings) throws(OCRError) {
@@ -65,7 +65,7 @@ public final class DocumentProcessor {
         }
         let sha = Self.sha256(bytes)
 
-        let pages: [PageImage]
+        var pages: [PageImage]
         do {
             pages = try loader.load(bytes: bytes)
         } catch where error.isInputProblem {
@@ -73,42 +73,63 @@ public final class DocumentProcessor {
         }
         stop("load")
 
-        let page = try pages[0].normalized(
-            maxSkewDegrees: pipeline.maxSkewDegrees, binarize: pipeline.binarize, removeRules: pipeline.removeRules)
-        stop("normalise")
-
-        let reader = TesseractPageReader(engine: engine, page: page)
-        let classification: FormClassifier.Result
-        let template: FormTemplate
+        // Every page is looked at: the first that is a known form is read, the others are listed as
+        // attachments (receipts pasted on paper). A second form in one file is for an operator to split.
+        let orientation = ExifOrientation.of(jpeg: bytes)
+        var found: Recognised? = nil
+        var formPages: [Int] = []
+        var otherPages: [Int] = []
+        var firstEvidence: [ClassificationEvidence] = []
+        var pending = pages
+        pages = []
+        var index = 0
+        while !pending.isEmpty {
+            index += 1
+            // Each page is dropped as soon as it is prepared: a phone's photo is large.
+            let original = pending.removeFirst()
+            let recognised = try recognise(original, orientation: orientation)
+            // Pixels prepared ("normalise") and the form recognised ("classify"), over every page.
+            let now = clock.now
+            let spent = lap.duration(to: now)
+            timings["normalise", default: 0] += recognised.preparationTime.inMilliseconds.rounded(toPlaces: 1)
+            timings["classify", default: 0] += (spent - recognised.preparationTime).inMilliseconds.rounded(toPlaces: 1)
+            lap = now
+            if index == 1 { firstEvidence = recognised.evidence }
+            if recognised.template != nil {
+                if found == nil {
+                    found = recognised
+                    found?.pageNumber = index
+                } else {
+                    formPages.append(index)
+                }
+            } else {
+                otherPages.append(index)
+            }
+        }
+        let pageCount = index
+        guard let recognisedPage = found, let template = recognisedPage.template else {
+            let summary = firstEvidence.map { evidence in
+                "\(evidence.form): found \(evidence.found.count) of \(evidence.found.count + evidence.missing.count) labels"
+            }.joined(separator: "; ")
+            return DocumentRecord(
+                document: name, sha256: sha, form: nil, status: .exception,
+                violations: [
+                    Violation(
+                        rule: "unknown_form",
+                        message: "\(pageCount > 1 ? "none of the \(pageCount) pages" : "the page") matches a known form (\(summary)); check the scan or add a template")
+                ],
+                batch: batch, pipeline: pipeline.identifier, pages: pageCount,
+                classification: firstEvidence, timings: timings, processedAt: Self.now())
+        }
+        let page = recognisedPage.values
+        let reader = TesseractPageReader(engine: engine, page: recognisedPage.values)
         let extraction: ExtractionResult
         do {
-            if pipeline.registerByFrame, let quick = try frameRecognizer.recognize(reader: reader) {
-                classification = FormClassifier.Result(template: quick.template, evidence: quick.evidence)
-                template = quick.template
-                stop("classify")
-                extraction = try pipeline.extractor(for: quick.template)
-                    .extract(registration: quick.registration, reader: reader)
+            let extractor = pipeline.extractor(for: template)
+            if let registration = recognisedPage.registration {
+                extraction = try extractor.extract(registration: registration, reader: reader)
             } else {
-                let layout = try reader.read(
-                    nil, options: pipeline.layoutOptions, scale: pipeline.layoutScale(forPageDPI: page.dpi))
-                classification = classifier.classify(pageText: layout.words.map(\.text).joined(separator: " "))
-                stop("classify")
-                guard let found = classification.template else {
-                    let summary = classification.evidence.map { evidence in
-                        "\(evidence.form): found \(evidence.found.count) of \(evidence.found.count + evidence.missing.count) labels"
-                    }.joined(separator: "; ")
-                    return DocumentRecord(
-                        document: name, sha256: sha, form: nil, status: .exception,
-                        violations: [
-                            Violation(
-                                rule: "unknown_form",
-                                message: "the page matches no known form (\(summary)); check the scan or add a template")
-                        ],
-                        batch: batch, pipeline: pipeline.identifier, pages: pages.count,
-                        classification: classification.evidence, timings: timings, processedAt: Self.now())
-                }
-                template = found
-                extraction = try pipeline.extractor(for: template).extract(layout: layout, reader: reader)
+                extraction = try extractor.extract(layout: recognisedPage.layoutText!, reader: reader)
             }
         } catch let error as OCRError {
             throw error
@@ -116,11 +137,18 @@ public final class DocumentProcessor {
             throw OCRError(.imageOperationFailed, "reading the page failed: \(error)")
         }
         stop("extract")
-        timings["ocr"] = reader.recognitionTime.inMilliseconds.rounded(toPlaces: 1)
+        timings["ocr"] = (reader.recognitionTime + recognisedPage.recognitionTime).inMilliseconds.rounded(toPlaces: 1)
+        let classification = FormClassifier.Result(template: template, evidence: recognisedPage.evidence)
 
         let tableName = template.table?.name
         let fields = extraction.fields(tableName: tableName)
         var violations = extraction.problems
+        if !formPages.isEmpty {
+            violations.append(
+                Violation(
+                    rule: "several_forms",
+                    message: "pages \(([recognisedPage.pageNumber] + formPages).map(String.init).joined(separator: ", ")) are each a form; only page \(recognisedPage.pageNumber) was read. Scan each form as its own file"))
+        }
         violations += validator.evaluate(
             form: template.form, fields: fields, uncertain: extraction.uncertainFields(tableName: tableName))
         stop("validate")
@@ -135,8 +163,11 @@ public final class DocumentProcessor {
         return DocumentRecord(
             document: name, sha256: sha, form: template.form, status: violations.isEmpty ? .accepted : .exception,
             fields: fields, violations: violations, batch: batch,
-            pipeline: pipeline.identifier, pages: pages.count, evidence: extraction.evidence(tableName: tableName),
-            classification: classification.evidence, timings: timings, processedAt: Self.now())
+            pipeline: pipeline.identifier, pages: pageCount, evidence: extraction.evidence(tableName: tableName),
+            classification: classification.evidence, timings: timings, processedAt: Self.now(),
+            formPage: pageCount > 1 ? recognisedPage.pageNumber : nil,
+            attachedPages: pageCount > 1 ? otherPages : nil,
+            preparation: recognisedPage.preparation.isEmpty ? nil : recognisedPage.preparation)
     }
 
     static func sha256(_ bytes: [UInt8]) -> String {

@@ -18,7 +18,9 @@ public struct Validator: Sendable {
     public func evaluate(form: FormKind, fields: [String: FieldValue], uncertain: [String]) -> [Violation] {
         var violations: [Violation] = []
         for rule in rules.rules where rule.applies(to: form) && rule.check != .duplicate {
-            if let detail = Self.check(rule, fields: fields, uncertain: uncertain) {
+            if let detail = Self.check(rule, fields: fields, uncertain: uncertain),
+                Self.readWithConfidence(detail, rule: rule, uncertain: uncertain)
+            {
                 violations.append(
                     Violation(
                         rule: rule.id, message: Masking.maskDigitRuns(in: "\(rule.message): \(detail.message)"),
@@ -28,9 +30,21 @@ public struct Validator: Sendable {
         return violations
     }
 
+    /// A rule is reported broken only over values read with confidence: a tax id the readers could not
+    /// settle ("C" under a seal) is `uncertain_field`, not `bad_tax_id`. The `confirmed` and `required`
+    /// rules are about certainty and presence themselves.
+    static func readWithConfidence(_ failure: Failure, rule: Rule, uncertain: [String]) -> Bool {
+        guard rule.check != .confirmed && rule.check != .required else { return true }
+        let inputs = failure.inputs ?? failure.fields
+        return !uncertain.contains { name in inputs.contains { name == $0 || name.hasPrefix("\($0)[") } }
+    }
+
     struct Failure {
         var message: String
         var fields: [String]
+        /// The exact fields and cells the check read, when narrower than `fields` (a sum reads the
+        /// amount column, not the categories).
+        var inputs: [String]? = nil
     }
 
     static func money(_ value: FieldValue?) -> Decimal? {
@@ -67,7 +81,7 @@ public struct Validator: Sendable {
             guard sum != totalValue else { return nil }
             return Failure(
                 message: "items add up to \(Money.format(sum)), \(total) is \(Money.format(totalValue)) (difference \(Money.format(totalValue - sum)))",
-                fields: [rule.items, total])
+                fields: [rule.items, total], inputs: [total] + rows.indices.map { "\(rule.items)[\($0)].\(rule.column)" })
 
         case .amountPlusTax:
             let (amountName, taxName, totalName) = (rule.fields[0], rule.fields[1], rule.fields[2])
@@ -126,7 +140,10 @@ public struct Validator: Sendable {
             }
             guard !over.isEmpty else { return nil }
             return Failure(
-                message: "\(category) over \(Money.format(limit)): \(over.joined(separator: ", "))", fields: [rule.items])
+                message: "\(category) over \(Money.format(limit)): \(over.joined(separator: ", "))", fields: [rule.items],
+                inputs: rows.indices.filter { rows[$0]["category"]?.text == category }.flatMap {
+                    ["\(rule.items)[\($0)].category", "\(rule.items)[\($0)].\(rule.column)"]
+                })
 
         case .attachmentsSum:
             let attachmentsName = rule.fields[0]
@@ -136,7 +153,8 @@ public struct Validator: Sendable {
             let sum = receipts.compactMap { $0 }.reduce(0, +)
             guard sum != attachments else { return nil }
             return Failure(
-                message: "items carry \(sum) receipts, \(attachmentsName) is \(attachments)", fields: [attachmentsName, rule.items])
+                message: "items carry \(sum) receipts, \(attachmentsName) is \(attachments)", fields: [attachmentsName, rule.items],
+                inputs: [attachmentsName] + rows.indices.map { "\(rule.items)[\($0)].\(rule.column)" })
 
         case .duplicate:
             return nil

@@ -52,12 +52,17 @@ struct FieldNormalizerTests {
         #expect(normalize("2026-13-01", .date)?.check == .malformed)
     }
 
-    @Test("codes match their pattern, a few stray characters are dropped")
+    @Test("codes match their pattern; extra characters make a reading malformed, never a shorter code")
     func codes() {
         #expect(normalize("BX20264267222", .code, pattern: "BX[0-9]{11}")?.check == .valid)
         #expect(normalize(":BX20264267222", .code, pattern: "BX[0-9]{11}")?.value == .text("BX20264267222"))
         #expect(normalize("BX2026426722", .code, pattern: "BX[0-9]{11}")?.check == .malformed)
         #expect(normalize("051400470188", .code, pattern: "[0-9]{12}")?.check == .valid)
+        // A nine-digit reading of an eight-digit invoice number is not that number with a digit dropped.
+        let nine = normalize("123456789", .code, pattern: "[0-9]{8}")
+        #expect(nine?.check == .malformed)
+        #expect(nine?.value == .text("123456789"))
+        #expect(normalize("BX20264267222TIN", .code, pattern: "BX[0-9]{11}")?.check == .malformed)
     }
 
     @Test("resident IDs: O read as 0, X kept, check character judged")
@@ -87,8 +92,13 @@ struct FieldNormalizerTests {
         #expect(normalize("郭 海 燕", .chineseName)?.value == .text("郭海燕"))
         #expect(normalize("郭海燕燕燕", .chineseName)?.check == .malformed)
         let departments = ["财务部", "信息中心", "办公室"]
-        #expect(normalize("信息中必", .enumerated, vocabulary: departments)?.value == .text("信息中心"))
-        #expect(normalize("人事处", .enumerated, vocabulary: departments)?.check == .malformed)
+        // The list confirms an exact entry; anything else stays as read, with the nearest entry named.
+        #expect(normalize("信息中心", .enumerated, vocabulary: departments) == NormalizedReading(value: .text("信息中心"), check: .valid))
+        let near = normalize("信息中必", .enumerated, vocabulary: departments)
+        #expect(near?.value == .text("信息中必"))
+        #expect(near?.note?.contains("一字之差 from 信息中心") == true)
+        #expect(normalize("人事处", .enumerated, vocabulary: departments)?.value == .text("人事处"))
+        #expect(normalize("人事处", .enumerated, vocabulary: departments)?.note == "not on the list")
         #expect(normalize("伍仟伍佰零陆元零捌分", .amountInWords)?.check == .valid)
         #expect(normalize("伍什伍佰零陆元零捌分", .amountInWords)?.check == .malformed)
     }

@@ -115,4 +115,34 @@ struct ValidatorTests {
             """
         #expect(throws: ConfigurationError.self) { try RuleSet.parse(ConfigNode.parse(badLimit, file: "rules.yaml")) }
     }
+
+    @Test("a tax id a seal covers is uncertain_field, never bad_tax_id; read with confidence, a bad one is reported")
+    func sealOverTaxID() {
+        var fields = Self.invoice(amount: "1000.00", rate: "13%", tax: "130.00", total: "1130.00")
+        // Under a red seal the readers made out only "C": not confirmed.
+        fields["seller_tax_id"] = .text("C")
+        let unsure = rules(validator.evaluate(form: .vatInvoice, fields: fields, uncertain: ["seller_tax_id"]))
+        #expect(unsure == ["uncertain_field"])
+        // The same value read with confidence does break the rule.
+        #expect(rules(validator.evaluate(form: .vatInvoice, fields: fields, uncertain: [])) == ["bad_tax_id"])
+    }
+
+    @Test("a sum is reported broken only over amounts read with confidence; an unsure category does not hide it")
+    func sumOverUncertainAmounts() {
+        let fields: [String: FieldValue] = [
+            "claim_no": .text("BX20264267222"), "total": .text("300.00"), "attachments": .integer(2),
+            "total_in_words": .text(ChineseAmount.render(Decimal(300))),
+            "items": .rows([
+                ["category": .text("差旅费"), "amount": .text("100.00"), "receipts": .integer(1)],
+                ["category": .text("住宿费"), "amount": .text("150.00"), "receipts": .integer(1)],
+            ]),
+        ]
+        let sure = rules(validator.evaluate(form: .expenseClaim, fields: fields, uncertain: []))
+        #expect(sure.contains("sum_mismatch"))
+        let amountUnsure = rules(validator.evaluate(form: .expenseClaim, fields: fields, uncertain: ["items[1].amount"]))
+        #expect(!amountUnsure.contains("sum_mismatch"))
+        #expect(amountUnsure.contains("uncertain_field"))
+        let categoryUnsure = rules(validator.evaluate(form: .expenseClaim, fields: fields, uncertain: ["items[1].category"]))
+        #expect(categoryUnsure.contains("sum_mismatch"))
+    }
 }

@@ -1,0 +1,63 @@
+import FormFlowCore
+import Foundation
+
+/// Values judged against the template's closed lists once they are read. A list confirms a reading that
+/// equals an entry; it never replaces one. What it says about the others goes to an operator:
+/// - an organisation one or two characters away from a known one is a possible look-alike
+///   (深圳钱海信息技术有限公司 beside 深圳前海信息技术有限公司), whatever the readers agreed on;
+/// - a department or category off the list, read with confidence, is `unknown_<field>` (an unreadable
+///   one is already `uncertain_field`, and its note names the nearest entry).
+enum ListJudge {
+    static func problems(template: FormTemplate, result: ExtractionResult) -> [Violation] {
+        var problems: [Violation] = []
+        for spec in template.fields {
+            guard let reading = result.readings[spec.name] else { continue }
+            problems += judge(spec, reading, path: spec.name, template: template)
+        }
+        if let table = template.table {
+            for (index, row) in result.rows.enumerated() {
+                for column in table.columns {
+                    guard let reading = row[column.name] else { continue }
+                    problems += judge(column, reading, path: "\(table.name)[\(index)].\(column.name)", template: template)
+                }
+            }
+        }
+        return problems
+    }
+
+    static func judge(_ spec: FieldSpec, _ reading: FieldReading, path: String, template: FormTemplate) -> [Violation] {
+        guard spec.type == .organisation || spec.type == .enumerated, let listName = spec.vocabulary,
+            let vocabulary = template.vocabularies[listName], !vocabulary.isEmpty,
+            let value = reading.chosen?.value.text, !value.isEmpty
+        else { return [] }
+        let match = ListMatch.of(value, in: vocabulary)
+        switch (spec.type, match) {
+        case (_, .listed):
+            return []
+        case (.organisation, .near(let entry, let differences)):
+            let known = spec.name.hasPrefix("seller") ? "known supplier" : "known organisation"
+            let gap = differences == 1 ? "一字之差" : "\(differences) characters different"
+            return [
+                Violation(
+                    rule: "possible_lookalike",
+                    message: "\(path) reads \(value): \(gap) with \(known) \(entry): possible look-alike. Compare the name on the paper with the vendor master before accepting; FormFlow never takes it as \(entry)",
+                    fields: [path])
+            ]
+        case (.organisation, _):
+            return []  // an unknown organisation is taken only when the readers agree (else uncertain_field)
+        case (_, .near(let entry, _)) where !reading.uncertain:
+            return [unknown(spec, path, value, listName, nearest: entry)]
+        case (_, .unlisted) where !reading.uncertain:
+            return [unknown(spec, path, value, listName, nearest: nil)]
+        default:
+            return []
+        }
+    }
+
+    static func unknown(_ spec: FieldSpec, _ path: String, _ value: String, _ listName: String, nearest: String?) -> Violation {
+        Violation(
+            rule: "unknown_\(spec.name)",
+            message: "\(path) reads \(value), which is not on the list of \(listName)\(nearest.map { " (nearest: \($0))" } ?? ""); it is not mapped to an entry. Correct the value or add it to the list",
+            fields: [path])
+    }
+}

@@ -1,0 +1,105 @@
+import CTesseract
+import FormFlowCore
+
+/// Turning, colour and resolution of whole pages: what makes a photo or a colour scan readable like a
+/// gray office scan. Every Leptonica call and allocation stays in this module.
+extension PageImage {
+    /// Whether the page holds colour (32-bit RGB), as colour scans and photos do.
+    public var isColour: Bool { pixGetDepth(pix) == 32 }
+
+    /// The page turned clockwise by `quarterTurns` × 90°, mirrored left–right first when asked.
+    public func turned(quarterTurns: Int, mirrored: Bool = false) throws(OCRError) -> PageImage {
+        var source = pix
+        var flipped: UnsafeMutablePointer<PIX>? = nil
+        defer { pixDestroy(&flipped) }
+        if mirrored {
+            guard let copy = pixFlipLR(nil, pix) else { throw OCRError(.imageOperationFailed, "could not mirror the page") }
+            flipped = copy
+            source = copy
+        }
+        let turns = ((quarterTurns % 4) + 4) % 4
+        guard turns != 0 || mirrored else { return self }
+        guard let out = turns == 0 ? pixClone(source) : pixRotateOrth(source, Int32(turns)) else {
+            throw OCRError(.imageOperationFailed, "could not turn the page by \(turns * 90)°")
+        }
+        return PageImage(taking: out, dpi: dpi)
+    }
+
+    /// The page upright, as the JPEG's EXIF orientation says.
+    public func upright(_ orientation: ExifOrientation) throws(OCRError) -> PageImage {
+        try turned(quarterTurns: orientation.quarterTurnsClockwise, mirrored: orientation.mirrored)
+    }
+
+    /// 8-bit gray by luminance: the form as printed, coloured ink included (its ruled box, title and
+    /// labels are what registration looks for).
+    public func luminance() throws(OCRError) -> PageImage {
+        if pixGetDepth(pix) == 8 && pixGetColormap(pix) == nil { return self }
+        guard let gray = pixConvertTo8(pix, 0) else {
+            throw OCRError(.imageOperationFailed, "could not convert the page to grayscale")
+        }
+        return PageImage(taking: gray, dpi: dpi)
+    }
+
+    /// 8-bit gray where coloured ink is paper: a pixel's level is its brightest channel raised by its
+    /// saturation. Black values (and black under a red seal) stay black; a red seal, blue or brown form
+    /// print and tinted paper turn light. Nil for a page without colour.
+    public func valuesWithoutColour() throws(OCRError) -> PageImage? {
+        guard isColour else { return nil }
+        guard let gray = pixCreate(Int32(width), Int32(height), 8) else {
+            throw OCRError(.imageOperationFailed, "could not allocate a \(width)×\(height) page")
+        }
+        guard let source = pixGetData(pix), let target = pixGetData(gray) else {
+            var owned: UnsafeMutablePointer<PIX>? = gray
+            pixDestroy(&owned)
+            throw OCRError(.imageOperationFailed, "the page has no pixel data")
+        }
+        let sourceWords = Int(pixGetWpl(pix))
+        let targetWords = Int(pixGetWpl(gray))
+        for y in 0..<height {
+            let sourceLine = source + y * sourceWords
+            let targetLine = target + y * targetWords
+            for xWord in 0..<targetWords {
+                var packed: UInt32 = 0
+                for byte in 0..<4 {
+                    let x = xWord * 4 + byte
+                    var level: UInt32 = 255
+                    if x < width {
+                        // Leptonica's RGB pixel: red, green, blue, alpha from the high byte down.
+                        let rgb = sourceLine[x]
+                        let red = (rgb >> 24) & 0xFF
+                        let green = (rgb >> 16) & 0xFF
+                        let blue = (rgb >> 8) & 0xFF
+                        let brightest = max(red, green, blue)
+                        let saturation = brightest - min(red, green, blue)
+                        level = min(255, brightest + saturation * 3 / 2)
+                    }
+                    packed |= level << UInt32(8 * (3 - byte))
+                }
+                targetLine[xWord] = packed
+            }
+        }
+        return PageImage(taking: gray, dpi: dpi)
+    }
+
+    /// This page (8-bit, the same size as `reference`) deskewed as `reference` was: the values page
+    /// follows the layout page's rotation exactly.
+    public func deskewed(like reference: PageImage) throws(OCRError) -> PageImage {
+        if reference.pendingRotation != 0 {
+            guard let copy = pixClone(pix) else { throw OCRError(.imageOperationFailed, "could not keep the page") }
+            return PageImage(
+                taking: copy, dpi: dpi, appliedDeskew: reference.appliedDeskew, pendingRotation: reference.pendingRotation)
+        }
+        guard reference.appliedDeskew != 0 else { return self }
+        guard
+            let turned = pixRotate(
+                pix, Float(reference.appliedDeskew * .pi / 180), Int32(L_ROTATE_AREA_MAP), Int32(L_BRING_IN_WHITE), 0, 0)
+        else { throw OCRError(.imageOperationFailed, "could not rotate the page") }
+        return PageImage(taking: turned, dpi: dpi, appliedDeskew: reference.appliedDeskew)
+    }
+
+    /// The page with `dpi` as its resolution (when the file's claim is known to be wrong).
+    public func withResolution(_ dpi: Int) throws(OCRError) -> PageImage {
+        guard let copy = pixClone(pix) else { throw OCRError(.imageOperationFailed, "could not keep the page") }
+        return PageImage(taking: copy, dpi: dpi, appliedDeskew: appliedDeskew, pendingRotation: pendingRotation)
+    }
+}

@@ -1,0 +1,192 @@
+import FormFlowCore
+import FormFlowExtraction
+import FormFlowOCR
+import Foundation
+
+/// One page as recognition left it: which form (if any), how it is registered, and the page its values
+/// are read from.
+struct Recognised {
+    var template: FormTemplate?
+    /// Registered by the ruled box (the quick path) ...
+    var registration: Registration?
+    /// ... or by the page-wide layout pass (the long way), whose characters locate the values.
+    var layoutText: Recognition?
+    /// The page values are read from: the same geometry as the one recognised, with coloured ink dropped.
+    var values: PageImage
+    var evidence: [ClassificationEvidence]
+    /// What was done to the page, for the record.
+    var preparation: [String]
+    var pageNumber = 1
+    var recognitionTime: Duration
+    /// Time spent preparing pixels (turning, colour, rectifying, deskewing), as against recognising.
+    var preparationTime: Duration = .zero
+}
+
+extension DocumentProcessor {
+    /// Makes one page readable and says which form it is. In order, cheapest first:
+    /// 1. upright as the JPEG's EXIF orientation says; a resolution claim under 150 dpi (a phone's 72) is
+    ///    replaced by what the page's width implies;
+    /// 2. two gray pages: by luminance for registration (the ruled box, title and labels may be printed
+    ///    in colour) and with coloured ink dropped for the values (a red seal over a value is paper);
+    /// 3. deskewed, recognised by the ruled box;
+    /// 4. else the box's four corners are found and the page rectified onto the template (perspective,
+    ///    scale from the box itself, any turn under 45°), and recognised again;
+    /// 5. else the page turned 180° (or a quarter turn either way when it stands upright);
+    /// 6. else the long way: a page-wide layout reading, matched against every template.
+    func recognise(_ original: PageImage, orientation: ExifOrientation?) throws(OCRError) -> Recognised {
+        var notes: [String] = []
+        var page = original
+        // A phone's picture: colour, and a resolution claim no scanner makes (or a turn in its EXIF).
+        let photo = original.isColour && (original.dpi < 150 || (orientation.map { $0 != .upright } ?? false))
+        if let orientation, orientation != .upright {
+            page = try page.upright(orientation)
+            notes.append("turned upright as its EXIF orientation (\(orientation.rawValue)) says")
+        }
+        if page.dpi < 150 {
+            // A phone writes 72 dpi whatever it took; the templates' pages are A4/A5 wide (8.27 in).
+            let implied = max(72, Int((Double(page.width) / 8.27).rounded()))
+            notes.append("the file claims \(page.dpi) dpi; its width implies \(implied)")
+            page = try page.withResolution(implied)
+        }
+        let clock = ContinuousClock()
+        let preparing = clock.now
+        let layout = try page.luminance()
+        let values = try page.valuesWithoutColour()
+        var preparationTime = preparing.duration(to: clock.now)
+        if values != nil {
+            notes.append("colour: seals, coloured form print and tinted paper dropped before values were read")
+        }
+        var time = Duration.zero
+
+        if pipeline.registerByFrame {
+            var attempts: [(turns: Int, label: String?)] = [(0, nil)]
+            if layout.height > layout.width * 11 / 10 {
+                attempts += [(1, "turned a quarter clockwise"), (3, "turned a quarter anticlockwise")]
+            } else {
+                attempts.append((2, "turned upside down"))
+            }
+            for attempt in attempts {
+                let turnedLayout = try layout.turned(quarterTurns: attempt.turns)
+                let turnedValues = try values?.turned(quarterTurns: attempt.turns)
+                if var found = try byFrame(
+                    layout: turnedLayout, values: turnedValues, photo: photo, time: &time, preparation: &preparationTime)
+                {
+                    found.preparation = notes + (attempt.label.map { [$0] } ?? []) + found.preparation
+                    found.recognitionTime = time
+                    found.preparationTime = preparationTime
+                    return found
+                }
+            }
+        }
+
+        // The long way, on the page as it came.
+        let deskewing = clock.now
+        let normalized = try layout.normalized(
+            maxSkewDegrees: pipeline.maxSkewDegrees, binarize: pipeline.binarize, removeRules: pipeline.removeRules)
+        preparationTime += deskewing.duration(to: clock.now)
+        let reader = TesseractPageReader(engine: engine, page: normalized)
+        let text: Recognition
+        do {
+            text = try reader.read(nil, options: pipeline.layoutOptions, scale: pipeline.layoutScale(forPageDPI: normalized.dpi))
+        } catch let error as OCRError {
+            throw error
+        } catch {
+            throw OCRError(.imageOperationFailed, "reading the page failed: \(error)")
+        }
+        time += reader.recognitionTime
+        let classification = classifier.classify(pageText: text.words.map(\.text).joined(separator: " "))
+        return Recognised(
+            template: classification.template, registration: nil, layoutText: text,
+            values: try values?.deskewed(like: normalized) ?? normalized, evidence: classification.evidence,
+            preparation: notes, recognitionTime: time, preparationTime: preparationTime)
+    }
+
+    /// Recognition by the ruled box: as the page is, and rectified from the box's corners. A photo (or a
+    /// box found at a slant or at another scale than the page's width implies) is rectified first.
+    private func byFrame(
+        layout: PageImage, values: PageImage?, photo: Bool, time: inout Duration, preparation: inout Duration
+    ) throws(OCRError) -> Recognised? {
+        var plan: Rectification?? = nil
+        if photo {
+            plan = .some(try rectification(of: layout))
+            if let first = plan!, let found = try rectified(layout: layout, values: values, plan: first, time: &time, preparation: &preparation) {
+                return found
+            }
+        }
+        if let found = try frameOnce(layout: layout, values: values, time: &time, preparation: &preparation) { return found }
+        if plan == nil { plan = .some(try rectification(of: layout)) }
+        guard let later = plan!, !photo else { return nil }
+        return try rectified(layout: layout, values: values, plan: later, time: &time, preparation: &preparation)
+    }
+
+    /// The page mapped onto the template by the box's corners, its paper made even, and recognised.
+    private func rectified(
+        layout: PageImage, values: PageImage?, plan: Rectification, time: inout Duration, preparation: inout Duration
+    ) throws(OCRError) -> Recognised? {
+        let warping = ContinuousClock.now
+        func warp(_ page: PageImage) throws(OCRError) -> PageImage {
+            try PageImage(
+                gray: try page.grayImage().warped(width: plan.width, height: plan.height, sourceOf: plan.sourceOf).flattened(),
+                dpi: plan.dpi)
+        }
+        let rectifiedLayout = try warp(layout)
+        let rectifiedValues = try values.map { page throws(OCRError) in try warp(page) }
+        preparation += warping.duration(to: .now)
+        guard
+            var found = try frameOnce(
+                layout: rectifiedLayout, values: rectifiedValues, as: plan.template, time: &time, preparation: &preparation)
+        else { return nil }
+        found.preparation.append(
+            "rectified onto the \(plan.template.form.rawValue) template from its ruled box's corners (perspective, turn and scale), paper levelled")
+        return found
+    }
+
+    /// The ruled box's corners, when the page needs rectifying to be registered by them.
+    private func rectification(of layout: PageImage) throws(OCRError) -> Rectification? {
+        let reduction = min(1, Self.cornerSearchWidth / Double(layout.width))
+        let overview = try layout.scaled(by: reduction).grayImage()
+        let quad = QuadFinder.find(in: overview)
+        let plan = quad.flatMap {
+            Rectification.plan(quad: $0.scaled(by: 1 / reduction), pageWidth: layout.width, templates: frameRecognizer.templates)
+        }
+        if FieldExtractor.trace {
+            print("TRACE corners \(quad.map { "\($0.corners.map { "(\(Int($0.x)),\(Int($0.y)))" })" } ?? "none") keystone \(quad?.keystoneDegrees ?? 0) plan \(plan?.template.form.rawValue ?? "none")")
+        }
+        return plan
+    }
+
+    /// Width of the reduced copy the box's corners are looked for in: its lines must stay a pixel thick.
+    static let cornerSearchWidth = 1240.0
+
+    /// Recognition by the ruled box on a deskewed page; `rectified`: the page was already mapped onto
+    /// that template by the box's corners, so it is neither deskewed nor searched for its box again.
+    private func frameOnce(
+        layout: PageImage, values: PageImage?, as rectified: FormTemplate? = nil, time: inout Duration,
+        preparation: inout Duration
+    ) throws(OCRError) -> Recognised? {
+        let deskewing = ContinuousClock.now
+        let normalized =
+            rectified != nil
+            ? layout
+            : try layout.normalized(
+                maxSkewDegrees: pipeline.maxSkewDegrees, binarize: pipeline.binarize, removeRules: pipeline.removeRules)
+        preparation += deskewing.duration(to: .now)
+        let reader = TesseractPageReader(engine: engine, page: normalized)
+        defer { time += reader.recognitionTime }
+        let quick: FrameRecognizer.Result?
+        do {
+            quick =
+                try rectified.map { template in try frameRecognizer.recognizeRectified(reader: reader, as: template) }
+                ?? frameRecognizer.recognize(reader: reader)
+        } catch let error as OCRError {
+            throw error
+        } catch {
+            throw OCRError(.imageOperationFailed, "reading the title failed: \(error)")
+        }
+        guard let quick else { return nil }
+        return Recognised(
+            template: quick.template, registration: quick.registration, layoutText: nil,
+            values: try values?.deskewed(like: normalized) ?? normalized, evidence: quick.evidence, preparation: [],
+            recognitionTime: .zero)
+    }
+}

@@ -1,0 +1,136 @@
+import FormFlowCore
+import FormFlowTestSupport
+import Foundation
+import Testing
+
+@testable import FormFlowExtraction
+
+/// A closed list confirms a reading; it never corrects one. A supplier one character away from a known
+/// one is a look-alike (possibly a fraudulent invoice), not a misread to be fixed.
+@Suite("Lists confirm, never correct: look-alikes and unknown entries")
+struct ListJudgeTests {
+    static func invoiceTemplate() throws -> FormTemplate {
+        try FormTemplate.load(path: TestSupport.pipelines.appendingPathComponent("templates/vat_invoice.yaml").path)
+    }
+
+    static func claimTemplate() throws -> FormTemplate {
+        try FormTemplate.load(path: TestSupport.pipelines.appendingPathComponent("templates/expense_claim.yaml").path)
+    }
+
+    /// Every name one character away from `entry` made with characters from `alphabet`, at `positions`.
+    static func lookAlikes(of entry: String, alphabet: [Character], positions: [Int]) -> [String] {
+        var result: [String] = []
+        let characters = Array(entry)
+        for position in positions where position < characters.count {
+            // The first alphabet character that differs and does not make another known entry.
+            guard let replacement = alphabet.first(where: { $0 != characters[position] }) else { continue }
+            var changed = characters
+            changed[position] = replacement
+            result.append(String(changed))
+        }
+        return result
+    }
+
+    static func reading(_ name: String, _ type: FieldType, _ value: String, uncertain: Bool = false) -> FieldReading {
+        let chosen = NormalizedReading(value: .text(value), check: .valid)
+        return FieldReading(
+            name: name, type: type, chosen: chosen, candidates: [chosen], raw: value, confidence: 90, box: nil,
+            uncertain: uncertain, note: nil, image: nil)
+    }
+
+    @Test("a name one character away from every known supplier is read as itself, and named a possible look-alike")
+    func organisationLookAlikes() throws {
+        let template = try Self.invoiceTemplate()
+        let known = try #require(template.vocabularies["organisations"])
+        #expect(known.count >= 8)
+        for entry in known {
+            for position in 0..<entry.count {
+                var characters = Array(entry)
+                characters[position] = characters[position] == "钱" ? "前" : "钱"
+                let lookAlike = String(characters)
+                // The normaliser keeps what was read.
+                let normalized = try #require(FieldNormalizer.normalize(lookAlike, type: .organisation, vocabulary: known))
+                #expect(normalized.value == .text(lookAlike), "\(lookAlike) was changed to \(normalized.value)")
+                #expect(normalized.note?.contains(entry) == true)
+                // The judge sends it to an operator with the near entry named.
+                let result = ExtractionResult(
+                    readings: ["seller_name": Self.reading("seller_name", .organisation, lookAlike)], rows: [],
+                    registration: nil, problems: [])
+                let problems = ListJudge.problems(template: template, result: result)
+                #expect(problems.map(\.rule) == ["possible_lookalike"], "\(lookAlike)")
+                #expect(problems.first?.message.contains("一字之差 with known supplier \(entry)") == true)
+            }
+        }
+        // The known entries themselves raise nothing.
+        for entry in known {
+            let result = ExtractionResult(
+                readings: ["seller_name": Self.reading("seller_name", .organisation, entry)], rows: [], registration: nil,
+                problems: [])
+            #expect(ListJudge.problems(template: template, result: result).isEmpty)
+        }
+    }
+
+    @Test("look-alikes drawn in typefaces the prototypes leave out are never chosen as the known supplier")
+    func drawnLookAlikes() throws {
+        let template = try Self.invoiceTemplate()
+        let known = try #require(template.vocabularies["organisations"])
+        var checked = 0
+        for face in ["WenQuanYi_Micro_Hei_Regular", "AR_PL_UMing_CN_Light", "Noto_Serif_CJK_SC_Regular"] {
+            let lines = try PrototypeLines(file: "form-text.txt", heldOut: face)
+            let verifier = TextVerifier(classifier: lines.classifier)
+            // Replacements the held-out face can draw: the templates' own characters, so the classifier
+            // knows them too (the hardest case: every glyph has prototypes).
+            let alphabet = Array(Set(known.joined())).filter { lines.glyphs[$0] != nil }.sorted()
+            for entry in known where entry.allSatisfy({ lines.glyphs[$0] != nil }) {
+                for lookAlike in Self.lookAlikes(of: entry, alphabet: alphabet, positions: [0, 2, entry.count / 2, entry.count - 3])
+                where !known.contains(lookAlike) {
+                    let chosen = verifier.choose(among: known, image: lines.draw(lookAlike, gap: 8))
+                    #expect(chosen == nil, "\(lookAlike) drawn in \(face) was taken as \(chosen ?? "")")
+                    checked += 1
+                }
+            }
+        }
+        #expect(checked >= 40)
+    }
+
+    @Test("a department or category off the list is its own exception when read with confidence, never the nearest entry")
+    func unknownEntries() throws {
+        let template = try Self.claimTemplate()
+        let cases: [(String, String, String)] = [
+            ("department", "审计科", "审批科"), ("department", "人事部", "人事处"),
+        ]
+        for (field, value, entry) in cases {
+            let normalized = try #require(
+                FieldNormalizer.normalize(value, type: .enumerated, vocabulary: template.vocabularies["departments"]!))
+            #expect(normalized.value == .text(value))
+            let result = ExtractionResult(
+                readings: [field: Self.reading(field, .enumerated, value)], rows: [], registration: nil, problems: [])
+            let problems = ListJudge.problems(template: template, result: result)
+            #expect(problems.map(\.rule) == ["unknown_department"])
+            #expect(problems.first?.message.contains("nearest: \(entry)") == true)
+            // Read without confidence: uncertain_field already routes it; no claim that it is unknown.
+            let unsure = ExtractionResult(
+                readings: [field: Self.reading(field, .enumerated, value, uncertain: true)], rows: [], registration: nil,
+                problems: [])
+            #expect(ListJudge.problems(template: template, result: unsure).isEmpty)
+        }
+        for (value, entry) in [("会务费", "会议费"), ("交通费用", "交通费")] {
+            let row = ["category": Self.reading("category", .enumerated, value)]
+            let result = ExtractionResult(readings: [:], rows: [row], registration: nil, problems: [])
+            let problems = ListJudge.problems(template: template, result: result)
+            #expect(problems.map(\.rule) == ["unknown_category"], "\(value)")
+            #expect(problems.first?.fields == ["items[0].category"])
+            #expect(problems.first?.message.contains(entry) == true)
+        }
+    }
+
+    @Test("ListMatch: listed, near (one character; two for long names) or unlisted")
+    func listMatch() {
+        let list = ["深圳前海信息技术有限公司", "审批科"]
+        #expect(ListMatch.of("审批科", in: list) == .listed)
+        #expect(ListMatch.of("审计科", in: list) == .near(entry: "审批科", differences: 1))
+        #expect(ListMatch.of("审计处", in: list) == .unlisted)
+        #expect(ListMatch.of("深圳钱海信息技数有限公司", in: list) == .near(entry: "深圳前海信息技术有限公司", differences: 2))
+        #expect(ListMatch.of("北京钱海信息技数有限公司", in: list) == .unlisted)
+    }
+}

@@ -1,0 +1,145 @@
+import FormFlowCore
+import FormFlowTestSupport
+import Foundation
+import Testing
+
+@testable import FormFlowExtraction
+
+/// Pages photographed at a slant: drawn ruled boxes (a frame with a table grid) seen through a
+/// homography, on a dark desk, under a shadow; the box's corners must be found and the page rectified.
+@Suite("Perspective: the ruled box's corners found on drawn quadrilaterals, the page rectified onto the template")
+struct PerspectiveTests {
+    /// A page in template space (`width` × `height`): white paper, a ruled box with rows and columns.
+    static func templatePage(width: Int, height: Int, frame: PixelRect) -> GrayImage {
+        var pixels = [UInt8](repeating: 250, count: width * height)
+        func line(x0: Int, y0: Int, x1: Int, y1: Int) {
+            for y in y0...y1 { for x in x0...x1 where x >= 0 && y >= 0 && x < width && y < height { pixels[y * width + x] = 40 } }
+        }
+        let thickness = 3
+        for row in 0...6 {
+            let y = frame.y + frame.height * row / 6
+            line(x0: frame.x, y0: y, x1: frame.maxX, y1: y + thickness)
+        }
+        for column in [0, 35, 70, 100] {
+            let x = frame.x + frame.width * column / 100
+            line(x0: x, y0: frame.y, x1: x + thickness, y1: frame.maxY + thickness)
+        }
+        // Some "text" above the box: short strokes.
+        for k in 0..<20 { line(x0: frame.x + 40 + k * 60, y0: frame.y - 80, x1: frame.x + 70 + k * 60, y1: frame.y - 50) }
+        return GrayImage(width: width, height: height, pixels: pixels)
+    }
+
+    /// The page drawn into a photo: `corners` are where the page's four corners land; a dark desk
+    /// around it and a shadow darkening its left part.
+    static func photograph(_ page: GrayImage, into size: (Int, Int), corners: [PagePoint], shadow: Bool) -> GrayImage {
+        let pageCorners = [
+            PagePoint(x: 0, y: 0), PagePoint(x: Double(page.width), y: 0),
+            PagePoint(x: Double(page.width), y: Double(page.height)), PagePoint(x: 0, y: Double(page.height)),
+        ]
+        let photoToPage = Homography(from: corners, to: pageCorners)!
+        var photo = page.warped(width: size.0, height: size.1, sourceOf: photoToPage)
+        // Outside the page: the desk (warped() leaves it white).
+        for y in 0..<size.1 {
+            for x in 0..<size.0 {
+                let p = photoToPage.map(PagePoint(x: Double(x), y: Double(y)))
+                if p.x < 0 || p.y < 0 || p.x >= Double(page.width) || p.y >= Double(page.height) {
+                    photo.pixels[y * size.0 + x] = 55
+                } else if shadow {
+                    // A soft shadow over the left part: light falls from 55% to full over a fifth of the width.
+                    let ramp = min(1, max(0, (Double(x) - 0.3 * Double(size.0)) / (0.2 * Double(size.0))))
+                    photo.pixels[y * size.0 + x] = UInt8(Double(photo.pixels[y * size.0 + x]) * (0.55 + 0.45 * ramp))
+                }
+            }
+        }
+        return photo
+    }
+
+    static let frame = PixelRect(x: 150, y: 420, width: 2180, height: 760)
+
+    @Test("a homography maps four corners exactly and round-trips")
+    func homography() throws {
+        let source = [PagePoint(x: 10, y: 20), PagePoint(x: 900, y: 60), PagePoint(x: 870, y: 700), PagePoint(x: 30, y: 650)]
+        let target = [PagePoint(x: 0, y: 0), PagePoint(x: 1000, y: 0), PagePoint(x: 1000, y: 700), PagePoint(x: 0, y: 700)]
+        let forward = try #require(Homography(from: source, to: target))
+        let back = try #require(Homography(from: target, to: source))
+        for (s, t) in zip(source, target) {
+            #expect(forward.map(s).distance(to: t) < 1e-6)
+            #expect(back.map(forward.map(s)).distance(to: s) < 1e-6)
+        }
+        #expect(Homography(from: [source[0], source[0], source[1], source[2]], to: target) == nil)
+    }
+
+    @Test(
+        "the box's corners are found at a slant, turned, in shadow, filling 50-100% of the frame",
+        arguments: [
+            // Page corners in a 1240 × 900 photo (clockwise from top left).
+            [PagePoint(x: 120, y: 90), PagePoint(x: 1130, y: 150), PagePoint(x: 1100, y: 820), PagePoint(x: 80, y: 760)],
+            [PagePoint(x: 300, y: 250), PagePoint(x: 950, y: 200), PagePoint(x: 980, y: 680), PagePoint(x: 320, y: 700)],
+            [PagePoint(x: 40, y: 40), PagePoint(x: 1200, y: 20), PagePoint(x: 1215, y: 880), PagePoint(x: 15, y: 860)],
+            [PagePoint(x: 200, y: 60), PagePoint(x: 1150, y: 200), PagePoint(x: 1050, y: 860), PagePoint(x: 90, y: 700)],
+        ])
+    func cornersFound(pageCorners: [PagePoint]) throws {
+        let page = Self.templatePage(width: 2480, height: 1754, frame: Self.frame)
+        let pageToPhoto = try #require(
+            Homography(
+                from: [PagePoint(x: 0, y: 0), PagePoint(x: 2480, y: 0), PagePoint(x: 2480, y: 1754), PagePoint(x: 0, y: 1754)],
+                to: pageCorners))
+        for shadow in [false, true] {
+            let photo = Self.photograph(page, into: (1240, 900), corners: pageCorners, shadow: shadow)
+            let quad = try #require(QuadFinder.find(in: photo), "no box found (shadow: \(shadow))")
+            let expected = [
+                PagePoint(x: Double(Self.frame.x), y: Double(Self.frame.y)),
+                PagePoint(x: Double(Self.frame.maxX + 3), y: Double(Self.frame.y)),
+                PagePoint(x: Double(Self.frame.maxX + 3), y: Double(Self.frame.maxY + 3)),
+                PagePoint(x: Double(Self.frame.x), y: Double(Self.frame.maxY + 3)),
+            ].map(pageToPhoto.map)
+            for (found, wanted) in zip(quad.corners, expected) {
+                #expect(found.distance(to: wanted) < 4, "corner \(found) instead of \(wanted) (shadow: \(shadow))")
+            }
+        }
+    }
+
+    @Test("the page is rectified onto the template: the box lands on the template's frame")
+    func rectifiedOntoTemplate() throws {
+        let template = try FormTemplate.load(
+            path: TestSupport.pipelines.appendingPathComponent("templates/expense_claim.yaml").path)
+        let frame = try #require(template.frame)
+        let page = Self.templatePage(width: template.pageWidth, height: template.pageHeight, frame: frame)
+        let corners = [PagePoint(x: 200, y: 60), PagePoint(x: 1150, y: 200), PagePoint(x: 1050, y: 860), PagePoint(x: 90, y: 700)]
+        let photo = Self.photograph(page, into: (1240, 900), corners: corners, shadow: true)
+        let quad = try #require(QuadFinder.find(in: photo))
+        #expect(quad.keystoneDegrees > 1)
+        let plan = try #require(Rectification.plan(quad: quad, pageWidth: photo.width, templates: [template]))
+        #expect(plan.template.form == template.form)
+        #expect(!plan.straight)
+        let rectified = photo.warped(width: plan.width, height: plan.height, sourceOf: plan.sourceOf).flattened()
+        // The box's rules are where the template has them: dark on the rule, light beside it.
+        for x in stride(from: frame.x + 100, to: frame.maxX - 100, by: 150) {
+            let onTop = (frame.y - 3...frame.y + 6).map { Int(rectified[x, $0]) }.min()!
+            let beside = Int(rectified[x, frame.y + 40])
+            #expect(onTop < 150 && beside > 200, "x \(x): rule \(onTop), paper \(beside)")
+        }
+    }
+
+    @Test("a page without a box, or with a box of other proportions, is not rectified")
+    func noBox() throws {
+        let blank = GrayImage(width: 600, height: 400, pixels: [UInt8](repeating: 240, count: 600 * 400))
+        #expect(QuadFinder.find(in: blank) == nil)
+        let template = try FormTemplate.load(
+            path: TestSupport.pipelines.appendingPathComponent("templates/expense_claim.yaml").path)
+        let square = Quadrilateral(
+            topLeft: PagePoint(x: 100, y: 100), topRight: PagePoint(x: 600, y: 100), bottomRight: PagePoint(x: 600, y: 600),
+            bottomLeft: PagePoint(x: 100, y: 600))
+        #expect(Rectification.plan(quad: square, pageWidth: 800, templates: [template]) == nil)
+    }
+
+    @Test("flattening makes a shadowed paper white and keeps ink dark")
+    func flattening() {
+        var pixels = [UInt8](repeating: 230, count: 256 * 256)
+        for y in 0..<256 { for x in 0..<128 { pixels[y * 256 + x] = 120 } }  // a shadow over the left half
+        for x in 20..<236 { pixels[128 * 256 + x] = 40; pixels[129 * 256 + x] = 40 }  // a rule across both
+        let flat = GrayImage(width: 256, height: 256, pixels: pixels).flattened(block: 32)
+        #expect(flat[10, 10] > 230 && flat[200, 10] > 230)
+        #expect(flat[60, 128] < 110 && flat[200, 128] < 110)
+    }
+}

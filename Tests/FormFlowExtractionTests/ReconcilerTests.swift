@@ -1,0 +1,64 @@
+import FormFlowCore
+import Foundation
+import Testing
+
+@testable import FormFlowExtraction
+
+@Suite("Redundancy confirms readings; it never picks one that merely makes the sums agree")
+struct ReconcilerTests {
+    static func money(_ name: String, _ values: [String], uncertain: Bool) -> FieldReading {
+        let readings = values.map { NormalizedReading(value: .text($0), check: .valid) }
+        return FieldReading(
+            name: name, type: .money, chosen: readings.first, candidates: readings, raw: values.first ?? "", confidence: 80,
+            box: nil, uncertain: uncertain, note: nil, image: nil)
+    }
+
+    @Test("an uncertain item whose best reading completes the sum is confirmed")
+    func bestReadingConfirmed() {
+        var result = ExtractionResult(
+            readings: ["total": Self.money("total", ["300.00"], uncertain: false)],
+            rows: [
+                ["amount": Self.money("amount", ["100.00"], uncertain: false)],
+                ["amount": Self.money("amount", ["200.00", "280.00"], uncertain: true)],
+            ], registration: nil, problems: [])
+        Reconciler.settleTotalByItems(&result)
+        #expect(result.rows[1]["amount"]?.uncertain == false)
+        #expect(result.rows[1]["amount"]?.value == .text("200.00"))
+    }
+
+    @Test("another seen reading that happens to complete the sum is not taken: a true sum_mismatch stays visible")
+    func otherReadingNotPicked() {
+        // The form says 100 + 250 against a total of 300 (a real mismatch); one misreading of 250 was 200.
+        var result = ExtractionResult(
+            readings: ["total": Self.money("total", ["300.00"], uncertain: false)],
+            rows: [
+                ["amount": Self.money("amount", ["100.00"], uncertain: false)],
+                ["amount": Self.money("amount", ["250.00", "200.00"], uncertain: true)],
+            ], registration: nil, problems: [])
+        Reconciler.settleTotalByItems(&result)
+        #expect(result.rows[1]["amount"]?.uncertain == true)
+        #expect(result.rows[1]["amount"]?.value == .text("250.00"))
+    }
+
+    @Test("VAT arithmetic confirms an uncertain tax only when its own best reading fits")
+    func vatArithmetic() {
+        var fits = ExtractionResult(
+            readings: [
+                "amount": Self.money("amount", ["1000.00"], uncertain: false),
+                "tax_amount": Self.money("tax_amount", ["130.00", "180.00"], uncertain: true),
+                "total": Self.money("total", ["1130.00"], uncertain: false),
+            ], rows: [], registration: nil, problems: [])
+        Reconciler.settleVATArithmetic(&fits)
+        #expect(fits.readings["tax_amount"]?.uncertain == false)
+
+        var picks = ExtractionResult(
+            readings: [
+                "amount": Self.money("amount", ["1000.00"], uncertain: false),
+                "tax_amount": Self.money("tax_amount", ["180.00", "130.00"], uncertain: true),
+                "total": Self.money("total", ["1130.00"], uncertain: false),
+            ], rows: [], registration: nil, problems: [])
+        Reconciler.settleVATArithmetic(&picks)
+        #expect(picks.readings["tax_amount"]?.uncertain == true)
+        #expect(picks.readings["tax_amount"]?.value == .text("180.00"))
+    }
+}
