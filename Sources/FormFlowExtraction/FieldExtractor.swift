@@ -530,11 +530,23 @@ public struct FieldExtractor: Sendable {
                     empty.note = "the readings agree (\(readings.map { "\($0.value)" }.joined(separator: " / "))) but the glyphs do not: \(why)"
                     return empty
                 }
-                if case .unconfirmed(let why) = try nameVerdict(decided) {
+                let verdict = try nameVerdict(decided)
+                if case .unconfirmed(let why) = verdict {
                     empty.candidates = Self.distinct(readings)
                     empty.chosen = decided
                     empty.uncertain = true
                     empty.note = "the readings agree (\(readings.map { "\($0.value)" }.joined(separator: " / "))) but the glyphs do not: \(why)"
+                    return empty
+                }
+                // Tesseract repeats its misreads of a name in every reading (徐暐洋 read 徐暑洋 four times,
+                // 暐 having no prototype): where name glyphs are configured, their confirmation is the only
+                // way a name is taken; a name they cannot judge goes to an operator.
+                if namesJudge, verdict == nil {
+                    empty.candidates = Self.distinct(readings)
+                    empty.chosen = decided
+                    empty.uncertain = true
+                    empty.note =
+                        "every reading says \(decided.value), but a character of it has no name prototype to confirm it; Tesseract's agreement alone does not decide a name"
                     return empty
                 }
                 empty.chosen = decided

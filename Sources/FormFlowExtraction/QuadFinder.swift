@@ -111,18 +111,18 @@ public enum QuadFinder {
         var bottom: [(Double, Double)] = []
         var left: [(Double, Double)] = []
         var right: [(Double, Double)] = []
-        for x in inner(extremes.tl.1, extremes.tr.1) ?? 0...(-1) {
+        for x in inner(extremes.tl.1, extremes.tr.1).map(Array.init) ?? [] {
             if let y = (minY...maxY).first(where: { labels[$0 * width + x] == label }) { top.append((Double(x), Double(y))) }
         }
-        for x in inner(extremes.bl.1, extremes.br.1) ?? 0...(-1) {
+        for x in inner(extremes.bl.1, extremes.br.1).map(Array.init) ?? [] {
             if let y = (minY...maxY).reversed().first(where: { labels[$0 * width + x] == label }) {
                 bottom.append((Double(x), Double(y)))
             }
         }
-        for y in inner(extremes.tl.2, extremes.bl.2) ?? 0...(-1) {
+        for y in inner(extremes.tl.2, extremes.bl.2).map(Array.init) ?? [] {
             if let x = (minX...maxX).first(where: { labels[y * width + $0] == label }) { left.append((Double(y), Double(x))) }
         }
-        for y in inner(extremes.tr.2, extremes.br.2) ?? 0...(-1) {
+        for y in inner(extremes.tr.2, extremes.br.2).map(Array.init) ?? [] {
             if let x = (minX...maxX).reversed().first(where: { labels[y * width + $0] == label }) {
                 right.append((Double(y), Double(x)))
             }

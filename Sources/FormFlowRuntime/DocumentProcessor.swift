@@ -86,8 +86,8 @@ public final class DocumentProcessor {
         while !pending.isEmpty {
             index += 1
             // Each page is dropped as soon as it is prepared: a phone's photo is large.
-            let original = pending.removeFirst()
-            let recognised = try recognise(original, orientation: orientation)
+            var original: PageImage? = pending.removeFirst()
+            let recognised = try recognise(&original, orientation: orientation)
             // Pixels prepared ("normalise") and the form recognised ("classify"), over every page.
             let now = clock.now
             let spent = lap.duration(to: now)

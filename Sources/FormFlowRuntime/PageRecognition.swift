@@ -33,29 +33,18 @@ extension DocumentProcessor {
     ///    scale from the box itself, any turn under 45°), and recognised again;
     /// 5. else the page turned 180° (or a quarter turn either way when it stands upright);
     /// 6. else the long way: a page-wide layout reading, matched against every template.
-    func recognise(_ original: PageImage, orientation: ExifOrientation?) throws(OCRError) -> Recognised {
+    /// `original` is taken (set to nil) as soon as its gray pages are made: a phone's colour picture
+    /// is the largest thing a worker holds.
+    func recognise(_ original: inout PageImage?, orientation: ExifOrientation?) throws(OCRError) -> Recognised {
+        guard let first = original else { throw OCRError(.imageOperationFailed, "no page to recognise") }
+        original = nil
         var notes: [String] = []
-        var page = original
         // A phone's picture: colour, and a resolution claim no scanner makes (or a turn in its EXIF).
-        let photo = original.isColour && (original.dpi < 150 || (orientation.map { $0 != .upright } ?? false))
-        if let orientation, orientation != .upright {
-            page = try page.upright(orientation)
-            notes.append("turned upright as its EXIF orientation (\(orientation.rawValue)) says")
-        }
-        if page.dpi < 150 {
-            // A phone writes 72 dpi whatever it took; the templates' pages are A4/A5 wide (8.27 in).
-            let implied = max(72, Int((Double(page.width) / 8.27).rounded()))
-            notes.append("the file claims \(page.dpi) dpi; its width implies \(implied)")
-            page = try page.withResolution(implied)
-        }
+        let photo = first.isColour && (first.dpi < 150 || (orientation.map { $0 != .upright } ?? false))
         let clock = ContinuousClock()
         let preparing = clock.now
-        let layout = try page.luminance()
-        let values = try page.valuesWithoutColour()
+        let (layout, values) = try Self.grayPages(of: consume first, orientation: orientation, notes: &notes)
         var preparationTime = preparing.duration(to: clock.now)
-        if values != nil {
-            notes.append("colour: seals, coloured form print and tinted paper dropped before values were read")
-        }
         var time = Duration.zero
 
         if pipeline.registerByFrame {
@@ -99,6 +88,28 @@ extension DocumentProcessor {
             template: classification.template, registration: nil, layoutText: text,
             values: try values?.deskewed(like: normalized) ?? normalized, evidence: classification.evidence,
             preparation: notes, recognitionTime: time, preparationTime: preparationTime)
+    }
+
+    /// The page upright, at a believable resolution, as two gray pages: by luminance (layout) and with
+    /// coloured ink dropped (values; nil for a gray page). The colour page itself is not kept.
+    private static func grayPages(of page: consuming PageImage, orientation: ExifOrientation?, notes: inout [String])
+        throws(OCRError) -> (PageImage, PageImage?)
+    {
+        if let orientation, orientation != .upright {
+            page = try page.upright(orientation)
+            notes.append("turned upright as its EXIF orientation (\(orientation.rawValue)) says")
+        }
+        if page.dpi < 150 {
+            // A phone writes 72 dpi whatever it took; the templates' pages are A4/A5 wide (8.27 in).
+            let implied = max(72, Int((Double(page.width) / 8.27).rounded()))
+            notes.append("the file claims \(page.dpi) dpi; its width implies \(implied)")
+            page = try page.withResolution(implied)
+        }
+        let values = try page.valuesWithoutColour()
+        if values != nil {
+            notes.append("colour: seals, coloured form print and tinted paper dropped before values were read")
+        }
+        return (try page.luminance(), values)
     }
 
     /// Recognition by the ruled box: as the page is, and rectified from the box's corners. A photo (or a

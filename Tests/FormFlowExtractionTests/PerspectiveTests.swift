@@ -142,4 +142,29 @@ struct PerspectiveTests {
         #expect(flat[10, 10] > 230 && flat[200, 10] > 230)
         #expect(flat[60, 128] < 110 && flat[200, 128] < 110)
     }
+
+    @Test("shapes that are no box (an L, a cross, a single bar) give no corners and never stop the run")
+    func degenerateShapes() {
+        func image(_ draw: (inout [UInt8], Int) -> Void) -> GrayImage {
+            var pixels = [UInt8](repeating: 240, count: 800 * 600)
+            draw(&pixels, 800)
+            return GrayImage(width: 800, height: 600, pixels: pixels)
+        }
+        let l = image { pixels, width in
+            for x in 100..<700 { pixels[500 * width + x] = 30 }
+            for y in 100..<500 { pixels[y * width + 100] = 30 }
+        }
+        let cross = image { pixels, width in
+            for x in 100..<700 { pixels[300 * width + x] = 30 }
+            for y in 100..<500 { pixels[y * width + 400] = 30 }
+        }
+        let bar = image { pixels, width in
+            for x in 100..<700 { for y in 290..<294 { pixels[y * width + x] = 30 } }
+        }
+        for shape in [l, cross, bar] {
+            if let quad = QuadFinder.find(in: shape) {
+                #expect(quad.meanWidth > 0)
+            }
+        }
+    }
 }
