@@ -152,6 +152,7 @@ public struct FieldExtractor: Sendable {
         // Redundancy first (the amount in words is only ever settled there), then what is still missing.
         Reconciler.reconcile(&result, glyphs: glyphs)
         result.problems += ListJudge.problems(template: template, result: result)
+        ListJudge.annotate(&result, template: template)
         let missing = template.fields.filter { $0.required && result.readings[$0.name]?.chosen == nil }.map(\.name)
         if !missing.isEmpty {
             result.problems.append(
@@ -414,14 +415,18 @@ public struct FieldExtractor: Sendable {
             nameVerdicts[value] = verdict
             return verdict
         }
-        // An organisation off the list rests on Tesseract's agreement alone; a glyph that is clearly
-        // another character of the templates' text vetoes it (a glyph unlike every prototype is no
+        // An organisation off the list (unknown, or a look-alike of a known one) needs a second reader
+        // besides Tesseract's agreeing readings: its glyphs. Where the templates' prototypes know every
+        // character they must confirm it; where they do not, a glyph that is clearly another character
+        // vetoes it (a misread of 前 as 钱 still looks like 前; a glyph unlike every prototype is no
         // opinion, not a vote).
         func unlistedContradiction(_ reading: NormalizedReading) throws -> String? {
             guard spec.type == .organisation, let text, let ink = location.inkBox, case .text(let value) = reading.value,
                 !vocabulary.contains(value)
             else { return nil }
-            return text.contradiction(value, image: try reader.pixels(in: Self.inkArea(ink, reader)))
+            let image = try reader.pixels(in: Self.inkArea(ink, reader))
+            if text.canVerify(value), case .unconfirmed(let why) = text.verify(value, image: image) { return why }
+            return text.contradiction(value, image: image)
         }
         // With name prototypes, a name whose characters they all know is taken only when its glyphs
         // confirm one of Tesseract's readings: two independent judges. On 300 generated claims every

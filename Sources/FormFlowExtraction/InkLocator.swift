@@ -88,23 +88,28 @@ public enum InkLocator {
             if thin <= 2 && max(blob.box.width, blob.box.height) >= 8 * thin { return false }
             // A seal's ring (or a stamp's frame) is far taller than a line of the zone: as "the tallest
             // blob" it would start a line and pull the value into a box with the seal.
-            if blob.box.height > zone.height * 3 / 2 { return false }
+            if blob.box.height > zone.height { return false }
             return blob.box.midX >= Double(zone.x) && blob.box.midX <= Double(zone.maxX)
                 && blob.box.midY >= Double(zone.y) && blob.box.midY <= Double(zone.maxY)
         }
         guard !blobs.isEmpty else { return nil }
 
         // Text lines: blobs whose vertical extents overlap, grown from the tallest blob down.
+        // A blob joins a line by overlapping the rows of the line's first (tallest) blob, not the line's
+        // grown box: else small marks one above the other (the dashes of a seal's ring) chain into a
+        // line many rows high.
         var lines: [(box: PixelRect, pixels: Int)] = []
+        var cores: [PixelRect] = []
         for blob in blobs.sorted(by: { $0.box.height > $1.box.height }) {
-            if let index = lines.firstIndex(where: { line in
-                let overlap = min(line.box.maxY, blob.box.maxY) - max(line.box.y, blob.box.y)
-                return overlap * 2 >= min(line.box.height, blob.box.height)
+            if let index = cores.firstIndex(where: { core in
+                let overlap = min(core.maxY, blob.box.maxY) - max(core.y, blob.box.y)
+                return overlap * 2 >= min(core.height, blob.box.height)
             }) {
                 lines[index].box = lines[index].box.union(blob.box)
                 lines[index].pixels += blob.pixels
             } else {
                 lines.append((blob.box, blob.pixels))
+                cores.append(blob.box)
             }
         }
         // A glyph broken at a thin stroke (the top bar of a light "5") is two blobs one above the other,
@@ -119,7 +124,11 @@ public enum InkLocator {
                     let b = lines[second].box
                     let across = min(a.maxX, b.maxX) - max(a.x, b.x)
                     let gap = max(a.y, b.y) - min(a.maxY, b.maxY)
-                    guard across * 2 >= min(a.width, b.width), gap >= 0, gap <= min(a.height, b.height) / 2 else { continue }
+                    // Two parts of one glyph make one glyph's height; a label above a value (税率 over 13%)
+                    // makes two lines' and stays apart.
+                    guard across * 2 >= min(a.width, b.width), gap >= 0, gap <= min(a.height, b.height) / 2,
+                        a.union(b).height * 2 <= max(a.height, b.height) * 3
+                    else { continue }
                     lines[first] = (a.union(b), lines[first].pixels + lines[second].pixels)
                     lines.remove(at: second)
                     merged = true

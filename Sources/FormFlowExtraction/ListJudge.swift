@@ -3,8 +3,10 @@ import Foundation
 
 /// Values judged against the template's closed lists once they are read. A list confirms a reading that
 /// equals an entry; it never replaces one. What it says about the others goes to an operator:
-/// - an organisation one or two characters away from a known one is a possible look-alike
-///   (深圳钱海信息技术有限公司 beside 深圳前海信息技术有限公司), whatever the readers agreed on;
+/// - an organisation one or two characters away from a known one (深圳钱海信息技术有限公司 beside
+///   深圳前海信息技术有限公司) is taken as printed only when two independent readers confirm it
+///   (Tesseract's agreement and the glyphs, see `FieldExtractor`); otherwise it is a possible look-alike,
+///   and the operator is told which known supplier it resembles;
 /// - a department or category off the list, read with confidence, is `unknown_<field>` (an unreadable
 ///   one is already `uncertain_field`, and its note names the nearest entry).
 enum ListJudge {
@@ -25,6 +27,19 @@ enum ListJudge {
         return problems
     }
 
+    /// Notes on organisations taken as printed though near a known one, so the record says so.
+    static func annotate(_ result: inout ExtractionResult, template: FormTemplate) {
+        for spec in template.fields where spec.type == .organisation {
+            guard var reading = result.readings[spec.name], !reading.uncertain, let listName = spec.vocabulary,
+                let vocabulary = template.vocabularies[listName], let value = reading.chosen?.value.text,
+                case .near(let entry, let differences) = ListMatch.of(value, in: vocabulary)
+            else { continue }
+            let gap = differences == 1 ? "一字之差" : "\(differences) characters different"
+            reading.note = "\(gap) with known \(listName) entry \(entry), taken as printed: \(reading.note ?? "confirmed")"
+            result.readings[spec.name] = reading
+        }
+    }
+
     static func judge(_ spec: FieldSpec, _ reading: FieldReading, path: String, template: FormTemplate) -> [Violation] {
         guard spec.type == .organisation || spec.type == .enumerated, let listName = spec.vocabulary,
             let vocabulary = template.vocabularies[listName], !vocabulary.isEmpty,
@@ -34,7 +49,7 @@ enum ListJudge {
         switch (spec.type, match) {
         case (_, .listed):
             return []
-        case (.organisation, .near(let entry, let differences)):
+        case (.organisation, .near(let entry, let differences)) where reading.uncertain:
             let known = spec.name.hasPrefix("seller") ? "known supplier" : "known organisation"
             let gap = differences == 1 ? "一字之差" : "\(differences) characters different"
             return [
@@ -44,7 +59,7 @@ enum ListJudge {
                     fields: [path])
             ]
         case (.organisation, _):
-            return []  // an unknown organisation is taken only when the readers agree (else uncertain_field)
+            return []  // confirmed as printed by two readers, or unknown and left to uncertain_field
         case (_, .near(let entry, _)) where !reading.uncertain:
             return [unknown(spec, path, value, listName, nearest: entry)]
         case (_, .unlisted) where !reading.uncertain:

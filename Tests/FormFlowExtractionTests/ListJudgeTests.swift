@@ -52,13 +52,21 @@ struct ListJudgeTests {
                 let normalized = try #require(FieldNormalizer.normalize(lookAlike, type: .organisation, vocabulary: known))
                 #expect(normalized.value == .text(lookAlike), "\(lookAlike) was changed to \(normalized.value)")
                 #expect(normalized.note?.contains(entry) == true)
-                // The judge sends it to an operator with the near entry named.
-                let result = ExtractionResult(
-                    readings: ["seller_name": Self.reading("seller_name", .organisation, lookAlike)], rows: [],
-                    registration: nil, problems: [])
-                let problems = ListJudge.problems(template: template, result: result)
+                // Not confirmed by two readers: to an operator, with the near entry named.
+                let unsure = ExtractionResult(
+                    readings: ["seller_name": Self.reading("seller_name", .organisation, lookAlike, uncertain: true)],
+                    rows: [], registration: nil, problems: [])
+                let problems = ListJudge.problems(template: template, result: unsure)
                 #expect(problems.map(\.rule) == ["possible_lookalike"], "\(lookAlike)")
                 #expect(problems.first?.message.contains("一字之差 with known supplier \(entry)") == true)
+                // Confirmed: taken as printed (never as the entry), and the record says which entry it resembles.
+                var sure = ExtractionResult(
+                    readings: ["seller_name": Self.reading("seller_name", .organisation, lookAlike)], rows: [],
+                    registration: nil, problems: [])
+                #expect(ListJudge.problems(template: template, result: sure).isEmpty)
+                ListJudge.annotate(&sure, template: template)
+                #expect(sure.readings["seller_name"]?.value == .text(lookAlike))
+                #expect(sure.readings["seller_name"]?.note?.contains("一字之差 with known organisations entry \(entry)") == true)
             }
         }
         // The known entries themselves raise nothing.
