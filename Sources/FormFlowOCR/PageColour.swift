@@ -103,3 +103,29 @@ extension PageImage {
         return PageImage(taking: copy, dpi: dpi, appliedDeskew: appliedDeskew, pendingRotation: pendingRotation)
     }
 }
+
+extension PageImage {
+    /// A multi-page TIFF (lossless) of `pages`, in order: for tests and tools that need a document of
+    /// several pages as a scanner makes them.
+    public static func multipageTIFF(_ pages: [PageImage]) throws(OCRError) -> [UInt8] {
+        guard var pixa = pixaCreate(Int32(pages.count)) else {
+            throw OCRError(.imageOperationFailed, "could not collect \(pages.count) pages")
+        }
+        var pixaOptional: UnsafeMutablePointer<PIXA>? = pixa
+        defer { pixaDestroy(&pixaOptional) }
+        for page in pages {
+            // L_COPY: the collection keeps its own copy, the page keeps its pixels.
+            guard pixaAddPix(pixa, page.pix, Int32(L_COPY)) == 0 else {
+                throw OCRError(.imageOperationFailed, "could not add a page to the TIFF")
+            }
+        }
+        var data: UnsafeMutablePointer<UInt8>? = nil
+        var size = 0
+        guard pixaWriteMemMultipageTiff(&data, &size, pixa) == 0, let bytes = data else {
+            throw OCRError(.imageOperationFailed, "could not write the multi-page TIFF")
+        }
+        defer { lept_free(bytes) }
+        pixa = pixaOptional!
+        return Array(UnsafeBufferPointer(start: bytes, count: size))
+    }
+}

@@ -1,0 +1,71 @@
+import FormFlowCore
+import FormFlowOCR
+import FormFlowTestSupport
+import Foundation
+import Testing
+
+@testable import FormFlowRuntime
+
+/// Every page of a file is accounted for: the form page is read, pages that are no form (receipts
+/// pasted on paper) are listed as attachments, nothing is ignored silently.
+@Suite("Multi-page TIFF: every page classified and accounted for in the record", .serialized)
+struct MultiPageTests {
+    /// A receipt-like page: a few lines of strokes on paper, no ruled box, no form title.
+    static func receipt(seed: Int) throws -> PageImage {
+        let width = 1240
+        let height = 1754
+        var pixels = [UInt8](repeating: 250, count: width * height)
+        var generator = seed
+        for line in 0..<12 {
+            let y = 200 + line * 90
+            var x = 150
+            while x < 900 {
+                generator = (generator &* 1_103_515_245 &+ 12345) & 0x7FFF_FFFF
+                let stroke = 12 + generator % 30
+                for dy in 0..<30 { for dx in 0..<stroke where x + dx < width { pixels[(y + dy) * width + x + dx] = 30 } }
+                x += stroke + 10 + generator % 25
+            }
+        }
+        return try PageImage(gray: GrayImage(width: width, height: height, pixels: pixels), dpi: 150)
+    }
+
+    static func process(_ pages: [PageImage], name: String) throws -> DocumentRecord {
+        let folder = try TestSupport.scratchFolder("multipage")
+        let file = folder.appendingPathComponent(name)
+        try Data(try PageImage.multipageTIFF(pages)).write(to: file)
+        let pipeline = try Pipeline.load(path: TestSupport.pipelines.appendingPathComponent("default.yaml").path)
+        let processor = try DocumentProcessor(pipeline: pipeline, settings: Settings.defaults)
+        return try processor.process(file: file, name: name, batch: "test").record
+    }
+
+    @Test("a claim followed by two receipts: the claim is read, pages 2 and 3 are listed as attachments")
+    func formThenReceipts() throws {
+        let claim = try ImageLoader().load(path: TestSupport.sample("expense_claim-001-000.png").path)[0]
+        let record = try Self.process([claim, try Self.receipt(seed: 1), try Self.receipt(seed: 2)], name: "claim+2.tif")
+        #expect(record.pages == 3)
+        #expect(record.form == .expenseClaim)
+        #expect(record.formPage == 1)
+        #expect(record.attachedPages == [2, 3])
+        #expect(record.fields["claim_no"] != nil)
+    }
+
+    @Test("a receipt first, the invoice on page 2: the invoice is found and read, pages 1 and 3 are attachments")
+    func formInTheMiddle() throws {
+        let invoice = try ImageLoader().load(path: TestSupport.sample("vat_invoice-001-000.png").path)[0]
+        let record = try Self.process([try Self.receipt(seed: 3), invoice, try Self.receipt(seed: 4)], name: "r+invoice+r.tif")
+        #expect(record.pages == 3)
+        #expect(record.form == .vatInvoice)
+        #expect(record.formPage == 2)
+        #expect(record.attachedPages == [1, 3])
+    }
+
+    @Test("three receipts and no form: unknown_form naming every page, no page ignored")
+    func noForm() throws {
+        let record = try Self.process(
+            [try Self.receipt(seed: 5), try Self.receipt(seed: 6), try Self.receipt(seed: 7)], name: "receipts.tif")
+        #expect(record.pages == 3)
+        #expect(record.form == nil)
+        #expect(record.violations.map(\.rule) == ["unknown_form"])
+        #expect(record.violations.first?.message.contains("none of the 3 pages") == true)
+    }
+}
