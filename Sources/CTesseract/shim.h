@@ -4,4 +4,6 @@
 // Only FormFlowOCR imports this module.
 #include <leptonica/allheaders.h>
 #include <tesseract/capi.h>
+// malloc_trim: Leptonica's large buffers (a phone's picture) are given back to the system once freed.
+#include <malloc.h>
 #endif

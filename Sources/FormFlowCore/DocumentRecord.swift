@@ -36,13 +36,23 @@ public struct FieldEvidence: Hashable, Sendable, Codable {
     public var uncertain: Bool
     /// Why the reading is uncertain, or how it was confirmed.
     public var note: String?
+    /// The judges whose evidence decided it ("tesseract agreement", "name glyphs", "check character" …).
+    public var decidedBy: [String]?
 
-    public init(raw: String, confidence: Double, box: PixelRect?, uncertain: Bool, note: String? = nil) {
+    public init(
+        raw: String, confidence: Double, box: PixelRect?, uncertain: Bool, note: String? = nil, decidedBy: [String]? = nil
+    ) {
         self.raw = raw
         self.confidence = confidence
         self.box = box
         self.uncertain = uncertain
         self.note = note
+        self.decidedBy = decidedBy
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case raw, confidence, box, uncertain, note
+        case decidedBy = "decided_by"
     }
 }
 

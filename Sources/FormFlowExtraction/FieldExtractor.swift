@@ -307,6 +307,7 @@ public struct FieldExtractor: Sendable {
             empty.chosen = reading
             empty.candidates = [reading]
             empty.uncertain = false
+            empty.decidedBy = ["tesseract layout pass", "list entry"]
             return empty
         }
 
@@ -323,6 +324,7 @@ public struct FieldExtractor: Sendable {
             empty.candidates = [reading]
             empty.uncertain = false
             empty.note = "matched glyph by glyph to this entry of the list, and to no other"
+            empty.decidedBy = ["list glyphs"]
             return empty
         }
 
@@ -356,6 +358,7 @@ public struct FieldExtractor: Sendable {
             empty.candidates = [reading]
             empty.uncertain = false
             empty.note = "read glyph by glyph by the figure classifier; the check character confirms it"
+            empty.decidedBy = ["figure glyphs", "check character"]
             return empty
         }
 
@@ -380,6 +383,7 @@ public struct FieldExtractor: Sendable {
             empty.chosen = reading
             empty.candidates = [reading]
             empty.uncertain = false
+            empty.decidedBy = ["tesseract", "list entry"]
             return empty
         }
         if let first = readings.first, first.check == .valid,
@@ -389,6 +393,7 @@ public struct FieldExtractor: Sendable {
             empty.candidates = [first]
             empty.uncertain = false
             empty.note = confirmation
+            empty.decidedBy = ["tesseract", spec.type == .organisation ? "list glyphs" : "figure glyphs"]
             return empty
         }
         if once, let first = readings.first, first.check == .valid {
@@ -398,47 +403,19 @@ public struct FieldExtractor: Sendable {
             empty.note = "one reading, not yet confirmed"
             return empty
         }
-        // A name's glyphs judged against prototypes of common name characters: Tesseract's misreads of
-        // names repeat in every reading (王 → 于, 磊 → 大), the classifier's are other ones. Nil when the
-        // name has a character without prototypes and no glyph of it is clearly another character (then
-        // Tesseract's own rules decide alone).
-        var nameVerdicts: [String: TextVerifier.Outcome?] = [:]
-        func nameVerdict(_ reading: NormalizedReading) throws -> TextVerifier.Outcome? {
-            guard spec.type == .chineseName, let names, let ink = location.inkBox, case .text(let value) = reading.value
-            else { return nil }
-            if let known = nameVerdicts[value] { return known }
-            let image = try reader.pixels(in: Self.inkArea(ink, reader))
-            let verdict =
-                names.canVerify(value)
-                ? names.verify(value, image: image) : names.contradiction(value, image: image).map(TextVerifier.Outcome.unconfirmed)
-            if Self.trace { print("TRACE names \(spec.name) \(verdict.map { "\($0)" } ?? "no verdict")") }
-            nameVerdicts[value] = verdict
-            return verdict
+        // The field's second reader besides Tesseract, if it has one here (see `FieldPolicy`).
+        let inkImage = { [reader] () throws -> GrayImage in
+            guard let ink = location.inkBox else { return GrayImage(width: 1, height: 1, pixels: [255]) }
+            return try reader.pixels(in: Self.inkArea(ink, reader))
         }
-        // An organisation off the list (unknown, or a look-alike of a known one) needs a second reader
-        // besides Tesseract's agreeing readings: its glyphs. Where the templates' prototypes know every
-        // character they must confirm it; where they do not, a glyph that is clearly another character
-        // vetoes it (a misread of 前 as 钱 still looks like 前; a glyph unlike every prototype is no
-        // opinion, not a vote).
-        func unlistedContradiction(_ reading: NormalizedReading) throws -> String? {
-            guard spec.type == .organisation, let text, let ink = location.inkBox, case .text(let value) = reading.value,
-                !vocabulary.contains(value)
-            else { return nil }
-            let image = try reader.pixels(in: Self.inkArea(ink, reader))
-            if text.canVerify(value), case .unconfirmed(let why) = text.verify(value, image: image) { return why }
-            return text.contradiction(value, image: image)
-        }
-        // With name prototypes, a name whose characters they all know is taken only when its glyphs
-        // confirm one of Tesseract's readings: two independent judges. On 300 generated claims every
-        // wrong first reading failed that test (磊 read 大, 王 read 于) and 94% of right ones passed.
-        let namesJudge = spec.type == .chineseName && names != nil && location.inkBox != nil
-        func confirmedName() throws -> NormalizedReading? {
-            guard namesJudge else { return nil }
-            for reading in readings where reading.check == .valid {
-                if try nameVerdict(reading) == .confirmed { return reading }
+        let glyphJudge: MemoJudge? =
+            switch spec.type {
+            case .chineseName where names != nil && location.inkBox != nil:
+                MemoJudge(NameGlyphs(verifier: names!, image: inkImage))
+            case .organisation where text != nil && location.inkBox != nil:
+                MemoJudge(OrganisationGlyphs(verifier: text!, known: vocabulary, image: inkImage))
+            default: nil
             }
-            return nil
-        }
         // Fields with nothing on the form to check them against (codes, dates, names) need more than
         // two readings to agree: misreads of these repeat across readings (郭 → 部 at two resolutions).
         let boxPath = location.layoutText == nil
@@ -460,8 +437,15 @@ public struct FieldExtractor: Sendable {
         // names that every reading agreed on (磊 → 大) all had a mean confidence under 50; on 2,000 more,
         // read without the layout pass, one (吴 → 天) had 51.8.
         // Where the name's glyphs can judge, they decide instead: Tesseract's doubt makes no difference.
-        let firstJudgeable = try readings.first.map { try nameVerdict($0) != nil } ?? false
-        let doubtfulName = spec.type == .chineseName && primary.meanConfidence < 55 && !(namesJudge && firstJudgeable)
+        let firstJudgeable: Bool
+        if spec.type == .chineseName, let glyphJudge, let first = readings.first,
+            case .noOpinion = try glyphJudge.judge(first)
+        {
+            firstJudgeable = false
+        } else {
+            firstJudgeable = spec.type == .chineseName && glyphJudge != nil && !readings.isEmpty
+        }
+        let doubtfulName = spec.type == .chineseName && primary.meanConfidence < 55 && !firstJudgeable
         // The readings so far disagree or fail the type: differently made readings decide, one at a
         // time, until enough agree.
         // Another segmentation at full resolution, then both at a reduced resolution: their errors are
@@ -495,73 +479,24 @@ public struct FieldExtractor: Sendable {
         {
             glyphCount = reading
         }
+        let judge: (any GlyphJudge)? = spec.type == .integer ? CountGlyphs(reading: glyphCount) : glyphJudge
+        let agreement = TesseractAgreement(needs: needs, layoutPass: location.layoutText != nil)
         while true {
-            if let glyphCount, readings.contains(where: { $0.value == glyphCount.value }) {
-                empty.chosen = readings.first { $0.value == glyphCount.value }
+            let decision = try FieldPolicy.decide(
+                readings, agreement: agreement, glyphs: judge, glyphsMustConfirm: spec.type == .chineseName,
+                glyphsConfirmAReading: spec.type == .chineseName || spec.type == .integer,
+                contradictionWaits: spec.type == .integer, tesseractDoubts: doubtfulName, final: remaining.isEmpty)
+            switch decision {
+            case .accept(let chosen, let judges, let because), .uncertain(let chosen, let judges, let because):
+                if Self.trace { print("TRACE policy \(spec.name) \(decision)") }
+                empty.chosen = chosen
                 empty.candidates = Self.distinct(readings)
-                empty.uncertain = false
-                empty.note = "readings \(readings.map { "\($0.value)" }.joined(separator: " / ")); \(glyphCount.value) also read glyph by glyph"
+                if case .accept = decision { empty.uncertain = false } else { empty.uncertain = true }
+                empty.note = because
+                empty.decidedBy = judges
                 return empty
-            }
-            if let confirmed = try confirmedName() {
-                empty.chosen = confirmed
-                empty.candidates = Self.distinct(readings)
-                empty.uncertain = false
-                empty.note =
-                    readings.count == 1
-                    ? "one reading, confirmed glyph by glyph by the name classifier"
-                    : "readings \(readings.map { "\($0.value)" }.joined(separator: " / ")); \(confirmed.value) confirmed glyph by glyph by the name classifier"
-                return empty
-            }
-            // Readings that agree on a count its glyphs clearly read otherwise: read on, in case a
-            // reading agrees with the glyphs; an operator decides when none does.
-            let outvoted = { (decided: NormalizedReading) in glyphCount.map { $0.value != decided.value } ?? false }
-            if !doubtfulName, let decided = Self.decide(needs, readings, final: remaining.isEmpty), outvoted(decided),
-                remaining.isEmpty
-            {
-                empty.candidates = Self.distinct(readings)
-                empty.chosen = decided
-                empty.uncertain = true
-                empty.note =
-                    "the readings agree enough (\(readings.map { "\($0.value)" }.joined(separator: " / "))) but the glyphs read \(glyphCount.map { "\($0.value)" } ?? "")"
-                return empty
-            }
-            if !doubtfulName, let decided = Self.decide(needs, readings, final: remaining.isEmpty), !outvoted(decided) {
-                // Every reading agreeing is not enough when the name's glyphs say otherwise.
-                if let why = try unlistedContradiction(decided) {
-                    empty.candidates = Self.distinct(readings)
-                    empty.chosen = decided
-                    empty.uncertain = true
-                    empty.note = "the readings agree (\(readings.map { "\($0.value)" }.joined(separator: " / "))) but the glyphs do not: \(why)"
-                    return empty
-                }
-                let verdict = try nameVerdict(decided)
-                if case .unconfirmed(let why) = verdict {
-                    empty.candidates = Self.distinct(readings)
-                    empty.chosen = decided
-                    empty.uncertain = true
-                    empty.note = "the readings agree (\(readings.map { "\($0.value)" }.joined(separator: " / "))) but the glyphs do not: \(why)"
-                    return empty
-                }
-                // Tesseract repeats its misreads of a name in every reading (徐暐洋 read 徐暑洋 four times,
-                // 暐 having no prototype): where name glyphs are configured, their confirmation is the only
-                // way a name is taken; a name they cannot judge goes to an operator.
-                if namesJudge, verdict == nil {
-                    empty.candidates = Self.distinct(readings)
-                    empty.chosen = decided
-                    empty.uncertain = true
-                    empty.note =
-                        "every reading says \(decided.value), but a character of it has no name prototype to confirm it; Tesseract's agreement alone does not decide a name"
-                    return empty
-                }
-                empty.chosen = decided
-                empty.candidates = Self.distinct(readings)
-                empty.uncertain = false
-                empty.note =
-                    readings.count <= 2 && location.layoutText != nil
-                    ? decided.note
-                    : "\(readings.count) readings agree enough (\(readings.map { "\($0.value)" }.joined(separator: " / ")))"
-                return empty
+            case .readMore:
+                break
             }
             // A name Tesseract doubts goes to an operator whatever more readings say: make no more.
             guard !doubtfulName, let (options, variantScale) = remaining.popFirst() else { break }

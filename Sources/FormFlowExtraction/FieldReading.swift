@@ -19,18 +19,23 @@ public struct FieldReading: Sendable {
     /// Read once only, waiting for the form's sums to confirm it (`Reconciler.confirmReadOnce`);
     /// while set, the reading counts as uncertain.
     public var readOnce = false
+    /// The judges whose evidence decided the value (`FieldPolicy`), for the record.
+    public var decidedBy: [String]? = nil
 
     public var value: FieldValue? { chosen?.value }
 
     public var evidence: FieldEvidence {
-        FieldEvidence(raw: raw, confidence: (confidence * 10).rounded() / 10, box: box, uncertain: uncertain, note: note)
+        FieldEvidence(
+            raw: raw, confidence: (confidence * 10).rounded() / 10, box: box, uncertain: uncertain, note: note,
+            decidedBy: decidedBy)
     }
 
     /// Takes `candidate` as the value and marks it confirmed, with the reason.
-    mutating func confirm(_ candidate: NormalizedReading, because reason: String) {
+    mutating func confirm(_ candidate: NormalizedReading, because reason: String, by judge: String = "form's sums") {
         chosen = candidate
         uncertain = false
         readOnce = false
         note = reason
+        decidedBy = [judge]
     }
 }

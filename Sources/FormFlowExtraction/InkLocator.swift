@@ -127,7 +127,7 @@ public enum InkLocator {
                     // Two parts of one glyph make one glyph's height; a label above a value (税率 over 13%)
                     // makes two lines' and stays apart.
                     guard across * 2 >= min(a.width, b.width), gap >= 0, gap <= min(a.height, b.height) / 2,
-                        a.union(b).height * 2 <= max(a.height, b.height) * 3
+                        a.union(b).height <= max(a.height, b.height) * 2
                     else { continue }
                     lines[first] = (a.union(b), lines[first].pixels + lines[second].pixels)
                     lines.remove(at: second)

@@ -38,19 +38,19 @@ enum Reconciler {
                 == .matches
         else { return }
         let reason = "one reading, confirmed by the form: the parts add up to the total and the amount in words spells it"
-        result.readings["total"]?.confirm(total.chosen!, because: reason)
+        result.readings["total"]?.confirm(total.chosen!, because: reason, by: "figure glyphs + sums + amount-in-words glyphs")
         // The words were just verified against this total: `checkAmountInWords` need not do it again.
         result.readings["total_in_words"]?.confirm(
             NormalizedReading(value: .text(ChineseAmount.render(totalValue)), check: .valid),
-            because: "agrees with the amount in figures")
+            because: "agrees with the amount in figures", by: "amount-in-words glyphs")
         if result.rows.isEmpty {
             for name in ["amount", "tax_amount"] {
-                if let chosen = result.readings[name]?.chosen { result.readings[name]?.confirm(chosen, because: reason) }
+                if let chosen = result.readings[name]?.chosen { result.readings[name]?.confirm(chosen, because: reason, by: "figure glyphs + sums + amount-in-words glyphs") }
             }
         } else {
             for index in result.rows.indices {
                 if let chosen = result.rows[index]["amount"]?.chosen {
-                    result.rows[index]["amount"]?.confirm(chosen, because: reason)
+                    result.rows[index]["amount"]?.confirm(chosen, because: reason, by: "figure glyphs + sums + amount-in-words glyphs")
                 }
             }
         }
@@ -82,17 +82,17 @@ enum Reconciler {
         }
         let matching = verdicts.filter { $0.1 == .matches }
         if matching.count == 1, let (candidate, _) = matching.first, let amount = money(candidate) {
-            if total.uncertain { total.confirm(candidate, because: "confirmed by the amount in words") }
+            if total.uncertain { total.confirm(candidate, because: "confirmed by the amount in words", by: "amount-in-words glyphs") }
             words.confirm(
                 NormalizedReading(value: .text(ChineseAmount.render(amount)), check: .valid),
-                because: "agrees with the amount in figures")
+                because: "agrees with the amount in figures", by: "amount-in-words glyphs")
         } else if !total.uncertain, let (_, verdict) = verdicts.first {
             switch verdict {
             case .contradicts(let reading):
                 // A clear difference: the words say another amount. Keep what they say; validation flags it.
                 words.confirm(
                     NormalizedReading(value: .text(reading), check: ChineseAmount.parse(reading) == nil ? .malformed : .valid),
-                    because: "differs from the amount in figures")
+                    because: "differs from the amount in figures", by: "amount-in-words glyphs")
             case .unverified(let reason):
                 words.uncertain = true
                 words.note = "cannot confirm the amount in words: \(reason)"
@@ -120,7 +120,7 @@ enum Reconciler {
             guard values.count == amounts.count else { return }
             let sum = values.reduce(0, +)
             if let candidate = total.chosen, money(candidate) == sum {
-                total.confirm(candidate, because: "equals the sum of the items")
+                total.confirm(candidate, because: "equals the sum of the items", by: "items sum")
                 result.readings["total"] = total
             }
         } else if !total.uncertain, uncertainItems.count == 1, let totalValue = money(total.chosen) {
@@ -129,7 +129,7 @@ enum Reconciler {
             guard others.count == amounts.count - 1 else { return }
             let needed = totalValue - others.reduce(0, +)
             if let candidate = amounts[index].chosen, money(candidate) == needed {
-                result.rows[index]["amount"]?.confirm(candidate, because: "completes the sum of the items")
+                result.rows[index]["amount"]?.confirm(candidate, because: "completes the sum of the items", by: "items sum")
             }
         }
     }
@@ -145,17 +145,17 @@ enum Reconciler {
         case "total":
             guard let a = money(amount.chosen), let t = money(tax.chosen) else { return }
             if let candidate = total.chosen, money(candidate) == a + t {
-                result.readings["total"]?.confirm(candidate, because: "equals amount + tax")
+                result.readings["total"]?.confirm(candidate, because: "equals amount + tax", by: "amount + tax = total")
             }
         case "tax_amount":
             guard let a = money(amount.chosen), let s = money(total.chosen) else { return }
             if let candidate = tax.chosen, money(candidate) == s - a {
-                result.readings["tax_amount"]?.confirm(candidate, because: "equals total − amount")
+                result.readings["tax_amount"]?.confirm(candidate, because: "equals total − amount", by: "amount + tax = total")
             }
         case "amount":
             guard let t = money(tax.chosen), let s = money(total.chosen) else { return }
             if let candidate = amount.chosen, money(candidate) == s - t {
-                result.readings["amount"]?.confirm(candidate, because: "equals total − tax")
+                result.readings["amount"]?.confirm(candidate, because: "equals total − tax", by: "amount + tax = total")
             }
         default:
             break

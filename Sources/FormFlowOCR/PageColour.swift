@@ -129,3 +129,12 @@ extension PageImage {
         return Array(UnsafeBufferPointer(start: bytes, count: size))
     }
 }
+
+/// The C allocator's side of memory: a phone's picture is tens of megabytes in Leptonica's buffers,
+/// which glibc keeps in its per-thread arenas after they are freed unless asked to give them back.
+public enum AllocatorMemory {
+    /// Returns freed memory to the system (after a large page is prepared).
+    public static func returnFreed() {
+        _ = malloc_trim(0)
+    }
+}

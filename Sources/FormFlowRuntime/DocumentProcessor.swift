@@ -65,6 +65,17 @@ public final class DocumentProcessor {
         }
         let sha = Self.sha256(bytes)
 
+        // A phone's picture decodes to 40–60 MB of colour: such pages are decoded and prepared one at a
+        // time per process (the others' workers go on with ordinary scans), which keeps the peak memory
+        // of several workers to one large page's worth. Prepared, a page is the template's size.
+        let large = ((try? loader.header(of: bytes)).map { $0.width * $0.height } ?? 0) > LargePageGate.threshold
+        var holdingGate = large
+        if holdingGate { LargePageGate.shared.enter() }
+        defer {
+            if holdingGate { LargePageGate.shared.leave() }
+            if large { AllocatorMemory.returnFreed() }
+        }
+
         var pages: [PageImage]
         do {
             pages = try loader.load(bytes: bytes)
@@ -107,6 +118,12 @@ public final class DocumentProcessor {
             }
         }
         let pageCount = index
+        if holdingGate {
+            // Every page is prepared and template-sized now: the next large page may go.
+            holdingGate = false
+            AllocatorMemory.returnFreed()
+            LargePageGate.shared.leave()
+        }
         guard let recognisedPage = found, let template = recognisedPage.template else {
             let summary = firstEvidence.map { evidence in
                 "\(evidence.form): found \(evidence.found.count) of \(evidence.found.count + evidence.missing.count) labels"
@@ -184,6 +201,18 @@ extension Double {
         let factor = pow(10, Double(places))
         return (self * factor).rounded() / factor
     }
+}
+
+/// One large page (a phone's photo) at a time per process: see `DocumentProcessor.decide`.
+final class LargePageGate: Sendable {
+    static let shared = LargePageGate()
+    /// Pages above this many pixels (phones take 7–12 megapixels; an A5 form at 300 dpi is 4.3) pass one
+    /// at a time.
+    static let threshold = 6_000_000
+    private let semaphore = DispatchSemaphore(value: 1)
+
+    func enter() { semaphore.wait() }
+    func leave() { semaphore.signal() }
 }
 
 /// A decided document: its record, and PNG crops of the fields its violations name.

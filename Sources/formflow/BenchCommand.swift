@@ -19,6 +19,9 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "How many unique scans to make (tools/make_scans.py) when --scans is not given.")
     var count = 200
 
+    @Flag(help: "Make documents as offices send them (phone photos, colour scans with seals, G4 TIFFs, other typefaces, look-alike suppliers) instead of office scans.")
+    var office = false
+
     @Option(help: "Use the scans in this folder instead of making new ones.")
     var scans: String?
 
@@ -61,7 +64,7 @@ struct BenchCommand: ParsableCommand {
             print("making \(count) unique scans in \(scanFolder.path) …")
             // The wrapper installs Pillow and the font the generator needs when they are missing.
             try Self.shell(
-                "'\(repository.path)/tools/make-scans.sh' '\(scanFolder.path)' --count \(count) --seed \(Int.random(in: 1...9999)) --violations 0.3")
+                "'\(repository.path)/tools/make-scans.sh' '\(scanFolder.path)' --count \(count) --seed \(Int.random(in: 1...9999)) --violations 0.3\(office ? " --office" : "")")
         }
         let images = try FileManager.default.contentsOfDirectory(atPath: scanFolder.path)
             .filter { ["png", "jpg", "tif"].contains(($0 as NSString).pathExtension) }.sorted()

@@ -1,0 +1,170 @@
+import FormFlowCore
+import Foundation
+
+/// What one judge says about a candidate value of a field.
+public enum Verdict: Sendable, Equatable {
+    case confirms
+    case contradicts(String)
+    /// The judge cannot tell (a glyph unlike every prototype, a character without prototypes): never a
+    /// vote either way.
+    case noOpinion(String)
+}
+
+/// A second reader besides Tesseract that judges one candidate value by the value's own glyphs.
+/// Each kind of field has at most one; `FieldPolicy` says how much its verdict weighs.
+protocol GlyphJudge {
+    /// The judge's name in the record's evidence (`decided_by`).
+    var name: String { get }
+    func judge(_ candidate: NormalizedReading) throws -> Verdict
+}
+
+/// Personal names against prototypes of surnames and given-name characters. Tesseract repeats its
+/// misreads of names in every reading (王 → 于, 磊 → 大); the classifier's mistakes are other ones.
+struct NameGlyphs: GlyphJudge {
+    let verifier: TextVerifier
+    let image: () throws -> GrayImage
+    var name: String { "name glyphs" }
+
+    func judge(_ candidate: NormalizedReading) throws -> Verdict {
+        guard case .text(let value) = candidate.value else { return .noOpinion("not a name") }
+        let image = try image()
+        if verifier.canVerify(value) {
+            switch verifier.verify(value, image: image) {
+            case .confirmed: return .confirms
+            case .unconfirmed(let why): return .contradicts(why)
+            }
+        }
+        if let why = verifier.contradiction(value, image: image) { return .contradicts(why) }
+        return .noOpinion("a character of \(value) has no name prototype")
+    }
+}
+
+/// An organisation off the known list, against prototypes of the templates' characters: where they know
+/// every character they must confirm it; elsewhere a glyph that is clearly another character vetoes it
+/// (a misread of 前 as 钱 still looks like 前).
+struct OrganisationGlyphs: GlyphJudge {
+    let verifier: TextVerifier
+    let known: [String]
+    let image: () throws -> GrayImage
+    var name: String { "organisation glyphs" }
+
+    func judge(_ candidate: NormalizedReading) throws -> Verdict {
+        guard case .text(let value) = candidate.value, !known.contains(value) else { return .noOpinion("a known name") }
+        let image = try image()
+        if verifier.canVerify(value), case .unconfirmed(let why) = verifier.verify(value, image: image) {
+            return .contradicts(why)
+        }
+        if let why = verifier.contradiction(value, image: image) { return .contradicts(why) }
+        return verifier.canVerify(value) ? .confirms : .noOpinion("some characters have no prototypes; none is clearly another")
+    }
+}
+
+/// A count read glyph by glyph by the figure classifier, where every glyph is clear: Tesseract reads a
+/// lone 1 as 4 at every resolution and in both models (seen on 2,000 scans); the classifier does not.
+struct CountGlyphs: GlyphJudge {
+    /// The classifier's clear reading, if it made one.
+    let reading: NormalizedReading?
+    var name: String { "count glyphs" }
+
+    func judge(_ candidate: NormalizedReading) throws -> Verdict {
+        guard let reading else { return .noOpinion("no clear glyph reading") }
+        return reading.value == candidate.value ? .confirms : .contradicts("the glyphs read \(reading.value)")
+    }
+}
+
+/// How a field's evidence becomes a decision, one short rule per kind of field:
+///
+/// | field | taken when | an operator decides when |
+/// |---|---|---|
+/// | name (with name glyphs) | the glyphs confirm one of Tesseract's readings | the glyphs contradict or cannot judge |
+/// | count | the glyphs read one of Tesseract's readings, or Tesseract agrees and the glyphs do not contradict | the glyphs contradict every agreement |
+/// | organisation off the list | Tesseract agrees strongly and the glyphs do not contradict | the glyphs contradict |
+/// | anything else | Tesseract's readings agree as the field's `Agreement` needs | no agreement |
+///
+/// "Tesseract agrees" is `TesseractAgreement`; Tesseract's unanimity alone never decides a name.
+enum FieldPolicy {
+    enum Decision {
+        case accept(NormalizedReading, judges: [String], because: String)
+        case uncertain(NormalizedReading, judges: [String], because: String)
+        /// No decision yet: another reading may settle it.
+        case readMore
+    }
+
+    /// - Parameters:
+    ///   - glyphs: the field's glyph judge, if it has one here.
+    ///   - glyphsMustConfirm: a glyph judge's "no opinion" is not enough (names).
+    ///   - glyphsConfirmAReading: a reading the glyphs confirm needs no agreement (names, counts).
+    ///   - contradictionWaits: a contradiction of Tesseract's agreement waits for more readings (counts:
+    ///     one may agree with the glyphs) rather than ending at once.
+    ///   - tesseractDoubts: Tesseract's own doubt rules its agreement out (a name read under confidence 55
+    ///     where no glyphs can judge).
+    static func decide(
+        _ readings: [NormalizedReading], agreement: TesseractAgreement, glyphs: (any GlyphJudge)?,
+        glyphsMustConfirm: Bool, glyphsConfirmAReading: Bool, contradictionWaits: Bool, tesseractDoubts: Bool, final: Bool
+    ) throws -> Decision {
+        let shown = readings.map { "\($0.value)" }.joined(separator: " / ")
+        if glyphsConfirmAReading, let glyphs {
+            for reading in readings where reading.check == .valid {
+                if try glyphs.judge(reading) == .confirms {
+                    let why =
+                        readings.count == 1
+                        ? "one reading, confirmed glyph by glyph" : "readings \(shown); \(reading.value) confirmed glyph by glyph"
+                    return .accept(reading, judges: ["tesseract", glyphs.name], because: why)
+                }
+            }
+        }
+        guard !tesseractDoubts, let decided = agreement.decide(readings, final: final) else { return .readMore }
+        let judges = [agreement.name] + (glyphs.map { [$0.name] } ?? [])
+        switch try glyphs?.judge(decided) {
+        case .contradicts(let why)?:
+            if contradictionWaits && !final { return .readMore }
+            return .uncertain(decided, judges: judges, because: "the readings agree (\(shown)) but the glyphs do not: \(why)")
+        case .noOpinion(let why)? where glyphsMustConfirm:
+            return .uncertain(
+                decided, judges: judges,
+                because: "every reading says \(decided.value), but \(why); Tesseract's agreement alone does not decide it")
+        default:
+            return .accept(decided, judges: judges, because: agreement.describe(readings, decided))
+        }
+    }
+}
+
+/// Tesseract's readings (other resolutions, segmentations, the other model) agreeing as much as the
+/// field's type needs (`FieldExtractor.Agreement`).
+struct TesseractAgreement {
+    let needs: FieldExtractor.Agreement
+    /// With the page-wide layout pass, its reading is one of two and its own note is kept.
+    let layoutPass: Bool
+    var name: String { "tesseract agreement" }
+
+    func decide(_ readings: [NormalizedReading], final: Bool) -> NormalizedReading? {
+        FieldExtractor.decide(needs, readings, final: final)
+    }
+
+    func describe(_ readings: [NormalizedReading], _ decided: NormalizedReading) -> String {
+        readings.count <= 2 && layoutPass
+            ? decided.note ?? "two readings agree"
+            : "\(readings.count) readings agree enough (\(readings.map { "\($0.value)" }.joined(separator: " / ")))"
+    }
+}
+
+/// A glyph judge whose verdicts are kept per value: the loop asks about the same value again as
+/// readings come in, and judging glyphs costs milliseconds.
+final class MemoJudge: GlyphJudge {
+    private let judge: any GlyphJudge
+    private var verdicts: [FieldValue: Verdict] = [:]
+
+    init(_ judge: any GlyphJudge) {
+        self.judge = judge
+    }
+
+    var name: String { judge.name }
+
+    func judge(_ candidate: NormalizedReading) throws -> Verdict {
+        if let known = verdicts[candidate.value] { return known }
+        let verdict = try judge.judge(candidate)
+        if FieldExtractor.trace { print("TRACE \(judge.name) \(candidate.value): \(verdict)") }
+        verdicts[candidate.value] = verdict
+        return verdict
+    }
+}

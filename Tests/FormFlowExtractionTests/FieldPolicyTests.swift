@@ -1,0 +1,113 @@
+import FormFlowCore
+import FormFlowTestSupport
+import Foundation
+import Testing
+
+@testable import FormFlowExtraction
+
+/// The policy that combines the judges' evidence, one rule per kind of field, on scripted verdicts.
+@Suite("Field policy: judges' evidence combined per field type")
+struct FieldPolicyTests {
+    /// A judge that says what it is told, per value.
+    struct Scripted: GlyphJudge {
+        var verdicts: [String: Verdict]
+        var name: String { "scripted glyphs" }
+        func judge(_ candidate: NormalizedReading) throws -> Verdict {
+            verdicts["\(candidate.value)"] ?? .noOpinion("not scripted")
+        }
+    }
+
+    static func readings(_ values: [String], resolutions: [Int]? = nil) -> [NormalizedReading] {
+        values.enumerated().map { index, value in
+            var reading = NormalizedReading(value: .text(value), check: .valid)
+            reading.resolution = resolutions?[index] ?? [100, 70, 101, 85, 71][index % 5]
+            return reading
+        }
+    }
+
+    static let unanimous = TesseractAgreement(needs: .unanimous, layoutPass: false)
+    static let twoResolutions = TesseractAgreement(needs: .twoResolutions, layoutPass: false)
+
+    static func decide(
+        _ readings: [NormalizedReading], _ agreement: TesseractAgreement, _ judge: (any GlyphJudge)?, name: Bool = false,
+        count: Bool = false, doubts: Bool = false, final: Bool = false
+    ) throws -> FieldPolicy.Decision {
+        try FieldPolicy.decide(
+            readings, agreement: agreement, glyphs: judge, glyphsMustConfirm: name, glyphsConfirmAReading: name || count,
+            contradictionWaits: count, tesseractDoubts: doubts, final: final)
+    }
+
+    @Test("names: a reading the glyphs confirm is taken at once, and the record names both judges")
+    func nameConfirmed() throws {
+        let judge = Scripted(verdicts: ["王磊": .confirms])
+        guard case .accept(let chosen, let judges, _) = try Self.decide(Self.readings(["王磊"]), Self.unanimous, judge, name: true)
+        else { Issue.record("not accepted"); return }
+        #expect(chosen.value == .text("王磊"))
+        #expect(judges == ["tesseract", "scripted glyphs"])
+    }
+
+    @Test("names: Tesseract's unanimity alone decides nothing; glyphs that cannot judge send it to an operator")
+    func nameUnanimityAlone() throws {
+        let readings = Self.readings(["徐暑洋", "徐暑洋", "徐暑洋", "徐暑洋"], resolutions: [100, 70, 101, 85])
+        let decision = try Self.decide(readings, Self.unanimous, Scripted(verdicts: [:]), name: true, final: true)
+        guard case .uncertain(_, _, let because) = decision else { Issue.record("accepted on unanimity"); return }
+        #expect(because.contains("does not decide"))
+        // Glyphs that contradict: an operator too.
+        let contradicted = try Self.decide(
+            readings, Self.unanimous, Scripted(verdicts: ["徐暑洋": .contradicts("glyph 2 is clearly 暐")]), name: true)
+        guard case .uncertain = contradicted else { Issue.record("accepted against the glyphs"); return }
+    }
+
+    @Test("names without any name glyphs configured: Tesseract's unanimity decides (documented fallback)")
+    func nameWithoutJudge() throws {
+        let readings = Self.readings(["高磊", "高磊", "高磊", "高磊"], resolutions: [100, 70, 101, 85])
+        guard case .accept = try Self.decide(readings, Self.unanimous, nil, name: true) else {
+            Issue.record("not accepted"); return
+        }
+    }
+
+    @Test("counts: a contradiction waits for more readings, and ends with an operator when none agrees with the glyphs")
+    func countContradiction() throws {
+        let judge = CountGlyphs(reading: NormalizedReading(value: .text("1"), check: .valid))
+        let readings = Self.readings(["4", "4"])
+        guard case .readMore = try Self.decide(readings, Self.twoResolutions, judge, count: true) else {
+            Issue.record("decided while readings were left"); return
+        }
+        guard case .uncertain = try Self.decide(readings, Self.twoResolutions, judge, count: true, final: true) else {
+            Issue.record("accepted against the glyphs"); return
+        }
+        // A reading that agrees with the glyphs is taken.
+        guard case .accept(let chosen, _, _) = try Self.decide(Self.readings(["4", "1"]), Self.twoResolutions, judge, count: true)
+        else { Issue.record("not accepted"); return }
+        #expect(chosen.value == .text("1"))
+    }
+
+    @Test("anything else: agreement decides; no agreement reads more; Tesseract's doubt rules agreement out")
+    func plainAgreement() throws {
+        guard case .accept = try Self.decide(Self.readings(["2026-01-02", "2026-01-02"]), Self.twoResolutions, nil) else {
+            Issue.record("not accepted"); return
+        }
+        guard case .readMore = try Self.decide(Self.readings(["2026-01-02", "2026-01-08"]), Self.twoResolutions, nil) else {
+            Issue.record("decided without agreement"); return
+        }
+        guard case .readMore = try Self.decide(
+            Self.readings(["高磊", "高磊", "高磊", "高磊"], resolutions: [100, 70, 101, 85]), Self.unanimous, nil, doubts: true)
+        else { Issue.record("a doubted name was decided"); return }
+    }
+
+    @Test("organisation glyphs: a known name is no opinion; an unknown one with all characters known must be confirmed")
+    func organisationGlyphs() throws {
+        let lines = try PrototypeLines(file: "form-text.txt", heldOut: "WenQuanYi_Micro_Hei_Regular")
+        let verifier = TextVerifier(classifier: lines.classifier)
+        let known = ["杭州数智科技有限公司"]
+        func judge(_ drawn: String, _ candidate: String) throws -> Verdict {
+            try OrganisationGlyphs(verifier: verifier, known: known, image: { lines.draw(drawn, gap: 8) })
+                .judge(NormalizedReading(value: .text(candidate), check: .valid))
+        }
+        #expect(try judge("杭州数智科技有限公司", "杭州数智科技有限公司") == .noOpinion("a known name"))
+        // Tesseract's reading of a known name with one character wrong: the glyphs say otherwise.
+        if case .confirms = try judge("杭州数智科技有限公司", "杭州数智科数有限公司") { Issue.record("a misread was confirmed") }
+        // Printed as read: confirmed.
+        #expect(try judge("杭州数智科数有限公司", "杭州数智科数有限公司") == .confirms)
+    }
+}
