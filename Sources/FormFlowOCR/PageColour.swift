@@ -30,6 +30,23 @@ extension PageImage {
         try turned(quarterTurns: orientation.quarterTurnsClockwise, mirrored: orientation.mirrored)
     }
 
+    /// Whether the page is black and white (1 bit per pixel), as office scanners' CCITT G4 TIFFs are.
+    public var isBilevel: Bool { pixGetDepth(pix) == 1 }
+
+    /// A black-and-white page as smooth gray at 300 dpi: the thin strokes of a light typeface break into
+    /// specks at 200 dpi in one bit, which the ink locator drops and the glyph prototypes (rendered in
+    /// gray) do not resemble. Interpolated up, the broken strokes join again as gray lines.
+    public func smoothedFromBilevel() throws(OCRError) -> PageImage {
+        guard isBilevel, let gray = pixConvertTo8(pix, 0) else { return self }
+        var grayOwned: UnsafeMutablePointer<PIX>? = gray
+        defer { pixDestroy(&grayOwned) }
+        let factor = dpi < 300 ? Float(300) / Float(dpi) : 1
+        let smooth: UnsafeMutablePointer<PIX>? =
+            factor > 1.05 ? pixScale(gray, factor, factor) : pixBlockconv(gray, 1, 1)
+        guard let smooth else { throw OCRError(.imageOperationFailed, "could not smooth the black-and-white page") }
+        return PageImage(taking: smooth, dpi: factor > 1.05 ? 300 : dpi)
+    }
+
     /// 8-bit gray by luminance: the form as printed, coloured ink included (its ruled box, title and
     /// labels are what registration looks for).
     public func luminance() throws(OCRError) -> PageImage {

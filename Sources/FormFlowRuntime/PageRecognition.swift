@@ -105,6 +105,10 @@ extension DocumentProcessor {
             notes.append("the file claims \(page.dpi) dpi; its width implies \(implied)")
             page = try page.withResolution(implied)
         }
+        if page.isBilevel {
+            page = try page.smoothedFromBilevel()
+            notes.append("black and white: smoothed to gray at \(page.dpi) dpi")
+        }
         let values = try page.valuesWithoutColour()
         if values != nil {
             notes.append("colour: seals, coloured form print and tinted paper dropped before values were read")
