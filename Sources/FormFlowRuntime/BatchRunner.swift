@@ -132,6 +132,7 @@ public struct BatchRunner: Sendable {
             throw RunError(kind: .storage, message: "\(error)")
         }
         progress.finish()
+        intake.tidy()
 
         do {
             try BatchExport.write(records, batch: context.batch, to: outputs.folder(for: .accepted))

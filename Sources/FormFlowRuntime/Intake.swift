@@ -169,6 +169,16 @@ struct Intake: Sendable {
         try take(refused.name)
     }
 
+    /// Removes the claim folder inside the inbox when nothing is left in it, so that a drained inbox is
+    /// empty (a killed run's files stay, and the next run finds them).
+    func tidy() {
+        let inboxArea = inbox.appendingPathComponent(Self.claimFolderName)
+        for token in (try? FileManager.default.contentsOfDirectory(atPath: inboxArea.path)) ?? [] {
+            rmdir(inboxArea.appendingPathComponent(token).path)
+        }
+        rmdir(inboxArea.path)
+    }
+
     /// Removes the (now empty) folder of a delivered file.
     func release(_ taken: Taken) {
         try? FileManager.default.removeItem(at: taken.url.deletingLastPathComponent())

@@ -48,6 +48,7 @@ public struct WatchService: Service, CustomStringConvertible {
 
     public func run(_ prepared: PreparedWatch) async throws {
         let context = prepared.context
+        defer { context.intake.tidy() }
         try context.completeDeliveries()
         let workers = settings.effectiveWorkers
         // Bounded: at most two documents per worker are taken ahead; the rest wait in the inbox.
