@@ -194,6 +194,20 @@ public enum Storage {
         return "/"
     }
 
+    /// An error in words an operator reads: the system's text and the path for file errors, never
+    /// "Error Domain=NSCocoaErrorDomain Code=…"; other errors (the ledger's) as they describe themselves.
+    public static func explain(_ error: any Error) -> String {
+        if let posix = error as? POSIXError { return text(of: posix.code.rawValue) }
+        if let cocoa = error as? CocoaError {
+            let underlying = cocoa.userInfo[NSUnderlyingErrorKey] as? NSError
+            let reason =
+                underlying?.domain == NSPOSIXErrorDomain
+                ? text(of: Int32(underlying!.code)) : (underlying?.localizedDescription ?? cocoa.localizedDescription)
+            return cocoa.filePath.map { "\(reason) (\($0))" } ?? reason
+        }
+        return "\(error)"
+    }
+
     /// The system's text for an error number ("No space left on device").
     public static func text(of code: Int32) -> String {
         String(cString: strerror(code))

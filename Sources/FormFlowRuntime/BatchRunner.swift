@@ -41,7 +41,7 @@ public struct BatchRunner: Sendable {
             try outputs.create()
             try FileManager.default.createDirectory(at: state, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o750])
         } catch {
-            throw RunError(kind: .storage, message: "cannot create the output folders under \(settings.out): \(error)")
+            throw RunError(kind: .storage, message: "cannot create the output folders under \(settings.out): \(Storage.explain(error))")
         }
         let lock = try RunLock(path: state.appendingPathComponent("run.lock").path)
         let ledger: SQLiteLedger
@@ -49,7 +49,7 @@ public struct BatchRunner: Sendable {
             ledger = try SQLiteLedger(path: state.appendingPathComponent("ledger.sqlite").path)
         } catch {
             lock.release()
-            throw RunError(kind: .storage, message: "cannot open the ledger in \(state.path): \(error)")
+            throw RunError(kind: .storage, message: "cannot open the ledger in \(state.path): \(Storage.explain(error))")
         }
         let intake = Intake(inbox: inbox, state: state, stableSeconds: settings.stableSeconds)
         do {
@@ -79,7 +79,7 @@ public struct BatchRunner: Sendable {
             leftOver = try intake.leftOver()
             scan = try intake.scan()
         } catch {
-            throw RunError(kind: .storage, message: "cannot list the inbox \(settings.inbox): \(error)")
+            throw RunError(kind: .storage, message: "cannot list the inbox \(settings.inbox): \(Storage.explain(error))")
         }
         let total = leftOver.count + scan.files.count + scan.refused.count
         let workerCount = min(settings.effectiveWorkers, max(1, leftOver.count + scan.files.count))
@@ -101,7 +101,7 @@ public struct BatchRunner: Sendable {
         } catch let error as RunError {
             throw error
         } catch {
-            throw RunError(kind: .storage, message: "cannot move a refused entry: \(error)")
+            throw RunError(kind: .storage, message: "cannot move a refused entry: \(Storage.explain(error))")
         }
 
         let queue = WorkQueue(leftOver: leftOver, names: scan.files, intake: intake)
@@ -129,7 +129,7 @@ public struct BatchRunner: Sendable {
         } catch let error as OCRError {
             throw RunError(kind: .engine, message: error.message)
         } catch {
-            throw RunError(kind: .storage, message: "\(error)")
+            throw RunError(kind: .storage, message: "\(Storage.explain(error))")
         }
         progress.finish()
         intake.tidy()
@@ -137,7 +137,7 @@ public struct BatchRunner: Sendable {
         do {
             try BatchExport.write(records, batch: context.batch, to: outputs.folder(for: .accepted))
         } catch {
-            throw RunError(kind: .storage, message: "cannot write the batch export: \(error)")
+            throw RunError(kind: .storage, message: "cannot write the batch export: \(Storage.explain(error))")
         }
         let elapsedSoFar = started.duration(to: .now)
         do {
@@ -150,7 +150,7 @@ public struct BatchRunner: Sendable {
                 Data(html.utf8), to: reports.appendingPathComponent("batch-\(context.batch).html"),
                 permissions: 0o640)
         } catch {
-            throw RunError(kind: .storage, message: "cannot write the batch report: \(error)")
+            throw RunError(kind: .storage, message: "cannot write the batch report: \(Storage.explain(error))")
         }
         let elapsed = started.duration(to: .now)
         var summary = BatchSummary(batch: context.batch, out: settings.out)
@@ -161,7 +161,7 @@ public struct BatchRunner: Sendable {
         do {
             try summary.write(to: outputs.root.appendingPathComponent("reports"))
         } catch {
-            throw RunError(kind: .storage, message: "cannot write the batch summary: \(error)")
+            throw RunError(kind: .storage, message: "cannot write the batch summary: \(Storage.explain(error))")
         }
         logger.info(
             "batch finished",
@@ -307,7 +307,7 @@ struct Context: Sendable {
         do {
             pending = try ledger.undelivered()
         } catch {
-            throw RunError(kind: .storage, message: "cannot read the ledger: \(error)")
+            throw RunError(kind: .storage, message: "cannot read the ledger: \(Storage.explain(error))")
         }
         for record in pending {
             let name = OutputFolders.fitting(record.document)
@@ -326,7 +326,7 @@ struct Context: Sendable {
                 }
                 try ledger.markDelivered(document: record.document, batch: record.batch)
             } catch {
-                throw RunError(kind: .storage, message: "cannot complete the delivery of \(record.document): \(error)")
+                throw RunError(kind: .storage, message: "cannot complete the delivery of \(record.document): \(Storage.explain(error))")
             }
         }
     }
@@ -343,7 +343,7 @@ struct Context: Sendable {
         do {
             try ledger.finish(record)
         } catch {
-            throw RunError(kind: .storage, message: "cannot record the decision for \(taken.name) in the ledger: \(error)")
+            throw RunError(kind: .storage, message: "cannot record the decision for \(taken.name) in the ledger: \(Storage.explain(error))")
         }
         try deliver(record, taken: taken, crops: crops, action: "routed")
     }
@@ -362,7 +362,7 @@ struct Context: Sendable {
                 actor: "formflow", action: action, document: taken.name, batch: record.batch, sha256: record.sha256,
                 detail: "\(record.status.rawValue) \(record.form?.rawValue ?? "-") \(record.violations.map(\.rule).joined(separator: ","))")
         } catch {
-            throw RunError(kind: .storage, message: "cannot write the audit log: \(error)")
+            throw RunError(kind: .storage, message: "cannot write the audit log: \(Storage.explain(error))")
         }
         logger.info(
             "document done",
