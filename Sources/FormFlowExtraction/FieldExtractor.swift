@@ -483,7 +483,8 @@ public struct FieldExtractor: Sendable {
         let agreement = TesseractAgreement(needs: needs, layoutPass: location.layoutText != nil)
         while true {
             let decision = try FieldPolicy.decide(
-                readings, agreement: agreement, glyphs: judge, glyphsMustConfirm: spec.type == .chineseName,
+                readings, agreement: agreement, glyphs: judge,
+                glyphsMustConfirm: spec.type == .chineseName || spec.type == .organisation,
                 glyphsConfirmAReading: spec.type == .chineseName || spec.type == .integer,
                 contradictionWaits: spec.type == .integer, tesseractDoubts: doubtfulName, final: remaining.isEmpty)
             switch decision {

@@ -39,23 +39,29 @@ struct NameGlyphs: GlyphJudge {
     }
 }
 
-/// An organisation off the known list, against prototypes of the templates' characters: where they know
-/// every character they must confirm it; elsewhere a glyph that is clearly another character vetoes it
-/// (a misread of 前 as 钱 still looks like 前).
+/// An organisation's name: one read exactly as an entry of the known list is confirmed by the list
+/// (Tesseract's agreement on it being the other reader). Any other name (unknown, or a look-alike of a
+/// known one) must be confirmed by its glyphs against prototypes of the templates' characters: a name
+/// with characters they do not know cannot be, and goes to an operator (on 400 generated documents,
+/// 凯卓 read 凯车 and 蓉 read 其 by every reading, with no prototype to say otherwise).
 struct OrganisationGlyphs: GlyphJudge {
     let verifier: TextVerifier
     let known: [String]
     let image: () throws -> GrayImage
-    var name: String { "organisation glyphs" }
+    var name: String { "organisation list or glyphs" }
 
     func judge(_ candidate: NormalizedReading) throws -> Verdict {
-        guard case .text(let value) = candidate.value, !known.contains(value) else { return .noOpinion("a known name") }
+        guard case .text(let value) = candidate.value else { return .noOpinion("not a name") }
+        if known.contains(value) { return .confirms }
         let image = try image()
-        if verifier.canVerify(value), case .unconfirmed(let why) = verifier.verify(value, image: image) {
-            return .contradicts(why)
+        if verifier.canVerify(value) {
+            switch verifier.verify(value, image: image) {
+            case .confirmed: return .confirms
+            case .unconfirmed(let why): return .contradicts(why)
+            }
         }
         if let why = verifier.contradiction(value, image: image) { return .contradicts(why) }
-        return verifier.canVerify(value) ? .confirms : .noOpinion("some characters have no prototypes; none is clearly another")
+        return .noOpinion("some characters of \(value) have no prototypes to confirm it")
     }
 }
 
@@ -78,7 +84,7 @@ struct CountGlyphs: GlyphJudge {
 /// |---|---|---|
 /// | name (with name glyphs) | the glyphs confirm one of Tesseract's readings | the glyphs contradict or cannot judge |
 /// | count | the glyphs read one of Tesseract's readings, or Tesseract agrees and the glyphs do not contradict | the glyphs contradict every agreement |
-/// | organisation off the list | Tesseract agrees strongly and the glyphs do not contradict | the glyphs contradict |
+/// | organisation | Tesseract agrees, and the list (an exact entry) or the glyphs confirm it | otherwise |
 /// | anything else | Tesseract's readings agree as the field's `Agreement` needs | no agreement |
 ///
 /// "Tesseract agrees" is `TesseractAgreement`; Tesseract's unanimity alone never decides a name.

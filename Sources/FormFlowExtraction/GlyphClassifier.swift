@@ -99,17 +99,25 @@ public struct GlyphClassifier: Sendable {
 
     /// Loads the prototype file; a malformed line is a configuration error with its line number.
     public static func load(path: String) throws(ConfigurationError) -> GlyphClassifier {
+        try load(paths: [path])
+    }
+
+    /// Loads several prototype files as one classifier (the names' prototypes and their rivals).
+    public static func load(paths: [String]) throws(ConfigurationError) -> GlyphClassifier {
         // One glyph at a time, its features straight into one flat array: no per-prototype arrays.
         var characters: [Character] = []
         var logAspects: [Float] = []
         var features: [Float] = []
-        try forEachGlyph(path: path) { character, _, _, glyph in
-            characters.append(character)
-            logAspects.append(Float(log(Double(glyph.width) / Double(glyph.height))))
-            features += glyph.features()
-        }
-        guard !characters.isEmpty else {
-            throw ConfigurationError(file: path, line: 1, message: "the file holds no glyph prototypes")
+        for path in paths {
+            let before = characters.count
+            try forEachGlyph(path: path) { character, _, _, glyph in
+                characters.append(character)
+                logAspects.append(Float(log(Double(glyph.width) / Double(glyph.height))))
+                features += glyph.features()
+            }
+            guard characters.count > before else {
+                throw ConfigurationError(file: path, line: 1, message: "the file holds no glyph prototypes")
+            }
         }
         return GlyphClassifier(index: Index(characters: characters, logAspects: logAspects, features: features))
     }

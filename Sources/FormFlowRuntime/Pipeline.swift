@@ -111,12 +111,18 @@ public struct Pipeline: Sendable {
         }
         func prototypes(_ key: String) throws(ConfigurationError) -> GlyphClassifier? {
             guard let node = try root.optional(key) else { return nil }
-            let relative = try node.string()
-            let glyphPath = relative.hasPrefix("/") ? relative : (directory as NSString).appendingPathComponent(relative)
-            guard FileManager.default.fileExists(atPath: glyphPath) else {
-                throw node.error("the glyph prototype file \(glyphPath) does not exist")
+            // One file, or a list of files loaded as one set (names.txt and its rivals).
+            let relatives: [String]
+            if let list = try? node.strings() { relatives = list } else { relatives = [try node.string()] }
+            var paths: [String] = []
+            for relative in relatives {
+                let glyphPath = relative.hasPrefix("/") ? relative : (directory as NSString).appendingPathComponent(relative)
+                guard FileManager.default.fileExists(atPath: glyphPath) else {
+                    throw node.error("the glyph prototype file \(glyphPath) does not exist")
+                }
+                paths.append(glyphPath)
             }
-            return try GlyphClassifier.load(path: glyphPath)
+            return try GlyphClassifier.load(paths: paths)
         }
         let glyphs = try prototypes("glyphs")
         let figures = try prototypes("digits").map { FigureVerifier(classifier: $0) }

@@ -104,7 +104,9 @@ struct FieldPolicyTests {
             try OrganisationGlyphs(verifier: verifier, known: known, image: { lines.draw(drawn, gap: 8) })
                 .judge(NormalizedReading(value: .text(candidate), check: .valid))
         }
-        #expect(try judge("杭州数智科技有限公司", "杭州数智科技有限公司") == .noOpinion("a known name"))
+        #expect(try judge("杭州数智科技有限公司", "杭州数智科技有限公司") == .confirms)
+        // Characters without prototypes: no opinion, which for an organisation is not enough.
+        if case .confirms = try judge("杭州数智科技有限公司", "杭州凯卓科技有限公司") { Issue.record("confirmed without prototypes") }
         // Tesseract's reading of a known name with one character wrong: the glyphs say otherwise.
         if case .confirms = try judge("杭州数智科技有限公司", "杭州数智科数有限公司") { Issue.record("a misread was confirmed") }
         // Printed as read: confirmed.

@@ -17,7 +17,12 @@ prototypes is simply left to Tesseract.
 
 With --compact it renders three smaller variants instead of four (for long lists: the names' characters).
 
-usage: make_prototypes.py [--compact] [--digits | --from FILE...] OUT_FILE   (needs Pillow and Debian's fonts-wqy-zenhei fonts-wqy-microhei
+With --rivals EXISTING_FILE it renders every character of GB 2312 (6,763) that EXISTING_FILE has no
+prototypes for, once in each of a Ming, a Kai and a Hei typeface: not to read them, but so that a glyph of a rare character
+(琮, 暐) is seen to be nearer its own character than the common one Tesseract took it for (琼, 暑). The
+names' verifier loads them beside names.txt (`name_glyphs:` in the pipeline lists both files).
+
+usage: make_prototypes.py [--compact] [--digits | --from FILE... | --rivals EXISTING_FILE] OUT_FILE   (needs Pillow and Debian's fonts-wqy-zenhei fonts-wqy-microhei
        fonts-arphic-uming fonts-arphic-ukai fonts-noto-cjk fonts-droid-fallback)
 
 Output: one line per prototype, `CHAR FONT VARIANT WIDTH HEIGHT HEXBITS`, the glyph's ink cropped to its
@@ -93,6 +98,37 @@ def main():
     digits = "--digits" in args
     compact = "--compact" in args
     args = [a for a in args if a not in ("--digits", "--compact")]
+    if "--rivals" in args:
+        at = args.index("--rivals")
+        existing = {line.split(" ", 1)[0] for line in open(args[at + 1], encoding="utf-8") if not line.startswith("#")}
+        args = args[:at] + args[at + 2:]
+        gb2312 = []
+        for high in range(0xB0, 0xF8):
+            for low in range(0xA1, 0xFF):
+                try:
+                    gb2312.append(bytes([high, low]).decode("gb2312"))
+                except UnicodeDecodeError:
+                    pass
+        chars = "".join(c for c in gb2312 if c not in existing)
+        lines = []
+        # The three families values are printed in: Ming (Song), Kai and Hei.
+        for path, fragment in [("/usr/share/fonts/truetype/arphic/uming.ttc", "UMing CN"),
+                               ("/usr/share/fonts/truetype/arphic/ukai.ttc", "UKai CN"),
+                               ("/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc", "Zen Hei")]:
+            font, name = face(path, fragment, 26)
+            tag = name.replace(" ", "_")
+            for char in chars:
+                glyph = render(font, char, 0, 128)
+                if glyph is not None:
+                    w, h = glyph.size
+                    lines.append(f"{char} {tag} 0 {w} {h} {bits(glyph)}")
+        with open(args[0], "w", encoding="utf-8") as fh:
+            fh.write("# Glyph prototypes of the GB 2312 characters names.txt lacks, Ming, Kai and Hei, rivals only,"
+                     " made by tools/glyphs/make_prototypes.py --rivals Pipelines/glyphs/names.txt.\n")
+            fh.write("# CHAR FONT VARIANT WIDTH HEIGHT HEXBITS (1 = ink, rows padded to bytes)\n")
+            fh.write("\n".join(lines) + "\n")
+        print(f"{len(lines)} rival prototypes", file=sys.stderr)
+        return
     chars = DIGITS if digits else CHARS
     fonts = (LATIN_FONTS + FONTS) if digits else FONTS
     sources = []
