@@ -27,15 +27,22 @@ struct NameGlyphs: GlyphJudge {
 
     func judge(_ candidate: NormalizedReading) throws -> Verdict {
         guard case .text(let value) = candidate.value else { return .noOpinion("not a name") }
-        let image = try image()
-        if verifier.canVerify(value) {
-            switch verifier.verify(value, image: image) {
+        return verifier.opinion(on: value, image: try image())
+    }
+}
+
+extension TextVerifier {
+    /// The glyphs' verdict on `value`: confirmed or not where the prototypes know every character; where
+    /// they do not, a contradiction when a glyph is clearly another character, else no opinion.
+    func opinion(on value: String, image: GrayImage) -> Verdict {
+        if canVerify(value) {
+            switch verify(value, image: image) {
             case .confirmed: return .confirms
             case .unconfirmed(let why): return .contradicts(why)
             }
         }
-        if let why = verifier.contradiction(value, image: image) { return .contradicts(why) }
-        return .noOpinion("a character of \(value) has no name prototype")
+        if let why = contradiction(value, image: image) { return .contradicts(why) }
+        return .noOpinion("some characters of \(value) have no prototypes to confirm it")
     }
 }
 
@@ -53,15 +60,7 @@ struct OrganisationGlyphs: GlyphJudge {
     func judge(_ candidate: NormalizedReading) throws -> Verdict {
         guard case .text(let value) = candidate.value else { return .noOpinion("not a name") }
         if known.contains(value) { return .confirms }
-        let image = try image()
-        if verifier.canVerify(value) {
-            switch verifier.verify(value, image: image) {
-            case .confirmed: return .confirms
-            case .unconfirmed(let why): return .contradicts(why)
-            }
-        }
-        if let why = verifier.contradiction(value, image: image) { return .contradicts(why) }
-        return .noOpinion("some characters of \(value) have no prototypes to confirm it")
+        return verifier.opinion(on: value, image: try image())
     }
 }
 
