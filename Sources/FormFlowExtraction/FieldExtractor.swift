@@ -413,7 +413,7 @@ public struct FieldExtractor: Sendable {
             case .chineseName where names != nil && location.inkBox != nil:
                 MemoJudge(NameGlyphs(verifier: names!, image: inkImage))
             case .organisation where text != nil && location.inkBox != nil:
-                MemoJudge(OrganisationGlyphs(verifier: text!, known: vocabulary, image: inkImage))
+                MemoJudge(OrganisationGlyphs(verifier: text!, broad: names, known: vocabulary, image: inkImage))
             default: nil
             }
         // Fields with nothing on the form to check them against (codes, dates, names) need more than

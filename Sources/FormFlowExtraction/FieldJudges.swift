@@ -53,6 +53,10 @@ extension TextVerifier {
 /// 凯卓 read 凯车 and 蓉 read 其 by every reading, with no prototype to say otherwise).
 struct OrganisationGlyphs: GlyphJudge {
     let verifier: TextVerifier
+    /// Prototypes of far more characters (the names' and their rivals: all of GB 2312), for names the
+    /// templates' own characters cannot spell: every character has rivals there, so a misread between
+    /// two common characters is seen.
+    let broad: TextVerifier?
     let known: [String]
     let image: () throws -> GrayImage
     var name: String { "organisation list or glyphs" }
@@ -60,7 +64,9 @@ struct OrganisationGlyphs: GlyphJudge {
     func judge(_ candidate: NormalizedReading) throws -> Verdict {
         guard case .text(let value) = candidate.value else { return .noOpinion("not a name") }
         if known.contains(value) { return .confirms }
-        return verifier.opinion(on: value, image: try image())
+        let image = try image()
+        if !verifier.canVerify(value), let broad, broad.canVerify(value) { return broad.opinion(on: value, image: image) }
+        return verifier.opinion(on: value, image: image)
     }
 }
 

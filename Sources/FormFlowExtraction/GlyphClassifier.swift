@@ -367,12 +367,19 @@ public struct GlyphClassifier: Sendable {
         }
 
         /// A character other than `character` whose nearest prototype is closer than `limit`, if any.
-        public func rival(_ query: Query, of character: Character, closerThan limit: Float) -> (character: Character, distance: Float)? {
+        /// `strictLimit` applies instead of `limit` to the characters in `strict` (rivals only: they
+        /// count when they are nearer than the character itself, not merely about as near).
+        public func rival(
+            _ query: Query, of character: Character, closerThan limit: Float, strictLimit: Float = 0,
+            strict: Set<Character> = []
+        ) -> (character: Character, distance: Float)? {
             guard query.features.count == width else { return nil }
-            let bound = limit * limit
+            let looseBound = limit * limit
+            let strictBound = strictLimit * strictLimit
             var found: (Character, Float)? = nil
             query.features.withUnsafeBufferPointer { buffer in
                 for (number, range) in ranges.enumerated() where characters[number] != character {
+                    let bound = strict.isEmpty || !strict.contains(characters[number]) ? looseBound : strictBound
                     for prototype in range {
                         let sum = squaredDistance(buffer, query.logAspect, prototype: prototype, bound: bound)
                         if sum < bound {

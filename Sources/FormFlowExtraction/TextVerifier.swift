@@ -22,11 +22,19 @@ public struct TextVerifier: Sendable {
     public var maximumDistance: Float
     public var minimumMargin: Float
 
-    public init(classifier: GlyphClassifier, maximumDistance: Float = 3.0, minimumMargin: Float = 0.5) {
+    /// Characters whose prototypes are there as rivals only (one rendering in few faces, `--rivals`): they
+    /// stop a confirmation when a glyph is nearer to them than to its expected character, not when it is
+    /// merely about as near (朱 lies within a hair of 未 on a 20×20 grid).
+    public let rivalsOnly: Set<Character>
+
+    public init(
+        classifier: GlyphClassifier, maximumDistance: Float = 3.0, minimumMargin: Float = 0.5, rivalsOnly: Set<Character> = []
+    ) {
         index = classifier.index
         known = Set(classifier.alphabet)
         self.maximumDistance = maximumDistance
         self.minimumMargin = minimumMargin
+        self.rivalsOnly = rivalsOnly
     }
 
     /// Whether every character of `text` has prototypes.
@@ -127,7 +135,9 @@ public struct TextVerifier: Sendable {
             guard nearest <= maximumDistance else {
                 return .unconfirmed("glyph \(k + 1) is unlike any \(character) (distance \(nearest))")
             }
-            if let rival = index.rival(query, of: character, closerThan: nearest + minimumMargin) {
+            if let rival = index.rival(
+                query, of: character, closerThan: nearest + minimumMargin, strictLimit: nearest, strict: rivalsOnly)
+            {
                 return .unconfirmed("glyph \(k + 1) could be \(character) or \(rival.character)")
             }
         }

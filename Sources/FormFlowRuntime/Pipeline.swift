@@ -124,12 +124,28 @@ public struct Pipeline: Sendable {
             }
             return try GlyphClassifier.load(paths: paths)
         }
+        /// The characters only the second and later files of a list give (the names' rivals).
+        func rivalCharacters(_ key: String) throws(ConfigurationError) -> Set<Character> {
+            guard let node = try root.optional(key), let list = try? node.strings(), list.count > 1 else { return [] }
+            var characters: Set<Character> = []
+            for relative in list.dropFirst() {
+                let path = relative.hasPrefix("/") ? relative : (directory as NSString).appendingPathComponent(relative)
+                let text = (try? String(contentsOfFile: path, encoding: .utf8)) ?? ""
+                for line in text.split(separator: "\n") where !line.hasPrefix("#") {
+                    if let first = line.first { characters.insert(first) }
+                }
+            }
+            return characters
+        }
         let glyphs = try prototypes("glyphs")
         let figures = try prototypes("digits").map { FigureVerifier(classifier: $0) }
         let text = try prototypes("text_glyphs").map { TextVerifier(classifier: $0) }
         // Names are judged a little more leniently than titles: their glyphs are more complex (敏, 婷 lie up
         // to 3.5 from their prototypes on harsh scans), and a name is taken only when Tesseract read it too.
-        let names = try prototypes("name_glyphs").map { TextVerifier(classifier: $0, maximumDistance: 3.5, minimumMargin: 0.25) }
+        let nameRivals = try rivalCharacters("name_glyphs")
+        let names = try prototypes("name_glyphs").map {
+            TextVerifier(classifier: $0, maximumDistance: 3.5, minimumMargin: 0.25, rivalsOnly: nameRivals)
+        }
         var rules = RuleSet(rules: [])
         if let node = try root.optional("rules") {
             rules = try RuleSet.parse(node)
