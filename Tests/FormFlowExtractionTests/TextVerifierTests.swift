@@ -103,3 +103,24 @@ struct TextVerifierTests {
         #expect(verifier.judge("陈磊X", image: lines.draw("陈磊", gap: 8)) == nil)  // X has no prototypes
     }
 }
+
+@Suite("Name rivals: a rare character is seen to be itself, not the common one Tesseract took it for")
+struct NameRivalTests {
+    @Test("琮 drawn in a Kai face is not confirmed as 琼; 朱 stays 朱 beside its rival 未")
+    func rivals() throws {
+        let names = TestSupport.pipelines.appendingPathComponent("glyphs/names.txt").path
+        let rivalsPath = TestSupport.pipelines.appendingPathComponent("glyphs/name-rivals.txt").path
+        let classifier = try GlyphClassifier.load(paths: [names, rivalsPath])
+        let rivalCharacters = Set(try GlyphClassifier.readGlyphs(path: rivalsPath).map(\.character))
+        #expect(rivalCharacters.contains("琮") && rivalCharacters.contains("未") && !rivalCharacters.contains("琼"))
+        let verifier = TextVerifier(classifier: classifier, maximumDistance: 3.5, minimumMargin: 0.25, rivalsOnly: rivalCharacters)
+        let kai = try PrototypeLines(file: "name-rivals.txt", heldOut: "AR_PL_UKai_CN_Book")
+        let rare = kai.draw("琮")
+        #expect(verifier.verify("琼", image: rare) != .confirmed)
+        // Without the rivals 琮 has no prototypes at all: nothing could tell it from 琼.
+        let withoutRivals = TextVerifier(classifier: try GlyphClassifier.load(path: names), maximumDistance: 3.5, minimumMargin: 0.25)
+        #expect(withoutRivals.canVerify("琼") && !withoutRivals.canVerify("琮"))
+        let common = try PrototypeLines(file: "names.txt", heldOut: "WenQuanYi_Micro_Hei_Regular")
+        #expect(verifier.verify("朱", image: common.draw("朱")) == .confirmed)
+    }
+}
