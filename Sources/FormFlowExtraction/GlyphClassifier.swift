@@ -108,6 +108,14 @@ public struct GlyphClassifier: Sendable {
         var characters: [Character] = []
         var logAspects: [Float] = []
         var features: [Float] = []
+        // Reserved for every line up front: grown by doubling, the names' and rivals' features (70 MB)
+        // briefly took twice that at every start, which was the peak of a whole run's memory.
+        let lines = paths.reduce(0) { count, path in
+            count + ((try? Data(contentsOf: URL(fileURLWithPath: path)))?.reduce(0) { $0 + ($1 == 10 ? 1 : 0) } ?? 0)
+        }
+        features.reserveCapacity(lines * GlyphClassifier.grid * GlyphClassifier.grid)
+        characters.reserveCapacity(lines)
+        logAspects.reserveCapacity(lines)
         for path in paths {
             let before = characters.count
             try forEachGlyph(path: path) { character, _, _, glyph in

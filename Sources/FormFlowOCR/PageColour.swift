@@ -154,4 +154,11 @@ public enum AllocatorMemory {
     public static func returnFreed() {
         _ = malloc_trim(0)
     }
+
+    /// Two allocator arenas for the whole process instead of one per thread: each worker's arena kept a
+    /// phone picture's worth of freed memory (80 office documents, 2 workers: 446 MB → 411 MB peak, the
+    /// same speed). Called once, before the workers start.
+    public static func limitArenas() {
+        _ = mallopt(M_ARENA_MAX, 2)
+    }
 }

@@ -15,7 +15,11 @@ public final class DocumentProcessor {
     let frameRecognizer: FrameRecognizer
     private let validator: Validator
 
+    /// Once per process, before the first worker reads (see `AllocatorMemory.limitArenas`).
+    private static let arenasLimited: Void = AllocatorMemory.limitArenas()
+
     public init(pipeline: Pipeline, settings: Settings) throws(OCRError) {
+        _ = Self.arenasLimited
         self.pipeline = pipeline
         self.settings = settings
         self.engine = try OCREngine(dataPath: settings.tessdata, languages: pipeline.languages)
