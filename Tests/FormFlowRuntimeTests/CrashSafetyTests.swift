@@ -26,6 +26,11 @@ struct CrashSafetyTests {
         try FileManager.default.copyItem(
             at: TestSupport.sample("vat_invoice-001-000.png"), to: inbox.appendingPathComponent("copy of invoice.png"))
         try Data().write(to: inbox.appendingPathComponent("empty.jpg"))
+        return (root, try writeConfig(in: root, inbox: inbox))
+    }
+
+    /// `<root>/formflow.yaml`: the default pipeline, `inbox`, output in `<root>/out`, 2 workers, no stability wait.
+    static func writeConfig(in root: URL, inbox: URL) throws -> URL {
         let config = root.appendingPathComponent("formflow.yaml")
         try """
             pipeline: \(TestSupport.pipelines.appendingPathComponent("default.yaml").path)
@@ -34,7 +39,7 @@ struct CrashSafetyTests {
             workers: 2
             stable_seconds: 0
             """.write(to: config, atomically: true, encoding: .utf8)
-        return (root, config)
+        return config
     }
 
     static func startRun(config: URL) throws -> Process {

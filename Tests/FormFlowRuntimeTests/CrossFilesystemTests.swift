@@ -63,15 +63,7 @@ struct CrossFilesystemTests {
         try FileManager.default.copyItem(
             at: TestSupport.sample("vat_invoice-001-000.png"), to: inbox.appendingPathComponent("copy of invoice.png"))
         try FileManager.default.createDirectory(at: inbox.appendingPathComponent("a folder"), withIntermediateDirectories: false)
-        let config = root.appendingPathComponent("formflow.yaml")
-        try """
-            pipeline: \(TestSupport.pipelines.appendingPathComponent("default.yaml").path)
-            inbox: \(inbox.path)
-            out: \(root.appendingPathComponent("out").path)
-            workers: 2
-            stable_seconds: 0
-            """.write(to: config, atomically: true, encoding: .utf8)
-        return (root, config)
+        return (root, try CrashSafetyTests.writeConfig(in: root, inbox: inbox))
     }
 
     static var expected: Set<String> { Set(scans + ["copy of invoice.png", "a folder"]) }
