@@ -80,9 +80,9 @@ public final class DocumentProcessor {
             if large { AllocatorMemory.returnFreed() }
         }
 
-        var pages: [PageImage]
+        var pending: [PageImage]
         do {
-            pages = try loader.load(bytes: bytes)
+            pending = try loader.load(bytes: bytes)
         } catch where error.isInputProblem {
             return quarantine(sha, error.message)
         }
@@ -95,8 +95,6 @@ public final class DocumentProcessor {
         var formPages: [Int] = []
         var otherPages: [Int] = []
         var firstEvidence: [ClassificationEvidence] = []
-        var pending = pages
-        pages = []
         var index = 0
         while !pending.isEmpty {
             index += 1
@@ -143,7 +141,7 @@ public final class DocumentProcessor {
                 classification: firstEvidence, timings: timings, processedAt: Self.now())
         }
         let page = recognisedPage.values
-        let reader = TesseractPageReader(engine: engine, page: recognisedPage.values)
+        let reader = TesseractPageReader(engine: engine, page: page)
         let extraction: ExtractionResult
         do {
             let extractor = pipeline.extractor(for: template)

@@ -52,6 +52,17 @@ struct CrashSafetyTests {
         return process
     }
 
+    /// Starts `times` runs one after another and kills each with SIGKILL after a random wait (µs).
+    static func killRuns(config: URL, times: Int, within wait: ClosedRange<UInt32>) throws {
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<times {
+            let process = try startRun(config: config)
+            usleep(UInt32.random(in: wait, using: &generator))
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+        }
+    }
+
     /// Every input name → the folders its records are in.
     static func recordsByDocument(_ out: URL) throws -> [String: [String]] {
         var found: [String: [String]] = [:]
@@ -71,13 +82,7 @@ struct CrashSafetyTests {
     @Test("runs killed with SIGKILL at random points, then rerun: every file has exactly one record")
     func killAndRerun() throws {
         let (root, config) = try Self.setUp()
-        var generator = SystemRandomNumberGenerator()
-        for _ in 0..<4 {
-            let process = try Self.startRun(config: config)
-            usleep(UInt32.random(in: 300_000...2_500_000, using: &generator))
-            kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
-        }
+        try Self.killRuns(config: config, times: 4, within: 300_000...2_500_000)
         let final = try Self.startRun(config: config)
         final.waitUntilExit()
         #expect(final.terminationStatus == 0)

@@ -99,13 +99,7 @@ struct CrossFilesystemTests {
         let mount = try TmpfsMount(label: "inbox")
         defer { mount.unmount() }
         let (root, config) = try Self.setUp(inbox: mount.url)
-        var generator = SystemRandomNumberGenerator()
-        for _ in 0..<2 {
-            let process = try CrashSafetyTests.startRun(config: config)
-            usleep(UInt32.random(in: 300_000...2_000_000, using: &generator))
-            kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
-        }
+        try CrashSafetyTests.killRuns(config: config, times: 2, within: 300_000...2_000_000)
         let final = try TestSupport.runFormFlow(["run", "--config", config.path, "--quiet"])
         #expect(final.status == 0, "\(final.error)")
         let out = root.appendingPathComponent("out")
