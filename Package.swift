@@ -24,6 +24,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.0.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.6.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.0.0"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.19"),
     ],
     targets: [
         // The only door to C: Tesseract and Leptonica, found through pkg-config.
@@ -55,6 +56,13 @@ let package = Package(
             dependencies: ["FormFlowCore", "FormFlowYAML"],
             swiftSettings: swiftSettings
         ),
+        // Digital invoices (OFD, 数电 XML, PDF text layers): guarded readers of files that carry their values
+        // as text. Pure Swift; PDFs go through poppler's command-line tools in a child process.
+        .target(
+            name: "FormFlowDigital",
+            dependencies: ["FormFlowCore", .product(name: "ZIPFoundation", package: "ZIPFoundation")],
+            swiftSettings: swiftSettings
+        ),
         // Business rules over extracted values.
         .target(
             name: "FormFlowValidation",
@@ -83,7 +91,7 @@ let package = Package(
             name: "FormFlowRuntime",
             dependencies: [
                 "FormFlowCore", "FormFlowOCR", "FormFlowExtraction", "FormFlowValidation", "FormFlowRouting",
-                "FormFlowYAML", "FormFlowLedger",
+                "FormFlowYAML", "FormFlowLedger", "FormFlowDigital",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -108,7 +116,10 @@ let package = Package(
         // Helpers for tests: locating SampleDocs, making scratch folders and odd files.
         .target(
             name: "FormFlowTestSupport",
-            dependencies: ["FormFlowCore", .product(name: "Logging", package: "swift-log")],
+            dependencies: [
+                "FormFlowCore", .product(name: "Logging", package: "swift-log"),
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+            ],
             path: "Tests/FormFlowTestSupport",
             swiftSettings: swiftSettings
         ),
@@ -125,6 +136,11 @@ let package = Package(
         .testTarget(
             name: "FormFlowExtractionTests",
             dependencies: ["FormFlowExtraction", "FormFlowTestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "FormFlowDigitalTests",
+            dependencies: ["FormFlowDigital", "FormFlowTestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

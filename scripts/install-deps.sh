@@ -3,7 +3,7 @@
 # present it does nothing and needs no network.
 set -euo pipefail
 # FormFlow itself, then whatever the caller adds (scripts/test.sh adds a browser for the report test).
-packages=(pkg-config libtesseract-dev libleptonica-dev tesseract-ocr-eng tesseract-ocr-chi-sim libsqlite3-dev "$@")
+packages=(pkg-config libtesseract-dev libleptonica-dev tesseract-ocr-eng tesseract-ocr-chi-sim libsqlite3-dev zlib1g-dev poppler-utils "$@")
 missing=()
 for package in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")

@@ -1,0 +1,195 @@
+import FormFlowCore
+import Foundation
+
+/// Reads an e-invoice from its OFD package (GB/T 33190). The values come from the issuing system, so
+/// they are exact: from `Attachs/original_invoice.xml` (older 增值税电子普通发票), else from the tags of
+/// `Tags/CustomTag.xml` pointing at the page's `TextObject`s (数电), else from the page's text read by
+/// its labels. The amount in words is printed only on the page, so it is always read there.
+public enum OFDInvoiceReader {
+    public static func read(_ bytes: [UInt8]) throws(DigitalError) -> DigitalInvoice {
+        let package = try OFDPackage(bytes: bytes)
+        guard package.contains("OFD.xml") else {
+            throw DigitalError(.notAnInvoice, "the ZIP file has no OFD.xml: it is not an OFD document")
+        }
+        let root = try package.xml("OFD.xml")
+        let docRoot = OFDPackage.resolve(root.value("DocRoot") ?? "Doc_0/Document.xml", from: "OFD.xml")
+        let document = try package.xml(docRoot)
+        let objects = try pageObjects(package: package, document: document, docRoot: docRoot)
+        let layout = NationalLayout(objects.map(\.run))
+        let signed = root.first("Signatures") != nil && package.names.contains { $0.contains("Signs/") }
+
+        var invoice: DigitalInvoice
+        if let attachment = try originalInvoicePath(package: package, document: document, docRoot: docRoot) {
+            invoice = try fromOriginalInvoice(try package.xml(attachment), part: attachment)
+        } else if let tags = try customTags(package: package, document: document, docRoot: docRoot) {
+            invoice = try fromCustomTags(tags, objects: objects)
+        } else {
+            invoice = try layout.invoice(source: .ofd)
+        }
+        invoice.source = .ofd
+        invoice.signed = signed
+        if invoice.totalInWords == nil {
+            invoice.totalInWords = layout.values(after: ["价税合计(大写)"]).first.map(InvoiceText.words)
+        }
+        return invoice
+    }
+
+    /// A page's text object: its ID (what tags point at) and its run of text with its boundary in mm.
+    struct PageObject {
+        var id: String
+        var run: PositionedText
+    }
+
+    /// The first page's text objects and those of its template page (where the labels are printed).
+    static func pageObjects(package: OFDPackage, document: ParsedElement, docRoot: String) throws(DigitalError)
+        -> [PageObject]
+    {
+        var parts: [String] = []
+        if let page = document.first("Pages")?.children.first(where: { $0.name == "Page" }),
+            let location = page.attributes["BaseLoc"]
+        {
+            parts.append(OFDPackage.resolve(location, from: docRoot))
+        }
+        for template in document.all("TemplatePage") {
+            if let location = template.attributes["BaseLoc"] { parts.append(OFDPackage.resolve(location, from: docRoot)) }
+        }
+        var objects: [PageObject] = []
+        for part in parts where package.contains(part) {
+            for object in try package.xml(part).all("TextObject") {
+                let numbers = (object.attributes["Boundary"] ?? "").split(separator: " ").compactMap { Double($0) }
+                guard numbers.count == 4 else { continue }
+                let text = object.all("TextCode").map(\.text).joined()
+                objects.append(
+                    PageObject(
+                        id: object.attributes["ID"] ?? "",
+                        run: PositionedText(text: text, x: numbers[0], y: numbers[1], width: numbers[2], height: numbers[3])))
+            }
+        }
+        return objects
+    }
+
+    static func originalInvoicePath(package: OFDPackage, document: ParsedElement, docRoot: String) throws(DigitalError)
+        -> String?
+    {
+        if let list = document.value("Attachments") {
+            let listPath = OFDPackage.resolve(list, from: docRoot)
+            if package.contains(listPath) {
+                for attachment in try package.xml(listPath).all("Attachment") {
+                    guard let location = attachment.value("FileLoc") else { continue }
+                    let path = OFDPackage.resolve(location, from: listPath)
+                    if (attachment.attributes["Name"] == "original_invoice" || location.hasSuffix("original_invoice.xml"))
+                        && package.contains(path)
+                    {
+                        return path
+                    }
+                }
+            }
+        }
+        let conventional = OFDPackage.resolve("Attachs/original_invoice.xml", from: docRoot)
+        return package.contains(conventional) ? conventional : nil
+    }
+
+    /// The older e-invoice's own data file (root `eInvoice`, namespace .../e-invoice/2019).
+    static func fromOriginalInvoice(_ xml: ParsedElement, part: String) throws(DigitalError) -> DigitalInvoice {
+        func required(_ name: String) throws(DigitalError) -> String {
+            guard let value = xml.value(name) else {
+                throw DigitalError(.notAnInvoice, "\(part) has no \(name)")
+            }
+            return value
+        }
+        func amount(_ name: String) throws(DigitalError) -> Decimal {
+            let text = try required(name)
+            guard let value = InvoiceText.money(text) else {
+                throw DigitalError(.notAnInvoice, "\(part): \(name) '\(text)' is not an amount")
+            }
+            return value
+        }
+        let dateText = try required("IssueDate")
+        guard let date = InvoiceText.date(dateText) else {
+            throw DigitalError(.notAnInvoice, "\(part): IssueDate '\(dateText)' is not a date")
+        }
+        var lines: [DigitalInvoice.Line] = []
+        for goods in xml.all("GoodsInfo") {
+            guard let lineAmount = goods.value("Amount").flatMap(InvoiceText.money),
+                let rate = goods.value("TaxScheme", "TaxRate").flatMap(InvoiceText.taxRate),
+                let tax = InvoiceText.money(goods.value("TaxAmount") ?? "***")
+            else {
+                throw DigitalError(.notAnInvoice, "\(part): a GoodsInfo line has no readable Amount, TaxScheme or TaxAmount")
+            }
+            lines.append(.init(name: InvoiceText.clean(goods.value("Item") ?? ""), amount: lineAmount, taxRate: rate, taxAmount: tax))
+        }
+        return DigitalInvoice(
+            source: .ofd, invoiceCode: xml.value("InvoiceCode").map(InvoiceText.clean), invoiceNumber: InvoiceText.clean(try required("InvoiceNo")),
+            issueDate: date, buyerName: InvoiceText.clean(try required("BuyerName")), buyerTaxID: InvoiceText.clean(try required("BuyerTaxID")),
+            sellerName: InvoiceText.clean(try required("SellerName")), sellerTaxID: InvoiceText.clean(try required("SellerTaxID")),
+            amount: try amount("TaxExclusiveTotalAmount"), taxAmount: try amount("TaxTotalAmount"),
+            total: try amount("TaxInclusiveTotalAmount"), totalInWords: nil, lines: lines)
+    }
+
+    /// The 数电 invoice's tag file, when the document has one with invoice tags.
+    static func customTags(package: OFDPackage, document: ParsedElement, docRoot: String) throws(DigitalError)
+        -> ParsedElement?
+    {
+        guard let list = document.value("CustomTags") else { return nil }
+        let listPath = OFDPackage.resolve(list, from: docRoot)
+        guard package.contains(listPath) else { return nil }
+        for tag in try package.xml(listPath).all("CustomTag") {
+            guard let location = tag.value("FileLoc") else { continue }
+            let path = OFDPackage.resolve(location, from: listPath)
+            guard package.contains(path) else { continue }
+            let tags = try package.xml(path)
+            if tags.first("InvoiceNo") != nil { return tags }
+        }
+        return nil
+    }
+
+    /// Each tag names the text objects (`ObjectRef`) that print its value; a value may span two (`¥`, figure).
+    static func fromCustomTags(_ tags: ParsedElement, objects: [PageObject]) throws(DigitalError) -> DigitalInvoice {
+        let texts = Dictionary(objects.map { ($0.id, $0.run.text) }, uniquingKeysWith: { first, _ in first })
+        func text(of element: ParsedElement) -> String {
+            let references = element.all("ObjectRef").map { $0.text.trimmingCharacters(in: .whitespaces) }
+            if references.isEmpty { return InvoiceText.clean(element.text) }
+            return InvoiceText.clean(references.compactMap { texts[$0] }.joined())
+        }
+        func values(_ name: String) -> [String] { tags.all(name).map(text(of:)) }
+        func required(_ name: String) throws(DigitalError) -> String {
+            guard let value = values(name).first, !value.isEmpty else {
+                throw DigitalError(.notAnInvoice, "the OFD's CustomTag has no \(name) (or its ObjectRef points at no text)")
+            }
+            return value
+        }
+        func amount(_ name: String) throws(DigitalError) -> Decimal {
+            let text = try required(name)
+            guard let value = InvoiceText.money(text) else {
+                throw DigitalError(.notAnInvoice, "the OFD's \(name) '\(text)' is not an amount")
+            }
+            return value
+        }
+        let dateText = try required("IssueDate")
+        guard let date = InvoiceText.date(dateText) else {
+            throw DigitalError(.notAnInvoice, "the OFD's IssueDate '\(dateText)' is not a date")
+        }
+        let (items, amounts, rates, taxes) = (values("Item"), values("Amount"), values("TaxScheme"), values("TaxAmount"))
+        guard amounts.count == items.count, rates.count == items.count, taxes.count == items.count else {
+            throw DigitalError(
+                .notAnInvoice,
+                "the OFD's CustomTag has \(items.count) items but \(amounts.count) amounts, \(rates.count) rates, \(taxes.count) tax amounts")
+        }
+        var lines: [DigitalInvoice.Line] = []
+        for index in items.indices {
+            guard let lineAmount = InvoiceText.money(amounts[index]), let rate = InvoiceText.taxRate(rates[index]),
+                let tax = InvoiceText.money(taxes[index].isEmpty ? "***" : taxes[index])
+            else {
+                throw DigitalError(.notAnInvoice, "the OFD's item line \(index + 1) cannot be read")
+            }
+            lines.append(.init(name: items[index], amount: lineAmount, taxRate: rate, taxAmount: tax))
+        }
+        let code = values("InvoiceCode").first.flatMap { $0.isEmpty ? nil : $0 }
+        return DigitalInvoice(
+            source: .ofd, invoiceCode: code, invoiceNumber: try required("InvoiceNo"), issueDate: date,
+            buyerName: try required("BuyerName"), buyerTaxID: try required("BuyerTaxID"),
+            sellerName: try required("SellerName"), sellerTaxID: try required("SellerTaxID"),
+            amount: try amount("TaxExclusiveTotalAmount"), taxAmount: try amount("TaxTotalAmount"),
+            total: try amount("TaxInclusiveTotalAmount"), totalInWords: nil, lines: lines)
+    }
+}
