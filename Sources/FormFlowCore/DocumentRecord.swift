@@ -84,6 +84,12 @@ public struct DocumentRecord: Sendable, Codable {
     public var batch: String
     public var pipeline: String
     public var pages: Int?
+    /// Where the values came from: `scan` (an image file), `pdf_scan` (a PDF's page image), `pdf_text`
+    /// (a PDF's text layer), `ofd` or `xml` (the issuing system's own data).
+    public var source: String?
+    /// For e-invoices: whether the file carries the issuer's electronic signature. Present is recorded,
+    /// not verified (SM2 verification is out of scope).
+    public var signature: String?
     /// In a file of several pages: the page (from 1) that holds the form, and the other pages, which are
     /// not a form (attached receipts). Every page is accounted for; nothing is ignored silently.
     public var formPage: Int?
@@ -125,7 +131,7 @@ public struct DocumentRecord: Sendable, Codable {
 
     enum CodingKeys: String, CodingKey {
         case document, sha256, form, status, fields, violations, reason, batch, pipeline, pages, evidence,
-            classification, timings, preparation
+            classification, timings, preparation, source, signature
         case formPage = "form_page"
         case attachedPages = "attached_pages"
         case processedAt = "processed_at"
@@ -142,6 +148,8 @@ public struct DocumentRecord: Sendable, Codable {
         try container.encodeIfPresent(reason, forKey: .reason)
         try container.encode(batch, forKey: .batch)
         try container.encode(pipeline, forKey: .pipeline)
+        try container.encodeIfPresent(source, forKey: .source)
+        try container.encodeIfPresent(signature, forKey: .signature)
         try container.encodeIfPresent(pages, forKey: .pages)
         try container.encodeIfPresent(formPage, forKey: .formPage)
         try container.encodeIfPresent(attachedPages, forKey: .attachedPages)

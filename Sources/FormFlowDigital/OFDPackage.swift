@@ -1,5 +1,5 @@
 import Foundation
-import ZIPFoundation
+internal import ZIPFoundation
 
 /// An OFD file's ZIP container, opened with the guards a file from outside needs: a bounded number of
 /// entries, no entry that points outside the package, and a bound on what inflating may produce, counted

@@ -1,7 +1,7 @@
 import Foundation
 
 #if canImport(FoundationXML)
-    import FoundationXML
+    internal import FoundationXML
 #endif
 
 /// One XML element as a plain value: its local name (prefix dropped: OFD writes `ofd:` and `fp:`

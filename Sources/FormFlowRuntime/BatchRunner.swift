@@ -227,11 +227,11 @@ struct Context: Sendable {
     /// Decides one taken file and delivers it. The decision is stored in the ledger before the file is
     /// moved, so a run killed in between delivers the same decision next time instead of deciding again.
     func handle(_ taken: Intake.Taken, recovered: Bool, processor: DocumentProcessor) throws -> DocumentRecord {
-        var info = stat()
-        guard lstat(taken.url.path, &info) == 0 else {
+        // attributesOfItem does not follow links: a link is its own type here.
+        guard let attributes = try? FileManager.default.attributesOfItem(atPath: taken.url.path) else {
             throw RunError(kind: .storage, message: "\(taken.name) vanished from the processing area")
         }
-        if info.st_mode & S_IFMT != S_IFREG {
+        if attributes[.type] as? FileAttributeType != .typeRegular {
             return try quarantine(taken, reason: "not a regular file (a folder or link taken by an earlier run)")
         }
         let sha = (try? FileBytes.read(path: taken.url.path)).map(DocumentProcessor.sha256) ?? ""

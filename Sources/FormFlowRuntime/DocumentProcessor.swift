@@ -1,5 +1,6 @@
 import Crypto
 import FormFlowCore
+import FormFlowDigital
 import FormFlowExtraction
 import FormFlowOCR
 import FormFlowValidation
@@ -14,6 +15,7 @@ public final class DocumentProcessor {
     let classifier: FormClassifier
     let frameRecognizer: FrameRecognizer
     private let validator: Validator
+    private let digital = DigitalDocuments()
 
     /// Once per process, before the first worker reads (see `AllocatorMemory.limitArenas`).
     private static let arenasLimited: Void = AllocatorMemory.limitArenas()
@@ -80,11 +82,39 @@ public final class DocumentProcessor {
             if large { AllocatorMemory.returnFreed() }
         }
 
-        var pending: [PageImage]
-        do {
-            pending = try loader.load(bytes: bytes)
-        } catch where error.isInputProblem {
-            return quarantine(sha, error.message)
+        // PDF, OFD and XML carry their values as text: read exactly, no OCR. A scanned PDF's pages
+        // take the scan path below.
+        var source = "scan"
+        var preparationNotes: [String] = []
+        var pending: [PageImage] = []
+        if let format = DigitalFormat.sniff(bytes) {
+            switch digital.read(format, file: file, bytes: bytes) {
+            case .invoice(let invoice):
+                stop("read")
+                var record = digitalRecord(invoice, name: name, sha: sha, batch: batch)
+                stop("validate")
+                record.timings = timings
+                return record
+            case .refused(let error):
+                stop("read")
+                var record = quarantine(sha, error.reason)
+                record.source = format.rawValue
+                return record
+            case .scannedPages(let images, let note):
+                source = "pdf_scan"
+                if let note { preparationNotes.append(note) }
+                do {
+                    for image in images { pending += try loader.load(bytes: image) }
+                } catch where error.isInputProblem {
+                    return quarantine(sha, error.message)
+                }
+            }
+        } else {
+            do {
+                pending = try loader.load(bytes: bytes)
+            } catch where error.isInputProblem {
+                return quarantine(sha, error.message)
+            }
         }
         stop("load")
 
@@ -130,7 +160,7 @@ public final class DocumentProcessor {
             let summary = firstEvidence.map { evidence in
                 "\(evidence.form): found \(evidence.found.count) of \(evidence.found.count + evidence.missing.count) labels"
             }.joined(separator: "; ")
-            return DocumentRecord(
+            var record = DocumentRecord(
                 document: name, sha256: sha, form: nil, status: .exception,
                 violations: [
                     Violation(
@@ -139,6 +169,8 @@ public final class DocumentProcessor {
                 ],
                 batch: batch, pipeline: pipeline.identifier, pages: pageCount,
                 classification: firstEvidence, timings: timings, processedAt: Self.now())
+            record.source = source
+            return record
         }
         let page = recognisedPage.values
         let reader = TesseractPageReader(engine: engine, page: page)
@@ -179,14 +211,32 @@ public final class DocumentProcessor {
             let area = boxes.dropFirst().reduce(first) { $0.union($1) }.insetBy(dx: -20, dy: -12).clamped(to: page.bounds)
             if let png = try? page.cropped(to: area).pngData() { crops[field] = png }
         }
-        return DocumentRecord(
+        var record = DocumentRecord(
             document: name, sha256: sha, form: template.form, status: violations.isEmpty ? .accepted : .exception,
             fields: fields, violations: violations, batch: batch,
             pipeline: pipeline.identifier, pages: pageCount, evidence: extraction.evidence(tableName: tableName),
             classification: classification.evidence, timings: timings, processedAt: Self.now(),
             formPage: pageCount > 1 ? recognisedPage.pageNumber : nil,
             attachedPages: pageCount > 1 ? otherPages : nil,
-            preparation: recognisedPage.preparation.isEmpty ? nil : recognisedPage.preparation)
+            preparation: recognisedPage.preparation.isEmpty && preparationNotes.isEmpty
+                ? nil : preparationNotes + recognisedPage.preparation)
+        record.source = source
+        return record
+    }
+
+    /// The record of an invoice read from its text: exact values, checked by the same rules as a scan's.
+    private func digitalRecord(
+        _ invoice: DigitalInvoice, name: String, sha: String, batch: String
+    ) -> DocumentRecord {
+        let fields = invoice.fields
+        let violations = validator.evaluate(form: .vatInvoice, fields: fields, uncertain: [])
+        var record = DocumentRecord(
+            document: name, sha256: sha, form: .vatInvoice, status: violations.isEmpty ? .accepted : .exception,
+            fields: fields, violations: violations, batch: batch, pipeline: pipeline.identifier, pages: 1,
+            evidence: invoice.evidence, processedAt: Self.now())
+        record.source = invoice.source.rawValue
+        if invoice.source == .ofd { record.signature = invoice.signed ? "present (not verified)" : "absent" }
+        return record
     }
 
     static func sha256(_ bytes: [UInt8]) -> String {

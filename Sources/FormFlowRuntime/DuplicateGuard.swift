@@ -13,7 +13,9 @@ struct DuplicateGuard: Sendable {
         let uncertain = Set(record.evidence?.filter(\.value.uncertain).map(\.key) ?? [])
         for rule in rules.rules where rule.check == .duplicate && rule.applies(to: form) {
             let values = rule.fields.map { record.fields[$0]?.text ?? "" }
-            guard values.allSatisfy({ !$0.isEmpty }) else { continue }
+            guard zip(rule.fields, values).allSatisfy({ !$0.1.isEmpty || rule.optional.contains($0.0) }),
+                values.contains(where: { !$0.isEmpty })
+            else { continue }
             // A key not read for sure claims nothing; it may still point the operator at an earlier document.
             let keyIsCertain = rule.fields.allSatisfy { !uncertain.contains($0) }
             if !keyIsCertain && record.status == .accepted { continue }

@@ -40,6 +40,9 @@ public struct Rule: Sendable {
     public var check: CheckKind
     /// Field names the check reads (meaning by check: see `RuleSet.parse`).
     public var fields: [String]
+    /// Fields of a `duplicate` key that a document may lack (a 数电 invoice has no invoice code: its key is
+    /// the number alone).
+    public var optional: [String] = []
     public var items: String
     public var column: String
     public var category: String?
@@ -63,7 +66,7 @@ public struct RuleSet: Sendable {
     public static func parse(_ node: ConfigNode) throws(ConfigurationError) -> RuleSet {
         var rules: [Rule] = []
         for item in try node.items() {
-            try item.allowOnly(["id", "message", "form", "check", "fields", "items", "column", "category", "limit", "tolerance"])
+            try item.allowOnly(["id", "message", "form", "check", "fields", "items", "column", "category", "limit", "tolerance", "optional"])
             let checkNode = try item.required("check")
             let checkName = try checkNode.string()
             guard let check = CheckKind(rawValue: checkName) else {
@@ -99,6 +102,10 @@ public struct RuleSet: Sendable {
                 guard rule.category != nil, rule.limit != nil else {
                     throw item.error("category_limit needs 'category' and 'limit' (e.g. category: 餐饮费, limit: 1000.00)")
                 }
+            }
+            rule.optional = try item.optional("optional")?.strings() ?? []
+            if let stray = rule.optional.first(where: { !rule.fields.contains($0) }) {
+                throw item.error("'optional' names \(stray), which is not one of the rule's fields")
             }
             if check == .attachmentsSum { rule.column = try item.optional("column")?.string() ?? "receipts" }
             rules.append(rule)

@@ -51,6 +51,13 @@ public struct Validator: Sendable {
         value?.text.flatMap(Money.parse)
     }
 
+    /// `6%` → 6; exempt (免税) and not taxed (不征税) lines carry no tax; `mixed` is no one rate.
+    static func percent(_ rate: String) -> Decimal? {
+        if rate == "免税" || rate == "不征税" { return 0 }
+        guard rate.hasSuffix("%") else { return nil }
+        return Decimal(string: String(rate.dropLast()), locale: Locale(identifier: "en_US_POSIX"))
+    }
+
     static func check(_ rule: Rule, fields: [String: FieldValue], uncertain: [String]) -> Failure? {
         let rows = fields[rule.items]?.rows ?? []
         switch rule.check {
@@ -94,9 +101,28 @@ public struct Validator: Sendable {
 
         case .taxRate:
             let (amountName, rateName, taxName) = (rule.fields[0], rule.fields[1], rule.fields[2])
+            // An invoice with lines (digital invoices) is judged line by line: its lines may carry different
+            // rates, and each line's tax is rounded on its own.
+            if !rows.isEmpty, rows.allSatisfy({ $0[rateName] != nil }) {
+                var wrong: [String] = []
+                var inputs: [String] = []
+                for (index, row) in rows.enumerated() {
+                    guard let amount = money(row[amountName]), let tax = money(row[taxName]),
+                        let rateText = row[rateName]?.text, let percent = percent(rateText)
+                    else { continue }
+                    let expected = Money.roundedToCent(amount * percent / 100)
+                    guard abs(tax - expected) > rule.tolerance else { continue }
+                    wrong.append(
+                        "line \(index + 1): \(Money.format(amount)) × \(rateText) = \(Money.format(expected)), tax is \(Money.format(tax))")
+                    inputs += [amountName, rateName, taxName].map { "\(rule.items)[\(index)].\($0)" }
+                }
+                guard !wrong.isEmpty else { return nil }
+                return Failure(
+                    message: "\(wrong.joined(separator: "; ")) (tolerance \(Money.format(rule.tolerance)))", fields: [rule.items],
+                    inputs: inputs)
+            }
             guard let amount = money(fields[amountName]), let tax = money(fields[taxName]),
-                let rateText = fields[rateName]?.text, rateText.hasSuffix("%"),
-                let percent = Decimal(string: String(rateText.dropLast()), locale: Locale(identifier: "en_US_POSIX"))
+                let rateText = fields[rateName]?.text, let percent = percent(rateText)
             else { return nil }
             let expected = Money.roundedToCent(amount * percent / 100)
             let difference = tax - expected
@@ -107,9 +133,10 @@ public struct Validator: Sendable {
 
         case .wordsEqualFigures:
             let (wordsName, figuresName) = (rule.fields[0], rule.fields[1])
-            guard let words = fields[wordsName]?.text, let figures = money(fields[figuresName]) else { return nil }
+            guard let words = fields[wordsName]?.text, let figures = money(fields[figuresName]), figures >= 0 else { return nil }
             let expected = ChineseAmount.render(figures)
-            guard words != expected else { return nil }
+            // Real invoices write 圆 where the reference forms write 元: both are correct capitals.
+            guard words.replacingOccurrences(of: "圆", with: "元") != expected else { return nil }
             return Failure(
                 message: "\(figuresName) \(Money.format(figures)) is \(expected) in words, the form says \(words)",
                 fields: [wordsName, figuresName])

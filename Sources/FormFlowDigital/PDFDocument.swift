@@ -1,0 +1,110 @@
+import Foundation
+
+/// A PDF file, looked at through poppler before anything is rendered: page count, page sizes and
+/// encryption are checked against limits first; then each page's text layer is read with its word boxes.
+public struct PDFDocument {
+    public struct Limits: Sendable {
+        /// A claim with its receipts is a few pages; a file of thousands is not a document to read.
+        public var maxPages = 20
+        /// Largest page to render, in pixels at the rendering resolution (the scan limit).
+        public var maxPixels = 60_000_000
+        /// Resolution at which scanned pages are rendered (the templates' own).
+        public var dpi = 300
+
+        public init() {}
+    }
+
+    /// A page: its size in points and its text layer's words (boxes in points, from the top left).
+    public struct Page: Sendable {
+        public var width: Double
+        public var height: Double
+        public var words: [PositionedText]
+
+        /// A page whose text layer carries text (a born-digital page), as opposed to a scanned image.
+        public var hasText: Bool { words.count >= 5 }
+    }
+
+    public let pages: [Page]
+    let file: URL
+    let tools: PopplerTools
+    let scratch: URL
+
+    /// Checks the file with `pdfinfo` and reads every page's text layer with `pdftotext -bbox`.
+    public init(file: URL, scratch: URL, limits: Limits = Limits(), tools: PopplerTools = PopplerTools())
+        throws(DigitalError)
+    {
+        self.file = file
+        self.tools = tools
+        self.scratch = scratch
+        let infoFile = scratch.appendingPathComponent("info.txt")
+        let info = try tools.run("pdfinfo", [file.path], output: infoFile)
+        let text = (try? String(contentsOf: infoFile, encoding: .utf8)) ?? ""
+        if info.standardError.contains("Incorrect password") || text.contains("Encrypted:") && text.contains("Encrypted:      yes") {
+            throw DigitalError(.encrypted, "the PDF is encrypted; ask the sender for the invoice without a password")
+        }
+        guard info.status == 0 else {
+            throw DigitalError(
+                .malformed,
+                "the PDF cannot be opened (\(info.standardError.split(separator: "\n").first ?? "pdfinfo failed")); it may be cut short or damaged")
+        }
+        var pageCount = 0
+        var pageSize = (0.0, 0.0)
+        for line in text.split(separator: "\n") {
+            if line.hasPrefix("Pages:") { pageCount = Int(line.dropFirst(6).trimmingCharacters(in: .whitespaces)) ?? 0 }
+            if line.hasPrefix("Page size:") {
+                let numbers = line.split(separator: " ").compactMap { Double($0) }
+                if numbers.count >= 2 { pageSize = (numbers[0], numbers[1]) }
+            }
+        }
+        guard pageCount >= 1 else { throw DigitalError(.malformed, "the PDF has no pages") }
+        guard pageCount <= limits.maxPages else {
+            throw DigitalError(
+                .tooLarge, "the PDF has \(pageCount) pages, over the limit of \(limits.maxPages); split it into one file per document")
+        }
+        let pixels = pageSize.0 / 72 * Double(limits.dpi) * pageSize.1 / 72 * Double(limits.dpi)
+        guard pixels <= Double(limits.maxPixels) else {
+            throw DigitalError(
+                .tooLarge,
+                "a page of \(Int(pageSize.0)) × \(Int(pageSize.1)) points is \(Int(pixels / 1_000_000)) megapixels at \(limits.dpi) dpi, over the limit")
+        }
+        let layoutFile = scratch.appendingPathComponent("words.html")
+        let layout = try tools.run("pdftotext", ["-bbox", "-enc", "UTF-8", file.path, layoutFile.path], output: scratch.appendingPathComponent("pdftotext.out"))
+        guard layout.status == 0 else {
+            throw DigitalError(.malformed, "the PDF's text cannot be read (\(layout.standardError.split(separator: "\n").first ?? "pdftotext failed"))")
+        }
+        pages = try Self.parseWords((try? Data(contentsOf: layoutFile)).map { [UInt8]($0) } ?? [])
+    }
+
+    /// pdftotext's `-bbox` XHTML: `<page width height><word xMin yMin xMax yMax>text</word>…</page>`. Its
+    /// DOCTYPE line is poppler's own and is dropped; any other declaration is refused by `SafeXML`.
+    static func parseWords(_ bytes: [UInt8]) throws(DigitalError) -> [Page] {
+        var text = String(decoding: bytes, as: UTF8.self)
+        if let start = text.range(of: "<!DOCTYPE"), let end = text[start.upperBound...].firstIndex(of: ">") {
+            text.removeSubrange(start.lowerBound...end)
+        }
+        let root = try SafeXML.parse(Array(text.utf8), part: "the PDF's text layer")
+        return root.all("page").map { page in
+            Page(
+                width: Double(page.attributes["width"] ?? "") ?? 0, height: Double(page.attributes["height"] ?? "") ?? 0,
+                words: page.all("word").compactMap { word in
+                    guard let x0 = Double(word.attributes["xMin"] ?? ""), let y0 = Double(word.attributes["yMin"] ?? ""),
+                        let x1 = Double(word.attributes["xMax"] ?? ""), let y1 = Double(word.attributes["yMax"] ?? "")
+                    else { return nil }
+                    return PositionedText(text: word.text, x: x0, y: y0, width: x1 - x0, height: y1 - y0)
+                })
+        }
+    }
+
+    /// Renders one page (from 1) as an 8-bit gray PNG at `dpi`, for the scan path.
+    public func renderPage(_ number: Int, dpi: Int) throws(DigitalError) -> [UInt8] {
+        let prefix = scratch.appendingPathComponent("page-\(number)")
+        let result = try tools.run(
+            "pdftoppm", ["-gray", "-png", "-r", "\(dpi)", "-f", "\(number)", "-l", "\(number)", "-singlefile", file.path, prefix.path],
+            output: scratch.appendingPathComponent("pdftoppm.out"))
+        guard result.status == 0, let data = try? Data(contentsOf: prefix.appendingPathExtension("png")) else {
+            throw DigitalError(.malformed, "page \(number) of the PDF cannot be rendered (\(result.standardError.prefix(200)))")
+        }
+        try? FileManager.default.removeItem(at: prefix.appendingPathExtension("png"))
+        return [UInt8](data)
+    }
+}
