@@ -119,7 +119,8 @@ public enum InvoiceText {
         let digits = text.precomposedStringWithCompatibilityMapping.split(whereSeparator: { !$0.isASCIIDigit }).map(String.init)
         let parts: [String]
         if digits.count >= 3, digits[0].count == 4 {
-            parts = Array(digits.prefix(3))
+            // A time glued to the day (whitespace dropped: `2024-06-0310:11:12`) leaves the day's two digits first.
+            parts = [digits[0], digits[1], String(digits[2].prefix(2))]
         } else if let first = digits.first, first.count >= 8 {
             parts = [String(first.prefix(4)), String(first.dropFirst(4).prefix(2)), String(first.dropFirst(6).prefix(2))]
         } else {

@@ -33,7 +33,9 @@ public enum EInvoiceXMLReader {
             for name in names { if let value = element.value(name) { return InvoiceText.clean(value) } }
             throw DigitalError(.notAnInvoice, "the 数电 XML's \(element.name) has no \(names.joined(separator: " or "))")
         }
-        let dateText = try required("IssueTime", "RequestTime", "IssueDate")
+        guard let dateText = xml.value("IssueTime", "RequestTime", "IssueDate") else {
+            throw DigitalError(.notAnInvoice, "the 数电 XML has no IssueTime")
+        }
         guard let date = InvoiceText.date(dateText) else {
             throw DigitalError(.notAnInvoice, "the 数电 XML's issue time '\(dateText)' is not a date")
         }

@@ -1,0 +1,117 @@
+import FormFlowCore
+import FormFlowTestSupport
+import Foundation
+import Logging
+import Testing
+
+@testable import FormFlowRuntime
+
+@Suite("Digital invoices through the batch: exact values, rules, duplicates across formats, hostile files")
+struct DigitalInvoiceBatchTests {
+    static func run(_ files: [(String, [UInt8])], workers: Int = 2) async throws -> [String: (status: String, record: [String: Any])] {
+        let root = try TestSupport.scratchFolder("digital")
+        let inbox = root.appendingPathComponent("inbox")
+        let out = root.appendingPathComponent("out")
+        try FileManager.default.createDirectory(at: inbox, withIntermediateDirectories: true)
+        for (name, bytes) in files { try Data(bytes).write(to: inbox.appendingPathComponent(name)) }
+        var settings = Settings.defaults
+        settings.inbox = inbox.path
+        settings.out = out.path
+        settings.workers = workers
+        settings.stableSeconds = 0
+        let pipeline = try Pipeline.load(path: TestSupport.pipelines.appendingPathComponent("default.yaml").path)
+        _ = try await BatchRunner(settings: settings, pipeline: pipeline, logger: Logger(label: "test")).run()
+        return try BatchRunnerTests.records(in: out)
+    }
+
+    static func rules(_ record: [String: Any]) -> [String] {
+        (record["violations"] as? [[String: Any]] ?? []).compactMap { $0["rule"] as? String }
+    }
+
+    @Test("each format is read exactly, and the same invoice in a second format is a duplicate")
+    func formatsAndDuplicates() async throws {
+        let older = EInvoiceSample.older
+        let digital = EInvoiceSample.digital
+        // One worker: the first of each pair is met first, so which one is the duplicate is known.
+        let records = try await Self.run(
+            [
+                ("a-older.ofd", try EInvoiceFixtures.olderOFD(older)), ("b-older.pdf", EInvoiceFixtures.olderPDF(older)),
+                ("c-digital.ofd", try EInvoiceFixtures.digitalOFD(digital)), ("d-digital.xml", EInvoiceFixtures.digitalXML(digital)),
+            ], workers: 1)
+        let first = try #require(records["a-older.ofd"])
+        #expect(first.status == "accepted", "\(Self.rules(first.record))")
+        #expect(first.record["source"] as? String == "ofd")
+        #expect(first.record["signature"] as? String == "present (not verified)")
+        let fields = try #require(first.record["fields"] as? [String: Any])
+        #expect(fields["total_in_words"] as? String == older.words)
+        #expect(fields["seller_tax_id"] as? String == older.sellerTaxID)
+
+        let pdf = try #require(records["b-older.pdf"])
+        #expect(pdf.record["source"] as? String == "pdf_text")
+        #expect(Self.rules(pdf.record) == ["duplicate"])
+        let pdfFields = try #require(pdf.record["fields"] as? [String: Any])
+        for name in ["invoice_code", "invoice_no", "issue_date", "buyer_name", "buyer_tax_id", "seller_name", "seller_tax_id",
+            "amount", "tax_rate", "tax_amount", "total", "total_in_words"]
+        {
+            #expect("\(pdfFields[name] ?? "-")" == "\(fields[name] ?? "-")", "\(name) differs between the OFD and its PDF")
+        }
+
+        let digitalOFD = try #require(records["c-digital.ofd"])
+        #expect(digitalOFD.status == "accepted", "\(Self.rules(digitalOFD.record))")
+        #expect((digitalOFD.record["fields"] as? [String: Any])?["invoice_code"] is NSNull)
+        let xml = try #require(records["d-digital.xml"])
+        #expect(xml.record["source"] as? String == "xml")
+        #expect(Self.rules(xml.record) == ["duplicate"], "the XML of an accepted 数电 OFD is a duplicate")
+    }
+
+    @Test("rules over exact values: bad tax id, a line's tax, words, and 圆 accepted")
+    func rules() async throws {
+        var badTaxID = EInvoiceSample.older
+        badTaxID.number = "22222222"
+        badTaxID.sellerTaxID = String(badTaxID.sellerTaxID.dropLast()) + (badTaxID.sellerTaxID.hasSuffix("1") ? "2" : "1")
+        var lineTax = EInvoiceSample.digital
+        lineTax.number = "24442000000099999999"
+        lineTax.lines[1].tax = "27.00"
+        lineTax.tax = "27.00"
+        lineTax.total = "1227.00"
+        lineTax.words = "壹仟贰佰贰拾柒圆整"
+        var words = EInvoiceSample.digital
+        words.number = "24442000000088888888"
+        words.words = "壹仟贰佰贰拾柒圆整"
+        let records = try await Self.run([
+            ("tax-id.ofd", try EInvoiceFixtures.olderOFD(badTaxID)), ("line-tax.xml", EInvoiceFixtures.digitalXML(lineTax)),
+            ("words.xml", EInvoiceFixtures.digitalXML(words)),
+        ])
+        #expect(Self.rules(try #require(records["tax-id.ofd"]).record) == ["bad_tax_id"])
+        #expect(Self.rules(try #require(records["line-tax.xml"]).record) == ["tax_mismatch"])
+        #expect(Self.rules(try #require(records["words.xml"]).record) == ["words_mismatch"])
+    }
+
+    @Test("hostile digital files are quarantined with their reason, and the run goes on")
+    func hostile() async throws {
+        let whole = try EInvoiceFixtures.olderOFD(.older)
+        let pdf = EInvoiceFixtures.olderPDF(.older)
+        var good = EInvoiceSample.digital
+        good.number = "24442000000077777777"
+        let records = try await Self.run([
+            ("bomb.ofd", try EInvoiceFixtures.zipBomb()), ("escape.ofd", try EInvoiceFixtures.traversalOFD()),
+            ("laughs.xml", EInvoiceFixtures.billionLaughs()),
+            ("locked.pdf", EInvoiceFixtures.pdf(runs: EInvoiceFixtures.olderLayout(.older).values, encrypted: true)),
+            ("endless.pdf", EInvoiceFixtures.pdf(runs: [], extraPages: 9_999)),
+            ("cut.pdf", Array(pdf.prefix(pdf.count / 3))), ("cut.ofd", Array(whole.prefix(whole.count / 2))),
+            ("good.xml", EInvoiceFixtures.digitalXML(good)),
+        ])
+        let expected: [String: String] = [
+            "bomb.ofd": "too_large", "escape.ofd": "unsafe_entry_name", "laughs.xml": "xml_declarations",
+            "locked.pdf": "encrypted", "endless.pdf": "too_large", "cut.ofd": "malformed",
+        ]
+        for (name, code) in expected {
+            let entry = try #require(records[name], "no record for \(name)")
+            #expect(entry.status == "quarantine", "\(name) went to \(entry.status)")
+            #expect((entry.record["reason"] as? String)?.hasPrefix(code) == true, "\(name): \(entry.record["reason"] ?? "-")")
+        }
+        // A PDF cut short may still open (poppler rebuilds its table) but it is never accepted.
+        #expect(try #require(records["cut.pdf"]).status != "accepted")
+        #expect(try #require(records["good.xml"]).status == "accepted")
+    }
+}
