@@ -87,6 +87,23 @@ struct DigitalInvoiceBatchTests {
         #expect(Self.rules(try #require(records["words.xml"]).record) == ["words_mismatch"])
     }
 
+    @Test("a scanned PDF takes the scan path: the same fields as the scan itself, source pdf_scan")
+    func scannedPDF() async throws {
+        let name = "expense_claim-002-001.jpg"
+        let jpeg = [UInt8](try Data(contentsOf: TestSupport.sample(name)))
+        let records = try await Self.run([("scan.jpg", jpeg), ("scan.pdf", EInvoiceFixtures.scannedPDF(jpegs: [jpeg]))])
+        let image = try #require(records["scan.jpg"])
+        let pdf = try #require(records["scan.pdf"])
+        #expect(pdf.record["source"] as? String == "pdf_scan")
+        #expect(image.record["source"] as? String == "scan")
+        #expect(pdf.record["form"] as? String == "expense_claim")
+        let imageFields = try #require(image.record["fields"] as? [String: Any])
+        let pdfFields = try #require(pdf.record["fields"] as? [String: Any])
+        for field in ["claim_no", "date", "total", "id_number"] {
+            #expect("\(pdfFields[field] ?? "-")" == "\(imageFields[field] ?? "-")", "\(field)")
+        }
+    }
+
     @Test("hostile digital files are quarantined with their reason, and the run goes on")
     func hostile() async throws {
         let whole = try EInvoiceFixtures.olderOFD(.older)

@@ -312,6 +312,56 @@ public enum EInvoiceFixtures {
         return Array(out.utf8)
     }
 
+    /// A PDF of scanned pages: each page one JPEG (DCTDecode, embedded as it is), 300 dpi, no text layer.
+    public static func scannedPDF(jpegs: [[UInt8]]) -> [UInt8] {
+        var objects: [[UInt8]] = []
+        objects.append(Array("<< /Type /Catalog /Pages 2 0 R >>".utf8))
+        let kids = jpegs.indices.map { "\(3 + $0 * 3) 0 R" }.joined(separator: " ")
+        objects.append(Array("<< /Type /Pages /Kids [\(kids)] /Count \(jpegs.count) >>".utf8))
+        for (index, jpeg) in jpegs.enumerated() {
+            let (width, height, components) = jpegSize(jpeg)
+            let (pageWidth, pageHeight) = (Double(width) * 72 / 300, Double(height) * 72 / 300)
+            let page = 3 + index * 3
+            objects.append(
+                Array(
+                    String(format: "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 %.2f %.2f] /Contents %d 0 R /Resources << /XObject << /Im0 %d 0 R >> >> >>", pageWidth, pageHeight, page + 1, page + 2).utf8))
+            let draw = String(format: "q %.2f 0 0 %.2f 0 0 cm /Im0 Do Q", pageWidth, pageHeight)
+            objects.append(Array("<< /Length \(draw.utf8.count) >>\nstream\n\(draw)\nendstream".utf8))
+            let colour = components == 1 ? "/DeviceGray" : "/DeviceRGB"
+            objects.append(
+                Array("<< /Type /XObject /Subtype /Image /Width \(width) /Height \(height) /ColorSpace \(colour) /BitsPerComponent 8 /Filter /DCTDecode /Length \(jpeg.count) >>\nstream\n".utf8)
+                    + jpeg + Array("\nendstream".utf8))
+        }
+        var out: [UInt8] = Array("%PDF-1.5\n".utf8)
+        var offsets: [Int] = []
+        for (index, object) in objects.enumerated() {
+            offsets.append(out.count)
+            out += Array("\(index + 1) 0 obj\n".utf8) + object + Array("\nendobj\n".utf8)
+        }
+        let xref = out.count
+        var table = "xref\n0 \(offsets.count + 1)\n0000000000 65535 f \n"
+        for offset in offsets { table += String(format: "%010d 00000 n \n", offset) }
+        table += "trailer\n<< /Size \(offsets.count + 1) /Root 1 0 R >>\nstartxref\n\(xref)\n%%EOF\n"
+        return out + Array(table.utf8)
+    }
+
+    /// Width, height and colour components from a JPEG's start-of-frame marker.
+    static func jpegSize(_ jpeg: [UInt8]) -> (Int, Int, Int) {
+        var index = 2
+        while index + 9 < jpeg.count {
+            guard jpeg[index] == 0xFF else { index += 1; continue }
+            let marker = jpeg[index + 1]
+            let length = Int(jpeg[index + 2]) << 8 | Int(jpeg[index + 3])
+            if (0xC0...0xC3).contains(marker) {
+                let height = Int(jpeg[index + 5]) << 8 | Int(jpeg[index + 6])
+                let width = Int(jpeg[index + 7]) << 8 | Int(jpeg[index + 8])
+                return (width, height, Int(jpeg[index + 9]))
+            }
+            index += 2 + length
+        }
+        return (0, 0, 1)
+    }
+
     /// The sample in the older national layout, as a PDF with a text layer.
     public static func olderPDF(_ sample: EInvoiceSample) -> [UInt8] {
         let (labels, values) = olderLayout(sample)
