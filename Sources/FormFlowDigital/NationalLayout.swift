@@ -81,6 +81,24 @@ public struct NationalLayout {
         return found
     }
 
+    /// The runs that print the total in figures (right of （小写）), as one box: where the page's glyphs
+    /// can be compared with the text layer.
+    public func totalBox() -> PositionedText? {
+        for line in lines {
+            guard let index = line.firstIndex(where: { Self.withoutColon($0.text).hasPrefix("(小写)") }) else { continue }
+            var runs = Array(line[(index + 1)...].prefix { !Self.isLabel($0.text) })
+            let own = Self.withoutColon(String(Self.withoutColon(line[index].text).dropFirst("(小写)".count)))
+            if !own.isEmpty { runs = [line[index]] }
+            guard let first = runs.first else { return nil }
+            let maxX = runs.map { $0.x + $0.width }.max()!
+            let minY = runs.map(\.y).min()!
+            let maxY = runs.map { $0.y + $0.height }.max()!
+            return PositionedText(
+                text: runs.map(\.text).joined(), x: first.x, y: minY, width: maxX - first.x, height: maxY - minY)
+        }
+        return nil
+    }
+
     static let prefixMarks: Set<Character> = ["¥", "￥", "⊗", "ⓧ", "Ⓧ"]
 
     static let knownLabels = [

@@ -1,3 +1,4 @@
+import FormFlowCore
 import Foundation
 
 /// A PDF file, looked at through poppler before anything is rendered: page count, page sizes and
@@ -93,6 +94,52 @@ public struct PDFDocument {
                     return PositionedText(text: word.text, x: x0, y: y0, width: x1 - x0, height: y1 - y0)
                 })
         }
+    }
+
+    /// Renders a region of page 1 (a box in points, from the top left) as gray pixels at `dpi`: what the
+    /// page shows there, to compare with what its text layer says.
+    public func renderRegion(_ box: PositionedText, dpi: Int) throws(DigitalError) -> GrayImage {
+        let scale = Double(dpi) / 72
+        let margin = box.height * 0.25
+        let (x, y) = (Int(((box.x - margin) * scale).rounded(.down)), Int(((box.y - margin) * scale).rounded(.down)))
+        let (width, height) = (Int(((box.width + 2 * margin) * scale).rounded(.up)), Int(((box.height + 2 * margin) * scale).rounded(.up)))
+        let prefix = scratch.appendingPathComponent("region")
+        let result = try tools.run(
+            "pdftoppm",
+            ["-gray", "-r", "\(dpi)", "-f", "1", "-l", "1", "-x", "\(max(0, x))", "-y", "\(max(0, y))", "-W", "\(width)", "-H", "\(height)",
+                "-singlefile", file.path, prefix.path],
+            output: scratch.appendingPathComponent("pdftoppm.out"))
+        guard result.status == 0, let data = try? Data(contentsOf: prefix.appendingPathExtension("pgm")),
+            let image = Self.parsePGM([UInt8](data))
+        else {
+            throw DigitalError(.malformed, "the PDF's page cannot be rendered (\(result.standardError.prefix(200)))")
+        }
+        return image
+    }
+
+    /// A binary PGM (P5, 8 bits), as pdftoppm -gray writes it.
+    static func parsePGM(_ bytes: [UInt8]) -> GrayImage? {
+        var fields: [Int] = []
+        var index = 2
+        guard bytes.starts(with: Array("P5".utf8)) else { return nil }
+        while fields.count < 3, index < bytes.count {
+            while index < bytes.count, bytes[index] == 0x20 || bytes[index] == 0x0A || bytes[index] == 0x0D || bytes[index] == 0x09 {
+                index += 1
+            }
+            var number = 0
+            var digits = 0
+            while index < bytes.count, (0x30...0x39).contains(bytes[index]), digits < 7 {
+                number = number * 10 + Int(bytes[index] - 0x30)
+                index += 1
+                digits += 1
+            }
+            guard digits > 0 else { return nil }
+            fields.append(number)
+        }
+        index += 1  // the single whitespace after the maximum value
+        let (width, height) = (fields[0], fields[1])
+        guard fields.count == 3, fields[2] == 255, width > 0, height > 0, bytes.count - index >= width * height else { return nil }
+        return GrayImage(width: width, height: height, pixels: Array(bytes[index..<(index + width * height)]))
     }
 
     /// Renders one page (from 1) as an 8-bit gray PNG at `dpi`, for the scan path.

@@ -80,8 +80,48 @@ public struct FigureVerifier: Sendable {
     /// glyph is unclear. Such a reading is taken only where the form confirms it (the items add up to
     /// the total and the amount in words spells it), exactly like a single Tesseract reading.
     public func readAmount(image: GrayImage) -> String? {
+        guard let line = GlyphLine(image: image, splitWide: false) else { return nil }
+        return readAmount(line, pieces: line.pieces)
+    }
+
+    /// Reads the amount a rendered page shows (a PDF's page, printed in a known typeface at its size):
+    /// glyphs before the first figure (`¥`, the end of a label) are passed over, and figures that touch
+    /// (a proportional `00`) are cut at their thinnest column. Nil when any glyph is unclear.
+    public func readRenderedAmount(image: GrayImage) -> String? {
         guard let line = GlyphLine(image: image, splitWide: false), let digits = prototypes[.digits] else { return nil }
-        let pieces = line.pieces
+        let tall = line.pieces.filter { Double(line.glyph($0).height) / Double(line.bandHeight) > 0.6 }
+        guard !tall.isEmpty else { return nil }
+        let typical = tall.map { $0.end - $0.start }.sorted()[tall.count / 2]
+        var pieces: [GlyphLine.Piece] = []
+        for piece in line.pieces {
+            let width = piece.end - piece.start
+            let count = Int((Double(width) / Double(max(1, typical))).rounded())
+            guard count >= 2, tall.contains(piece) else {
+                pieces.append(piece)
+                continue
+            }
+            var cuts = [piece.start]
+            for part in 1..<count {
+                let target = piece.start + part * width / count
+                let window = max(1, typical / 4)
+                let columns = max(piece.start + 1, target - window)...min(piece.end - 1, target + window)
+                let thinnest = columns.min { line.inkInColumn($0) < line.inkInColumn($1) } ?? target
+                cuts.append(thinnest)
+            }
+            cuts.append(piece.end)
+            for index in 0..<count { pieces.append(GlyphLine.Piece(start: cuts[index], end: cuts[index + 1])) }
+        }
+        // Pass over what precedes the first clear figure.
+        guard let first = pieces.firstIndex(where: { piece in
+            let glyph = line.glyph(piece)
+            guard Double(glyph.height) / Double(line.bandHeight) > 0.6, let nearest = digits.rank(glyph).first else { return false }
+            return nearest.distance <= maximumDistance
+        }) else { return nil }
+        return readAmount(line, pieces: Array(pieces[first...]))
+    }
+
+    private func readAmount(_ line: GlyphLine, pieces: [GlyphLine.Piece]) -> String? {
+        guard let digits = prototypes[.digits] else { return nil }
         guard pieces.count >= 4, pieces.count <= 16 else { return nil }
         var text = ""
         for piece in pieces {

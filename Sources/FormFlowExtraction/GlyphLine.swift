@@ -6,6 +6,11 @@ public struct GlyphLine: Sendable {
     public struct Piece: Sendable, Hashable {
         public var start: Int
         public var end: Int  // exclusive
+
+        public init(start: Int, end: Int) {
+            self.start = start
+            self.end = end
+        }
     }
 
     public let width: Int
@@ -110,6 +115,11 @@ public struct GlyphLine: Sendable {
     public var estimatedCharacterCount: Int {
         guard let first = pieces.first, let last = pieces.last, bandHeight > 0 else { return 0 }
         return Int((Double(last.end - first.start) / (Double(bandHeight) * 1.02)).rounded())
+    }
+
+    /// Inked pixels of one column inside the text band.
+    public func inkInColumn(_ x: Int) -> Int {
+        (top..<bottom).reduce(0) { $0 + (ink[$1 * width + x] ? 1 : 0) }
     }
 
     /// The glyph made of pieces `first...last`, cropped to its ink.

@@ -1,11 +1,13 @@
 import FormFlowCore
 import FormFlowDigital
+import FormFlowExtraction
 import Foundation
 
 /// What a digital file turned out to be: an invoice read from its text, pages to take the scan path
 /// (a scanned PDF), or a file refused with its reason.
 enum DigitalReading {
-    case invoice(DigitalInvoice)
+    /// `totalImage`: for a PDF's text layer, what the page shows where the total is printed.
+    case invoice(DigitalInvoice, totalImage: GrayImage? = nil)
     case scannedPages([[UInt8]], note: String?)
     case refused(DigitalError)
 }
@@ -20,8 +22,8 @@ struct DigitalDocuments {
     func read(_ format: DigitalFormat, file: URL, bytes: [UInt8]) -> DigitalReading {
         do {
             switch format {
-            case .ofd: return .invoice(try OFDInvoiceReader.read(bytes))
-            case .xml: return .invoice(try EInvoiceXMLReader.read(bytes))
+            case .ofd: return .invoice(try OFDInvoiceReader.read(bytes), totalImage: nil)
+            case .xml: return .invoice(try EInvoiceXMLReader.read(bytes), totalImage: nil)
             case .pdf: return try readPDF(file)
             }
         } catch {
@@ -41,7 +43,11 @@ struct DigitalDocuments {
         var note: String? = nil
         if let first = document.pages.first, first.hasText {
             do {
-                return .invoice(try NationalLayout(first.words).invoice(source: .pdfText))
+                let layout = NationalLayout(first.words)
+                let invoice = try layout.invoice(source: .pdfText)
+                // Anyone can edit a text layer: what the page shows at the total is rendered to compare.
+                let image = layout.totalBox().flatMap { try? document.renderRegion($0, dpi: pdfLimits.dpi) }
+                return .invoice(invoice, totalImage: image)
             } catch {
                 // A text layer that is not an e-invoice (an OCR layer over a scanned claim): the page image decides.
                 note = "the PDF's text layer is not an e-invoice (\(error.message)); its pages were read as images"
@@ -52,6 +58,23 @@ struct DigitalDocuments {
             pages.append(try document.renderPage(number, dpi: pdfLimits.dpi))
         }
         return .scannedPages(pages, note: note)
+    }
+}
+
+/// Compares a PDF's text layer with what its page shows at the total: the glyphs read as an amount on
+/// their own (no Tesseract). Only a clear reading that differs is a disagreement; unclear glyphs (another
+/// typeface) are no opinion.
+enum TextLayerCheck: Equatable {
+    case agrees
+    case disagrees(shown: String)
+    case noOpinion(String)
+
+    static func compare(total: Decimal, image: GrayImage?, figures: FigureVerifier?) -> TextLayerCheck {
+        guard let image, let figures else { return .noOpinion("the page was not rendered") }
+        if let shown = figures.readRenderedAmount(image: image) {
+            return Money.parse(shown) == total ? .agrees : .disagrees(shown: shown)
+        }
+        return .noOpinion("the glyphs at the total could not be read on their own")
     }
 }
 

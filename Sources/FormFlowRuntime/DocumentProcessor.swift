@@ -89,9 +89,12 @@ public final class DocumentProcessor {
         var pending: [PageImage] = []
         if let format = DigitalFormat.sniff(bytes) {
             switch digital.read(format, file: file, bytes: bytes) {
-            case .invoice(let invoice):
+            case .invoice(let invoice, let totalImage):
                 stop("read")
                 var record = digitalRecord(invoice, name: name, sha: sha, batch: batch)
+                if invoice.source == .pdfText {
+                    compareTextLayer(&record, total: invoice.total, image: totalImage)
+                }
                 stop("validate")
                 record.timings = timings
                 return record
@@ -222,6 +225,25 @@ public final class DocumentProcessor {
                 ? nil : preparationNotes + recognisedPage.preparation)
         record.source = source
         return record
+    }
+
+    /// A PDF's text layer against its page: a disagreement goes to an operator with both values.
+    private func compareTextLayer(_ record: inout DocumentRecord, total: Decimal, image: GrayImage?) {
+        let check = TextLayerCheck.compare(total: total, image: image, figures: pipeline.figures)
+        switch check {
+        case .agrees:
+            record.evidence?["total"]?.note = "read from the PDF's text layer; the page's glyphs show the same"
+            record.evidence?["total"]?.decidedBy = ["pdf_text", "figure glyphs"]
+        case .noOpinion(let why):
+            record.evidence?["total"]?.note = "read from the PDF's text layer; not compared with the page: \(why)"
+        case .disagrees(let shown):
+            record.status = .exception
+            record.violations.append(
+                Violation(
+                    rule: "text_layer_mismatch",
+                    message: "the PDF's text layer says total \(Money.format(total)), the page shows \(shown): the text layer may have been edited; check the original invoice",
+                    fields: ["total"]))
+        }
     }
 
     /// The record of an invoice read from its text: exact values, checked by the same rules as a scan's.

@@ -103,7 +103,7 @@ public struct WatchService: Service, CustomStringConvertible {
 /// have not changed for `stableSeconds`.
 struct StabilityTracker {
     let stableSeconds: Double
-    private var seen: [String: (size: Int64, mtime: Int, since: Date)] = [:]
+    private var seen: [String: (size: Int64, mtime: Date, since: Date)] = [:]
 
     init(stableSeconds: Double) {
         self.stableSeconds = stableSeconds
@@ -114,17 +114,16 @@ struct StabilityTracker {
         let present = Set(names)
         seen = seen.filter { present.contains($0.key) }
         for name in names {
-            var info = stat()
-            guard stat(inbox.appendingPathComponent(name).path, &info) == 0 else { continue }
-            let size = Int64(info.st_size)
-            let mtime = Int(info.st_mtim.tv_sec) * 1_000_000_000 + Int(info.st_mtim.tv_nsec)
+            guard let attributes = try? FileManager.default.attributesOfItem(atPath: inbox.appendingPathComponent(name).path),
+                let mtime = attributes[.modificationDate] as? Date
+            else { continue }
+            let size = (attributes[.size] as? NSNumber)?.int64Value ?? -1
             if let previous = seen[name], previous.size == size, previous.mtime == mtime {
                 if Date().timeIntervalSince(previous.since) >= stableSeconds { ready.append(name) }
             } else {
                 seen[name] = (size, mtime, Date())
                 // A file untouched for long enough already (e.g. there before the daemon started) need not wait.
-                let modified = Date(timeIntervalSince1970: Double(info.st_mtim.tv_sec) + Double(info.st_mtim.tv_nsec) / 1e9)
-                if Date().timeIntervalSince(modified) >= stableSeconds { ready.append(name) }
+                if Date().timeIntervalSince(mtime) >= stableSeconds { ready.append(name) }
             }
         }
         return ready

@@ -104,6 +104,48 @@ struct DigitalInvoiceBatchTests {
         }
     }
 
+    /// The page of a PDF as poppler renders it (JPEG, 300 dpi).
+    static func rendered(_ pdf: [UInt8]) throws -> [UInt8] {
+        let folder = try TestSupport.scratchFolder("render")
+        let file = folder.appendingPathComponent("page.pdf")
+        try Data(pdf).write(to: file)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/pdftoppm")
+        process.arguments = ["-r", "300", "-jpeg", "-singlefile", file.path, folder.appendingPathComponent("page").path]
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        process.waitUntilExit()
+        return [UInt8](try Data(contentsOf: folder.appendingPathComponent("page.jpg")))
+    }
+
+    @Test("a text layer edited over a page image disagrees with the page: an operator sees both totals")
+    func editedTextLayer() async throws {
+        let original = EInvoiceSample.older
+        var edited = original
+        edited.number = "87654321"  // another invoice: the same one waiting for review would hold the honest copy
+        edited.lines = original.lines.map { line in
+            var line = line
+            let amount = Decimal(string: line.amount)! * 3
+            line.amount = "\(amount).00"
+            line.tax = "\(Decimal(string: line.tax)! * 3).00"
+            return line
+        }
+        (edited.amount, edited.tax, edited.total, edited.words) = ("900.00", "54.00", "954.00", "玖佰伍拾肆圆整")
+        let page = try Self.rendered(EInvoiceFixtures.olderPDF(original))
+        let (labels, values) = EInvoiceFixtures.olderLayout(edited)
+        let honest = EInvoiceFixtures.olderLayout(original)
+        let records = try await Self.run([
+            ("edited.pdf", EInvoiceFixtures.pdf(runs: labels + values, background: page)),
+            ("honest.pdf", EInvoiceFixtures.pdf(runs: honest.labels + honest.values, background: page)),
+        ])
+        let record = try #require(records["edited.pdf"]).record
+        #expect(Self.rules(record) == ["text_layer_mismatch"])
+        let message = (record["violations"] as? [[String: Any]])?.first?["message"] as? String ?? ""
+        #expect(message.contains("954.00") && message.contains("318.00"), "\(message)")
+        let honestRecord = try #require(records["honest.pdf"])
+        #expect(honestRecord.status == "accepted", "\(Self.rules(honestRecord.record))")
+    }
+
     @Test("hostile digital files are quarantined with their reason, and the run goes on")
     func hostile() async throws {
         let whole = try EInvoiceFixtures.olderOFD(.older)

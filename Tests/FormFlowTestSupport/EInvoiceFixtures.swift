@@ -253,11 +253,13 @@ public enum EInvoiceFixtures {
     /// A one-page PDF (210 × 140 mm) whose text layer holds `runs` (positions in mm from the top left), in a
     /// CID font with a ToUnicode map, as e-invoice PDFs carry it. The glyphs are not embedded: this is a
     /// text layer to read, not a page to look at.
-    public static func pdf(runs: [Run], extraPages: Int = 0, encrypted: Bool = false) -> [UInt8] {
+    /// `background`: a JPEG of the page drawn under the text, which is then invisible (render mode 3), as in
+    /// a scan with a text layer, or a page image with an edited text layer over it.
+    public static func pdf(runs: [Run], extraPages: Int = 0, encrypted: Bool = false, background: [UInt8]? = nil) -> [UInt8] {
         let pointsPerMM = 72 / 25.4
         let (pageWidth, pageHeight) = (210 * pointsPerMM, 140 * pointsPerMM)
         var used: Set<UInt16> = []
-        var stream = ""
+        var stream = background == nil ? "" : String(format: "q %.2f 0 0 %.2f 0 0 cm /Im0 Do Q\n3 Tr\n", pageWidth, pageHeight)
         for run in runs {
             let units = Array(run.text.utf16)
             used.formUnion(units)
@@ -265,7 +267,7 @@ public enum EInvoiceFixtures {
             let x = run.x * pointsPerMM
             let y = pageHeight - (run.y + run.height * 0.8) * pointsPerMM
             let hex = units.map { String(format: "%04X", $0) }.joined()
-            stream += String(format: "BT /F1 %.2f Tf %.2f %.2f Td <%@> Tj ET\n", size, x, y, hex)
+            stream += String(format: "BT %@/F1 %.2f Tf %.2f %.2f Td <%@> Tj ET\n", background == nil ? "" : "3 Tr ", size, x, y, hex)
         }
         var cmap = "/CIDInit /ProcSet findresource begin 12 dict begin begincmap /CMapName /FormFlow-UCS def /CMapType 2 def\n1 begincodespacerange <0000> <FFFF> endcodespacerange\n"
         let codes = used.sorted()
@@ -279,37 +281,47 @@ public enum EInvoiceFixtures {
         let widths = codes.filter { $0 < 0x80 }.map { "\($0) [500]" }.joined(separator: " ")
 
         let pageCount = 1 + extraPages
-        var objects: [String] = []
-        objects.append("<< /Type /Catalog /Pages 2 0 R >>")  // 1
-        let kids = (0..<pageCount).map { "\(7 + $0) 0 R" }.joined(separator: " ")
-        objects.append("<< /Type /Pages /Kids [\(kids)] /Count \(pageCount) >>")  // 2
-        objects.append("<< /Length \(stream.utf8.count) >>\nstream\n\(stream)endstream")  // 3
-        objects.append("<< /Type /Font /Subtype /Type0 /BaseFont /SimSun /Encoding /Identity-H /DescendantFonts [5 0 R] /ToUnicode 6 0 R >>")  // 4
-        objects.append("<< /Type /Font /Subtype /CIDFontType2 /BaseFont /SimSun /CIDSystemInfo << /Registry (Adobe) /Ordering (Identity) /Supplement 0 >> /DW 1000 /W [\(widths)] >>")  // 5
-        objects.append("<< /Length \(cmap.utf8.count) >>\nstream\n\(cmap)endstream")  // 6
+        var objects: [[UInt8]] = []
+        func add(_ text: String) { objects.append(Array(text.utf8)) }
+        add("<< /Type /Catalog /Pages 2 0 R >>")  // 1
+        let kids = (0..<pageCount).map { "\(8 + $0) 0 R" }.joined(separator: " ")
+        add("<< /Type /Pages /Kids [\(kids)] /Count \(pageCount) >>")  // 2
+        add("<< /Length \(stream.utf8.count) >>\nstream\n\(stream)endstream")  // 3
+        add("<< /Type /Font /Subtype /Type0 /BaseFont /SimSun /Encoding /Identity-H /DescendantFonts [5 0 R] /ToUnicode 6 0 R >>")  // 4
+        add("<< /Type /Font /Subtype /CIDFontType2 /BaseFont /SimSun /CIDSystemInfo << /Registry (Adobe) /Ordering (Identity) /Supplement 0 >> /DW 1000 /W [\(widths)] >>")  // 5
+        add("<< /Length \(cmap.utf8.count) >>\nstream\n\(cmap)endstream")  // 6
+        if let background {  // 7
+            let (width, height, components) = jpegSize(background)
+            objects.append(
+                Array("<< /Type /XObject /Subtype /Image /Width \(width) /Height \(height) /ColorSpace \(components == 1 ? "/DeviceGray" : "/DeviceRGB") /BitsPerComponent 8 /Filter /DCTDecode /Length \(background.count) >>\nstream\n".utf8)
+                    + background + Array("\nendstream".utf8))
+        } else {
+            add("null")
+        }
         for page in 0..<pageCount {
             let contents = page == 0 ? "/Contents 3 0 R " : ""
-            objects.append(
-                String(format: "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 %.2f %.2f] %@/Resources << /Font << /F1 4 0 R >> >> >>", pageWidth, pageHeight, contents))
+            let image = background == nil ? "" : "/XObject << /Im0 7 0 R >> "
+            add(
+                String(format: "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 %.2f %.2f] %@/Resources << /Font << /F1 4 0 R >> %@>> >>", pageWidth, pageHeight, contents, image))
         }
-        var out = "%PDF-1.7\n%\u{E2}\u{E3}\u{CF}\u{D3}\n"
+        var out: [UInt8] = Array("%PDF-1.7\n%\u{E2}\u{E3}\u{CF}\u{D3}\n".utf8)
         var offsets: [Int] = []
         for (index, object) in objects.enumerated() {
-            offsets.append(out.utf8.count)
-            out += "\(index + 1) 0 obj\n\(object)\nendobj\n"
+            offsets.append(out.count)
+            out += Array("\(index + 1) 0 obj\n".utf8) + object + Array("\nendobj\n".utf8)
         }
         var encrypt = ""
         if encrypted {
-            offsets.append(out.utf8.count)
+            offsets.append(out.count)
             let filler = String(repeating: "A1", count: 32)
-            out += "\(objects.count + 1) 0 obj\n<< /Filter /Standard /V 1 /R 2 /O <\(filler)> /U <\(filler)> /P -44 >>\nendobj\n"
+            out += Array("\(objects.count + 1) 0 obj\n<< /Filter /Standard /V 1 /R 2 /O <\(filler)> /U <\(filler)> /P -44 >>\nendobj\n".utf8)
             encrypt = " /Encrypt \(objects.count + 1) 0 R /ID [<00112233445566778899AABBCCDDEEFF> <00112233445566778899AABBCCDDEEFF>]"
         }
-        let xref = out.utf8.count
-        out += "xref\n0 \(offsets.count + 1)\n0000000000 65535 f \n"
-        for offset in offsets { out += String(format: "%010d 00000 n \n", offset) }
-        out += "trailer\n<< /Size \(offsets.count + 1) /Root 1 0 R\(encrypt) >>\nstartxref\n\(xref)\n%%EOF\n"
-        return Array(out.utf8)
+        let xref = out.count
+        var table = "xref\n0 \(offsets.count + 1)\n0000000000 65535 f \n"
+        for offset in offsets { table += String(format: "%010d 00000 n \n", offset) }
+        table += "trailer\n<< /Size \(offsets.count + 1) /Root 1 0 R\(encrypt) >>\nstartxref\n\(xref)\n%%EOF\n"
+        return out + Array(table.utf8)
     }
 
     /// A PDF of scanned pages: each page one JPEG (DCTDecode, embedded as it is), 300 dpi, no text layer.
