@@ -144,12 +144,14 @@ public struct NationalLayout {
         var rows: [[String: String]] = []
         var totals: [String: String] = [:]
         for line in lines[(headerIndex + 1)...] {
-            let isTotals = line.contains { run in
-                Self.withoutColon(run.text) == "合计"
-                    || (run.text.hasPrefix("合计") && InvoiceText.money(String(run.text.dropFirst(2))) != nil)
-            }
+            // 合计, 合计¥300.00, or 合 and 计 as two runs (the 数电 layout spaces them).
+            let isTotals =
+                line.contains { run in
+                    Self.withoutColon(run.text) == "合计"
+                        || (run.text.hasPrefix("合计") && InvoiceText.money(String(run.text.dropFirst(2))) != nil)
+                } || zip(line, line.dropFirst()).contains { $0.text == "合" && $1.text == "计" }
             if isTotals {
-                for run in line {
+                for run in line where run.text != "合" && run.text != "计" {
                     let text = run.text.hasPrefix("合计") ? Self.withoutColon(String(run.text.dropFirst(2))) : run.text
                     if !text.isEmpty { totals[column(of: run), default: ""] += text }
                 }
