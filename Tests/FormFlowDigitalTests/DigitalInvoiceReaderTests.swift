@@ -74,6 +74,19 @@ struct DigitalInvoiceReaderTests {
         #expect(invoice.total == 1226)
     }
 
+    @Test("the 数电 layout: buyer beside seller, 合 计 as two runs, ⊗ before the capitals")
+    func digitalLayout() throws {
+        let runs = EInvoiceFixtures.digitalLayout(digital).map {
+            PositionedText(text: $0.text, x: $0.x, y: $0.y, width: $0.width, height: $0.height)
+        }
+        let invoice = try NationalLayout(runs).invoice(source: .pdfText)
+        let fromXML = try EInvoiceXMLReader.read(EInvoiceFixtures.digitalXML(digital))
+        #expect(invoice.fields == fromXML.fields)
+        #expect(invoice.fields["tax_rate"] == .text("mixed"))
+        #expect(invoice.buyerName == digital.buyerName && invoice.sellerName == digital.sellerName)
+        #expect(invoice.amount == 1200 && invoice.taxAmount == 26)
+    }
+
     @Test("text layers with Kangxi radicals and full-width forms are normalised (NFKC)")
     func kangxiRadicals() {
         #expect(InvoiceText.clean("⾦额") == "金额")

@@ -402,3 +402,39 @@ public enum EInvoiceFixtures {
         return Array(xml.utf8)
     }
 }
+
+extension EInvoiceFixtures {
+    /// The 数电 layout: buyer and seller side by side, no code, 统一社会信用代码/纳税人识别号 labels, 合 and 计
+    /// as two runs, ⊗ before the capitals as its own run.
+    public static func digitalLayout(_ sample: EInvoiceSample) -> [Run] {
+        var runs: [Run] = [
+            Run(text: "电子发票（普通发票）", x: 70, y: 6, width: 70, height: 8),
+            Run(text: "发票号码：", x: 145, y: 10, width: 20, height: 3.6), Run(text: sample.number, x: 166, y: 9.5, width: 40, height: 4.5),
+            Run(text: "开票日期：", x: 145, y: 16, width: 20, height: 3.6), Run(text: sample.dateInChinese, x: 166, y: 15.5, width: 40, height: 4.5),
+            Run(text: "购买方信息", x: 6, y: 24, width: 4, height: 18), Run(text: "销售方信息", x: 106, y: 24, width: 4, height: 18),
+            Run(text: "名称：", x: 12, y: 26, width: 12, height: 3.6), Run(text: sample.buyerName, x: 25, y: 25.5, width: 75, height: 4.5),
+            Run(text: "名称：", x: 112, y: 26, width: 12, height: 3.6), Run(text: sample.sellerName, x: 125, y: 25.5, width: 78, height: 4.5),
+            Run(text: "统一社会信用代码/纳税人识别号：", x: 12, y: 33, width: 48, height: 3.6),
+            Run(text: sample.buyerTaxID, x: 61, y: 32.5, width: 42, height: 4.5),
+            Run(text: "统一社会信用代码/纳税人识别号：", x: 112, y: 33, width: 48, height: 3.6),
+            Run(text: sample.sellerTaxID, x: 161, y: 32.5, width: 42, height: 4.5),
+            Run(text: "项目名称", x: 10, y: 46, width: 20, height: 4), Run(text: "规格型号", x: 48, y: 46, width: 16, height: 4),
+            Run(text: "单位", x: 70, y: 46, width: 8, height: 4), Run(text: "数量", x: 84, y: 46, width: 8, height: 4),
+            Run(text: "单价", x: 100, y: 46, width: 10, height: 4), Run(text: "金额", x: 128, y: 46, width: 10, height: 4),
+            Run(text: "税率/征收率", x: 148, y: 46, width: 18, height: 4), Run(text: "税额", x: 182, y: 46, width: 10, height: 4),
+            Run(text: "合", x: 22, y: 88, width: 4, height: 4), Run(text: "计", x: 30, y: 88, width: 4, height: 4),
+            Run(text: "¥" + sample.amount, x: 122, y: 88, width: 20, height: 4.2), Run(text: "¥" + sample.tax, x: 176, y: 88, width: 22, height: 4.2),
+            Run(text: "价税合计（大写）", x: 10, y: 96, width: 28, height: 4.5), Run(text: "⊗", x: 42, y: 95.5, width: 4, height: 5),
+            Run(text: sample.words, x: 47, y: 95.5, width: 80, height: 5), Run(text: "（小写）", x: 140, y: 96, width: 14, height: 4.5),
+            Run(text: "¥" + sample.total, x: 156, y: 95.5, width: 40, height: 5), Run(text: "备注", x: 10, y: 104, width: 8, height: 4),
+        ]
+        for (index, line) in sample.lines.enumerated() {
+            let y = 52 + Double(index) * 5
+            runs += [
+                Run(text: line.name, x: 6, y: y, width: 40, height: 4.2), Run(text: line.amount, x: 122, y: y, width: 20, height: 4.2),
+                Run(text: line.rate, x: 150, y: y, width: 12, height: 4.2), Run(text: line.tax, x: 176, y: y, width: 22, height: 4.2),
+            ]
+        }
+        return runs
+    }
+}
