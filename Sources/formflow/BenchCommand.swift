@@ -22,6 +22,9 @@ struct BenchCommand: ParsableCommand {
     @Flag(help: "Make documents as offices send them (phone photos, colour scans with seals, G4 TIFFs, other typefaces, look-alike suppliers) instead of office scans.")
     var office = false
 
+    @Flag(help: "Measure digital invoices instead (OFD, 数电 XML, PDF with a text layer): CPU per document and format.")
+    var digital = false
+
     @Option(help: "Use the scans in this folder instead of making new ones.")
     var scans: String?
 
@@ -53,9 +56,15 @@ struct BenchCommand: ParsableCommand {
         let parallel = workers ?? ProcessInfo.processInfo.activeProcessorCount
         let repository = try Self.repositoryRoot()
         // The baseline is the `tesseract` command itself (Debian's tesseract-ocr), which FormFlow does not need.
-        try Self.shell("command -v tesseract >/dev/null || '\(repository.path)/scripts/install-deps.sh' tesseract-ocr")
+        if !digital {
+            try Self.shell("command -v tesseract >/dev/null || '\(repository.path)/scripts/install-deps.sh' tesseract-ocr")
+        }
         let folder = URL(fileURLWithPath: work ?? NSTemporaryDirectory() + "formflow-bench-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        if digital {
+            try DigitalBench(count: count, folder: folder, pipeline: pipeline, markdown: markdown).run(repository: repository)
+            return
+        }
         let scanFolder: URL
         if let scans {
             scanFolder = URL(fileURLWithPath: scans)
@@ -215,7 +224,7 @@ struct BenchCommand: ParsableCommand {
     static let begin = "<!-- bench:begin -->"
     static let end = "<!-- bench:end -->"
 
-    static func update(markdown path: String, with table: String) throws {
+    static func update(markdown path: String, with table: String, begin: String = begin, end: String = end) throws {
         var text = (try? String(contentsOfFile: path, encoding: .utf8)) ?? "# Benchmarks\n\n\(begin)\n\(end)\n"
         if let start = text.range(of: begin), let stop = text.range(of: end), start.upperBound <= stop.lowerBound {
             text.replaceSubrange(start.upperBound..<stop.lowerBound, with: "\n" + table + "\n")
