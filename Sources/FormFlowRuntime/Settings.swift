@@ -37,12 +37,19 @@ public struct Settings: Sendable {
             "pipeline", "inbox", "out", "state", "workers", "default_dpi", "max_pixels", "max_pages", "max_file_bytes", "stable_seconds", "tessdata",
         ])
         var settings = Settings.defaults
-        if let node = try root.optional("pipeline") { settings.pipelinePath = try node.string() }
-        if let node = try root.optional("inbox") { settings.inbox = try node.string() }
-        if let node = try root.optional("out") { settings.out = try node.string() }
+        // Paths in a settings file are the file's own: relative ones resolve against its folder, so the
+        // same file works whatever folder FormFlow is started from (cron, systemd: `/`).
+        let folder = URL(fileURLWithPath: path).deletingLastPathComponent()
+        func resolved(_ value: String) -> String {
+            value.hasPrefix("/") ? value : folder.appendingPathComponent(value).standardizedFileURL.path
+        }
+        settings.pipelinePath = Self.installedPipeline() ?? settings.pipelinePath
+        if let node = try root.optional("pipeline") { settings.pipelinePath = resolved(try node.string()) }
+        if let node = try root.optional("inbox") { settings.inbox = resolved(try node.string()) }
+        if let node = try root.optional("out") { settings.out = resolved(try node.string()) }
         if let node = try root.optional("state") {
             let value = try node.string()
-            settings.state = value.isEmpty ? nil : value
+            settings.state = value.isEmpty ? nil : resolved(value)
         }
         if let node = try root.optional("workers") {
             settings.workers = try node.int()
@@ -72,8 +79,31 @@ public struct Settings: Sendable {
         }
         if let node = try root.optional("tessdata") {
             let value = try node.string()
-            settings.tessdata = value.isEmpty ? nil : value
+            settings.tessdata = value.isEmpty ? nil : resolved(value)
         }
         return settings
+    }
+
+    /// Where the settings file is, when `--config` does not say: `FORMFLOW_CONFIG`, then
+    /// `./config/formflow.yaml`, then `/etc/formflow/formflow.yaml`. Nil: the built-in defaults.
+    public static func configPath(
+        option: String?, environment: [String: String] = ProcessInfo.processInfo.environment,
+        exists: (String) -> Bool = { FileManager.default.fileExists(atPath: $0) }
+    ) -> String? {
+        if let option { return option }
+        if let variable = environment["FORMFLOW_CONFIG"], !variable.isEmpty { return variable }
+        for candidate in ["config/formflow.yaml", "/etc/formflow/formflow.yaml"] where exists(candidate) { return candidate }
+        return nil
+    }
+
+    /// The default pipeline when none is configured: `./Pipelines/default.yaml` in a checkout, else the
+    /// installed one (`scripts/install.sh`: `/usr/local/share/formflow/Pipelines`, or `../share/formflow`
+    /// beside the binary).
+    public static func installedPipeline(exists: (String) -> Bool = { FileManager.default.fileExists(atPath: $0) }) -> String? {
+        if exists("Pipelines/default.yaml") { return nil }
+        let executable = URL(fileURLWithPath: CommandLine.arguments.first ?? "/").resolvingSymlinksInPath()
+        let besideBinary = executable.deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("share/formflow/Pipelines/default.yaml").path
+        return [besideBinary, "/usr/local/share/formflow/Pipelines/default.yaml"].first(where: exists)
     }
 }

@@ -5,7 +5,9 @@ import Foundation
 
 /// Options every command that processes documents shares.
 struct CommonOptions: ParsableArguments {
-    @Option(name: .long, help: "Settings file. Default: config/formflow.yaml when it exists, else built-in defaults.")
+    @Option(
+        name: .long,
+        help: "Settings file. Default: $FORMFLOW_CONFIG, else ./config/formflow.yaml, else /etc/formflow/formflow.yaml, else built-in defaults.")
     var config: String?
 
     @Option(name: .long, help: "Pipeline YAML (templates and rules). Default: the one the settings name.")
@@ -44,9 +46,10 @@ struct CommonOptions: ParsableArguments {
     /// Settings from the file, then the command line on top.
     func settings() throws -> Settings {
         var settings = Settings.defaults
-        let path = config ?? (FileManager.default.fileExists(atPath: "config/formflow.yaml") ? "config/formflow.yaml" : nil)
-        if let path {
+        if let path = Settings.configPath(option: config) {
             settings = try Settings.load(path: path)
+        } else if let installed = Settings.installedPipeline() {
+            settings.pipelinePath = installed
         }
         if let pipeline { settings.pipelinePath = pipeline }
         if let inbox { settings.inbox = inbox }
