@@ -5,6 +5,11 @@ import Foundation
 #if canImport(Glibc)
 import Glibc
 #endif
+#if canImport(CoreFoundation)
+// FoundationXML (pulled in by FormFlowDigital) makes CoreFoundation the owner of `struct stat` in this
+// module's view; member visibility then needs it imported.
+import CoreFoundation
+#endif
 
 /// Takes files out of the inbox safely: only when they have stopped changing, never hidden, temporary
 /// or partial names, and always by an atomic rename into the processing area, so that a file is in
