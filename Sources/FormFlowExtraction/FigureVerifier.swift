@@ -111,12 +111,16 @@ public struct FigureVerifier: Sendable {
             cuts.append(piece.end)
             for index in 0..<count { pieces.append(GlyphLine.Piece(start: cuts[index], end: cuts[index + 1])) }
         }
-        // Pass over what precedes the first clear figure.
+        // Pass over what precedes the first clear figure: the `¥` (one tall glyph) and the end of a label
+        // (small glyphs). A second tall glyph passed over would be a figure not read: no reading then.
+        var tallPassed = 0
         guard let first = pieces.firstIndex(where: { piece in
             let glyph = line.glyph(piece)
-            guard Double(glyph.height) / Double(line.bandHeight) > 0.6, let nearest = digits.rank(glyph).first else { return false }
-            return nearest.distance <= maximumDistance
-        }) else { return nil }
+            let tall = Double(glyph.height) / Double(line.bandHeight) > 0.6
+            if tall, let nearest = digits.rank(glyph).first, nearest.distance <= maximumDistance { return true }
+            if tall { tallPassed += 1 }
+            return false
+        }), tallPassed <= 1 else { return nil }
         return readAmount(line, pieces: Array(pieces[first...]))
     }
 
