@@ -1,8 +1,9 @@
 import FormFlowCore
 import Foundation
 
-/// A PDF file, looked at through poppler before anything is rendered: page count, page sizes and
-/// encryption are checked against limits first; then each page's text layer is read with its word boxes.
+/// A PDF file, looked at through poppler before anything is rendered: encryption, page count and page
+/// sizes are checked against limits first, from the same pass that reads each page's text layer with its
+/// word boxes.
 public struct PDFDocument {
     public struct Limits: Sendable {
         /// A claim with its receipts is a few pages; a file of thousands is not a document to read.
@@ -30,50 +31,42 @@ public struct PDFDocument {
     let tools: PopplerTools
     let scratch: URL
 
-    /// Checks the file with `pdfinfo` and reads every page's text layer with `pdftotext -bbox`.
+    /// Reads the text layer of the first `maxPages + 1` pages with `pdftotext -bbox` (one child process:
+    /// it also tells an encrypted or broken file, the page count past the limit and each page's size), and
+    /// checks them against the limits before anything is rendered.
     public init(file: URL, scratch: URL, limits: Limits = Limits(), tools: PopplerTools = PopplerTools())
         throws(DigitalError)
     {
         self.file = file
         self.tools = tools
         self.scratch = scratch
-        let infoFile = scratch.appendingPathComponent("info.txt")
-        let info = try tools.run("pdfinfo", [file.path], output: infoFile)
-        let text = (try? String(contentsOf: infoFile, encoding: .utf8)) ?? ""
-        if info.standardError.contains("Incorrect password") || text.contains("Encrypted:") && text.contains("Encrypted:      yes") {
+        let layoutFile = scratch.appendingPathComponent("words.html")
+        let layout = try tools.run(
+            "pdftotext", ["-bbox", "-enc", "UTF-8", "-l", "\(limits.maxPages + 1)", file.path, layoutFile.path],
+            output: scratch.appendingPathComponent("pdftotext.out"))
+        if layout.standardError.contains("Incorrect password") {
             throw DigitalError(.encrypted, "the PDF is encrypted; ask the sender for the invoice without a password")
         }
-        guard info.status == 0 else {
+        guard layout.status == 0 else {
             throw DigitalError(
                 .malformed,
-                "the PDF cannot be opened (\(info.standardError.split(separator: "\n").first ?? "pdfinfo failed")); it may be cut short or damaged")
+                "the PDF cannot be read (\(layout.standardError.split(separator: "\n").first ?? "pdftotext failed")); it may be cut short or damaged")
         }
-        var pageCount = 0
-        var pageSize = (0.0, 0.0)
-        for line in text.split(separator: "\n") {
-            if line.hasPrefix("Pages:") { pageCount = Int(line.dropFirst(6).trimmingCharacters(in: .whitespaces)) ?? 0 }
-            if line.hasPrefix("Page size:") {
-                let numbers = line.split(separator: " ").compactMap { Double($0) }
-                if numbers.count >= 2 { pageSize = (numbers[0], numbers[1]) }
+        let pages = try Self.parseWords((try? Data(contentsOf: layoutFile)).map { [UInt8]($0) } ?? [])
+        guard !pages.isEmpty else { throw DigitalError(.malformed, "the PDF has no pages") }
+        guard pages.count <= limits.maxPages else {
+            throw DigitalError(
+                .tooLarge, "the PDF has more than \(limits.maxPages) pages; split it into one file per document")
+        }
+        for (index, page) in pages.enumerated() {
+            let pixels = page.width / 72 * Double(limits.dpi) * page.height / 72 * Double(limits.dpi)
+            guard pixels <= Double(limits.maxPixels) else {
+                throw DigitalError(
+                    .tooLarge,
+                    "page \(index + 1) of \(Int(page.width)) × \(Int(page.height)) points is \(Int(pixels / 1_000_000)) megapixels at \(limits.dpi) dpi, over the limit")
             }
         }
-        guard pageCount >= 1 else { throw DigitalError(.malformed, "the PDF has no pages") }
-        guard pageCount <= limits.maxPages else {
-            throw DigitalError(
-                .tooLarge, "the PDF has \(pageCount) pages, over the limit of \(limits.maxPages); split it into one file per document")
-        }
-        let pixels = pageSize.0 / 72 * Double(limits.dpi) * pageSize.1 / 72 * Double(limits.dpi)
-        guard pixels <= Double(limits.maxPixels) else {
-            throw DigitalError(
-                .tooLarge,
-                "a page of \(Int(pageSize.0)) × \(Int(pageSize.1)) points is \(Int(pixels / 1_000_000)) megapixels at \(limits.dpi) dpi, over the limit")
-        }
-        let layoutFile = scratch.appendingPathComponent("words.html")
-        let layout = try tools.run("pdftotext", ["-bbox", "-enc", "UTF-8", file.path, layoutFile.path], output: scratch.appendingPathComponent("pdftotext.out"))
-        guard layout.status == 0 else {
-            throw DigitalError(.malformed, "the PDF's text cannot be read (\(layout.standardError.split(separator: "\n").first ?? "pdftotext failed"))")
-        }
-        pages = try Self.parseWords((try? Data(contentsOf: layoutFile)).map { [UInt8]($0) } ?? [])
+        self.pages = pages
     }
 
     /// pdftotext's `-bbox` XHTML: `<page width height><word xMin yMin xMax yMax>text</word>…</page>`. Its
