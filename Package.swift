@@ -25,6 +25,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.6.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.0.0"),
         .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.19"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.0"),
     ],
     targets: [
         // The only door to C: Tesseract and Leptonica, found through pkg-config.
@@ -86,12 +87,18 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // The ledger and the work claims in PostgreSQL (PostgresNIO), for many processes on many hosts.
+        .target(
+            name: "FormFlowPostgres",
+            dependencies: ["FormFlowCore", "FormFlowLedger", .product(name: "PostgresNIO", package: "postgres-nio")],
+            swiftSettings: swiftSettings
+        ),
         // Settings, pipeline configuration and the batch that ties the stages together.
         .target(
             name: "FormFlowRuntime",
             dependencies: [
                 "FormFlowCore", "FormFlowOCR", "FormFlowExtraction", "FormFlowValidation", "FormFlowRouting",
-                "FormFlowYAML", "FormFlowLedger", "FormFlowDigital",
+                "FormFlowYAML", "FormFlowLedger", "FormFlowDigital", "FormFlowPostgres",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -141,6 +148,11 @@ let package = Package(
         .testTarget(
             name: "FormFlowDigitalTests",
             dependencies: ["FormFlowDigital", "FormFlowTestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "FormFlowPostgresTests",
+            dependencies: ["FormFlowPostgres", "FormFlowLedger", "FormFlowCore", "FormFlowTestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -2,7 +2,7 @@
 # Sets up FormFlow and runs its tests (unit tests, and OCR integration tests on SampleDocs).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scripts/install-deps.sh chromium  # the batch report is rendered in headless Chromium by a test
+scripts/install-deps.sh chromium postgresql  # a test renders the batch report in headless Chromium; the PostgreSQL tests start a private cluster
 # Tesseract's OpenMP runtime reads this before main; the test process cannot set it itself.
 export OMP_THREAD_LIMIT=1
 swift test

@@ -19,6 +19,13 @@ public struct KeyOwner: Sendable, Hashable {
     public var sha256: String
     public var batch: String
     public var acceptedAt: String
+
+    public init(document: String, sha256: String, batch: String, acceptedAt: String) {
+        self.document = document
+        self.sha256 = sha256
+        self.batch = batch
+        self.acceptedAt = acceptedAt
+    }
 }
 
 /// The outcome of claiming a key for acceptance.
@@ -50,4 +57,32 @@ public protocol Ledger: Sendable {
     func firstDecision(sha256: String) throws -> DocumentRecord?
     /// Every decided document (name, batch, status), for reconciliation and tests.
     func decisions() throws -> [(document: String, batch: String, status: String)]
+    /// Marks a document's decision as changed by an operator (`requeued`, `rejected`), with a transition.
+    func mark(document: String, batch: String, status: String) throws
+    /// Notes that a decided document's record and original are in their output folder.
+    func markDelivered(document: String, batch: String) throws
+    /// Decided documents whose delivery was not confirmed (a run killed while moving files).
+    func undelivered() throws -> [DocumentRecord]
+    /// Counts by final status, for tests and reports.
+    func statusCounts() throws -> [String: Int]
+}
+
+/// Claims on the folders of the shared processing area, for many processes on many hosts draining one
+/// inbox (the PostgreSQL ledger implements them). A process claims a folder before it moves a file into
+/// it and holds the claim by renewing its lease; a process killed with SIGKILL stops renewing, and once
+/// the lease has expired another process takes the folder over and finishes the file.
+public protocol WorkClaims: Sendable {
+    /// Claims `folder` for `owner` (true), unless another owner holds an unexpired lease on it (false).
+    func claimFolder(_ folder: String, name: String, owner: String, lease: Duration) throws -> Bool
+    /// Extends every lease `owner` holds.
+    func renew(owner: String, lease: Duration) throws
+    /// Drops the claim on a finished folder.
+    func release(folder: String) throws
+    /// Folders claimed by other owners whose leases still run (their files are being decided).
+    func liveClaims(except owner: String) throws -> Set<String>
+    /// Every claimed folder, expired or not.
+    func claimedFolders() throws -> Set<String>
+    /// Takes over one folder whose lease expired, if any (`FOR UPDATE SKIP LOCKED`: concurrent takers get
+    /// different folders).
+    func takeOverExpired(owner: String, lease: Duration) throws -> String?
 }

@@ -2,6 +2,7 @@ import CoreMetrics
 import FormFlowCore
 import FormFlowLedger
 import FormFlowOCR
+import FormFlowPostgres
 import FormFlowRouting
 import Foundation
 import Logging
@@ -32,7 +33,7 @@ public struct BatchRunner: Sendable {
     }
 
     /// Checks the folders, takes the state folder's lock and opens the ledger: what `run` and `watch` share.
-    static func prepare(settings: Settings, pipeline: Pipeline, logger: Logger) throws(RunError) -> (Context, RunLock) {
+    static func prepare(settings: Settings, pipeline: Pipeline, logger: Logger) throws(RunError) -> (Context, RunLock?) {
         let inbox = URL(fileURLWithPath: settings.inbox)
         let state = URL(fileURLWithPath: settings.stateFolder)
         try Self.checkFolders(inbox: inbox, out: URL(fileURLWithPath: settings.out), state: state)
@@ -43,19 +44,32 @@ public struct BatchRunner: Sendable {
         } catch {
             throw RunError(kind: .storage, message: "cannot create the output folders under \(settings.out): \(Storage.explain(error))")
         }
-        let lock = try RunLock(path: state.appendingPathComponent("run.lock").path)
-        let ledger: SQLiteLedger
+        // SQLite: one process per state folder (the lock; a second run exits 75). PostgreSQL: any number
+        // of processes on any number of hosts, coordinated by claims in the database instead.
+        let lock = settings.ledger == nil ? try RunLock(path: state.appendingPathComponent("run.lock").path) : nil
+        let ledger: any Ledger
+        var claims: (any WorkClaims)? = nil
         do {
-            ledger = try SQLiteLedger(path: state.appendingPathComponent("ledger.sqlite").path)
+            if let url = settings.ledger {
+                let shared = try Self.openPostgres(url, logger: logger)
+                ledger = shared
+                claims = shared
+            } else {
+                ledger = try SQLiteLedger(path: state.appendingPathComponent("ledger.sqlite").path)
+            }
+        } catch let error as RunError {
+            lock?.release()
+            throw error
         } catch {
-            lock.release()
+            lock?.release()
             throw RunError(kind: .storage, message: "cannot open the ledger in \(state.path): \(Storage.explain(error))")
         }
-        let intake = Intake(inbox: inbox, state: state, stableSeconds: settings.stableSeconds)
+        let owner = "\(ProcessInfo.processInfo.hostName)-\(getpid())-\(UUID().uuidString.prefix(8).lowercased())"
+        let intake = Intake(inbox: inbox, state: state, stableSeconds: settings.stableSeconds, claims: claims, owner: owner)
         do {
             try intake.checkWritable()
         } catch {
-            lock.release()
+            lock?.release()
             throw error
         }
         outputs.removePartialCopies()
@@ -66,9 +80,24 @@ public struct BatchRunner: Sendable {
         return (context, lock)
     }
 
+    /// The PostgreSQL ledger, its errors as the run's: unreachable is storage (74), a bad address or a
+    /// newer schema configuration (78).
+    static func openPostgres(_ url: String, logger: Logger) throws(RunError) -> PostgresLedger {
+        do {
+            return try PostgresLedger(url: url, logger: logger)
+        } catch {
+            switch error.kind {
+            case .unreachable, .failed: throw RunError(kind: .storage, message: error.message)
+            case .badAddress, .newerSchema: throw RunError(kind: .configuration, message: error.message)
+            }
+        }
+    }
+
     public func run() async throws(RunError) -> BatchSummary {
         let (context, lock) = try Self.prepare(settings: settings, pipeline: pipeline, logger: logger)
-        defer { lock.release() }
+        defer { lock?.release() }
+        let leases = LeaseKeeper(intake: context.intake, logger: logger)
+        defer { leases.stop() }
         try context.completeDeliveries()
         let intake = context.intake
         let outputs = context.outputs
@@ -217,7 +246,7 @@ public struct BatchRunner: Sendable {
 /// What every worker of one batch shares.
 struct Context: Sendable {
     let outputs: OutputFolders
-    let ledger: SQLiteLedger
+    let ledger: any Ledger
     let audit: AuditLog
     let duplicates: DuplicateGuard
     let intake: Intake
@@ -389,7 +418,7 @@ actor WorkQueue {
         self.intake = intake
     }
 
-    func next() throws -> (taken: Intake.Taken, recovered: Bool)? {
+    func next() async throws -> (taken: Intake.Taken, recovered: Bool)? {
         if let taken = leftOver.popLast() { return (taken, true) }
         while let name = names.popLast() {
             guard intake.waitUntilStable(name) else {
@@ -398,7 +427,54 @@ actor WorkQueue {
             }
             if let taken = try intake.take(name) { return (taken, false) }
         }
+        // Shared: the inbox is drained, but files other processes took are not decided yet. Wait while
+        // they work; take over the folders of any that died (their leases expire), so that the run ends
+        // only when every file has its record.
+        guard intake.claims != nil else { return nil }
+        let patience = ContinuousClock.now + .seconds(600)
+        while ContinuousClock.now < patience {
+            leftOver = try intake.takeOverExpired().reversed()
+            if let taken = leftOver.popLast() { return (taken, true) }
+            guard try intake.othersAtWork() else { return nil }
+            try await Task.sleep(for: .seconds(1))
+        }
         return nil
+    }
+}
+
+/// Shared mode: renews this process's claims every third of their lease, on its own thread (workers
+/// may be busy in Tesseract for seconds).
+final class LeaseKeeper: @unchecked Sendable {
+    private let condition = NSCondition()
+    private var stopped = false
+
+    init(intake: Intake, logger: Logger) {
+        guard let claims = intake.claims else {
+            stopped = true
+            return
+        }
+        let interval = Double(Intake.lease.components.seconds) / 3
+        let owner = intake.owner
+        Thread.detachNewThread { [self] in
+            condition.lock()
+            defer { condition.unlock() }
+            while !stopped {
+                _ = condition.wait(until: Date().addingTimeInterval(interval))
+                guard !stopped else { break }
+                do {
+                    try claims.renew(owner: owner, lease: Intake.lease)
+                } catch {
+                    logger.warning("cannot renew the work claims", metadata: ["error": "\(error)"])
+                }
+            }
+        }
+    }
+
+    func stop() {
+        condition.lock()
+        stopped = true
+        condition.signal()
+        condition.unlock()
     }
 }
 

@@ -4,6 +4,7 @@ import FormFlowLedger
 import FormFlowRouting
 import FormFlowValidation
 import Foundation
+import Logging
 
 /// What operators do with exceptions: look, fix a misread value, send a document through the pipeline
 /// again, or reject it. Every action is recorded in the ledger and the audit log with the operator's
@@ -13,7 +14,7 @@ public struct ExceptionDesk {
     public let pipeline: Pipeline
     public let operatorName: String
     let outputs: OutputFolders
-    let ledger: SQLiteLedger
+    let ledger: any Ledger
     let audit: AuditLog
 
     public struct DeskError: Error, CustomStringConvertible {
@@ -26,7 +27,11 @@ public struct ExceptionDesk {
         self.operatorName = operatorName
         outputs = OutputFolders(root: URL(fileURLWithPath: settings.out))
         let state = URL(fileURLWithPath: settings.stateFolder)
-        ledger = try SQLiteLedger(path: state.appendingPathComponent("ledger.sqlite").path)
+        if let url = settings.ledger {
+            ledger = try BatchRunner.openPostgres(url, logger: Logger(label: "formflow.exceptions"))
+        } else {
+            ledger = try SQLiteLedger(path: state.appendingPathComponent("ledger.sqlite").path)
+        }
         audit = AuditLog(path: state.appendingPathComponent("audit.log").path)
     }
 

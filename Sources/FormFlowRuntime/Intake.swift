@@ -1,4 +1,5 @@
 import FormFlowCore
+import FormFlowLedger
 import FormFlowRouting
 import Foundation
 
@@ -27,6 +28,13 @@ struct Intake: Sendable {
     let recoveryAreas: [URL]
     /// How long a file's size and modification time must stay unchanged before it is taken.
     let stableSeconds: Double
+    /// Shared mode (a PostgreSQL ledger): the claims on processing folders that many processes hold,
+    /// and this process's name among them. Nil: one process per state folder (its lock).
+    let claims: (any WorkClaims)?
+    let owner: String
+    /// How long a claim holds without renewal: a process killed with SIGKILL loses its folders to the
+    /// others this long after its last renewal (renewed every third of it).
+    static let lease: Duration = .seconds(20)
 
     /// A file in the processing area, under its original name.
     struct Taken: Sendable {
@@ -44,13 +52,17 @@ struct Intake: Sendable {
     /// The claim folder inside the inbox, used when the inbox lies on another file system than the state.
     static let claimFolderName = ".formflow-claimed"
 
-    init(inbox: URL, state: URL, stableSeconds: Double) {
+    init(inbox: URL, state: URL, stableSeconds: Double, claims: (any WorkClaims)? = nil, owner: String = "") {
         self.inbox = inbox
         let stateArea = state.appendingPathComponent("processing")
         let inboxArea = inbox.appendingPathComponent(Self.claimFolderName)
-        self.processing = Storage.sameFileSystem(inbox, state) ? stateArea : inboxArea
+        // Shared, the processing area is the inbox's own claim folder: every host sees it, so a host can
+        // finish what a dead one had taken.
+        self.processing = claims == nil && Storage.sameFileSystem(inbox, state) ? stateArea : inboxArea
         self.recoveryAreas = [stateArea, inboxArea]
         self.stableSeconds = stableSeconds
+        self.claims = claims
+        self.owner = owner
     }
 
     var inboxPlace: Place { Place("the inbox", inbox) }
@@ -79,8 +91,10 @@ struct Intake: Sendable {
             || name.hasSuffix(".crdownload")
     }
 
-    /// Files left in a processing area by a run that was killed: they are finished first.
+    /// Files left in a processing area by a run that was killed: they are finished first. Shared, only
+    /// folders nobody holds: unclaimed ones, and those whose lease expired (their process died).
     func leftOver() throws -> [Taken] {
+        if claims != nil { return try unclaimedLeftOver() + takeOverExpired() }
         var result: [Taken] = []
         for area in recoveryAreas where FileManager.default.fileExists(atPath: area.path) {
             for token in try FileManager.default.contentsOfDirectory(atPath: area.path).sorted() {
@@ -94,6 +108,53 @@ struct Intake: Sendable {
             }
         }
         return result
+    }
+
+    /// The folder of a processing area holding `token`, and the files in it.
+    private func folder(_ token: String) -> (URL, [String])? {
+        for area in recoveryAreas {
+            let folder = area.appendingPathComponent(token)
+            if let names = try? FileManager.default.contentsOfDirectory(atPath: folder.path) { return (folder, names) }
+        }
+        return nil
+    }
+
+    /// Shared: folders with no claim at all (left by a run before the ledger was shared) are claimed.
+    private func unclaimedLeftOver() throws -> [Taken] {
+        guard let claims else { return [] }
+        let claimed = try claims.claimedFolders()
+        var result: [Taken] = []
+        for area in recoveryAreas where FileManager.default.fileExists(atPath: area.path) {
+            for token in try FileManager.default.contentsOfDirectory(atPath: area.path).sorted() where !claimed.contains(token) {
+                let folder = area.appendingPathComponent(token)
+                let names = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
+                guard !names.isEmpty, try claims.claimFolder(token, name: names[0], owner: owner, lease: Self.lease) else { continue }
+                for name in names { result.append(Taken(name: name, url: folder.appendingPathComponent(name))) }
+            }
+        }
+        return result
+    }
+
+    /// Shared: takes over the folders whose lease expired, one claim at a time.
+    func takeOverExpired() throws -> [Taken] {
+        guard let claims else { return [] }
+        var result: [Taken] = []
+        while let token = try claims.takeOverExpired(owner: owner, lease: Self.lease) {
+            guard let (folder, names) = folder(token), !names.isEmpty else {
+                // Its process died before moving a file in, or after delivering it.
+                if let (folder, _) = folder(token) { try? FileManager.default.removeItem(at: folder) }
+                try claims.release(folder: token)
+                continue
+            }
+            for name in names { result.append(Taken(name: name, url: folder.appendingPathComponent(name))) }
+        }
+        return result
+    }
+
+    /// Shared: whether other processes still hold live claims (their files are being decided).
+    func othersAtWork() throws -> Bool {
+        guard let claims else { return false }
+        return try !claims.liveClaims(except: owner).isEmpty
     }
 
     /// Lists the inbox: regular files to take (once stable), and entries to refuse.
@@ -152,17 +213,23 @@ struct Intake: Sendable {
 
     /// Moves a file from the inbox into its own folder in the processing area. `nil` when another run
     /// took it first (the rename is atomic: exactly one taker succeeds).
-    func take(_ name: String) throws(StorageError) -> Taken? {
-        let folder = processing.appendingPathComponent(UUID().uuidString.lowercased())
+    func take(_ name: String) throws -> Taken? {
+        let token = UUID().uuidString.lowercased()
+        let folder = processing.appendingPathComponent(token)
+        // Shared: the folder is claimed before the file moves in, so that no other process ever sees a
+        // file in a folder nobody holds.
+        if let claims { _ = try claims.claimFolder(token, name: name, owner: owner, lease: Self.lease) }
         do {
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o750])
         } catch {
+            try? claims?.release(folder: token)
             throw StorageError(operation: "create a folder for", file: name, from: processingPlace, to: nil, code: EACCES)
         }
         let target = folder.appendingPathComponent(name)
         if rename(inbox.appendingPathComponent(name).path, target.path) != 0 {
             let code = errno
             try? FileManager.default.removeItem(at: folder)
+            try? claims?.release(folder: token)
             if code == ENOENT { return nil }
             throw StorageError(operation: "move", file: name, from: inboxPlace, to: processingPlace, code: code)
         }
@@ -170,13 +237,15 @@ struct Intake: Sendable {
     }
 
     /// Moves a refused entry itself (not what a link points to) into the processing area.
-    func take(_ refused: Refused) throws(StorageError) -> Taken? {
+    func take(_ refused: Refused) throws -> Taken? {
         try take(refused.name)
     }
 
     /// Removes the claim folder inside the inbox when nothing is left in it, so that a drained inbox is
     /// empty (a killed run's files stay, and the next run finds them).
     func tidy() {
+        // Shared, an empty folder may be another process's, claimed a moment before its file moves in.
+        guard claims == nil else { return }
         let inboxArea = inbox.appendingPathComponent(Self.claimFolderName)
         for token in (try? FileManager.default.contentsOfDirectory(atPath: inboxArea.path)) ?? [] {
             rmdir(inboxArea.appendingPathComponent(token).path)
@@ -184,8 +253,10 @@ struct Intake: Sendable {
         rmdir(inboxArea.path)
     }
 
-    /// Removes the (now empty) folder of a delivered file.
+    /// Removes the (now empty) folder of a delivered file, and its claim.
     func release(_ taken: Taken) {
-        try? FileManager.default.removeItem(at: taken.url.deletingLastPathComponent())
+        let folder = taken.url.deletingLastPathComponent()
+        try? FileManager.default.removeItem(at: folder)
+        try? claims?.release(folder: folder.lastPathComponent)
     }
 }

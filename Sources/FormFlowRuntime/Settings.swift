@@ -16,6 +16,9 @@ public struct Settings: Sendable {
     /// Seconds a file's size and modification time must stay unchanged before it is taken.
     public var stableSeconds: Double
     public var tessdata: String?
+    /// The ledger's database: nil is the embedded SQLite file in the state folder; `postgres://…` is a
+    /// PostgreSQL database that many processes on many hosts share (`--ledger`, `ledger:`, `FORMFLOW_LEDGER`).
+    public var ledger: String? = ProcessInfo.processInfo.environment["FORMFLOW_LEDGER"].flatMap { $0.isEmpty ? nil : $0 }
 
     /// The settings FormFlow uses when no file is given (the same values config/formflow.yaml ships).
     public static let defaults = Settings(
@@ -34,7 +37,7 @@ public struct Settings: Sendable {
     public static func load(path: String) throws(ConfigurationError) -> Settings {
         let root = try ConfigNode.load(path: path)
         try root.allowOnly([
-            "pipeline", "inbox", "out", "state", "workers", "default_dpi", "max_pixels", "max_pages", "max_file_bytes", "stable_seconds", "tessdata",
+            "pipeline", "inbox", "out", "state", "workers", "default_dpi", "max_pixels", "max_pages", "max_file_bytes", "stable_seconds", "tessdata", "ledger",
         ])
         var settings = Settings.defaults
         // Paths in a settings file are the file's own: relative ones resolve against its folder, so the
@@ -80,6 +83,13 @@ public struct Settings: Sendable {
         if let node = try root.optional("tessdata") {
             let value = try node.string()
             settings.tessdata = value.isEmpty ? nil : resolved(value)
+        }
+        if let node = try root.optional("ledger"), settings.ledger == nil || ProcessInfo.processInfo.environment["FORMFLOW_LEDGER"] == nil {
+            let value = try node.string()
+            guard value.isEmpty || value.hasPrefix("postgres://") || value.hasPrefix("postgresql://") else {
+                throw node.error("ledger must be empty (SQLite in the state folder) or postgres://USER[:PASS]@HOST:PORT/DB")
+            }
+            settings.ledger = value.isEmpty ? nil : value
         }
         return settings
     }

@@ -37,18 +37,20 @@ public struct WatchService: Service, CustomStringConvertible {
 
     public struct PreparedWatch: Sendable {
         let context: Context
-        let lock: RunLock
+        let lock: RunLock?
     }
 
     public func run() async throws {
         let prepared = try prepare()
-        defer { prepared.lock.release() }
+        defer { prepared.lock?.release() }
         try await run(prepared)
     }
 
     public func run(_ prepared: PreparedWatch) async throws {
         let context = prepared.context
         defer { context.intake.tidy() }
+        let leases = LeaseKeeper(intake: context.intake, logger: logger)
+        defer { leases.stop() }
         try context.completeDeliveries()
         let workers = settings.effectiveWorkers
         // Bounded: at most two documents per worker are taken ahead; the rest wait in the inbox.
@@ -73,6 +75,8 @@ public struct WatchService: Service, CustomStringConvertible {
             var tracker = StabilityTracker(stableSeconds: settings.stableSeconds)
             while !Task.isShuttingDownGracefully && !Task.isCancelled {
                 do {
+                    // Shared: folders of a process that died are finished here once their lease expires.
+                    for taken in try context.intake.takeOverExpired() { await queue.push((taken, true)) }
                     let scan = try context.intake.scan()
                     for refused in scan.refused {
                         if let taken = try context.intake.take(refused) {

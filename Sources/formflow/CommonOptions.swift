@@ -22,6 +22,11 @@ struct CommonOptions: ParsableArguments {
     @Option(name: .long, help: "Number of OCR workers, one Tesseract engine each. Default: the settings' workers (0 = one per core).")
     var workers: Int?
 
+    @Option(
+        name: .long,
+        help: "Ledger database: postgres://USER[:PASS]@HOST:PORT/DB, shared by many processes and hosts. Default: the settings' ledger, $FORMFLOW_LEDGER, else SQLite in the state folder.")
+    var ledger: String?
+
     @Flag(name: .long, help: "Print only the summary, no per-document log lines.")
     var quiet = false
 
@@ -55,6 +60,7 @@ struct CommonOptions: ParsableArguments {
         if let inbox { settings.inbox = inbox }
         if let out { settings.out = out }
         if let workers { settings.workers = workers }
+        if let ledger { settings.ledger = ledger.isEmpty ? nil : ledger }
         return settings
     }
 }
