@@ -1,0 +1,95 @@
+import FormFlowTestSupport
+import Foundation
+import Testing
+
+@testable import FormFlowRuntime
+
+/// Many `formflow run` processes on one inbox and one output folder, coordinated by a PostgreSQL ledger
+/// (a private cluster on loopback that the test process starts and stops).
+@Suite(
+    "Many processes, one inbox, one PostgreSQL ledger", .serialized,
+    .enabled(if: PostgresTestServer.available, "needs the PostgreSQL test cluster (scripts/test.sh installs postgresql)"))
+struct SharedLedgerTests {
+    static let scans = [
+        "expense_claim-001-000.png", "expense_claim-001-001.png", "expense_claim-002-000.jpg", "vat_invoice-001-000.png",
+        "vat_invoice-001-001.png", "vat_invoice-002-000.tif", "vat_invoice-001-003.png", "not_a_form-letter.jpg",
+    ]
+
+    /// The inbox (scans, and two invoices each arriving twice in two formats), its settings file.
+    static func setUp(ledger: String) throws -> (root: URL, config: URL, names: [String]) {
+        let root = try TestSupport.scratchFolder("shared")
+        let inbox = root.appendingPathComponent("inbox")
+        try FileManager.default.createDirectory(at: inbox, withIntermediateDirectories: true)
+        for scan in scans { try FileManager.default.copyItem(at: TestSupport.sample(scan), to: inbox.appendingPathComponent(scan)) }
+        let digital: [(String, [UInt8])] = [
+            ("older.ofd", try EInvoiceFixtures.olderOFD(.older)), ("older.pdf", EInvoiceFixtures.olderPDF(.older)),
+            ("digital.ofd", try EInvoiceFixtures.digitalOFD(.digital)), ("digital.xml", EInvoiceFixtures.digitalXML(.digital)),
+        ]
+        for (name, bytes) in digital { try Data(bytes).write(to: inbox.appendingPathComponent(name)) }
+        let config = root.appendingPathComponent("formflow.yaml")
+        try """
+            pipeline: \(TestSupport.pipelines.appendingPathComponent("default.yaml").path)
+            inbox: inbox
+            out: out
+            state: state
+            stable_seconds: 0
+            ledger: \(ledger)
+            """.write(to: config, atomically: true, encoding: .utf8)
+        return (root, config, scans + digital.map(\.0))
+    }
+
+    static func start(_ config: URL) throws -> Process {
+        let process = Process()
+        process.executableURL = try TestSupport.formflowExecutable()
+        process.arguments = ["run", "--config", config.path, "--workers", "1", "--quiet"]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        return process
+    }
+
+    @Test("three processes, one killed with SIGKILL mid-batch, a fourth after them: every file exactly one record")
+    func killOneOfThree() throws {
+        let server = try #require(PostgresTestServer.shared)
+        let (root, config, names) = try Self.setUp(ledger: try server.database("shared"))
+        let runs = try (0..<3).map { _ in try Self.start(config) }
+        // Kill the first run while each of the three holds a file (one worker each: at most one file
+        // each in the processing area), so that its file must be taken over.
+        let claimed = root.appendingPathComponent("inbox/.formflow-claimed")
+        func inProcessing() -> Int {
+            let folders = (try? FileManager.default.contentsOfDirectory(atPath: claimed.path)) ?? []
+            return folders.reduce(0) { $0 + ((try? FileManager.default.contentsOfDirectory(atPath: claimed.appendingPathComponent($1).path))?.count ?? 0) }
+        }
+        let deadline = Date().addingTimeInterval(60)
+        while inProcessing() < 3 && Date() < deadline { usleep(20_000) }
+        #expect(inProcessing() == 3, "the three runs did not each take a file")
+        kill(runs[0].processIdentifier, SIGKILL)
+        for run in runs { run.waitUntilExit() }
+        #expect(runs[0].terminationReason == .uncaughtSignal)
+        #expect(runs[1].terminationStatus == 0 && runs[2].terminationStatus == 0)
+        let fourth = try Self.start(config)
+        fourth.waitUntilExit()
+        #expect(fourth.terminationStatus == 0)
+
+        let out = root.appendingPathComponent("out")
+        let records = try CrashSafetyTests.recordsByDocument(out)
+        for name in names {
+            #expect(records[name]?.count == 1, "\(name): \(records[name] ?? [])")
+        }
+        #expect(records.count == names.count)
+        // Each invoice that came twice is accepted once, the other copy is a duplicate.
+        for pair in [["older.ofd", "older.pdf"], ["digital.ofd", "digital.xml"]] {
+            let folders = pair.compactMap { records[$0]?.first }
+            #expect(folders.filter { $0 == "accepted" }.count == 1, "\(pair): \(folders)")
+        }
+        let inbox = root.appendingPathComponent("inbox")
+        let left = try FileManager.default.contentsOfDirectory(atPath: inbox.path).filter { !$0.hasPrefix(".") }
+        #expect(left.isEmpty, "left in the inbox: \(left)")
+        let folders = (try? FileManager.default.contentsOfDirectory(atPath: claimed.path)) ?? []
+        let leftFiles = folders.flatMap { (try? FileManager.default.contentsOfDirectory(atPath: claimed.appendingPathComponent($0).path)) ?? [] }
+        #expect(leftFiles.isEmpty, "left in the processing area: \(leftFiles)")
+        // The killed run's file was finished by another process once its lease expired.
+        let audit = try String(contentsOf: root.appendingPathComponent("state/audit.log"), encoding: .utf8)
+        #expect(audit.contains("recovered from the processing area"))
+    }
+}
