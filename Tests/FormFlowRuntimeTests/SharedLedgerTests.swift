@@ -92,4 +92,24 @@ struct SharedLedgerTests {
         let audit = try String(contentsOf: root.appendingPathComponent("state/audit.log"), encoding: .utf8)
         #expect(audit.contains("recovered from the processing area"))
     }
+
+    @Test("the database restarted mid-batch: the run reconnects and nothing is lost")
+    func databaseRestart() throws {
+        let server = try PostgresTestServer.make()
+        let (root, config, names) = try Self.setUp(ledger: try server.database("restart"))
+        let run = try Self.start(config)
+        let out = root.appendingPathComponent("out")
+        // Once the first documents are decided, the server goes away for three seconds.
+        let deadline = Date().addingTimeInterval(60)
+        while ((try? CrashSafetyTests.recordsByDocument(out).count) ?? 0) < 2 && Date() < deadline { usleep(50_000) }
+        server.stop()
+        sleep(3)
+        server.start()
+        run.waitUntilExit()
+        #expect(run.terminationStatus == 0)
+        let records = try CrashSafetyTests.recordsByDocument(out)
+        for name in names {
+            #expect(records[name]?.count == 1, "\(name): \(records[name] ?? [])")
+        }
+    }
 }

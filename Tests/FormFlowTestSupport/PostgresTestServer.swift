@@ -24,6 +24,9 @@ public final class PostgresTestServer: @unchecked Sendable {
 
     public static var available: Bool { shared != nil }
 
+    /// A cluster of its own (for a test that stops and starts it while others use the shared one).
+    public static func make() throws -> PostgresTestServer { try PostgresTestServer() }
+
     struct Failure: Error, CustomStringConvertible {
         let description: String
     }
@@ -56,15 +59,22 @@ public final class PostgresTestServer: @unchecked Sendable {
         }
         guard let started else { throw Failure(description: "the test cluster did not start; see \(folder.path)/log") }
         port = started
-        Self.running = self
-        atexit {
-            guard let server = PostgresTestServer.running else { return }
-            _ = server.run("pg_ctl", ["-D", server.folder.appendingPathComponent("data").path, "-m", "immediate", "stop"])
-            try? FileManager.default.removeItem(at: server.folder)
+        Self.lock.lock()
+        Self.running.append(self)
+        let first = Self.running.count == 1
+        Self.lock.unlock()
+        if first {
+            atexit {
+                for server in PostgresTestServer.running {
+                    _ = server.run("pg_ctl", ["-D", server.folder.appendingPathComponent("data").path, "-m", "immediate", "stop"])
+                    try? FileManager.default.removeItem(at: server.folder)
+                }
+            }
         }
     }
 
-    nonisolated(unsafe) static var running: PostgresTestServer?
+    nonisolated(unsafe) static var running: [PostgresTestServer] = []
+    static let lock = NSLock()
 
     /// A new, empty database; its address for `--ledger`.
     public func database(_ label: String = "t") throws -> String {
