@@ -109,7 +109,7 @@ let package = Package(
         .executableTarget(
             name: "formflow",
             dependencies: [
-                "FormFlowRuntime", "FormFlowCore", "FormFlowOCR", "FormFlowYAML", "FormFlowLedger", "FormFlowRouting",
+                "FormFlowRuntime", "FormFlowCore", "FormFlowOCR", "FormFlowYAML", "FormFlowLedger", "FormFlowRouting", "FormFlowPostgres",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),

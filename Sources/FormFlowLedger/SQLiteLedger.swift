@@ -4,7 +4,7 @@ import GRDB
 
 /// The default ledger: one SQLite file in WAL mode (GRDB), no server to run.
 public final class SQLiteLedger: Ledger {
-    private let pool: DatabasePool
+    let pool: DatabasePool
     public let path: String
 
     /// Opens (creating when needed) the ledger at `path`, readable by owner and group only.

@@ -364,3 +364,67 @@ public final class PostgresLedger: Ledger, WorkClaims, @unchecked Sendable {
         ).first.map { try $0.decode(String.self) }
     }
 }
+
+extension PostgresLedger: LedgerTransfer {
+    public func exportAll() throws -> LedgerDump {
+        var dump = LedgerDump()
+        dump.documents = try rows(
+            "SELECT document, batch, sha256, form, status, rules, created_at, finished_at, record, delivered FROM document ORDER BY seq"
+        ).map { row in
+            let (document, batch, sha256, form, status, rules, createdAt, finishedAt, record, delivered) = try row.decode(
+                (String, String, String, String?, String?, String?, String, String?, String?, Bool).self)
+            return LedgerDump.Document(
+                document: document, batch: batch, sha256: sha256, form: form, status: status, rules: rules, createdAt: createdAt,
+                finishedAt: finishedAt, record: record, delivered: delivered)
+        }
+        func keys(_ query: PostgresQuery) throws -> [LedgerDump.Key] {
+            try rows(query).map { row in
+                let (form, key, document, sha256, batch, at) = try row.decode((String, String, String, String, String, String).self)
+                return LedgerDump.Key(form: form, key: key, owner: .init(document: document, sha256: sha256, batch: batch, acceptedAt: at))
+            }
+        }
+        dump.acceptedKeys = try keys("SELECT form, key, document, sha256, batch, accepted_at FROM accepted_key")
+        dump.pendingKeys = try keys("SELECT form, key, document, sha256, batch, accepted_at FROM pending_key")
+        dump.transitions = try rows("SELECT document, batch, sha256, state, at FROM transition ORDER BY id").map { row in
+            let (document, batch, sha256, state, at) = try row.decode((String, String, String, String, String).self)
+            return LedgerDump.Transition(document: document, batch: batch, sha256: sha256, state: state, at: at)
+        }
+        return dump
+    }
+
+    public func importAll(_ dump: LedgerDump) throws {
+        for row in dump.documents {
+            try execute(
+                """
+                INSERT INTO document (document, batch, sha256, form, status, rules, created_at, finished_at, record, delivered)
+                VALUES (\(row.document), \(row.batch), \(row.sha256), \(row.form), \(row.status), \(row.rules), \(row.createdAt),
+                  \(row.finishedAt), \(row.record), \(row.delivered)) ON CONFLICT (document, batch) DO NOTHING
+                """)
+        }
+        for key in dump.acceptedKeys {
+            try execute(
+                """
+                INSERT INTO accepted_key (form, key, document, sha256, batch, accepted_at)
+                VALUES (\(key.form), \(key.key), \(key.owner.document), \(key.owner.sha256), \(key.owner.batch), \(key.owner.acceptedAt))
+                ON CONFLICT (form, key) DO NOTHING
+                """)
+        }
+        for key in dump.pendingKeys {
+            try execute(
+                """
+                INSERT INTO pending_key (form, key, document, sha256, batch, accepted_at)
+                VALUES (\(key.form), \(key.key), \(key.owner.document), \(key.owner.sha256), \(key.owner.batch), \(key.owner.acceptedAt))
+                ON CONFLICT (form, key) DO NOTHING
+                """)
+        }
+        for transition in dump.transitions {
+            try execute(
+                """
+                INSERT INTO transition (document, batch, sha256, state, at)
+                SELECT \(transition.document), \(transition.batch), \(transition.sha256), \(transition.state), \(transition.at)
+                WHERE NOT EXISTS (SELECT 1 FROM transition WHERE document = \(transition.document) AND batch = \(transition.batch)
+                  AND state = \(transition.state) AND at = \(transition.at))
+                """)
+        }
+    }
+}

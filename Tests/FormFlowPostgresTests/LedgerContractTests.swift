@@ -143,3 +143,39 @@ struct PostgresClaimTests {
         }
     }
 }
+
+@Suite(
+    "Moving a ledger: SQLite exported, imported into PostgreSQL",
+    .enabled(if: PostgresTestServer.available, "needs the PostgreSQL test cluster (scripts/test.sh installs postgresql)"))
+struct LedgerTransferTests {
+    @Test("every document, key and transition arrives; the keys keep holding; importing twice adds nothing")
+    func sqliteIntoPostgres() throws {
+        let path = try TestSupport.scratchFolder("transfer").appendingPathComponent("ledger.sqlite").path
+        let sqlite = try SQLiteLedger(path: path)
+        let key = BusinessKey(form: "expense_claim", fields: ["claim_no"], values: ["BX20260000001"])
+        try sqlite.transition(document: "a.png", sha256: "s1", batch: "b1", to: "received")
+        try sqlite.finish(
+            DocumentRecord(
+                document: "a.png", sha256: "s1", form: .expenseClaim, status: .accepted, batch: "b1", pipeline: "default@1",
+                processedAt: "2026-12-02T00:00:00Z"))
+        #expect(try sqlite.claim(key, document: "a.png", sha256: "s1", batch: "b1") == .claimed)
+        try sqlite.holdPending(
+            BusinessKey(form: "vat_invoice", fields: ["invoice_no"], values: ["1"]), document: "b.png", sha256: "s2", batch: "b1")
+        let dump = try sqlite.exportAll()
+        #expect(dump.documents.count == 1 && dump.acceptedKeys.count == 1 && dump.pendingKeys.count == 1)
+
+        let postgres = try PostgresLedger(url: try PostgresTestServer.shared!.database("transfer"))
+        try postgres.importAll(dump)
+        try postgres.importAll(dump)
+        let moved = try postgres.exportAll()
+        #expect(moved.documents == dump.documents)
+        #expect(moved.acceptedKeys == dump.acceptedKeys && moved.pendingKeys == dump.pendingKeys)
+        #expect(moved.transitions == dump.transitions)
+        #expect(try postgres.firstDecision(sha256: "s1")?.document == "a.png")
+        guard case .heldBy(let owner) = try postgres.claim(key, document: "other.png", sha256: "s9", batch: "b2") else {
+            Issue.record("an imported key did not hold")
+            return
+        }
+        #expect(owner.document == "a.png")
+    }
+}
