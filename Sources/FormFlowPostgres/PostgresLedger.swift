@@ -197,6 +197,17 @@ public final class PostgresLedger: Ledger, WorkClaims, @unchecked Sendable {
         }
     }
 
+    /// Transactions committed in this database so far (every autocommit statement is one): what
+    /// `bench --ledger` counts per document.
+    public func transactionsCommitted() throws -> Int {
+        try rows("SELECT xact_commit::int8 FROM pg_stat_database WHERE datname = current_database()").first?.decode(Int.self) ?? 0
+    }
+
+    /// Empties every table (`bench --ledger` starts from a clean ledger; never used by a run).
+    public func resetForBench() throws {
+        try execute("TRUNCATE document, transition, accepted_key, pending_key, work_claim")
+    }
+
     /// Marks the schema as `version` (tests of the newer-schema refusal).
     func bump(to version: Int) throws {
         try execute("INSERT INTO formflow_schema (version) VALUES (\(version))")

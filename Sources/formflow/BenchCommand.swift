@@ -25,6 +25,9 @@ struct BenchCommand: ParsableCommand {
     @Flag(help: "Measure digital invoices instead (OFD, 数电 XML, PDF with a text layer): CPU per document and format.")
     var digital = false
 
+    @Option(help: "PostgreSQL ledger (postgres://…): compare N processes × 1 worker on it with 1 process × N workers on SQLite. Its tables are emptied first: use a database of its own.")
+    var ledger: String?
+
     @Option(help: "Use the scans in this folder instead of making new ones.")
     var scans: String?
 
@@ -56,7 +59,7 @@ struct BenchCommand: ParsableCommand {
         let parallel = workers ?? ProcessInfo.processInfo.activeProcessorCount
         let repository = try Self.repositoryRoot()
         // The baseline is the `tesseract` command itself (Debian's tesseract-ocr), which FormFlow does not need.
-        if !digital {
+        if !digital && ledger == nil {
             try Self.shell("command -v tesseract >/dev/null || '\(repository.path)/scripts/install-deps.sh' tesseract-ocr")
         }
         let folder = URL(fileURLWithPath: work ?? NSTemporaryDirectory() + "formflow-bench-\(UUID().uuidString.prefix(8))")
@@ -79,6 +82,13 @@ struct BenchCommand: ParsableCommand {
             .filter { ["png", "jpg", "tif"].contains(($0 as NSString).pathExtension) }.sorted()
         guard !images.isEmpty else { throw ValidationError("no scans in \(scanFolder.path)") }
 
+        if let ledger {
+            try LedgerBench(
+                ledger: ledger, scans: scanFolder, images: images, folder: folder, workers: parallel, pipeline: pipeline,
+                markdown: markdown
+            ).run()
+            return
+        }
         var results: [Measurement] = []
         print("baseline: tesseract CLI, full page, chi_sim+eng, xargs -P \(parallel) …")
         let list = folder.appendingPathComponent("list.txt")
