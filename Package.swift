@@ -167,7 +167,7 @@ let package = Package(
         ),
         .testTarget(
             name: "FormFlowRuntimeTests",
-            dependencies: ["FormFlowRuntime", "FormFlowTestSupport"],
+            dependencies: ["FormFlowRuntime", "FormFlowPostgres", "FormFlowLedger", "FormFlowTestSupport"],
             swiftSettings: swiftSettings
         ),
     ]

@@ -24,17 +24,59 @@ public struct AuditEntry: Codable, Sendable, Hashable {
     /// SHA-256 over `prev` and this entry's other fields.
     public var hash: String
 
+    public init(
+        seq: Int, at: String, actor: String, action: String, document: String, batch: String, sha256: String, detail: String,
+        prev: String, hash: String
+    ) {
+        self.seq = seq
+        self.at = at
+        self.actor = actor
+        self.action = action
+        self.document = document
+        self.batch = batch
+        self.sha256 = sha256
+        self.detail = detail
+        self.prev = prev
+        self.hash = hash
+    }
+
     func computedHash() -> String {
         let material = [String(seq), at, actor, action, document, batch, sha256, detail, prev].joined(separator: "\u{1F}")
         return SHA256.hash(data: Data(material.utf8)).map { String(format: "%02x", $0) }.joined()
     }
 }
 
+/// Where the audit chain is kept: a file in the state folder (`AuditLog`), or the PostgreSQL ledger's
+/// `audit` table when many processes on many hosts share one chain.
+public protocol AuditTrail: Sendable {
+    /// Appends one entry after the current last one.
+    @discardableResult
+    func append(actor: String, action: String, document: String, batch: String, sha256: String, detail: String) throws
+        -> AuditEntry
+    /// Checks every entry's hash and link.
+    func verify() throws -> (entries: Int, breaks: [AuditLog.Break])
+}
+
+extension AuditEntry {
+    /// The entry that follows `previous` (nil: the first), its hash computed.
+    public static func following(
+        _ previous: AuditEntry?, actor: String, action: String, document: String, batch: String, sha256: String, detail: String
+    ) -> AuditEntry {
+        var entry = AuditEntry(
+            seq: (previous?.seq ?? 0) + 1, at: Date().ISO8601Format(), actor: actor, action: action, document: document,
+            batch: batch, sha256: sha256, detail: Masking.maskDigitRuns(in: detail), prev: previous?.hash ?? AuditLog.genesis,
+            hash: "")
+        entry.hash = entry.computedHash()
+        return entry
+    }
+
+}
+
 /// An append-only log of every state change and operator action, each entry chained to the one before
 /// by its hash, so that an edited, removed or reordered line is found by `verify`.
 ///
 /// Appends from several workers and processes are serialised with an exclusive `flock` on the file.
-public struct AuditLog: Sendable {
+public struct AuditLog: AuditTrail {
     public let path: String
     public static let genesis = String(repeating: "0", count: 64)
 
@@ -60,11 +102,8 @@ public struct AuditLog: Sendable {
 
         let last = Self.lastLine(descriptor)
         let previous = last.flatMap { try? JSONDecoder().decode(AuditEntry.self, from: Data($0.utf8)) }
-        var entry = AuditEntry(
-            seq: (previous?.seq ?? 0) + 1, at: Date().ISO8601Format(), actor: actor, action: action, document: document,
-            batch: batch, sha256: sha256, detail: Masking.maskDigitRuns(in: detail), prev: previous?.hash ?? Self.genesis,
-            hash: "")
-        entry.hash = entry.computedHash()
+        let entry = AuditEntry.following(
+            previous, actor: actor, action: action, document: document, batch: batch, sha256: sha256, detail: detail)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         var data = try encoder.encode(entry)
@@ -107,19 +146,26 @@ public struct AuditLog: Sendable {
         } catch {
             throw Failure(message: "cannot read the audit log \(path): \(error.localizedDescription)")
         }
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        var entries: [(line: Int, entry: AuditEntry?)] = []
+        for (index, line) in lines.enumerated() where !line.isEmpty {
+            entries.append((index + 1, try? JSONDecoder().decode(AuditEntry.self, from: Data(line.utf8))))
+        }
+        return (entries.count, Self.breaks(in: entries))
+    }
+
+    /// The broken links of a chain read in order (`entry` nil: a line that is no entry).
+    public static func breaks(in entries: [(line: Int, entry: AuditEntry?)]) -> [Break] {
         var breaks: [Break] = []
         var previousHash = Self.genesis
         var previousSeq = 0
-        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
-        var count = 0
-        for (index, line) in lines.enumerated() where !line.isEmpty {
-            count += 1
-            guard let entry = try? JSONDecoder().decode(AuditEntry.self, from: Data(line.utf8)) else {
-                breaks.append(Break(line: index + 1, reason: "not an audit entry (edited or damaged)"))
+        for (line, entry) in entries {
+            guard let entry else {
+                breaks.append(Break(line: line, reason: "not an audit entry (edited or damaged)"))
                 continue
             }
             if entry.hash != entry.computedHash() {
-                breaks.append(Break(line: index + 1, reason: "entry \(entry.seq) was changed after it was written"))
+                breaks.append(Break(line: line, reason: "entry \(entry.seq) was changed after it was written"))
             }
             if entry.prev != previousHash {
                 let reason =
@@ -130,11 +176,11 @@ public struct AuditLog: Sendable {
                     : entry.seq > previousSeq + 2
                         ? "entries \(previousSeq + 1)…\(entry.seq - 1) are missing"
                         : "entry \(entry.seq) is out of order (after entry \(previousSeq))"
-                breaks.append(Break(line: index + 1, reason: reason))
+                breaks.append(Break(line: line, reason: reason))
             }
             previousHash = entry.hash
             previousSeq = entry.seq
         }
-        return (count, breaks)
+        return breaks
     }
 }

@@ -52,7 +52,7 @@ public final class PostgresLedger: Ledger, WorkClaims, @unchecked Sendable {
     public static let schemaVersion = Migrations.all.count
     private let configuration: PostgresConnection.Configuration
     private let patience: Duration
-    private let logger: Logger
+    let logger: Logger
     private let lock = NSLock()
     private var connection: PostgresConnection?
     private var connectionCount = 0
@@ -123,7 +123,23 @@ public final class PostgresLedger: Ledger, WorkClaims, @unchecked Sendable {
         }
     }
 
-    private func rows(_ query: PostgresQuery) throws(PostgresLedgerError) -> [PostgresRow] {
+    /// Runs `body` inside BEGIN … COMMIT on the connection (rolled back when it throws).
+    func transaction<T>(_ body: (PostgresConnection) throws -> T) throws(PostgresLedgerError) -> T {
+        try withConnection { connection in
+            roundTrips += 1
+            _ = try connection.query("BEGIN", logger: logger).wait()
+            do {
+                let result = try body(connection)
+                _ = try connection.query("COMMIT", logger: logger).wait()
+                return result
+            } catch {
+                _ = try? connection.query("ROLLBACK", logger: logger).wait()
+                throw error
+            }
+        }
+    }
+
+    func rows(_ query: PostgresQuery) throws(PostgresLedgerError) -> [PostgresRow] {
         try withConnection { connection in
             roundTrips += 1
             return Array(try connection.query(query, logger: logger).wait().rows)
@@ -162,7 +178,15 @@ public final class PostgresLedger: Ledger, WorkClaims, @unchecked Sendable {
                 CREATE TABLE work_claim (folder text PRIMARY KEY, name text NOT NULL, owner text NOT NULL,
                   lease_until timestamptz NOT NULL)
                 """,
-            ]
+            ],
+            // Version 2: one audit chain for every process and host (the primary key refuses a fork).
+            [
+                """
+                CREATE TABLE audit (seq bigint PRIMARY KEY, at text NOT NULL, actor text NOT NULL, action text NOT NULL,
+                  document text NOT NULL, batch text NOT NULL, sha256 text NOT NULL, detail text NOT NULL,
+                  prev text NOT NULL, hash text NOT NULL)
+                """
+            ],
         ]
     }
 
@@ -206,6 +230,11 @@ public final class PostgresLedger: Ledger, WorkClaims, @unchecked Sendable {
     /// Empties every table (`bench --ledger` starts from a clean ledger; never used by a run).
     public func resetForBench() throws {
         try execute("TRUNCATE document, transition, accepted_key, pending_key, work_claim")
+    }
+
+    /// Runs a statement as written (tests that tamper with rows; never used by FormFlow itself).
+    func tamperForTest(_ sql: String) throws {
+        try execute(PostgresQuery(unsafeSQL: sql))
     }
 
     /// Marks the schema as `version` (tests of the newer-schema refusal).
@@ -373,6 +402,51 @@ public final class PostgresLedger: Ledger, WorkClaims, @unchecked Sendable {
             FROM expired WHERE work_claim.folder = expired.folder RETURNING work_claim.folder
             """
         ).first.map { try $0.decode(String.self) }
+    }
+}
+
+extension PostgresLedger: AuditTrail {
+    /// Appends under a transaction-scoped advisory lock: appends from every process and host form one
+    /// chain, each entry linked to the one committed before it.
+    @discardableResult
+    public func append(actor: String, action: String, document: String, batch: String, sha256: String, detail: String)
+        throws -> AuditEntry
+    {
+        try transaction { connection in
+            _ = try connection.query("SELECT pg_advisory_xact_lock(5140425)", logger: logger).wait()
+            let last = try connection.query(
+                "SELECT seq::int8, at, actor, action, document, batch, sha256, detail, prev, hash FROM audit ORDER BY seq DESC LIMIT 1",
+                logger: logger
+            ).wait().rows.first.map(Self.entry)
+            let entry = AuditEntry.following(
+                last, actor: actor, action: action, document: document, batch: batch, sha256: sha256, detail: detail)
+            _ = try connection.query(
+                """
+                INSERT INTO audit (seq, at, actor, action, document, batch, sha256, detail, prev, hash)
+                VALUES (\(entry.seq), \(entry.at), \(entry.actor), \(entry.action), \(entry.document), \(entry.batch),
+                  \(entry.sha256), \(entry.detail), \(entry.prev), \(entry.hash))
+                """, logger: logger
+            ).wait()
+            return entry
+        }
+    }
+
+    /// The whole chain, in order.
+    public func auditEntries() throws -> [AuditEntry] {
+        try rows("SELECT seq::int8, at, actor, action, document, batch, sha256, detail, prev, hash FROM audit ORDER BY seq").map(Self.entry)
+    }
+
+    public func verify() throws -> (entries: Int, breaks: [AuditLog.Break]) {
+        let entries = try auditEntries()
+        return (entries.count, AuditLog.breaks(in: entries.map { (line: $0.seq, entry: Optional($0)) }))
+    }
+
+    static func entry(_ row: PostgresRow) throws -> AuditEntry {
+        let (seq, at, actor, action, document, batch, sha256, detail, prev, hash) = try row.decode(
+            (Int, String, String, String, String, String, String, String, String, String).self)
+        return AuditEntry(
+            seq: seq, at: at, actor: actor, action: action, document: document, batch: batch, sha256: sha256, detail: detail,
+            prev: prev, hash: hash)
     }
 }
 

@@ -49,11 +49,13 @@ public struct BatchRunner: Sendable {
         let lock = settings.ledger == nil ? try RunLock(path: state.appendingPathComponent("run.lock").path) : nil
         let ledger: any Ledger
         var claims: (any WorkClaims)? = nil
+        var audit: any AuditTrail = AuditLog(path: state.appendingPathComponent("audit.log").path)
         do {
             if let url = settings.ledger {
                 let shared = try Self.openPostgres(url, logger: logger)
                 ledger = shared
                 claims = shared
+                audit = shared  // one chain for every process and host
             } else {
                 ledger = try SQLiteLedger(path: state.appendingPathComponent("ledger.sqlite").path)
             }
@@ -74,7 +76,7 @@ public struct BatchRunner: Sendable {
         }
         outputs.removePartialCopies()
         let context = Context(
-            outputs: outputs, ledger: ledger, audit: AuditLog(path: state.appendingPathComponent("audit.log").path),
+            outputs: outputs, ledger: ledger, audit: audit,
             duplicates: DuplicateGuard(rules: pipeline.rules, ledger: ledger), intake: intake, logger: logger,
             batch: Self.newBatchID())
         return (context, lock)
@@ -247,7 +249,7 @@ public struct BatchRunner: Sendable {
 struct Context: Sendable {
     let outputs: OutputFolders
     let ledger: any Ledger
-    let audit: AuditLog
+    let audit: any AuditTrail
     let duplicates: DuplicateGuard
     let intake: Intake
     let logger: Logger

@@ -15,7 +15,7 @@ public struct ExceptionDesk {
     public let operatorName: String
     let outputs: OutputFolders
     let ledger: any Ledger
-    let audit: AuditLog
+    let audit: any AuditTrail
 
     public struct DeskError: Error, CustomStringConvertible {
         public let description: String
@@ -28,11 +28,13 @@ public struct ExceptionDesk {
         outputs = OutputFolders(root: URL(fileURLWithPath: settings.out))
         let state = URL(fileURLWithPath: settings.stateFolder)
         if let url = settings.ledger {
-            ledger = try BatchRunner.openPostgres(url, logger: Logger(label: "formflow.exceptions"))
+            let shared = try BatchRunner.openPostgres(url, logger: Logger(label: "formflow.exceptions"))
+            ledger = shared
+            audit = shared
         } else {
             ledger = try SQLiteLedger(path: state.appendingPathComponent("ledger.sqlite").path)
+            audit = AuditLog(path: state.appendingPathComponent("audit.log").path)
         }
-        audit = AuditLog(path: state.appendingPathComponent("audit.log").path)
     }
 
     public struct Entry {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import FormFlowLedger
+import FormFlowPostgres
 import FormFlowRuntime
 import Foundation
 
@@ -16,16 +17,30 @@ struct AuditCommand: ParsableCommand {
             abstract: "Check that no audit entry was edited, removed or reordered; exits 1 and names the lines when one was."
         )
 
-        @Option(help: "The audit log. Default: audit.log in the state folder the settings name (<out>/state).")
+        @Option(help: "The audit log. Default: the PostgreSQL ledger's chain when one is configured (--ledger), else audit.log in the state folder the settings name (<out>/state).")
         var log: String?
 
         @OptionGroup var options: CommonOptions
 
         func run() throws {
-            let path = try log ?? (options.settings().stateFolder as NSString).appendingPathComponent("audit.log")
+            let settings = try options.settings()
+            let trail: any AuditTrail
+            let path: String
+            if log == nil, let url = settings.ledger {
+                do {
+                    trail = try PostgresLedger(url: url)
+                } catch {
+                    FileHandle.standardError.write(Data("formflow audit: \(error)\n".utf8))
+                    throw error.kind == .unreachable ? ExitCodes.storage : ExitCodes.configuration
+                }
+                path = PostgresAddress(url)?.description ?? "the ledger"
+            } else {
+                path = log ?? (settings.stateFolder as NSString).appendingPathComponent("audit.log")
+                trail = AuditLog(path: path)
+            }
             let result: (entries: Int, breaks: [AuditLog.Break])
             do {
-                result = try AuditLog(path: path).verify()
+                result = try trail.verify()
             } catch {
                 FileHandle.standardError.write(Data("formflow audit: \(error)\n".utf8))
                 throw ExitCodes.storage

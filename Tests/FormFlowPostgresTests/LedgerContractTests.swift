@@ -179,3 +179,29 @@ struct LedgerTransferTests {
         #expect(owner.document == "a.png")
     }
 }
+
+@Suite(
+    "PostgreSQL: one audit chain for every process",
+    .enabled(if: PostgresTestServer.available, "needs the PostgreSQL test cluster (scripts/test.sh installs postgresql)"))
+struct PostgresAuditTests {
+    @Test("appends from two handles at once form one intact chain; an edited row is found")
+    func oneChain() async throws {
+        let url = try PostgresTestServer.shared!.database("audit")
+        let (first, second) = (try PostgresLedger(url: url), try PostgresLedger(url: url))
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for index in 0..<40 {
+                group.addTask {
+                    try (index.isMultiple(of: 2) ? first : second).append(
+                        actor: "formflow", action: "routed", document: "doc\(index).png", batch: "b", sha256: "s\(index)",
+                        detail: "id 210702198503221582")
+                }
+            }
+            try await group.waitForAll()
+        }
+        let intact = try first.verify()
+        #expect(intact.entries == 40 && intact.breaks.isEmpty)
+        try second.tamperForTest("UPDATE audit SET document = 'other.png' WHERE seq = 7")
+        let broken = try first.verify()
+        #expect(broken.breaks.map(\.line) == [7])
+    }
+}

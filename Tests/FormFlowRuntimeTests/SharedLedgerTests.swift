@@ -2,6 +2,9 @@ import FormFlowTestSupport
 import Foundation
 import Testing
 
+import FormFlowLedger
+import FormFlowPostgres
+
 @testable import FormFlowRuntime
 
 /// Many `formflow run` processes on one inbox and one output folder, coordinated by a PostgreSQL ledger
@@ -51,7 +54,8 @@ struct SharedLedgerTests {
     @Test("three processes, one killed with SIGKILL mid-batch, a fourth after them: every file exactly one record")
     func killOneOfThree() throws {
         let server = try #require(PostgresTestServer.shared)
-        let (root, config, names) = try Self.setUp(ledger: try server.database("shared"))
+        let ledger = try server.database("shared")
+        let (root, config, names) = try Self.setUp(ledger: ledger)
         let runs = try (0..<3).map { _ in try Self.start(config) }
         // Kill the first run while each of the three holds a file (one worker each: at most one file
         // each in the processing area), so that its file must be taken over.
@@ -89,8 +93,16 @@ struct SharedLedgerTests {
         let leftFiles = folders.flatMap { (try? FileManager.default.contentsOfDirectory(atPath: claimed.appendingPathComponent($0).path)) ?? [] }
         #expect(leftFiles.isEmpty, "left in the processing area: \(leftFiles)")
         // The killed run's file was finished by another process once its lease expired.
-        let audit = try String(contentsOf: root.appendingPathComponent("state/audit.log"), encoding: .utf8)
-        #expect(audit.contains("recovered from the processing area"))
+        // One audit chain for the four processes, in the database, intact; the takeover is in it.
+        let verified = try TestSupport.runFormFlow(["audit", "verify", "--config", config.path])
+        #expect(verified.status == 0, "\(verified.output)")
+        #expect(verified.output.contains("chain intact"))
+        let dump = root.appendingPathComponent("ledger.json")
+        #expect(try TestSupport.runFormFlow(["ledger", "export", "--config", config.path, "--to", dump.path]).status == 0)
+        #expect(try String(contentsOf: dump, encoding: .utf8).contains("older.ofd"))
+        #expect(!FileManager.default.fileExists(atPath: root.appendingPathComponent("state/audit.log").path))
+        let recovered = try PostgresLedger(url: ledger).auditEntries().filter { $0.detail == "recovered from the processing area" }
+        #expect(recovered.count == 1, "the killed run's file was taken over once")
     }
 
     @Test("the database restarted mid-batch: the run reconnects and nothing is lost")
