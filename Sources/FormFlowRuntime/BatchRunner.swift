@@ -437,6 +437,11 @@ actor WorkQueue {
         while ContinuousClock.now < patience {
             leftOver = try intake.takeOverExpired().reversed()
             if let taken = leftOver.popLast() { return (taken, true) }
+            // A process killed between claiming a folder and moving its file in leaves the file in the
+            // inbox, behind every other process's list: look again.
+            for name in try intake.scan().files where intake.waitUntilStable(name, maximumWait: 5) {
+                if let taken = try intake.take(name) { return (taken, false) }
+            }
             guard try intake.othersAtWork() else { return nil }
             try await Task.sleep(for: .seconds(1))
         }
