@@ -14,7 +14,7 @@ public struct BusinessKey: Hashable, Sendable, CustomStringConvertible {
 }
 
 /// Who already holds a business key.
-public struct KeyOwner: Sendable, Hashable {
+public struct KeyOwner: Sendable, Hashable, Codable {
     public var document: String
     public var sha256: String
     public var batch: String

@@ -36,26 +36,12 @@ public struct LedgerDump: Codable, Sendable, Equatable {
     public struct Key: Codable, Sendable, Equatable {
         public var form: String
         public var key: String
-        public var owner: KeyOwnerValues
+        public var owner: KeyOwner
 
-        public init(form: String, key: String, owner: KeyOwnerValues) {
+        public init(form: String, key: String, owner: KeyOwner) {
             self.form = form
             self.key = key
             self.owner = owner
-        }
-    }
-
-    public struct KeyOwnerValues: Codable, Sendable, Equatable {
-        public var document: String
-        public var sha256: String
-        public var batch: String
-        public var acceptedAt: String
-
-        public init(document: String, sha256: String, batch: String, acceptedAt: String) {
-            self.document = document
-            self.sha256 = sha256
-            self.batch = batch
-            self.acceptedAt = acceptedAt
         }
     }
 
@@ -105,7 +91,7 @@ extension SQLiteLedger: LedgerTransfer {
                 dump[keyPath: path] = try Row.fetchAll(db, sql: "SELECT form, key, document, sha256, batch, accepted_at FROM \(table)").map {
                     LedgerDump.Key(
                         form: $0["form"], key: $0["key"],
-                        owner: .init(document: $0["document"], sha256: $0["sha256"], batch: $0["batch"], acceptedAt: $0["accepted_at"]))
+                        owner: KeyOwner(document: $0["document"], sha256: $0["sha256"], batch: $0["batch"], acceptedAt: $0["accepted_at"]))
                 }
             }
             dump.transitions = try Row.fetchAll(db, sql: "SELECT document, batch, sha256, state, at FROM transition ORDER BY id").map {

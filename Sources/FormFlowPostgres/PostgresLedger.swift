@@ -465,7 +465,7 @@ extension PostgresLedger: LedgerTransfer {
         func keys(_ query: PostgresQuery) throws -> [LedgerDump.Key] {
             try rows(query).map { row in
                 let (form, key, document, sha256, batch, at) = try row.decode((String, String, String, String, String, String).self)
-                return LedgerDump.Key(form: form, key: key, owner: .init(document: document, sha256: sha256, batch: batch, acceptedAt: at))
+                return LedgerDump.Key(form: form, key: key, owner: KeyOwner(document: document, sha256: sha256, batch: batch, acceptedAt: at))
             }
         }
         dump.acceptedKeys = try keys("SELECT form, key, document, sha256, batch, accepted_at FROM accepted_key")

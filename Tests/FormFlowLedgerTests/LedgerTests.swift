@@ -28,26 +28,6 @@ struct LedgerTests {
         #expect((attributes[.posixPermissions] as? Int).map { $0 & 0o007 } == 0, "the ledger must not be world-readable")
     }
 
-    @Test("of 16 concurrent claims of one key, exactly one wins (two ledgers on one file)")
-    func concurrentClaims() async throws {
-        let path = try TestSupport.scratchFolder("ledger").appendingPathComponent("ledger.sqlite").path
-        let first = try SQLiteLedger(path: path)
-        let second = try SQLiteLedger(path: path)
-        let key = key
-        let winners = try await withThrowingTaskGroup(of: Bool.self) { group in
-            for index in 0..<16 {
-                group.addTask {
-                    let ledger = index.isMultiple(of: 2) ? first : second
-                    return try ledger.claim(key, document: "doc\(index).png", sha256: "sha\(index)", batch: "b") == .claimed
-                }
-            }
-            var count = 0
-            for try await won in group where won { count += 1 }
-            return count
-        }
-        #expect(winners == 1)
-    }
-
     func writeLog() throws -> AuditLog {
         let log = AuditLog(path: try TestSupport.scratchFolder("audit").appendingPathComponent("audit.log").path)
         for index in 1...5 {
