@@ -146,7 +146,7 @@ public final class PostgresLedger: Ledger, WorkClaims, @unchecked Sendable {
         }
     }
 
-    private func execute(_ query: PostgresQuery) throws(PostgresLedgerError) {
+    func execute(_ query: PostgresQuery) throws(PostgresLedgerError) {
         _ = try rows(query)
     }
 

@@ -1,4 +1,5 @@
 import FormFlowCore
+import FormFlowPostgres
 import Foundation
 import CoreMetrics
 import Logging
@@ -51,6 +52,8 @@ public struct WatchService: Service, CustomStringConvertible {
         defer { context.intake.tidy() }
         let leases = LeaseKeeper(intake: context.intake, logger: logger)
         defer { leases.stop() }
+        let wakeup = Wakeup()
+        let shared = context.ledger as? PostgresLedger
         try context.completeDeliveries()
         let workers = settings.effectiveWorkers
         // Bounded: at most two documents per worker are taken ahead; the rest wait in the inbox.
@@ -60,6 +63,13 @@ public struct WatchService: Service, CustomStringConvertible {
         logger.info("watching", metadata: ["inbox": "\(settings.inbox)", "workers": "\(workers)", "batch": "\(context.batch)"])
 
         try await withThrowingTaskGroup(of: Void.self) { group in
+            // Shared: other processes that see new files wake this one (LISTEN/NOTIFY).
+            let listener = settings.ledger.map { url in
+                let owner = context.intake.owner
+                let logger = logger
+                return Task { await WorkSignal.listen(url: url, ignoring: owner, logger: logger) { await wakeup.wake() } }
+            }
+            defer { listener?.cancel() }
             for _ in 0..<workers {
                 group.addTask {
                     let processor = try DocumentProcessor(pipeline: pipeline, settings: settings)
@@ -83,17 +93,28 @@ public struct WatchService: Service, CustomStringConvertible {
                             _ = try context.quarantine(taken, reason: refused.reason)
                         }
                     }
+                    var leftForOthers = 0
                     for name in tracker.stable(scan.files, in: context.intake.inbox) {
-                        guard await queue.hasRoom, !Task.isShuttingDownGracefully else { break }
+                        guard await queue.hasRoom, !Task.isShuttingDownGracefully else {
+                            leftForOthers += 1
+                            continue
+                        }
                         if let taken = try context.intake.take(name) {
                             tracker.forget(name)
                             await queue.push((taken, false))
                         }
                     }
+                    // More work than this process takes at once: idle watchers elsewhere may help now.
+                    if leftForOthers > 0 { try? shared?.notifyWork(from: context.intake.owner) }
                 } catch {
                     logger.error("cannot read the inbox; retrying", metadata: ["error": "\(error)"])
                 }
-                try? await Task.sleep(for: pollInterval)
+                // A long poll interval must not delay a graceful shutdown: it wakes the pause too.
+                await withGracefulShutdownHandler {
+                    await wakeup.wait(upTo: pollInterval)
+                } onGracefulShutdown: {
+                    Task { await wakeup.wake() }
+                }
             }
             logger.info("stopping: no new files are taken; finishing the documents in progress")
             await queue.finish()
@@ -172,5 +193,43 @@ actor FeedQueue {
         finished = true
         for continuation in waiting { continuation.resume(returning: nil) }
         waiting.removeAll()
+    }
+}
+
+/// The pause between two looks at the inbox, cut short by `wake` (a notification from another process).
+actor Wakeup {
+    private var waiter: CheckedContinuation<Void, Never>?
+    private var pending = false
+    private var generation = 0
+
+    func wake() {
+        if let waiter {
+            self.waiter = nil
+            waiter.resume()
+        } else {
+            pending = true
+        }
+    }
+
+    func wait(upTo duration: Duration) async {
+        if pending {
+            pending = false
+            return
+        }
+        generation += 1
+        let current = generation
+        await withCheckedContinuation { continuation in
+            waiter = continuation
+            Task {
+                try? await Task.sleep(for: duration)
+                self.timeOut(current)
+            }
+        }
+    }
+
+    private func timeOut(_ expected: Int) {
+        guard expected == generation, let waiter else { return }
+        self.waiter = nil
+        waiter.resume()
     }
 }

@@ -124,4 +124,77 @@ struct SharedLedgerTests {
             #expect(records[name]?.count == 1, "\(name): \(records[name] ?? [])")
         }
     }
+
+    @Test("LISTEN/NOTIFY: a watcher that polls once a minute is woken by another that sees more files than it takes")
+    func idleWatcherWoken() async throws {
+        let server = try #require(PostgresTestServer.shared)
+        let ledger = try server.database("notify")
+        let root = try TestSupport.scratchFolder("notify")
+        let inbox = root.appendingPathComponent("inbox")
+        let out = root.appendingPathComponent("out")
+        try FileManager.default.createDirectory(at: inbox, withIntermediateDirectories: true)
+        let config = root.appendingPathComponent("formflow.yaml")
+        try """
+            pipeline: \(TestSupport.pipelines.appendingPathComponent("default.yaml").path)
+            stable_seconds: 0
+            ledger: \(ledger)
+            """.write(to: config, atomically: true, encoding: .utf8)
+        func watcher(poll: String) throws -> (Process, Int) {
+            let port = Int.random(in: 20_000...40_000)
+            let process = Process()
+            process.executableURL = try TestSupport.formflowExecutable()
+            process.arguments = [
+                "watch", "--config", config.path, "--inbox", inbox.path, "--out", out.path, "--port", "\(port)", "--workers", "1",
+                "--poll-seconds", poll,
+            ]
+            process.standardOutput = FileHandle.nullDevice
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            return (process, port)
+        }
+        let (busy, busyPort) = try watcher(poll: "0.2")
+        let (idle, idlePort) = try watcher(poll: "60")
+        defer {
+            for process in [busy, idle] where process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        }
+        for port in [busyPort, idlePort] {
+            var up = false
+            for _ in 0..<150 where !up {
+                up = await WatchTests().fetch(URL(string: "http://127.0.0.1:\(port)/health")!) == "ok\n"
+                if !up { try await Task.sleep(for: .milliseconds(100)) }
+            }
+            #expect(up, "a watcher did not start")
+        }
+        try await Task.sleep(for: .seconds(1))  // both have looked at the empty inbox: the idle one now sleeps a minute
+        for scan in Self.scans.prefix(6) {
+            try FileManager.default.copyItem(at: TestSupport.sample(scan), to: inbox.appendingPathComponent(scan))
+        }
+        var batches: Set<String> = []
+        var decided = 0
+        for _ in 0..<300 where decided < 6 {
+            try await Task.sleep(for: .milliseconds(100))
+            var seen: Set<String> = []
+            decided = 0
+            for folder in ["accepted", "exceptions", "quarantine"] {
+                let url = out.appendingPathComponent(folder)
+                for name in (try? FileManager.default.contentsOfDirectory(atPath: url.path)) ?? [] where name.hasSuffix(".png.json") || name.hasSuffix(".jpg.json") || name.hasSuffix(".tif.json") {
+                    decided += 1
+                    if let data = try? Data(contentsOf: url.appendingPathComponent(name)),
+                        let record = try? JSONSerialization.jsonObject(with: data) as? [String: Any], let batch = record["batch"] as? String
+                    {
+                        seen.insert(batch)
+                    }
+                }
+            }
+            batches = seen
+        }
+        #expect(decided == 6)
+        #expect(batches.count == 2, "the idle watcher took no file within 30 s: it was not woken")
+        // SIGTERM ends both promptly, the one pausing for a minute too.
+        let stopping = ContinuousClock.now
+        for process in [busy, idle] { kill(process.processIdentifier, SIGTERM) }
+        for process in [busy, idle] { process.waitUntilExit() }
+        #expect(stopping.duration(to: .now) < .seconds(20))
+        #expect(busy.terminationStatus == 0 && idle.terminationStatus == 0)
+    }
 }
