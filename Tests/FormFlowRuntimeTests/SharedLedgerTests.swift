@@ -197,4 +197,40 @@ struct SharedLedgerTests {
         #expect(stopping.duration(to: .now) < .seconds(20))
         #expect(busy.terminationStatus == 0 && idle.terminationStatus == 0)
     }
+
+    @Test("two hosts (network namespaces with their own addresses) share the inbox, the output and the database")
+    func twoHosts() throws {
+        guard let network = NetworkHosts(count: 2) else {
+            // Said, not hidden: without namespaces the processes of the other tests stand in for hosts.
+            print("SharedLedgerTests.twoHosts: network namespaces cannot be made here (needs root and ip); skipped")
+            return
+        }
+        let server = try PostgresTestServer.make(listen: network.hosts.map(\.gateway), allow: NetworkHosts.network)
+        let database = try server.database("hosts")
+        let (root, config, names) = try Self.setUp(ledger: database)
+        let logs = network.hosts.map { root.appendingPathComponent("\($0.namespace).log") }
+        let runs = try zip(network.hosts, logs).map { host, log in
+            // Each host reaches the database at its own gateway address, not over loopback.
+            try network.start(
+                on: host, try TestSupport.formflowExecutable(),
+                [
+                    "run", "--config", config.path, "--workers", "1", "--quiet", "--ledger",
+                    database.replacingOccurrences(of: "127.0.0.1", with: host.gateway),
+                ], errors: log)
+        }
+        for run in runs { run.waitUntilExit() }
+        let errors = logs.map { (try? String(contentsOf: $0, encoding: .utf8)) ?? "" }.joined(separator: "\n").suffix(1500)
+        #expect(runs.allSatisfy { $0.terminationStatus == 0 }, "exit codes \(runs.map(\.terminationStatus)): \(errors) server: \(server.log.suffix(800))")
+        let records = try CrashSafetyTests.recordsByDocument(root.appendingPathComponent("out"))
+        for name in names {
+            #expect(records[name]?.count == 1, "\(name): \(records[name] ?? [])")
+        }
+        for pair in [["older.ofd", "older.pdf"], ["digital.ofd", "digital.xml"]] {
+            #expect(pair.compactMap { records[$0]?.first }.filter { $0 == "accepted" }.count == 1, "\(pair)")
+        }
+        // Both hosts decided documents, and their audit entries form one chain.
+        let entries = try PostgresLedger(url: database).auditEntries()
+        #expect(Set(entries.filter { $0.action == "routed" }.map(\.batch)).count == 2)
+        #expect(try PostgresLedger(url: database).verify().breaks.isEmpty)
+    }
 }

@@ -11,6 +11,7 @@ import Glibc
 public final class PostgresTestServer: @unchecked Sendable {
     public let port: Int
     let folder: URL
+    let listenAddresses: String
     let binaries: URL
 
     public static let shared: PostgresTestServer? = {
@@ -25,13 +26,17 @@ public final class PostgresTestServer: @unchecked Sendable {
     public static var available: Bool { shared != nil }
 
     /// A cluster of its own (for a test that stops and starts it while others use the shared one).
-    public static func make() throws -> PostgresTestServer { try PostgresTestServer() }
+    public static func make(listen extra: [String] = [], allow network: String? = nil) throws -> PostgresTestServer {
+        try PostgresTestServer(listen: extra, allow: network)
+    }
 
     struct Failure: Error, CustomStringConvertible {
         let description: String
     }
 
-    init() throws {
+    /// `listen`: addresses besides 127.0.0.1 (the test "hosts" in their network namespaces); `allow`: the
+    /// network (CIDR) they connect from, trusted like loopback.
+    init(listen extra: [String] = [], allow network: String? = nil) throws {
         let versions = (try? FileManager.default.contentsOfDirectory(atPath: "/usr/lib/postgresql")) ?? []
         guard let version = versions.compactMap(Int.init).max() else {
             throw Failure(description: "no PostgreSQL server in /usr/lib/postgresql (apt-get install postgresql)")
@@ -48,10 +53,20 @@ public final class PostgresTestServer: @unchecked Sendable {
         guard Self.run(binaries, "initdb", ["-D", folder.appendingPathComponent("data").path, "-A", "trust", "-U", "postgres", "--no-sync", "-E", "UTF8"]) == 0 else {
             throw Failure(description: "initdb failed in \(folder.path)")
         }
+        if let network {
+            let hba = folder.appendingPathComponent("data/pg_hba.conf")
+            guard let file = try? FileHandle(forWritingTo: hba) else {
+                throw Failure(description: "cannot allow \(network) in \(hba.path)")
+            }
+            file.seekToEndOfFile()
+            file.write(Data("host all all \(network) trust\n".utf8))
+            try file.close()
+        }
+        listenAddresses = (["127.0.0.1"] + extra).joined(separator: ",")
         var started: Int? = nil
         for _ in 0..<5 {
             let candidate = Int.random(in: 20_000...40_000)
-            let options = "-p \(candidate) -k \(folder.path) -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c max_connections=200"
+            let options = "-p \(candidate) -k \(folder.path) -c listen_addresses=\(listenAddresses) -c fsync=off -c synchronous_commit=off -c max_connections=200"
             if Self.run(binaries, "pg_ctl", ["-D", folder.appendingPathComponent("data").path, "-o", options, "-l", folder.appendingPathComponent("log").path, "-w", "start"]) == 0 {
                 started = candidate
                 break
@@ -76,6 +91,9 @@ public final class PostgresTestServer: @unchecked Sendable {
     nonisolated(unsafe) static var running: [PostgresTestServer] = []
     static let lock = NSLock()
 
+    /// The server's log (for a test's message when a connection fails).
+    public var log: String { (try? String(contentsOf: folder.appendingPathComponent("log"), encoding: .utf8)) ?? "" }
+
     /// A new, empty database; its address for `--ledger`.
     public func database(_ label: String = "t") throws -> String {
         let name = "\(label)_\(UUID().uuidString.prefix(8).lowercased())".replacingOccurrences(of: "-", with: "_")
@@ -89,7 +107,7 @@ public final class PostgresTestServer: @unchecked Sendable {
     public func stop() { _ = run("pg_ctl", ["-D", folder.appendingPathComponent("data").path, "-m", "fast", "-w", "stop"]) }
 
     public func start() {
-        let options = "-p \(port) -k \(folder.path) -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c max_connections=200"
+        let options = "-p \(port) -k \(folder.path) -c listen_addresses=\(listenAddresses) -c fsync=off -c synchronous_commit=off -c max_connections=200"
         _ = run("pg_ctl", ["-D", folder.appendingPathComponent("data").path, "-o", options, "-l", folder.appendingPathComponent("log").path, "-w", "start"])
     }
 
