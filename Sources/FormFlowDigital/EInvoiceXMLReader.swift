@@ -10,35 +10,14 @@ public enum EInvoiceXMLReader {
         guard xml.name == "EInvoice" else {
             throw DigitalError(.notAnInvoice, "the XML's root is <\(xml.name)>, not a 数电 invoice's <EInvoice>")
         }
-        func required(_ names: String...) throws(DigitalError) -> String {
-            for name in names { if let value = xml.value(name) { return InvoiceText.clean(value) } }
-            throw DigitalError(.notAnInvoice, "the 数电 XML has no \(names.joined(separator: " or "))")
-        }
-        func amount(_ names: String...) throws(DigitalError) -> Decimal {
-            for name in names {
-                guard let text = xml.first("BasicInformation")?.value(name) ?? xml.value(name) else { continue }
-                guard let value = InvoiceText.money(text) else {
-                    throw DigitalError(.notAnInvoice, "the 数电 XML's \(name) '\(text)' is not an amount")
-                }
-                return value
-            }
-            throw DigitalError(.notAnInvoice, "the 数电 XML has no \(names.joined(separator: " or "))")
-        }
-        let seller = xml.first("SellerInformation")
-        let buyer = xml.first("BuyerInformation")
-        guard let seller, let buyer else {
+        let values = InvoiceValues(part: "the 数电 XML", element: xml)
+        // Totals are BasicInformation's (a line has an Amount of its own).
+        let totals = InvoiceValues(part: "the 数电 XML's BasicInformation") { xml.first("BasicInformation")?.value($0) ?? xml.value($0) }
+        guard let seller = xml.first("SellerInformation"), let buyer = xml.first("BuyerInformation") else {
             throw DigitalError(.notAnInvoice, "the 数电 XML has no SellerInformation or BuyerInformation")
         }
-        func party(_ element: ParsedElement, _ names: String...) throws(DigitalError) -> String {
-            for name in names { if let value = element.value(name) { return InvoiceText.clean(value) } }
-            throw DigitalError(.notAnInvoice, "the 数电 XML's \(element.name) has no \(names.joined(separator: " or "))")
-        }
-        guard let dateText = xml.value("IssueTime", "RequestTime", "IssueDate") else {
-            throw DigitalError(.notAnInvoice, "the 数电 XML has no IssueTime")
-        }
-        guard let date = InvoiceText.date(dateText) else {
-            throw DigitalError(.notAnInvoice, "the 数电 XML's issue time '\(dateText)' is not a date")
-        }
+        let sellerValues = InvoiceValues(part: "the 数电 XML's SellerInformation", element: seller)
+        let buyerValues = InvoiceValues(part: "the 数电 XML's BuyerInformation", element: buyer)
         var lines: [DigitalInvoice.Line] = []
         for item in xml.all("IssuItemInformation") {
             guard let lineAmount = item.value("Amount").flatMap(InvoiceText.money),
@@ -50,13 +29,13 @@ public enum EInvoiceXMLReader {
             lines.append(
                 .init(name: InvoiceText.clean(item.value("ItemName", "Item") ?? ""), amount: lineAmount, taxRate: rate, taxAmount: tax))
         }
-        let total = try amount("TotalTax-includedAmount", "TotalTaxIncludedAmount")
         let words = xml.value("TotalTax-includedAmountInChinese", "TotalTaxIncludedAmountInChinese").map(InvoiceText.words)
         return DigitalInvoice(
-            source: .xml, invoiceCode: nil, invoiceNumber: try required("InvoiceNumber", "EIid"), issueDate: date,
-            buyerName: try party(buyer, "BuyerName"), buyerTaxID: try party(buyer, "BuyerIdNum", "BuyerTaxID"),
-            sellerName: try party(seller, "SellerName"), sellerTaxID: try party(seller, "SellerIdNum", "SellerTaxID"),
-            amount: try amount("TotalAmWithoutTax"), taxAmount: try amount("TotalTaxAm"), total: total,
-            totalInWords: words, lines: lines)
+            source: .xml, invoiceCode: nil, invoiceNumber: try values.text("InvoiceNumber", "EIid"),
+            issueDate: try values.date("IssueTime", "RequestTime", "IssueDate"),
+            buyerName: try buyerValues.text("BuyerName"), buyerTaxID: try buyerValues.text("BuyerIdNum", "BuyerTaxID"),
+            sellerName: try sellerValues.text("SellerName"), sellerTaxID: try sellerValues.text("SellerIdNum", "SellerTaxID"),
+            amount: try totals.amount("TotalAmWithoutTax"), taxAmount: try totals.amount("TotalTaxAm"),
+            total: try totals.amount("TotalTax-includedAmount", "TotalTaxIncludedAmount"), totalInWords: words, lines: lines)
     }
 }

@@ -91,23 +91,7 @@ public enum OFDInvoiceReader {
 
     /// The older e-invoice's own data file (root `eInvoice`, namespace .../e-invoice/2019).
     static func fromOriginalInvoice(_ xml: ParsedElement, part: String) throws(DigitalError) -> DigitalInvoice {
-        func required(_ name: String) throws(DigitalError) -> String {
-            guard let value = xml.value(name) else {
-                throw DigitalError(.notAnInvoice, "\(part) has no \(name)")
-            }
-            return value
-        }
-        func amount(_ name: String) throws(DigitalError) -> Decimal {
-            let text = try required(name)
-            guard let value = InvoiceText.money(text) else {
-                throw DigitalError(.notAnInvoice, "\(part): \(name) '\(text)' is not an amount")
-            }
-            return value
-        }
-        let dateText = try required("IssueDate")
-        guard let date = InvoiceText.date(dateText) else {
-            throw DigitalError(.notAnInvoice, "\(part): IssueDate '\(dateText)' is not a date")
-        }
+        let values = InvoiceValues(part: part, element: xml)
         var lines: [DigitalInvoice.Line] = []
         for goods in xml.all("GoodsInfo") {
             guard let lineAmount = goods.value("Amount").flatMap(InvoiceText.money),
@@ -119,11 +103,11 @@ public enum OFDInvoiceReader {
             lines.append(.init(name: InvoiceText.clean(goods.value("Item") ?? ""), amount: lineAmount, taxRate: rate, taxAmount: tax))
         }
         return DigitalInvoice(
-            source: .ofd, invoiceCode: xml.value("InvoiceCode").map(InvoiceText.clean), invoiceNumber: InvoiceText.clean(try required("InvoiceNo")),
-            issueDate: date, buyerName: InvoiceText.clean(try required("BuyerName")), buyerTaxID: InvoiceText.clean(try required("BuyerTaxID")),
-            sellerName: InvoiceText.clean(try required("SellerName")), sellerTaxID: InvoiceText.clean(try required("SellerTaxID")),
-            amount: try amount("TaxExclusiveTotalAmount"), taxAmount: try amount("TaxTotalAmount"),
-            total: try amount("TaxInclusiveTotalAmount"), totalInWords: nil, lines: lines)
+            source: .ofd, invoiceCode: xml.value("InvoiceCode").map(InvoiceText.clean), invoiceNumber: try values.text("InvoiceNo"),
+            issueDate: try values.date("IssueDate"), buyerName: try values.text("BuyerName"), buyerTaxID: try values.text("BuyerTaxID"),
+            sellerName: try values.text("SellerName"), sellerTaxID: try values.text("SellerTaxID"),
+            amount: try values.amount("TaxExclusiveTotalAmount"), taxAmount: try values.amount("TaxTotalAmount"),
+            total: try values.amount("TaxInclusiveTotalAmount"), totalInWords: nil, lines: lines)
     }
 
     /// The 数电 invoice's tag file, when the document has one with invoice tags.
@@ -152,23 +136,7 @@ public enum OFDInvoiceReader {
             return InvoiceText.clean(references.compactMap { texts[$0] }.joined())
         }
         func values(_ name: String) -> [String] { tags.all(name).map(text(of:)) }
-        func required(_ name: String) throws(DigitalError) -> String {
-            guard let value = values(name).first, !value.isEmpty else {
-                throw DigitalError(.notAnInvoice, "the OFD's CustomTag has no \(name) (or its ObjectRef points at no text)")
-            }
-            return value
-        }
-        func amount(_ name: String) throws(DigitalError) -> Decimal {
-            let text = try required(name)
-            guard let value = InvoiceText.money(text) else {
-                throw DigitalError(.notAnInvoice, "the OFD's \(name) '\(text)' is not an amount")
-            }
-            return value
-        }
-        let dateText = try required("IssueDate")
-        guard let date = InvoiceText.date(dateText) else {
-            throw DigitalError(.notAnInvoice, "the OFD's IssueDate '\(dateText)' is not a date")
-        }
+        let tagged = InvoiceValues(part: "the OFD's CustomTag (or the text its ObjectRef points at)") { values($0).first }
         let (items, amounts, rates, taxes) = (values("Item"), values("Amount"), values("TaxScheme"), values("TaxAmount"))
         guard amounts.count == items.count, rates.count == items.count, taxes.count == items.count else {
             throw DigitalError(
@@ -186,10 +154,10 @@ public enum OFDInvoiceReader {
         }
         let code = values("InvoiceCode").first.flatMap { $0.isEmpty ? nil : $0 }
         return DigitalInvoice(
-            source: .ofd, invoiceCode: code, invoiceNumber: try required("InvoiceNo"), issueDate: date,
-            buyerName: try required("BuyerName"), buyerTaxID: try required("BuyerTaxID"),
-            sellerName: try required("SellerName"), sellerTaxID: try required("SellerTaxID"),
-            amount: try amount("TaxExclusiveTotalAmount"), taxAmount: try amount("TaxTotalAmount"),
-            total: try amount("TaxInclusiveTotalAmount"), totalInWords: nil, lines: lines)
+            source: .ofd, invoiceCode: code, invoiceNumber: try tagged.text("InvoiceNo"), issueDate: try tagged.date("IssueDate"),
+            buyerName: try tagged.text("BuyerName"), buyerTaxID: try tagged.text("BuyerTaxID"),
+            sellerName: try tagged.text("SellerName"), sellerTaxID: try tagged.text("SellerTaxID"),
+            amount: try tagged.amount("TaxExclusiveTotalAmount"), taxAmount: try tagged.amount("TaxTotalAmount"),
+            total: try tagged.amount("TaxInclusiveTotalAmount"), totalInWords: nil, lines: lines)
     }
 }
