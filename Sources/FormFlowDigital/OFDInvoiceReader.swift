@@ -28,6 +28,11 @@ public enum OFDInvoiceReader {
         }
         invoice.source = .ofd
         invoice.signed = signed
+        // Tags without item lines: the lines as the page prints them (the invoice's rate and the line-by-line
+        // tax check need them).
+        if invoice.lines.isEmpty, let pageLines = try? layout.invoice(source: .ofd).lines, !pageLines.isEmpty {
+            invoice.lines = pageLines
+        }
         if invoice.totalInWords == nil {
             invoice.totalInWords = layout.values(after: ["价税合计(大写)"]).first.map(InvoiceText.words)
         }

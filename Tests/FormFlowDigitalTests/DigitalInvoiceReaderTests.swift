@@ -43,6 +43,14 @@ struct DigitalInvoiceReaderTests {
         #expect(fields["total_in_words"] == .text(digital.words))
     }
 
+    @Test("a 数电 OFD whose tags name no item lines: the lines (and so the rate) come from the page")
+    func digitalOFDWithoutTaggedLines() throws {
+        let invoice = try OFDInvoiceReader.read(try EInvoiceFixtures.digitalOFD(digital, tagLines: false))
+        #expect(invoice.lines.map(\.taxRate) == ["免税", "13%"])
+        #expect(invoice.fields["tax_rate"] == .text("mixed"))
+        #expect(invoice.fields["total"] == .text("1226.00"))
+    }
+
     @Test("a 数电 XML: rates written as fractions are percentages, the number has 20 digits")
     func digitalXML() throws {
         let invoice = try EInvoiceXMLReader.read(EInvoiceFixtures.digitalXML(digital))

@@ -194,7 +194,8 @@ public enum EInvoiceFixtures {
 
     /// A 数电 invoice's OFD: fields tagged in `Tags/CustomTag.xml` by `ObjectRef`; the total is printed as two
     /// objects (`¥` and the figure), as real ones are.
-    public static func digitalOFD(_ sample: EInvoiceSample) throws -> [UInt8] {
+    /// `tagLines: false`: the tags name no item lines (they are only printed on the page).
+    public static func digitalOFD(_ sample: EInvoiceSample, tagLines: Bool = true) throws -> [UInt8] {
         var (labels, values) = olderLayout(sample)
         // Split the total into `¥` and its figure.
         if let index = values.firstIndex(where: { $0.text == "¥" + sample.total }) {
@@ -220,7 +221,7 @@ public enum EInvoiceFixtures {
         tags += "<SellerName>\(refOnce(sample.sellerName))</SellerName><SellerTaxID>\(refOnce(sample.sellerTaxID))</SellerTaxID>"
         tags += "<TaxExclusiveTotalAmount>\(refOnce("¥" + sample.amount))</TaxExclusiveTotalAmount><TaxTotalAmount>\(refOnce("¥" + sample.tax))</TaxTotalAmount>"
         tags += "<TaxInclusiveTotalAmount>\(totalRefs)</TaxInclusiveTotalAmount>"
-        for line in sample.lines {
+        for line in sample.lines where tagLines {
             tags += "<Item>\(refOnce(line.name))</Item><Amount>\(refOnce(line.amount))</Amount><TaxScheme>\(refOnce(line.rate))</TaxScheme><TaxAmount>\(refOnce(line.tax))</TaxAmount>"
         }
         tags += "</Tags>"
