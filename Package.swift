@@ -26,6 +26,9 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.0.0"),
         .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.19"),
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-auth", from: "2.5.0"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.0"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.0.0"),
     ],
     targets: [
         // The only door to C: Tesseract and Leptonica, found through pkg-config.
@@ -106,10 +109,26 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Operator review in the browser: users and roles, sessions, the exception queue, the document page
+        // with its fields over the page image, and the actions of the exception desk, audited.
+        .target(
+            name: "FormFlowReview",
+            dependencies: [
+                "FormFlowCore", "FormFlowRuntime", "FormFlowLedger", "FormFlowRouting", "FormFlowExtraction",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdAuth", package: "hummingbird-auth"),
+                .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+                .product(name: "Mustache", package: "swift-mustache"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(
             name: "formflow",
             dependencies: [
                 "FormFlowRuntime", "FormFlowCore", "FormFlowOCR", "FormFlowYAML", "FormFlowLedger", "FormFlowRouting", "FormFlowPostgres",
+                "FormFlowReview",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -163,6 +182,14 @@ let package = Package(
         .testTarget(
             name: "FormFlowValidationTests",
             dependencies: ["FormFlowValidation", "FormFlowTestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "FormFlowReviewTests",
+            dependencies: [
+                "FormFlowReview", "FormFlowRuntime", "FormFlowCore", "FormFlowTestSupport",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -55,6 +55,8 @@ public protocol AuditTrail: Sendable {
         -> AuditEntry
     /// Checks every entry's hash and link.
     func verify() throws -> (entries: Int, breaks: [AuditLog.Break])
+    /// Every entry, oldest first (lines that are no entry are left out; `verify` names them).
+    func entries() throws -> [AuditEntry]
 }
 
 extension AuditEntry {
@@ -135,6 +137,17 @@ public struct AuditLog: AuditTrail {
         public var line: Int
         public var reason: String
         public var description: String { "line \(line): \(reason)" }
+    }
+
+    public func entries() throws -> [AuditEntry] {
+        guard FileManager.default.fileExists(atPath: path) else { return [] }
+        let text: String
+        do {
+            text = try String(contentsOfFile: path, encoding: .utf8)
+        } catch {
+            throw Failure(message: "cannot read the audit log \(path): \(error.localizedDescription)")
+        }
+        return text.split(separator: "\n").compactMap { try? JSONDecoder().decode(AuditEntry.self, from: Data($0.utf8)) }
     }
 
     /// Checks every entry's hash and link; returns the breaks found (empty when the log is intact) and

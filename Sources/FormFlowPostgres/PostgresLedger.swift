@@ -432,6 +432,8 @@ extension PostgresLedger: AuditTrail {
     }
 
     /// The whole chain, in order.
+    public func entries() throws -> [AuditEntry] { try auditEntries() }
+
     public func auditEntries() throws -> [AuditEntry] {
         try rows("SELECT seq::int8, at, actor, action, document, batch, sha256, detail, prev, hash FROM audit ORDER BY seq").map(Self.entry)
     }

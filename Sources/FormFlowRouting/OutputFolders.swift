@@ -44,11 +44,16 @@ public struct OutputFolders: Sendable {
         for folder in folders { Storage.removePartials(in: folder) }
     }
 
+    /// Beside an exception's record: its page as read, for the review page (`<name>.page.jpg`).
+    public static let pageImageSuffix = ".page.jpg"
+
     /// Delivers one document: moves the original out of the inbox to beside its record (or into the
     /// archive when accepted), then writes the record atomically. The record is written last, so a
     /// record's presence means the delivery is complete. Returns the record's path.
     @discardableResult
-    public func deliver(_ record: DocumentRecord, original: URL, crops: [String: [UInt8]] = [:]) throws(RoutingError) -> URL {
+    public func deliver(
+        _ record: DocumentRecord, original: URL, crops: [String: [UInt8]] = [:], pageImage: [UInt8]? = nil
+    ) throws(RoutingError) -> URL {
         let fileManager = FileManager.default
         let recordFolder = folder(for: record.status)
         let originalFolder = record.status == .accepted ? archive(batch: record.batch) : recordFolder
@@ -99,6 +104,10 @@ public struct OutputFolders: Sendable {
                 for (field, png) in crops {
                     try Self.writeAtomically(
                         Data(png), to: recordFolder.appendingPathComponent("\(name).\(Self.safe(field)).png"), permissions: 0o640)
+                }
+                if let pageImage {
+                    try Self.writeAtomically(
+                        Data(pageImage), to: recordFolder.appendingPathComponent(name + Self.pageImageSuffix), permissions: 0o640)
                 }
             } catch {
                 throw RoutingError(document: record.document, message: "cannot write the reason file: \(error)")

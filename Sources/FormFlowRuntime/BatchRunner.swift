@@ -293,7 +293,7 @@ struct Context: Sendable {
         let routing = ContinuousClock.now
         try ledger.transition(document: taken.name, sha256: record.sha256, batch: batch, to: "read")
         try duplicates.apply(to: &record)
-        try decideAndDeliver(record, taken: taken, crops: processed.crops)
+        try decideAndDeliver(record, taken: taken, crops: processed.crops, pageImage: processed.pageImage)
         // Routing ends with the record on disk, so its time cannot be in that record: it goes to the
         // metrics and the batch report.
         let milliseconds = routing.duration(to: .now).inMilliseconds
@@ -370,18 +370,22 @@ struct Context: Sendable {
         return record
     }
 
-    private func decideAndDeliver(_ record: DocumentRecord, taken: Intake.Taken, crops: [String: [UInt8]]) throws {
+    private func decideAndDeliver(
+        _ record: DocumentRecord, taken: Intake.Taken, crops: [String: [UInt8]], pageImage: [UInt8]? = nil
+    ) throws {
         do {
             try ledger.finish(record)
         } catch {
             throw RunError(kind: .storage, message: "cannot record the decision for \(taken.name) in the ledger: \(Storage.explain(error))")
         }
-        try deliver(record, taken: taken, crops: crops, action: "routed")
+        try deliver(record, taken: taken, crops: crops, pageImage: pageImage, action: "routed")
     }
 
-    private func deliver(_ record: DocumentRecord, taken: Intake.Taken, crops: [String: [UInt8]], action: String) throws {
+    private func deliver(
+        _ record: DocumentRecord, taken: Intake.Taken, crops: [String: [UInt8]], pageImage: [UInt8]? = nil, action: String
+    ) throws {
         do {
-            try outputs.deliver(record, original: taken.url, crops: crops)
+            try outputs.deliver(record, original: taken.url, crops: crops, pageImage: pageImage)
         } catch {
             throw RunError(kind: .storage, message: error.description)
         }

@@ -35,11 +35,14 @@ public final class DocumentProcessor {
     /// record. Throws only when this machine fails (engine or image library trouble).
     public func process(file: URL, name: String, batch: String) throws(OCRError) -> ProcessedDocument {
         var crops: [String: [UInt8]] = [:]
-        let record = try decide(file: file, name: name, batch: batch, crops: &crops)
-        return ProcessedDocument(record: record, crops: crops)
+        var pageImage: [UInt8]?
+        let record = try decide(file: file, name: name, batch: batch, crops: &crops, pageImage: &pageImage)
+        return ProcessedDocument(record: record, crops: crops, pageImage: pageImage)
     }
 
-    private func decide(file: URL, name: String, batch: String, crops: inout [String: [UInt8]]) throws(OCRError)
+    private func decide(
+        file: URL, name: String, batch: String, crops: inout [String: [UInt8]], pageImage: inout [UInt8]?
+    ) throws(OCRError)
         -> DocumentRecord
     {
         var timings: [String: Double] = [:]
@@ -214,6 +217,8 @@ public final class DocumentProcessor {
             let area = boxes.dropFirst().reduce(first) { $0.union($1) }.insetBy(dx: -20, dy: -12).clamped(to: page.bounds)
             if let png = try? page.cropped(to: area).pngData() { crops[field] = png }
         }
+        // The review page draws every field's box over the page as it was read (the boxes' frame).
+        if !violations.isEmpty { pageImage = try? page.jpegData() }
         var record = DocumentRecord(
             document: name, sha256: sha, form: template.form, status: violations.isEmpty ? .accepted : .exception,
             fields: fields, violations: violations, batch: batch,
@@ -293,4 +298,12 @@ final class LargePageGate: Sendable {
 public struct ProcessedDocument: Sendable {
     public var record: DocumentRecord
     public var crops: [String: [UInt8]]
+    /// For exceptions read from a page: the prepared page (JPEG) in the frame of the evidence boxes.
+    public var pageImage: [UInt8]?
+
+    public init(record: DocumentRecord, crops: [String: [UInt8]], pageImage: [UInt8]? = nil) {
+        self.record = record
+        self.crops = crops
+        self.pageImage = pageImage
+    }
 }

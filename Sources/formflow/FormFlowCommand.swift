@@ -15,7 +15,7 @@ struct FormFlowCommand: AsyncParsableCommand {
               75  another formflow run holds the state folder's lock (cron overlap); nothing was touched
               78  configuration is invalid (the message names file and line)
             """,
-        subcommands: [RunCommand.self, WatchCommand.self, ExceptionsCommand.self, EvalCommand.self, BenchCommand.self, SoakCommand.self, AuditCommand.self, LedgerCommand.self, OCRCommand.self, InspectCommand.self],
+        subcommands: [RunCommand.self, WatchCommand.self, ExceptionsCommand.self, EvalCommand.self, BenchCommand.self, SoakCommand.self, AuditCommand.self, LedgerCommand.self, ServeCommand.self, UsersCommand.self, OCRCommand.self, InspectCommand.self],
         defaultSubcommand: RunCommand.self
     )
 
