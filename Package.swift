@@ -187,8 +187,10 @@ let package = Package(
         .testTarget(
             name: "FormFlowReviewTests",
             dependencies: [
-                "FormFlowReview", "FormFlowRuntime", "FormFlowCore", "FormFlowTestSupport",
+                "FormFlowReview", "FormFlowRuntime", "FormFlowCore", "FormFlowRouting", "FormFlowLedger", "FormFlowTestSupport",
+                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -128,7 +128,7 @@ public struct ReviewPages: Sendable {
         public var tableRows: [TableRow]
         public var hasTable: Bool
         public var preparation: String
-        public var hasPreparation: Bool { !preparation.isEmpty }
+        public var hasPreparation: Bool
     }
 
     public func document(_ entry: ExceptionDesk.Entry) -> DocumentPage {
@@ -176,7 +176,7 @@ public struct ReviewPages: Sendable {
                     rule: $0.rule, message: Masking.maskDigitRuns(in: $0.message), fields: $0.fields.joined(separator: ", "))
             },
             fields: rows, tableName: tableName, tableColumns: columns, tableRows: tableRows, hasTable: !tableRows.isEmpty,
-            preparation: (record.preparation ?? []).joined(separator: "; "))
+            preparation: (record.preparation ?? []).joined(separator: "; "), hasPreparation: !(record.preparation ?? []).isEmpty)
     }
 
     func row(path: String, column: String, value: FieldValue?, evidence: FieldEvidence?, personal: Bool, flagged: Bool)

@@ -53,6 +53,14 @@ public struct ExceptionDesk: Sendable {
         /// Changes whenever the record is written again: an action names the version the operator saw, so
         /// that two operators cannot overwrite each other's decision.
         public var version: String
+
+        public init(record: DocumentRecord, url: URL, age: TimeInterval, version: String) {
+            self.record = record
+            self.url = url
+            self.age = age
+            self.version = version
+        }
+
         /// A name for the document that is safe in a web address (from the record's file name).
         public var id: String { Self.id(forRecordNamed: url.lastPathComponent) }
 
