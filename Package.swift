@@ -196,7 +196,7 @@ let package = Package(
         ),
         .testTarget(
             name: "FormFlowRuntimeTests",
-            dependencies: ["FormFlowRuntime", "FormFlowPostgres", "FormFlowLedger", "FormFlowTestSupport"],
+            dependencies: ["FormFlowRuntime", "FormFlowPostgres", "FormFlowLedger", "FormFlowExtraction", "FormFlowTestSupport"],
             swiftSettings: swiftSettings
         ),
     ]

@@ -282,6 +282,26 @@ public final class PageImage: @unchecked Sendable {
         return Array(UnsafeBufferPointer(start: bytes, count: size))
     }
 
+    /// A copy of the page with `areas` painted black: what an operator sees of an ID or bank number is
+    /// masked like its text.
+    public func blackedOut(_ areas: [PixelRect]) throws(OCRError) -> PageImage {
+        let base = try materialized()
+        guard let copy = pixCopy(nil, base.pix) else {
+            throw OCRError(.imageOperationFailed, "could not copy the page")
+        }
+        let page = PageImage(taking: copy, dpi: dpi)
+        for area in areas {
+            let clip = area.clamped(to: page.bounds)
+            guard !clip.isEmpty, let box = boxCreate(Int32(clip.x), Int32(clip.y), Int32(clip.width), Int32(clip.height))
+            else { continue }
+            var owned: UnsafeMutablePointer<BOX>? = box
+            // In a 1-bit image 1 is black; in gray and colour 0 is.
+            if pixGetDepth(copy) == 1 { pixSetInRect(copy, box) } else { pixClearInRect(copy, box) }
+            boxDestroy(&owned)
+        }
+        return page
+    }
+
     /// JPEG bytes of the page: the page an operator sees behind the field boxes (a tenth of a PNG's size
     /// for a scan, and quicker to write).
     public func jpegData(quality: Int = 80) throws(OCRError) -> [UInt8] {

@@ -23,7 +23,7 @@ struct ReviewGate: RouterMiddleware {
         var context = context
         var request = request
         let path = request.uri.path
-        let open = path == "/login" || path == "/health" || path.hasPrefix("/static/")
+        let open = path == "/login" || path == "/health" || path == "/favicon.ico" || path.hasPrefix("/static/")
         if request.method == .post {
             let body = try await request.collectBody(upTo: Self.maximumForm)
             context.form = FormBody.parse(String(buffer: body))

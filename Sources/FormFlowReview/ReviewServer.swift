@@ -88,6 +88,7 @@ public struct ReviewServer: Sendable {
                     defaultSessionExpiration: configuration.sessionLifetime)))
         router.add(middleware: ReviewGate())
         router.get("health") { _, _ in Response.text("ok\n") }
+        router.get("favicon.ico") { _, _ in Response(status: .noContent) }
         router.get("static/review.css") { _, _ in Response.asset(ReviewTemplates.css, type: "text/css; charset=utf-8") }
         router.get("static/review.js") { _, _ in Response.asset(ReviewTemplates.script, type: "text/javascript; charset=utf-8") }
         router.get("login") { request, context in loginPage(request: request, context: context, error: nil) }
@@ -139,7 +140,9 @@ public struct ReviewServer: Sendable {
     func loginPage(request: Request, context: ReviewRequestContext, error: String?, status: HTTPResponse.Status = .ok)
         -> Response
     {
-        let token = Self.randomToken()
+        // One token per browser until it signs in: a second load of the page (another tab, a favicon's
+        // redirect) must not invalidate the form already shown.
+        let token = request.cookies[Self.loginCookie].map { String($0.value) }.flatMap { Self.isToken($0) ? $0 : nil } ?? Self.randomToken()
         let next = request.uri.queryParameters.get("next").flatMap(Self.localPath) ?? context.formValue("next").flatMap(Self.localPath) ?? "/queue"
         var values: [String: Any] = ["csrf": token, "next": next]
         if let error { values["error"] = error }
@@ -332,6 +335,10 @@ public struct ReviewServer: Sendable {
     static func randomToken() -> String {
         var generator = SystemRandomNumberGenerator()
         return (0..<32).map { _ in String(format: "%02x", UInt8.random(in: 0...255, using: &generator)) }.joined()
+    }
+
+    static func isToken(_ text: String) -> Bool {
+        text.count == 64 && text.allSatisfy { $0.isHexDigit && ($0.isNumber || $0.isLowercase) }
     }
 
     /// Compares without stopping at the first difference (the time taken tells nothing of the token).

@@ -111,10 +111,10 @@ enum ReviewTemplates {
         {{#canAct}}
         <form method="post" action="/doc/{{id}}/reject" class="side-action" id="reject-form">
         <input type="hidden" name="csrf" value="{{csrf}}"><input type="hidden" name="version" value="{{version}}">
-        <input name="reason" placeholder="why reject" required aria-label="reason for rejecting"> <button type="submit">Reject</button></form>
+        <input name="reason" placeholder="why reject (Alt+R)" required aria-label="reason for rejecting"> <button type="submit">Reject</button></form>
         <form method="post" action="/doc/{{id}}/requeue" class="side-action" id="requeue-form">
         <input type="hidden" name="csrf" value="{{csrf}}"><input type="hidden" name="version" value="{{version}}">
-        <input name="reason" placeholder="why read again" required aria-label="reason for requeueing"> <button type="submit">Requeue</button></form>
+        <input name="reason" placeholder="why read again (Alt+Q)" required aria-label="reason for requeueing"> <button type="submit">Requeue</button></form>
         {{/canAct}}
         </div></div>
         {{/page}}
@@ -191,6 +191,13 @@ enum ReviewTemplates {
           if(form){form.addEventListener("keydown",function(e){
             if(e.key==="Enter"&&(e.ctrlKey||e.metaKey)){e.preventDefault();document.getElementById("save-next").click();}
           });}
+          // Alt+R: the reason to reject; Alt+Q: the reason to requeue (Enter there sends it).
+          document.addEventListener("keydown",function(e){
+            if(!e.altKey)return;
+            const target=e.key==="r"?"#reject-form input[name=reason]":e.key==="q"?"#requeue-form input[name=reason]":null;
+            const input=target&&document.querySelector(target);
+            if(input){e.preventDefault();input.focus();}
+          });
         });
         """
 }

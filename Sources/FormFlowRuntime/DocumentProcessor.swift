@@ -209,16 +209,17 @@ public final class DocumentProcessor {
         violations += validator.evaluate(
             form: template.form, fields: fields, uncertain: extraction.uncertainFields(tableName: tableName))
         stop("validate")
-        // The operator sees what was read beside each value a violation names.
+        // The operator sees what was read beside each value a violation names, and the whole page behind
+        // the field boxes (in the boxes' frame); ID and bank numbers masked there as in text.
         let evidence = extraction.evidence(tableName: tableName)
+        let shown = violations.isEmpty ? page : (try? page.blackedOut(Self.personalAreas(template, fields, evidence))) ?? page
         for field in Set(violations.flatMap(\.fields)) {
             let boxes = evidence.filter { $0.key == field || $0.key.hasPrefix("\(field)[") }.compactMap(\.value.box)
             guard let first = boxes.first else { continue }
             let area = boxes.dropFirst().reduce(first) { $0.union($1) }.insetBy(dx: -20, dy: -12).clamped(to: page.bounds)
-            if let png = try? page.cropped(to: area).pngData() { crops[field] = png }
+            if let png = try? shown.cropped(to: area).pngData() { crops[field] = png }
         }
-        // The review page draws every field's box over the page as it was read (the boxes' frame).
-        if !violations.isEmpty { pageImage = try? page.jpegData() }
+        if !violations.isEmpty { pageImage = try? shown.jpegData() }
         var record = DocumentRecord(
             document: name, sha256: sha, form: template.form, status: violations.isEmpty ? .accepted : .exception,
             fields: fields, violations: violations, batch: batch,
@@ -230,6 +231,20 @@ public final class DocumentProcessor {
                 ? nil : preparationNotes + recognisedPage.preparation)
         record.source = source
         return record
+    }
+
+    /// Where the hidden characters of each ID and bank number lie: all but the first six and the last four
+    /// (as `Masking.mask` shows them), in proportion to the value's length within its box.
+    static func personalAreas(_ template: FormTemplate, _ fields: [String: FieldValue], _ evidence: [String: FieldEvidence])
+        -> [PixelRect]
+    {
+        template.fields.filter { $0.type == .id18 || $0.type == .bankCard }.compactMap { spec in
+            guard let box = evidence[spec.name]?.box else { return nil }
+            let length = max(11, fields[spec.name]?.text?.count ?? (spec.type == .id18 ? 18 : 19))
+            let start = box.x + box.width * 6 / length
+            let end = box.x + box.width * (length - 4) / length
+            return PixelRect(x: start, y: box.y, width: end - start, height: box.height)
+        }
     }
 
     /// A PDF's text layer against its page: a disagreement goes to an operator with both values.
