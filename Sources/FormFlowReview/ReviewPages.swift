@@ -129,6 +129,8 @@ public struct ReviewPages: Sendable {
         public var hasTable: Bool
         public var preparation: String
         public var hasPreparation: Bool
+        /// An unrecognised page has no fields to fix: it can only be rejected or read again.
+        public var hasFields: Bool
     }
 
     public func document(_ entry: ExceptionDesk.Entry) -> DocumentPage {
@@ -176,7 +178,8 @@ public struct ReviewPages: Sendable {
                     rule: $0.rule, message: Masking.maskDigitRuns(in: $0.message), fields: $0.fields.joined(separator: ", "))
             },
             fields: rows, tableName: tableName, tableColumns: columns, tableRows: tableRows, hasTable: !tableRows.isEmpty,
-            preparation: (record.preparation ?? []).joined(separator: "; "), hasPreparation: !(record.preparation ?? []).isEmpty)
+            preparation: (record.preparation ?? []).joined(separator: "; "), hasPreparation: !(record.preparation ?? []).isEmpty,
+            hasFields: record.form != nil)
     }
 
     func row(path: String, column: String, value: FieldValue?, evidence: FieldEvidence?, personal: Bool, flagged: Bool)

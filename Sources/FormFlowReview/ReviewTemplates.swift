@@ -84,6 +84,8 @@ enum ReviewTemplates {
         {{^hasImage}}<p class="no-image">No page image: the values came from the file's own data ({{source}}), or the run predates page images.</p>{{/hasImage}}
         </div>
         <div class="fields-view">
+        {{^hasFields}}<p class="no-fields">No known form was found on this page: reject it, or requeue it after a template is added.</p>{{/hasFields}}
+        {{#hasFields}}
         <form method="post" action="/doc/{{id}}/fix" id="fix-form">
         <input type="hidden" name="csrf" value="{{csrf}}">
         <input type="hidden" name="version" value="{{version}}">
@@ -108,6 +110,7 @@ enum ReviewTemplates {
         <button type="submit" name="then" value="stay" id="save">Save</button></p>
         {{/canAct}}
         </form>
+        {{/hasFields}}
         {{#canAct}}
         <form method="post" action="/doc/{{id}}/reject" class="side-action" id="reject-form">
         <input type="hidden" name="csrf" value="{{csrf}}"><input type="hidden" name="version" value="{{version}}">

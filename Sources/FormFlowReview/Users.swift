@@ -41,6 +41,9 @@ public struct UserStore: Sendable {
     /// guessing slow. Tests may lower it.
     public static let defaultCost: UInt8 = 12
 
+    /// Passwords shorter than this are accepted with a warning (`users add` prints it).
+    public static let advisedLength = 12
+
     /// Names: letters, digits, `.`, `_`, `-`; they appear in the audit log and in pages.
     public static func validate(name: String) throws(UserError) {
         let allowed = CharacterSet(charactersIn: "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-")
@@ -71,8 +74,8 @@ public struct UserStore: Sendable {
     /// Adds a user, or gives an existing one a new role and password.
     public mutating func set(name: String, role: ReviewRole, password: String, cost: UInt8 = defaultCost) throws(UserError) {
         try Self.validate(name: name)
-        guard password.count >= 8 else {
-            throw UserError(description: "the password for \(name) is shorter than 8 characters")
+        guard !password.isEmpty else {
+            throw UserError(description: "the password for \(name) is empty (pass it on standard input)")
         }
         let user = ReviewUser(name: name, role: role, passwordHash: Bcrypt.hash(password, cost: cost))
         if let index = users.firstIndex(where: { $0.name == name }) {

@@ -20,7 +20,7 @@ struct ServeCommand: AsyncParsableCommand {
 
     @OptionGroup var common: CommonOptions
 
-    @Option(help: "The users file (made by `formflow users add`). Default: users.json in the state folder (<out>/state).")
+    @Option(help: "The users file (made by `formflow users add`). Default: $FORMFLOW_USERS, else ~/.config/formflow/users.json, else users.json in the state folder (<out>/state).")
     var users: String?
 
     @Option(help: "Address to listen on.") var host = "127.0.0.1"
@@ -32,7 +32,7 @@ struct ServeCommand: AsyncParsableCommand {
     func run() async throws {
         let (settings, pipeline) = try common.load()
         let logger = Logger(label: "formflow.serve")
-        let usersFile = users ?? UsersCommand.defaultPath(settings)
+        let usersFile = users ?? UsersCommand.defaultPathToRead(settings)
         let store: UserStore
         do {
             store = try UserStore(path: usersFile)
@@ -68,8 +68,21 @@ struct UsersCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "users", abstract: "Manage the users of `formflow serve`.", subcommands: [Add.self, List.self])
 
-    static func defaultPath(_ settings: Settings) -> String {
-        (settings.stateFolder as NSString).appendingPathComponent("users.json")
+    /// Where `users add` writes without --users: $FORMFLOW_USERS, else the user's configuration folder, so
+    /// that `users add` and `serve` find the same file whatever output folder `serve` is given.
+    static var defaultPath: String {
+        let environment = ProcessInfo.processInfo.environment
+        if let path = environment["FORMFLOW_USERS"], !path.isEmpty { return path }
+        let config = environment["XDG_CONFIG_HOME"].flatMap { $0.isEmpty ? nil : $0 }
+            ?? (NSHomeDirectory() as NSString).appendingPathComponent(".config")
+        return (config as NSString).appendingPathComponent("formflow/users.json")
+    }
+
+    /// Where `serve` looks without --users: the default above, else the output folder's state folder.
+    static func defaultPathToRead(_ settings: Settings) -> String {
+        let state = (settings.stateFolder as NSString).appendingPathComponent("users.json")
+        return FileManager.default.fileExists(atPath: defaultPath) || !FileManager.default.fileExists(atPath: state)
+            ? defaultPath : state
     }
 
     struct Add: ParsableCommand {
@@ -77,17 +90,20 @@ struct UsersCommand: ParsableCommand {
             abstract: "Add a user (or give one a new role and password). The password is read from standard input and stored as a bcrypt hash.")
         @Argument(help: "The user's name (letters, digits, . _ -).") var name: String
         @Option(help: "operator (fixes, rejects, requeues) or auditor (reads, sees the audit log).") var role: ReviewRole
-        @Option(help: "The users file. Default: users.json in the state folder (<out>/state).") var users: String?
+        @Option(help: "The users file. Default: $FORMFLOW_USERS, else ~/.config/formflow/users.json.") var users: String?
         @Flag(help: "Read the password from standard input (the only way: it never appears in a process list).")
         var passwordStdin = false
-        @OptionGroup var common: CommonOptions
 
         func run() throws {
             guard passwordStdin else {
                 throw ValidationError("pass --password-stdin and the password on standard input")
             }
             let password = (readLine(strippingNewline: true) ?? "")
-            let path = try users ?? UsersCommand.defaultPath(common.settings())
+            if !password.isEmpty && password.count < UserStore.advisedLength {
+                FileHandle.standardError.write(
+                    Data("formflow users: warning: a password shorter than \(UserStore.advisedLength) characters is easy to guess\n".utf8))
+            }
+            let path = users ?? UsersCommand.defaultPath
             do {
                 var store = try UserStore(path: path)
                 try store.set(name: name, role: role, password: password)
@@ -102,11 +118,10 @@ struct UsersCommand: ParsableCommand {
 
     struct List: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List users and roles (never passwords).")
-        @Option(help: "The users file. Default: users.json in the state folder (<out>/state).") var users: String?
-        @OptionGroup var common: CommonOptions
+        @Option(help: "The users file. Default: $FORMFLOW_USERS, else ~/.config/formflow/users.json.") var users: String?
 
         func run() throws {
-            let path = try users ?? UsersCommand.defaultPath(common.settings())
+            let path = users ?? UsersCommand.defaultPath
             for user in try UserStore(path: path).users { print("\(user.name)\t\(user.role.rawValue)") }
         }
     }

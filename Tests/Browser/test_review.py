@@ -185,7 +185,7 @@ def test_twenty_exceptions_with_the_keyboard(server, browser):
     keys += 1
     started = time.monotonic()
     while len(decisions) < 20:
-        expect(page.locator("#fix-form")).to_be_visible()
+        expect(page.locator("#violations")).to_be_visible()
         title = page.locator("h1").inner_text().split(" ")[0]
         rules = page.locator("#violations b").all_inner_texts()
         flagged = page.locator("tr.field.flagged").evaluate_all("rows => rows.map(r => r.dataset.field)")
