@@ -68,8 +68,9 @@ struct ReviewFixture {
         try users.set(name: "li", role: .operator, password: Self.operatorPassword, cost: 4)
         try users.set(name: "wang", role: .auditor, password: Self.auditorPassword, cost: 4)
         try users.save()
-        server = try ReviewServer(
-            desk: desk, configuration: .init(usersFile: users.path, throttle: throttle), logger: Logger(label: "test"))
+        var logger = Logger(label: "review-test")
+        logger.logLevel = .error
+        server = try ReviewServer(desk: desk, configuration: .init(usersFile: users.path, throttle: throttle), logger: logger)
     }
 
     func application() -> some ApplicationProtocol {
