@@ -187,7 +187,8 @@ let package = Package(
         .testTarget(
             name: "FormFlowReviewTests",
             dependencies: [
-                "FormFlowReview", "FormFlowRuntime", "FormFlowCore", "FormFlowRouting", "FormFlowLedger", "FormFlowTestSupport",
+                "FormFlowReview", "FormFlowRuntime", "FormFlowCore", "FormFlowRouting", "FormFlowLedger", "FormFlowPostgres",
+                "FormFlowTestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),

@@ -31,13 +31,14 @@ struct ReviewFixture {
     /// `documents`: file names; each is an expense claim whose claimant was not confirmed.
     init(
         documents: [String] = ["a.png", "b.png"], claimant: String = "何禾",
-        throttle: LoginThrottle = LoginThrottle()
+        throttle: LoginThrottle = LoginThrottle(), ledger: String? = nil
     ) throws {
         root = try TestSupport.scratchFolder("review")
         out = root.appendingPathComponent("out")
         var settings = Settings.defaults
         settings.inbox = root.appendingPathComponent("inbox").path
         settings.out = out.path
+        settings.ledger = ledger
         try FileManager.default.createDirectory(atPath: settings.inbox, withIntermediateDirectories: true)
         let outputs = OutputFolders(root: out)
         for (index, name) in documents.enumerated() {
