@@ -30,4 +30,30 @@ public enum Masking {
         flush()
         return output
     }
+
+    /// The record fields that hold personal numbers (resident ID, bank card).
+    public static let personalFields: Set<String> = ["id_number", "bank_account"]
+
+    /// Stricter than `maskDigitRuns`, for text about an ID or bank number: a misreading breaks the number
+    /// into shorter runs ("3301061966011 4784X"), each of which passes the 15-digit rule, so every run of 5
+    /// or more digits is hidden. A whole number shows as everywhere (first six, last four); a fragment shows
+    /// nothing, since its first and last characters are not the number's.
+    public static func maskNumberFragments(in text: String) -> String {
+        var output = ""
+        var run = ""
+        func flush() {
+            output += run.count >= 15 ? mask(run) : run.count >= 5 ? String(repeating: "*", count: run.count) : run
+            run = ""
+        }
+        for character in text {
+            if character.isASCII && (character.isNumber || ((character == "X" || character == "x") && !run.isEmpty)) {
+                run.append(character)
+            } else {
+                flush()
+                output.append(character)
+            }
+        }
+        flush()
+        return output
+    }
 }

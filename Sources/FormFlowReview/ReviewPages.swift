@@ -175,7 +175,10 @@ public struct ReviewPages: Sendable {
             batch: record.batch, source: record.source ?? "scan", version: entry.version, age: Self.age(entry.age),
             violations: record.violations.map {
                 ViolationRow(
-                    rule: $0.rule, message: Masking.maskDigitRuns(in: $0.message), fields: $0.fields.joined(separator: ", "))
+                    rule: $0.rule,
+                    message: $0.fields.contains(where: personal.contains)
+                        ? Masking.maskNumberFragments(in: $0.message) : Masking.maskDigitRuns(in: $0.message),
+                    fields: $0.fields.joined(separator: ", "))
             },
             fields: rows, tableName: tableName, tableColumns: columns, tableRows: tableRows, hasTable: !tableRows.isEmpty,
             preparation: (record.preparation ?? []).joined(separator: "; "), hasPreparation: !(record.preparation ?? []).isEmpty,
@@ -196,7 +199,8 @@ public struct ReviewPages: Sendable {
             input: "field:\(path)", name: path, shown: text.isEmpty ? "—" : mask(text),
             editable: personal ? "" : Masking.maskDigitRuns(in: text), personal: personal,
             confidence: evidence.map { $0.confidence > 0 || $0.uncertain ? String(Int($0.confidence)) : "✓" } ?? "—", uncertain: evidence?.uncertain ?? (value == nil),
-            flagged: flagged, focus: false, evidence: Masking.maskDigitRuns(in: judges.joined(separator: "; ")),
+            flagged: flagged, focus: false,
+            evidence: personal ? Masking.maskNumberFragments(in: judges.joined(separator: "; ")) : Masking.maskDigitRuns(in: judges.joined(separator: "; ")),
             raw: evidence.map { mask($0.raw) } ?? "", box: box)
     }
 

@@ -4,6 +4,7 @@ import FormFlowLedger
 import FormFlowRouting
 import FormFlowRuntime
 import Foundation
+import HTTPTypes
 import Hummingbird
 import HummingbirdAuth
 import Logging
@@ -154,9 +155,7 @@ public struct ReviewServer: Sendable {
     func login(request: Request, context: ReviewRequestContext) async throws -> Response {
         let name = context.formValue("name") ?? ""
         let password = context.formValue("password") ?? ""
-        guard let sent = context.formValue("csrf"), let expected = request.cookies[Self.loginCookie]?.value,
-            Self.same(sent, expected)
-        else {
+        guard Self.signInFormIsOurs(request, context: context) else {
             return loginPage(request: request, context: context, error: "The sign-in form had expired; please try again.", status: .forbidden)
         }
         if let wait = await throttle.wait(name: name, address: context.remoteAddress) {
@@ -184,6 +183,19 @@ public struct ReviewServer: Sendable {
         var response = Response.redirect(to: context.formValue("next").flatMap(Self.localPath) ?? "/queue")
         response.setCookie(Cookie(name: Self.loginCookie, value: "", maxAge: 0, path: "/login", httpOnly: true, sameSite: .strict))
         return response
+    }
+
+    /// Login CSRF: a browser posting the sign-in form sends the token of the form it was shown (and its
+    /// cookie). A browser always names the page a POST comes from (`Origin`, `Sec-Fetch-Site`), so a post
+    /// from another site without our token is refused; a client that is no browser (a script, curl) names
+    /// none and may sign in with name and password alone — no one's browser can be made to send that.
+    static func signInFormIsOurs(_ request: Request, context: ReviewRequestContext) -> Bool {
+        if let sent = context.formValue("csrf"), let expected = request.cookies[loginCookie]?.value,
+            same(sent, String(expected))
+        {
+            return true
+        }
+        return request.headers[.origin] == nil && request.headers[HTTPField.Name("Sec-Fetch-Site")!] == nil
     }
 
     struct Filters {

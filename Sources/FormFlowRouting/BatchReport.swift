@@ -28,12 +28,15 @@ public enum BatchReport {
             body += "<section class=\"exception\" data-document=\"\(escape(record.document))\">\n"
             body += "<h3>\(escape(Masking.maskDigitRuns(in: record.document))) <small>\(escape(record.form?.rawValue ?? "unrecognised"))</small></h3>\n<ul>\n"
             for violation in record.violations {
-                body += "<li><b>\(escape(violation.rule))</b> \(escape(Masking.maskDigitRuns(in: violation.message)))</li>\n"
+                let aboutPersonal = !Masking.personalFields.isDisjoint(with: violation.fields)
+                let message = aboutPersonal ? Masking.maskNumberFragments(in: violation.message) : Masking.maskDigitRuns(in: violation.message)
+                body += "<li><b>\(escape(violation.rule))</b> \(escape(message))</li>\n"
             }
             body += "</ul>\n<table class=\"fields\"><tr><th>field</th><th>value read</th><th>confidence</th><th>scan</th></tr>\n"
             let named = Set(record.violations.flatMap(\.fields))
             for field in named.sorted() {
-                let value = record.fields[field].map { Masking.maskDigitRuns(in: display($0)) } ?? "—"
+                let masked = Masking.personalFields.contains(field) ? Masking.maskNumberFragments(in:) : Masking.maskDigitRuns(in:)
+                let value = record.fields[field].map { masked(display($0)) } ?? "—"
                 let confidence = record.evidence?[field].map { String(Int($0.confidence)) } ?? "—"
                 var image = ""
                 if let png = crops[record.document]?[field] {

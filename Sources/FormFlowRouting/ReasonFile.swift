@@ -18,14 +18,18 @@ public enum ReasonFile {
             return lines.joined(separator: "\n") + "\n"
         }
         for (index, violation) in record.violations.enumerated() {
-            lines.append("\(index + 1). [\(violation.rule)] \(Masking.maskDigitRuns(in: violation.message))")
+            let aboutPersonal = !Masking.personalFields.isDisjoint(with: violation.fields)
+            let maskMessage = aboutPersonal ? Masking.maskNumberFragments(in:) : Masking.maskDigitRuns(in:)
+            lines.append("\(index + 1). [\(violation.rule)] \(maskMessage(violation.message))")
             for field in violation.fields {
                 let evidence = record.evidence?[field]
-                let value = record.fields[field].map { display($0, field: field) } ?? "—"
+                // A misread ID or bank number leaves fragments shorter than the 15-digit rule catches.
+                let masked = Masking.personalFields.contains(field) ? Masking.maskNumberFragments(in:) : Masking.maskDigitRuns(in:)
+                let value = record.fields[field].map { masked(display($0, field: field)) } ?? "—"
                 var line = "     \(field) = \(value)"
                 if let evidence {
-                    line += "  (read '\(Masking.maskDigitRuns(in: evidence.raw))', confidence \(Int(evidence.confidence))"
-                    if let note = evidence.note { line += "; \(Masking.maskDigitRuns(in: note))" }
+                    line += "  (read '\(masked(evidence.raw))', confidence \(Int(evidence.confidence))"
+                    if let note = evidence.note { line += "; \(masked(note))" }
                     line += ")"
                 }
                 lines.append(line)

@@ -21,4 +21,13 @@ struct MaskingTests {
         #expect(masked.contains("5506.08"))
         #expect(masked.contains("BX20264267222"))
     }
+
+    @Test("text about a personal number hides every fragment a misreading leaves")
+    func fragments() {
+        let note = "readings: 3301061966011 4784X / 33010619660114784X"
+        #expect(Masking.maskNumberFragments(in: note) == "readings: ************* ***** / 330106********784X")
+        #expect(Masking.maskNumberFragments(in: "id 2 of 3, total 1234") == "id 2 of 3, total 1234")
+        // The 15-digit rule alone lets such fragments through.
+        #expect(Masking.maskDigitRuns(in: note).contains("3301061966011"))
+    }
 }

@@ -3,6 +3,7 @@ import FormFlowRuntime
 import Foundation
 import HTTPTypes
 import Hummingbird
+import NIOCore
 import HummingbirdTesting
 import Testing
 
@@ -55,14 +56,22 @@ struct ReviewSessionTests {
         }
     }
 
-    @Test("the sign-in form needs its own token: a form posted from elsewhere is refused")
+    @Test("a sign-in posted from another site without the form's token is refused; a script without a browser's headers may sign in")
     func signInNeedsToken() async throws {
         let fixture = try ReviewFixture()
         try await fixture.application().test(.router) { client in
-            var browser = TestBrowser(client)
-            let response = try await browser.post("/login", [("name", "li"), ("password", ReviewFixture.operatorPassword)])
-            #expect(response.status == .forbidden)
-            #expect(browser.cookies[ReviewServer.sessionCookie] == nil)
+            let form = ByteBuffer(string: "name=li&password=\(TestBrowser.escape(ReviewFixture.operatorPassword))")
+            for header in ["Origin: https://evil.example", "Sec-Fetch-Site: cross-site"] {
+                let parts = header.split(separator: ":", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+                var headers: HTTPFields = [.contentType: "application/x-www-form-urlencoded"]
+                headers[HTTPField.Name(parts[0])!] = parts[1]
+                let response = try await client.executeRequest(uri: "/login", method: .post, headers: headers, body: form)
+                #expect(response.status == .forbidden, "\(header)")
+                #expect(!response.headers[values: .setCookie].contains { $0.hasPrefix(ReviewServer.sessionCookie) })
+            }
+            let script = try await client.executeRequest(
+                uri: "/login", method: .post, headers: [.contentType: "application/x-www-form-urlencoded"], body: form)
+            #expect(script.status == .seeOther)
         }
     }
 
