@@ -148,7 +148,11 @@ public struct ReviewServer: Sendable {
         var values: [String: Any] = ["csrf": token, "next": next]
         if let error { values["error"] = error }
         var response = render("login", values, context: context, status: status)
-        response.setCookie(Cookie(name: Self.loginCookie, value: token, path: "/login", secure: configuration.secureCookies, httpOnly: true, sameSite: .strict))
+        // A refused sign-in sets no cookie at all: whoever failed leaves with nothing.
+        if status == .ok || status == .forbidden {
+            response.setCookie(
+                Cookie(name: Self.loginCookie, value: token, path: "/login", secure: configuration.secureCookies, httpOnly: true, sameSite: .strict))
+        }
         return response
     }
 

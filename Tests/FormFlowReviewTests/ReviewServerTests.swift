@@ -42,6 +42,7 @@ struct ReviewSessionTests {
             var browser = TestBrowser(client)
             let wrong = try await browser.signIn("li", "not the password")
             #expect(wrong.status == .unauthorized)
+            #expect(wrong.headers[values: .setCookie].isEmpty)
             #expect(browser.cookies[ReviewServer.sessionCookie] == nil)
             #expect(try await browser.get("/queue").status == .seeOther)
             let unknown = try await browser.signIn("nobody", "whatever it is")
