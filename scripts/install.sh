@@ -59,6 +59,21 @@ WorkingDirectory=/
 [Install]
 WantedBy=multi-user.target
 UNIT
+# Operator review on loopback (put a TLS proxy in front, and add --secure-cookies, for other machines).
+cat > "$units/formflow-serve.service" <<UNIT
+[Unit]
+Description=FormFlow: operator review of exceptions in the browser
+After=network-online.target
+
+[Service]
+ExecStart=$prefix/bin/formflow serve --config $config --users $etc/users.json --host 127.0.0.1 --port 8080
+KillSignal=SIGTERM
+Restart=on-failure
+WorkingDirectory=/
+
+[Install]
+WantedBy=multi-user.target
+UNIT
 cat > "$root/etc/cron.d/formflow.example" <<CRON
 # Nightly batch at 02:00 (rename to /etc/cron.d/formflow to enable). Exit codes: 0 routed, 74 storage,
 # 75 another run holds the lock, 78 configuration. Use either this or the formflow-watch service.
@@ -66,3 +81,4 @@ cat > "$root/etc/cron.d/formflow.example" <<CRON
 CRON
 echo "installed: $prefix/bin/formflow, $prefix/share/formflow/Pipelines, $target"
 echo "service:   systemctl enable --now formflow-watch   (or the cron line in $root/etc/cron.d/formflow.example)"
+echo "review:    formflow users add NAME --role operator --users $etc/users.json --password-stdin; systemctl enable --now formflow-serve"

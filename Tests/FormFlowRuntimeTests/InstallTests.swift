@@ -44,6 +44,8 @@ struct InstallTests {
         let config = root.appendingPathComponent("etc/formflow/formflow.yaml")
         let unit = try String(contentsOf: root.appendingPathComponent("etc/systemd/system/formflow-watch.service"), encoding: .utf8)
         #expect(unit.contains("formflow watch --config \(config.path)"))
+        let review = try String(contentsOf: root.appendingPathComponent("etc/systemd/system/formflow-serve.service"), encoding: .utf8)
+        #expect(review.contains("formflow serve --config \(config.path) --users") && review.contains("--host 127.0.0.1"))
         let inbox = root.appendingPathComponent("var/lib/formflow/inbox")
         for scan in ["vat_invoice-001-000.png", "expense_claim-001-000.png"] {
             try FileManager.default.copyItem(at: TestSupport.sample(scan), to: inbox.appendingPathComponent(scan))
