@@ -27,6 +27,9 @@ struct NameGlyphs: GlyphJudge {
 
     func judge(_ candidate: NormalizedReading) throws -> Verdict {
         guard case .text(let value) = candidate.value else { return .noOpinion("not a name") }
+        if FieldExtractor.trace, let judged = verifier.judge(value, image: try image()) {
+            for j in judged { print("TRACE   glyph \(j.expected) \(j.distance) nearest other \(j.rival.map(String.init) ?? "-") \(j.rivalDistance)") }
+        }
         return verifier.opinion(on: value, image: try image())
     }
 }

@@ -135,8 +135,12 @@ public struct TextVerifier: Sendable {
             guard nearest <= maximumDistance else {
                 return .unconfirmed("glyph \(k + 1) is unlike any \(character) (distance \(nearest))")
             }
+            // A rival-only character stops a glyph that is clearly its own character only when nearer to it
+            // (朱 within a hair of 未), but a glyph barely like its character stops at a rival about as near:
+            // 昉 in a Ming face was 3.46 from 防 (the limit 3.5) and 3.67 from 昉.
+            let strictLimit = nearest <= maximumDistance - 0.5 ? nearest : nearest + minimumMargin
             if let rival = index.rival(
-                query, of: character, closerThan: nearest + minimumMargin, strictLimit: nearest, strict: rivalsOnly)
+                query, of: character, closerThan: nearest + minimumMargin, strictLimit: strictLimit, strict: rivalsOnly)
             {
                 return .unconfirmed("glyph \(k + 1) could be \(character) or \(rival.character)")
             }

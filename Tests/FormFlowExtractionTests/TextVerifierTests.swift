@@ -120,6 +120,11 @@ struct NameRivalTests {
         // Without the rivals 琮 has no prototypes at all: nothing could tell it from 琼.
         let withoutRivals = TextVerifier(classifier: try GlyphClassifier.load(path: names), maximumDistance: 3.5, minimumMargin: 0.25)
         #expect(withoutRivals.canVerify("琼") && !withoutRivals.canVerify("琮"))
+        // Characters of the 通用规范汉字表 outside GB 2312, which names use, are rivals too.
+        for (rare, common) in [("昉", "防"), ("珺", "君"), ("堃", "坤")] {
+            #expect(rivalCharacters.contains(Character(rare)) && verifier.canVerify(common))
+            #expect(verifier.verify(common, image: kai.draw(rare)) != .confirmed, "\(rare) taken for \(common)")
+        }
         let common = try PrototypeLines(file: "names.txt", heldOut: "WenQuanYi_Micro_Hei_Regular")
         #expect(verifier.verify("朱", image: common.draw("朱")) == .confirmed)
     }

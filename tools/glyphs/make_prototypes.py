@@ -17,8 +17,8 @@ prototypes is simply left to Tesseract.
 
 With --compact it renders three smaller variants instead of four (for long lists: the names' characters).
 
-With --rivals EXISTING_FILE it renders every character of GB 2312 (6,763) that EXISTING_FILE has no
-prototypes for, once in each of a Ming, a Kai and a Hei typeface: not to read them, but so that a glyph of a rare character
+With --rivals EXISTING_FILE it renders every character of GB 2312 (6,763) and of the 通用规范汉字表 (8,105;
+Unihan's kTGH, from Debian's unicode-data) that EXISTING_FILE has no prototypes for, once in each of a Ming, a Kai and a Hei typeface: not to read them, but so that a glyph of a rare character
 (琮, 暐) is seen to be nearer its own character than the common one Tesseract took it for (琼, 暑). The
 names' verifier loads them beside names.txt (`name_glyphs:` in the pipeline lists both files).
 
@@ -109,7 +109,20 @@ def main():
                     gb2312.append(bytes([high, low]).decode("gb2312"))
                 except UnicodeDecodeError:
                     pass
-        chars = "".join(c for c in gb2312 if c not in existing)
+        # And the characters of the 通用规范汉字表 (2013) outside GB 2312 (1,467: 昉, 珺, 堃, 淏 …), which
+        # names use: from Unihan's kTGH field (Debian's unicode-data).
+        import bz2
+        tgh = []
+        for part in ("OtherMappings", "DictionaryLikeData", "IRGSources"):
+            path = f"/usr/share/unicode/Unihan_{part}.txt.bz2"
+            if os.path.exists(path):
+                for line in bz2.open(path, "rt", encoding="utf-8"):
+                    if "\tkTGH\t" in line:
+                        tgh.append(chr(int(line.split("\t")[0][2:], 16)))
+        if not tgh:
+            sys.exit("no kTGH field found: apt-get install unicode-data")
+        seen = set(gb2312)
+        chars = "".join(c for c in gb2312 + sorted(set(tgh) - seen) if c not in existing)
         lines = []
         # The three families values are printed in: Ming (Song), Kai and Hei.
         for path, fragment in [("/usr/share/fonts/truetype/arphic/uming.ttc", "UMing CN"),
@@ -123,7 +136,7 @@ def main():
                     w, h = glyph.size
                     lines.append(f"{char} {tag} 0 {w} {h} {bits(glyph)}")
         with open(args[0], "w", encoding="utf-8") as fh:
-            fh.write("# Glyph prototypes of the GB 2312 characters names.txt lacks, Ming, Kai and Hei, rivals only,"
+            fh.write("# Glyph prototypes of the GB 2312 and 通用规范汉字表 characters names.txt lacks, Ming, Kai and Hei, rivals only,"
                      " made by tools/glyphs/make_prototypes.py --rivals Pipelines/glyphs/names.txt.\n")
             fh.write("# CHAR FONT VARIANT WIDTH HEIGHT HEXBITS (1 = ink, rows padded to bytes)\n")
             fh.write("\n".join(lines) + "\n")
