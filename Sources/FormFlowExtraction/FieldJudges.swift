@@ -68,8 +68,13 @@ struct OrganisationGlyphs: GlyphJudge {
         guard case .text(let value) = candidate.value else { return .noOpinion("not a name") }
         if known.contains(value) { return .confirms }
         let image = try image()
-        if !verifier.canVerify(value), let broad, broad.canVerify(value) { return broad.opinion(on: value, image: image) }
-        return verifier.opinion(on: value, image: image)
+        let judge = !verifier.canVerify(value) && broad?.canVerify(value) == true ? broad! : verifier
+        let opinion = judge.opinion(on: value, image: image)
+        if case .contradicts = opinion, judge.verifyAllowingOneUnclear(value, image: image) == .confirmed {
+            if FieldExtractor.trace { print("TRACE organisation \(value): confirmed with one unclear glyph") }
+            return .confirms
+        }
+        return opinion
     }
 }
 

@@ -103,6 +103,44 @@ public struct TextVerifier: Sendable {
         return nil
     }
 
+    /// Like `verify`, but one glyph that is merely unlike its character (further than `maximumDistance`,
+    /// yet nearer to it than to any other: a blot, a seal's edge, a typeface the prototypes lack) is
+    /// no opinion rather than a refusal, when every other glyph confirms and there are at least
+    /// `minimumConfirmed` of them. For long names (organisations), where one unclear glyph among ten
+    /// clear ones says nothing against the reading; a glyph that is clearly another character still does.
+    public func verifyAllowingOneUnclear(_ expected: String, image: GrayImage, minimumConfirmed: Int = 8) -> Outcome {
+        let characters = Array(expected.filter { !$0.isWhitespace })
+        guard characters.count > minimumConfirmed, characters.allSatisfy(known.contains), let line = GlyphLine(image: image)
+        else { return .unconfirmed("too short or not verifiable") }
+        var cache = Cache()
+        guard let groups = segment(characters, line: line, cache: &cache) else {
+            return .unconfirmed("the line cannot be cut into \(characters.count) characters")
+        }
+        var unclear: Int? = nil
+        for (k, group) in groups.enumerated() {
+            let character = characters[k]
+            let query = cache.queries[group.start * 1000 + group.end]!
+            let nearest = index.distance(query, to: character)
+            if nearest > maximumDistance {
+                guard unclear == nil else { return .unconfirmed("glyphs \(unclear! + 1) and \(k + 1) are unlike their characters") }
+                // Unclear, but still nearer to its own character than to any other: a glyph nearer to
+                // another one (榕 read 榨, 榕 nearest) is a contradiction however far both are.
+                let ranked = index.rank(query)
+                if let best = ranked.first, best.character != character, best.distance < nearest {
+                    return .unconfirmed("glyph \(k + 1) is nearer to \(best.character) than to \(character)")
+                }
+                unclear = k
+                continue
+            }
+            if let rival = index.rival(
+                query, of: character, closerThan: nearest + minimumMargin, strictLimit: nearest, strict: rivalsOnly)
+            {
+                return .unconfirmed("glyph \(k + 1) could be \(character) or \(rival.character)")
+            }
+        }
+        return .confirmed
+    }
+
     /// The one entry of `entries` the glyphs of `image` spell, or nil when none or more than one does.
     public func choose(among entries: [String], image: GrayImage) -> String? {
         guard let line = GlyphLine(image: image) else { return nil }

@@ -129,3 +129,55 @@ struct NameRivalTests {
         #expect(verifier.verify("朱", image: common.draw("朱")) == .confirmed)
     }
 }
+
+@Suite("Long names: one unclear glyph is no opinion, a glyph nearer to another character is a contradiction")
+struct UnclearGlyphTests {
+    static let name = "北京市海淀区政务服务中心"
+
+    /// The name drawn in a held-out face, with the glyph at `index` partly wiped out (a blot, a seal's edge).
+    static func line(_ lines: PrototypeLines, damaging indices: [Int]) -> GrayImage {
+        var image = lines.draw(name, gap: 14)
+        // Each glyph's columns: find them from the drawn ink, left to right.
+        var columns: [Range<Int>] = []
+        var start: Int? = nil
+        for x in 0..<image.width {
+            let ink = (0..<image.height).contains { image.pixels[$0 * image.width + x] < 128 }
+            if ink, start == nil { start = x }
+            if !ink, let s = start, (x - s) > 0, !((x + 1..<min(image.width, x + 4)).contains { c in (0..<image.height).contains { image.pixels[$0 * image.width + c] < 128 } }) {
+                columns.append(s..<x)
+                start = nil
+            }
+        }
+        for index in indices where columns.indices.contains(index) {
+            let range = columns[index]
+            // Wipe the lowest quarter of the glyph.
+            for y in (image.height * 3 / 4)..<image.height { for x in range { image.pixels[y * image.width + x] = 255 } }
+        }
+        return image
+    }
+
+    @Test("an intact name is confirmed either way; two damaged glyphs are never")
+    func unclear() throws {
+        let lines = try PrototypeLines(file: "form-text.txt", heldOut: "WenQuanYi_Micro_Hei_Regular")
+        let verifier = TextVerifier(classifier: lines.classifier)
+        let intact = Self.line(lines, damaging: [])
+        #expect(verifier.verify(Self.name, image: intact) == .confirmed)
+        #expect(verifier.verifyAllowingOneUnclear(Self.name, image: intact) == .confirmed)
+        let once = Self.line(lines, damaging: [5])
+        #expect(verifier.verify(Self.name, image: once) != .confirmed)
+        #expect(verifier.verifyAllowingOneUnclear(Self.name, image: once) == .confirmed)
+        let twice = Self.line(lines, damaging: [3, 8])
+        #expect(verifier.verifyAllowingOneUnclear(Self.name, image: twice) != .confirmed)
+        // A short name is never let through with an unclear glyph.
+        #expect(verifier.verifyAllowingOneUnclear("中心", image: lines.draw("中心")) != .confirmed)
+    }
+
+    @Test("a name whose one different character is drawn is not confirmed, however unclear that glyph")
+    func lookAlike() throws {
+        let lines = try PrototypeLines(file: "form-text.txt", heldOut: "WenQuanYi_Micro_Hei_Regular")
+        let verifier = TextVerifier(classifier: lines.classifier)
+        // 务 drawn where the reading says 服: the glyph is nearer to 务 than to 服.
+        let image = lines.draw("北京市海淀区政务务务中心", gap: 14)
+        #expect(verifier.verifyAllowingOneUnclear(Self.name, image: image) != .confirmed)
+    }
+}
