@@ -40,13 +40,11 @@ public struct LoginThrottle: Sendable {
 
     private mutating func prune(now: Date) {
         let horizon = now.addingTimeInterval(-window)
-        failuresByName = failuresByName.compactMapValues { dates in
+        func recent(_ dates: [Date]) -> [Date]? {
             let kept = dates.filter { $0 > horizon }
             return kept.isEmpty ? nil : kept
         }
-        failuresByAddress = failuresByAddress.compactMapValues { dates in
-            let kept = dates.filter { $0 > horizon }
-            return kept.isEmpty ? nil : kept
-        }
+        failuresByName = failuresByName.compactMapValues(recent)
+        failuresByAddress = failuresByAddress.compactMapValues(recent)
     }
 }

@@ -11,32 +11,6 @@ import Logging
 import Mustache
 import NIOCore
 
-/// Who is signed in: kept on the server (the cookie holds only a random id), with the token every form
-/// of this session must send back (CSRF) and a message for the next page.
-public struct ReviewSession: Codable, Sendable {
-    public var name: String
-    public var role: ReviewRole
-    public var csrf: String
-    public var flash: String?
-}
-
-/// Per request: the session, the client's address (for the sign-in limits) and the posted form.
-public struct ReviewRequestContext: SessionRequestContext, RequestContext {
-    public var coreContext: CoreRequestContextStorage
-    public let sessions: SessionContext<ReviewSession>
-    public let remoteAddress: String
-    /// The posted form's fields in order (a name may repeat), read once by `ReviewGate`.
-    public var form: [(String, String)] = []
-
-    public init(source: ApplicationRequestContextSource) {
-        coreContext = .init(source: source)
-        sessions = .init()
-        remoteAddress = source.channel.remoteAddress?.ipAddress ?? "unknown"
-    }
-
-    func formValue(_ name: String) -> String? { form.first { $0.0 == name }?.1 }
-}
-
 /// `formflow serve`: operator review of one output folder (or of a PostgreSQL ledger's exceptions).
 public struct ReviewServer: Sendable {
     public struct Configuration: Sendable {
@@ -373,50 +347,5 @@ public struct ReviewServer: Sendable {
 
     static func isDocumentID(_ id: String) -> Bool {
         id.count == 20 && id.allSatisfy { $0.isHexDigit && ($0.isNumber || $0.isLowercase) }
-    }
-}
-
-/// The desk's actions one at a time in this server: a fix reads, validates and writes several files.
-actor DeskActions {
-    let desk: ExceptionDesk
-
-    init(desk: ExceptionDesk) { self.desk = desk }
-
-    func fix(_ id: String, assignments: [String], reason: String, version: String, by name: String) throws -> DocumentRecord {
-        try desk.acting(as: name).fix(id, assignments: assignments, reason: reason, version: version)
-    }
-
-    func reject(_ id: String, reason: String, version: String, by name: String) throws {
-        try desk.acting(as: name).reject(id, reason: reason, version: version)
-    }
-
-    func requeue(_ id: String, reason: String, version: String, by name: String) throws {
-        try desk.acting(as: name).requeue(id, reason: reason, version: version)
-    }
-}
-
-actor ThrottleState {
-    var throttle: LoginThrottle
-    init(_ throttle: LoginThrottle) { self.throttle = throttle }
-    func wait(name: String, address: String) -> TimeInterval? { throttle.wait(name: name, address: address) }
-    func failed(name: String, address: String) { throttle.failed(name: name, address: address) }
-    func succeeded(name: String) { throttle.succeeded(name: name) }
-}
-
-extension Response {
-    static func html(_ text: String, status: HTTPResponse.Status = .ok) -> Response {
-        Response(
-            status: status, headers: [.contentType: "text/html; charset=utf-8", .cacheControl: "no-store"],
-            body: .init(byteBuffer: ByteBuffer(string: text)))
-    }
-
-    static func text(_ text: String) -> Response {
-        Response(status: .ok, headers: [.contentType: "text/plain; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: text)))
-    }
-
-    static func asset(_ text: String, type: String) -> Response {
-        Response(
-            status: .ok, headers: [.contentType: type, .cacheControl: "public, max-age=3600"],
-            body: .init(byteBuffer: ByteBuffer(string: text)))
     }
 }

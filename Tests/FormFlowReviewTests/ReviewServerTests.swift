@@ -3,6 +3,7 @@ import FormFlowRuntime
 import Foundation
 import HTTPTypes
 import Hummingbird
+import Logging
 import NIOCore
 import HummingbirdTesting
 import Testing
@@ -54,6 +55,20 @@ struct ReviewSessionTests {
             #expect(cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"))
             #expect(!cookie.contains("Secure"))  // not behind TLS here; --secure-cookies adds it
             #expect(try await browser.get("/queue").status == .ok)
+        }
+    }
+
+    @Test("behind TLS (--secure-cookies) the session cookie is Secure as well")
+    func secureCookie() async throws {
+        let fixture = try ReviewFixture()
+        let server = try ReviewServer(
+            desk: fixture.desk, configuration: .init(usersFile: fixture.root.appendingPathComponent("users.json").path, secureCookies: true),
+            logger: Logger(label: "review-test"))
+        try await Application(router: server.router()).test(.router) { client in
+            var browser = TestBrowser(client)
+            let right = try await browser.signIn("li", ReviewFixture.operatorPassword)
+            let cookie = try #require(right.headers[values: .setCookie].first { $0.hasPrefix(ReviewServer.sessionCookie + "=") })
+            #expect(cookie.contains("Secure") && cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"))
         }
     }
 
