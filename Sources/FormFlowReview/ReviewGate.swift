@@ -1,6 +1,8 @@
+import FormFlowCore
 import Foundation
 import HTTPTypes
 import Hummingbird
+import Logging
 import HummingbirdAuth
 import NIOCore
 
@@ -37,7 +39,7 @@ struct ReviewGate: RouterMiddleware {
                     "<!doctype html><p>This form is not from this session (CSRF token missing or stale). Go back, reload the page and try again.</p>",
                     status: .forbidden)
             } else {
-                response = try await next(request, context)
+                response = try await Self.answer(request, context, next)
             }
         } else if !open {
             response =
@@ -45,10 +47,29 @@ struct ReviewGate: RouterMiddleware {
                 ? Response.redirect(to: "/login?next=" + (ReviewServer.localPath(path).map(Self.queryEscaped) ?? "/queue"))
                 : Response.html("<!doctype html><p>Sign in first: <a href=\"/login\">/login</a></p>", status: .unauthorized)
         } else {
-            response = try await next(request, context)
+            response = try await Self.answer(request, context, next)
         }
         Self.secure(&response.headers)
         return response
+    }
+
+    /// The handler's answer; a failure (the output folder unreadable, the ledger away) becomes a page that
+    /// says what went wrong, personal data masked, instead of a bare 500.
+    static func answer(_ request: Request, _ context: Context, _ next: (Request, Context) async throws -> Response) async throws
+        -> Response
+    {
+        do {
+            return try await next(request, context)
+        } catch let error as HTTPError {
+            throw error
+        } catch {
+            context.logger.error("review request failed", metadata: ["path": "\(request.uri.path)", "error": "\(Masking.maskDigitRuns(in: "\(error)"))"])
+            let text = Masking.maskDigitRuns(in: "\(error)")
+                .replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
+            return Response.html(
+                "<!doctype html><title>FormFlow review: error</title><h1>Something went wrong</h1><p id=\"message\">\(text)</p><p>Check the output folder and the ledger the server was started with; <a href=\"/queue\">back to the queue</a>.</p>",
+                status: .internalServerError)
+        }
     }
 
     static func queryEscaped(_ text: String) -> String {

@@ -80,6 +80,8 @@ public struct ExceptionDesk: Sendable {
         -> [Entry]
     {
         let folder = outputs.folder(for: .exception)
+        // No run has written an exception yet.
+        guard FileManager.default.fileExists(atPath: folder.path) else { return [] }
         var entries: [Entry] = []
         for name in try FileManager.default.contentsOfDirectory(atPath: folder.path) where name.hasSuffix(".json") {
             let url = folder.appendingPathComponent(name)

@@ -193,6 +193,17 @@ struct ReviewActionTests {
         }
     }
 
+    @Test("an output folder no run has written an exception to shows an empty queue, not an error")
+    func emptyOutput() async throws {
+        let fixture = try ReviewFixture(documents: [])
+        try await fixture.application().test(.router) { client in
+            var browser = TestBrowser(client)
+            _ = try await browser.signIn("li", ReviewFixture.operatorPassword)
+            let queue = try await browser.get("/queue")
+            #expect(queue.status == .ok && queue.text.contains("No exceptions"))
+        }
+    }
+
     @Test("filters narrow the queue like the CLI's")
     func filters() async throws {
         let fixture = try ReviewFixture(documents: ["a.png", "b.png"])
