@@ -88,7 +88,8 @@ public struct ReviewPages: Sendable {
         public var name: String
         /// What the page shows (masked for personal data).
         public var shown: String
-        /// What the input starts with: the value, or nothing for personal data (the operator types it).
+        /// What the input starts with: the value, or nothing for personal data and unconfirmed values (the
+        /// operator types what the paper says; the reading is the placeholder).
         public var editable: String
         public var personal: Bool
         public var confidence: String
@@ -189,6 +190,7 @@ public struct ReviewPages: Sendable {
         -> FieldRow
     {
         let text = value.map(Self.display) ?? ""
+        let uncertain = evidence?.uncertain ?? (value == nil || text.isEmpty)
         func mask(_ text: String) -> String {
             personal ? (text.isEmpty ? "" : Masking.mask(text)) : Masking.maskDigitRuns(in: text)
         }
@@ -197,8 +199,8 @@ public struct ReviewPages: Sendable {
         let box = evidence?.box.map { "\($0.x),\($0.y),\($0.width),\($0.height)" } ?? ""
         return FieldRow(
             input: "field:\(path)", name: path, shown: text.isEmpty ? "—" : mask(text),
-            editable: personal ? "" : Masking.maskDigitRuns(in: text), personal: personal,
-            confidence: evidence.map { $0.confidence > 0 || $0.uncertain ? String(Int($0.confidence)) : "✓" } ?? "—", uncertain: evidence?.uncertain ?? (value == nil),
+            editable: personal || uncertain ? "" : Masking.maskDigitRuns(in: text), personal: personal,
+            confidence: evidence.map { $0.confidence > 0 || $0.uncertain ? String(Int($0.confidence)) : "✓" } ?? "—", uncertain: uncertain,
             flagged: flagged, focus: false,
             evidence: personal ? Masking.maskNumberFragments(in: judges.joined(separator: "; ")) : Masking.maskDigitRuns(in: judges.joined(separator: "; ")),
             raw: evidence.map { mask($0.raw) } ?? "", box: box)
@@ -225,21 +227,32 @@ public struct ReviewPages: Sendable {
 
     // MARK: What an operator's form says
 
-    /// The assignments a fix form asks for: every field whose input was sent, except personal fields
-    /// left empty (their value was never shown, so an empty input means "unchanged").
+    /// The assignments a fix form asks for. Inputs that start empty (personal numbers, and values that
+    /// could not be confirmed) count only when the operator typed something: an unconfirmed reading is
+    /// never confirmed by a key press, only by typing what the paper says. Prefilled inputs count when
+    /// changed.
     public func assignments(form fields: [(String, String)], record: DocumentRecord) -> [String] {
-        let personal = personalFields[record.form?.rawValue ?? ""] ?? []
         var result: [String] = []
         for (name, value) in fields where name.hasPrefix("field:") {
             let path = String(name.dropFirst("field:".count))
-            let column = path.split(separator: ".").last.map(String.init) ?? path
             let trimmed = value.trimmingCharacters(in: .whitespacesAndNewlines)
-            if personal.contains(column) && trimmed.isEmpty { continue }
-            // A value shown masked (a long digit run in a non-personal field) and left as it was is unchanged.
             let current = Self.value(at: path, in: record)
-            if trimmed != current && Masking.maskDigitRuns(in: current) == trimmed { continue }
+            if startsEmpty(path, in: record) {
+                if trimmed.isEmpty { continue }
+            } else if trimmed == current || Masking.maskDigitRuns(in: current) == trimmed {
+                // Unchanged (a long digit run in a non-personal field is shown masked).
+                continue
+            }
             result.append("\(path)=\(trimmed)")
         }
         return result
+    }
+
+    /// Whether the field's input starts empty: a personal number, or a value not confirmed (or not read).
+    func startsEmpty(_ path: String, in record: DocumentRecord) -> Bool {
+        let column = path.split(separator: ".").last.map(String.init) ?? path
+        if (personalFields[record.form?.rawValue ?? ""] ?? []).contains(column) { return true }
+        guard let evidence = record.evidence?[path] else { return Self.value(at: path, in: record).isEmpty }
+        return evidence.uncertain
     }
 }

@@ -94,15 +94,15 @@ enum ReviewTemplates {
         <tbody>
         {{#fields}}<tr class="field{{#flagged}} flagged{{/flagged}}{{#uncertain}} uncertain{{/uncertain}}" data-field="{{name}}">
         <th><label for="in-{{name}}">{{name}}</label></th>
-        <td><input id="in-{{name}}" name="{{input}}" value="{{editable}}"{{#personal}} placeholder="{{shown}}" autocomplete="off"{{/personal}}{{#focus}} autofocus{{/focus}}{{^canAct}} readonly{{/canAct}}>
-        {{#personal}}<small class="masked">{{shown}} (type the full number to change it)</small>{{/personal}}</td>
+        <td><input id="in-{{name}}" name="{{input}}" value="{{editable}}"{{#personal}} placeholder="{{shown}}" autocomplete="off"{{/personal}}{{^personal}}{{#uncertain}} placeholder="{{shown}}"{{/uncertain}}{{/personal}}{{#focus}} autofocus{{/focus}}{{^canAct}} readonly{{/canAct}}>
+        {{#personal}}<small class="masked">{{shown}} (type the full number to change it)</small>{{/personal}}{{^personal}}{{#uncertain}}<small class="masked">read as {{shown}}, not confirmed: type what the paper says</small>{{/uncertain}}{{/personal}}</td>
         <td>{{confidence}}</td><td class="evidence">{{evidence}}{{#raw}}<br><small>read: {{raw}}</small>{{/raw}}</td>
         <td>{{#box}}<canvas class="crop" data-box="{{box}}" width="1" height="1"></canvas>{{/box}}</td></tr>
         {{/fields}}
         </tbody></table>
         {{#hasTable}}<h2>{{tableName}}</h2>
         <table class="items" id="items"><thead><tr><th>#</th>{{#tableColumns}}<th>{{.}}</th>{{/tableColumns}}</tr></thead><tbody>
-        {{#tableRows}}<tr><td>{{index}}</td>{{#cells}}<td class="{{#flagged}}flagged{{/flagged}}{{#uncertain}} uncertain{{/uncertain}}" data-field="{{name}}"><input name="{{input}}" value="{{editable}}" aria-label="{{name}}"{{#personal}} placeholder="{{shown}}"{{/personal}}{{^canAct}} readonly{{/canAct}}><small>{{confidence}}</small></td>{{/cells}}</tr>
+        {{#tableRows}}<tr><td>{{index}}</td>{{#cells}}<td class="{{#flagged}}flagged{{/flagged}}{{#uncertain}} uncertain{{/uncertain}}" data-field="{{name}}"><input name="{{input}}" value="{{editable}}" aria-label="{{name}}"{{#personal}} placeholder="{{shown}}"{{/personal}}{{^personal}}{{#uncertain}} placeholder="{{shown}}"{{/uncertain}}{{/personal}}{{^canAct}} readonly{{/canAct}}><small>{{confidence}}</small></td>{{/cells}}</tr>
         {{/tableRows}}</tbody></table>{{/hasTable}}
         {{#canAct}}
         <label class="reason">Reason <input name="reason" value="checked against the paper"></label>

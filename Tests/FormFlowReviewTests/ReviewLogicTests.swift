@@ -59,14 +59,17 @@ struct ReviewLogicTests {
         evidence: ["claimant": FieldEvidence(raw: "何禾", confidence: 27, box: nil, uncertain: true)],
         processedAt: "2026-11-23T00:00:00Z")
 
-    @Test("a fix form: personal fields left empty are unchanged; everything else shown is confirmed or set")
+    @Test("a fix form: empty inputs of personal and unconfirmed fields are unchanged; prefilled ones count when changed")
     func assignments() throws {
         let pages = try Self.pages()
         let form = [
             ("csrf", "t"), ("field:claimant", " 何敏 "), ("field:id_number", ""), ("field:items[0].amount", "10.00"),
-            ("reason", "r"),
+            ("field:items[0].category", "会议费"), ("reason", "r"),
         ]
-        #expect(pages.assignments(form: form, record: Self.record) == ["claimant=何敏", "items[0].amount=10.00"])
+        #expect(pages.assignments(form: form, record: Self.record) == ["claimant=何敏", "items[0].category=会议费"])
+        // The unconfirmed claimant left empty is not confirmed by saving; typed as read, it is.
+        #expect(pages.assignments(form: [("field:claimant", "")], record: Self.record).isEmpty)
+        #expect(pages.assignments(form: [("field:claimant", "何禾")], record: Self.record) == ["claimant=何禾"])
         let typed = [("field:id_number", "110105194912310021")]
         #expect(pages.assignments(form: typed, record: Self.record) == ["id_number=110105194912310021"])
     }
@@ -77,6 +80,7 @@ struct ReviewLogicTests {
         let entry = ExceptionDesk.Entry(record: Self.record, url: URL(fileURLWithPath: "/x/a.png.json"), age: 90, version: "v1")
         let page = pages.document(entry)
         #expect(page.fields.first?.name == "claimant" && page.fields.first?.focus == true)
+        #expect(page.fields.first?.editable == "" && page.fields.first?.shown == "何禾")  // unconfirmed: typed anew
         let id = try #require(page.fields.first { $0.name == "id_number" })
         #expect(id.personal && id.editable.isEmpty && id.shown == "110105********002X" && !id.raw.contains("19491231"))
         #expect(page.tableRows.first?.cells.map(\.name) == ["items[0].amount", "items[0].category"])
