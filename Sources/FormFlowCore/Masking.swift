@@ -13,22 +13,7 @@ public enum Masking {
     /// Masks every run of 15 or more digits (with an optional trailing `X`) inside free text: ID numbers
     /// and bank card numbers that slip into a message, a raw OCR string or an error.
     public static func maskDigitRuns(in text: String) -> String {
-        var output = ""
-        var run = ""
-        func flush() {
-            output += run.count >= 15 ? mask(run) : run
-            run = ""
-        }
-        for character in text {
-            if character.isASCII && (character.isNumber || ((character == "X" || character == "x") && run.count >= 15)) {
-                run.append(character)
-            } else {
-                flush()
-                output.append(character)
-            }
-        }
-        flush()
-        return output
+        replacingDigitRuns(in: text, checkCharacterAfter: 15) { $0.count >= 15 ? mask($0) : $0 }
     }
 
     /// The record fields that hold personal numbers (resident ID, bank card).
@@ -39,21 +24,27 @@ public enum Masking {
     /// or more digits is hidden. A whole number shows as everywhere (first six, last four); a fragment shows
     /// nothing, since its first and last characters are not the number's.
     public static func maskNumberFragments(in text: String) -> String {
+        replacingDigitRuns(in: text, checkCharacterAfter: 1) { run in
+            run.count >= 15 ? mask(run) : run.count >= 5 ? String(repeating: "*", count: run.count) : run
+        }
+    }
+
+    /// Every run of ASCII digits in `text` (with an `X` that ends an ID number, once the run is
+    /// `checkCharacterAfter` long) replaced by what `replace` makes of it.
+    static func replacingDigitRuns(in text: String, checkCharacterAfter: Int, _ replace: (String) -> String) -> String {
         var output = ""
         var run = ""
-        func flush() {
-            output += run.count >= 15 ? mask(run) : run.count >= 5 ? String(repeating: "*", count: run.count) : run
-            run = ""
-        }
         for character in text {
-            if character.isASCII && (character.isNumber || ((character == "X" || character == "x") && !run.isEmpty)) {
+            if character.isASCII
+                && (character.isNumber || ((character == "X" || character == "x") && run.count >= checkCharacterAfter))
+            {
                 run.append(character)
             } else {
-                flush()
+                output += replace(run)
+                run = ""
                 output.append(character)
             }
         }
-        flush()
-        return output
+        return output + replace(run)
     }
 }
