@@ -56,9 +56,9 @@ extension TextVerifier {
 /// 凯卓 read 凯车 and 蓉 read 其 by every reading, with no prototype to say otherwise).
 struct OrganisationGlyphs: GlyphJudge {
     let verifier: TextVerifier
-    /// Prototypes of far more characters (the names' and their rivals: all of GB 2312), for names the
-    /// templates' own characters cannot spell: every character has rivals there, so a misread between
-    /// two common characters is seen.
+    /// Prototypes of far more characters (the names' and their rivals: all of GB 2312 and the 通用规范汉字表),
+    /// compared by stroke directions: the judge for every name they can spell, the templates' own
+    /// characters (`verifier`) for the rest.
     let broad: TextVerifier?
     let known: [String]
     let image: () throws -> GrayImage
@@ -68,7 +68,9 @@ struct OrganisationGlyphs: GlyphJudge {
         guard case .text(let value) = candidate.value else { return .noOpinion("not a name") }
         if known.contains(value) { return .confirms }
         let image = try image()
-        let judge = !verifier.canVerify(value) && broad?.canVerify(value) == true ? broad! : verifier
+        // The names' stroke-direction judge wherever it knows every character: it holds across typefaces and
+        // captures where the form words' ink-density prototypes do not (a photo's 杭 lay 3.96 from them).
+        let judge = broad?.canVerify(value) == true ? broad! : verifier
         let opinion = judge.opinion(on: value, image: image)
         if case .contradicts = opinion, judge.verifyAllowingOneUnclear(value, image: image) == .confirmed {
             if FieldExtractor.trace { print("TRACE organisation \(value): confirmed with one unclear glyph") }

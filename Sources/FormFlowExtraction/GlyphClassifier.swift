@@ -1,6 +1,7 @@
 import FormFlowCore
 import FormFlowYAML
 import Foundation
+import Synchronization
 
 /// A binary glyph: ink pixels, cropped to their bounding box.
 public struct Glyph: Sendable, Hashable {
@@ -102,8 +103,33 @@ public struct GlyphClassifier: Sendable {
         try load(paths: [path])
     }
 
-    /// Loads several prototype files as one classifier (the names' prototypes and their rivals).
-    public static func load(paths: [String]) throws(ConfigurationError) -> GlyphClassifier {
+    /// Loads several prototype files as one classifier (the names' prototypes and their rivals),
+    /// comparing glyphs by `features`. A set already loaded in this process (same files, unchanged since)
+    /// is shared rather than loaded again: describing the names' 46,000 prototypes by stroke directions
+    /// takes seconds, and a daemon reloading its pipeline, or a test suite loading it many times, would
+    /// pay that each time.
+    public static func load(paths: [String], features kind: GlyphFeatures = .inkDensity) throws(ConfigurationError) -> GlyphClassifier {
+        let key = LoadedKey(
+            paths: paths, kind: kind,
+            modified: paths.map { (try? FileManager.default.attributesOfItem(atPath: $0)[.modificationDate] as? Date) ?? nil })
+        return try loaded.withLock { (cache: inout [LoadedKey: GlyphClassifier]) throws(ConfigurationError) -> GlyphClassifier in
+            if let classifier = cache[key] { return classifier }
+            let classifier = try read(paths: paths, features: kind)
+            cache[key] = classifier
+            return classifier
+        }
+    }
+
+    private struct LoadedKey: Hashable {
+        var paths: [String]
+        var kind: GlyphFeatures
+        var modified: [Date?]
+    }
+
+    /// Held while a set loads, so two workers or tests asking for the same set at once load it once.
+    private static let loaded = Mutex<[LoadedKey: GlyphClassifier]>([:])
+
+    private static func read(paths: [String], features kind: GlyphFeatures) throws(ConfigurationError) -> GlyphClassifier {
         // One glyph at a time, its features straight into one flat array: no per-prototype arrays.
         var characters: [Character] = []
         var logAspects: [Float] = []
@@ -113,7 +139,7 @@ public struct GlyphClassifier: Sendable {
         let lines = paths.reduce(0) { count, path in
             count + ((try? Data(contentsOf: URL(fileURLWithPath: path)))?.reduce(0) { $0 + ($1 == 10 ? 1 : 0) } ?? 0)
         }
-        features.reserveCapacity(lines * GlyphClassifier.grid * GlyphClassifier.grid)
+        features.reserveCapacity(lines * kind.width)
         characters.reserveCapacity(lines)
         logAspects.reserveCapacity(lines)
         for path in paths {
@@ -121,13 +147,13 @@ public struct GlyphClassifier: Sendable {
             try forEachGlyph(path: path) { character, _, _, glyph in
                 characters.append(character)
                 logAspects.append(Float(log(Double(glyph.width) / Double(glyph.height))))
-                features += Index.stored(glyph.features())
+                features += Index.stored(kind.of(glyph), kind)
             }
             guard characters.count > before else {
                 throw ConfigurationError(file: path, line: 1, message: "the file holds no glyph prototypes")
             }
         }
-        return GlyphClassifier(index: Index(characters: characters, logAspects: logAspects, features: features))
+        return GlyphClassifier(index: Index(characters: characters, logAspects: logAspects, features: features, kind: kind))
     }
 
     init(index: Index) {
@@ -223,15 +249,16 @@ public struct GlyphClassifier: Sendable {
         /// The prototypes of character number `n` are `ranges[n]`.
         let ranges: [Range<Int>]
         let logAspects: [Float]
-        /// Each feature (a share of ink, 0…1) as a byte, 0…255: the names' and rivals' 46,000 prototypes
-        /// take 18 MB instead of 74 MB as `Float`s, and a distance moves by at most 0.04 (the judges'
-        /// margins are 0.25 and more).
+        /// Each feature as a byte on the kind's scale: the names' and rivals' 46,000 prototypes take
+        /// 18 MB instead of 74 MB as `Float`s, and an ink-density distance moves by at most 0.04 (the
+        /// judges' margins are 0.25 and more).
         let features: [UInt8]
         let width: Int
+        public let kind: GlyphFeatures
 
         /// A feature vector as stored.
-        static func stored(_ features: [Float]) -> [UInt8] {
-            features.map { UInt8((min(max($0, 0), 1) * 255).rounded()) }
+        static func stored(_ features: [Float], _ kind: GlyphFeatures) -> [UInt8] {
+            features.map { UInt8(min(max($0 * kind.scale, 0), 255).rounded()) }
         }
 
         /// A glyph prepared for comparison.
@@ -264,7 +291,7 @@ public struct GlyphClassifier: Sendable {
                 ranges.append(logAspects.count..<(logAspects.count + group.count))
                 for prototype in group {
                     logAspects.append(Float(log(prototype.aspect)))
-                    features += Self.stored(prototype.features)
+                    features += Self.stored(prototype.features, .inkDensity)
                 }
             }
             self.characters = characters
@@ -273,11 +300,15 @@ public struct GlyphClassifier: Sendable {
             self.logAspects = logAspects
             self.features = features
             self.width = prototypes.first?.features.count ?? 0
+            self.kind = .inkDensity
         }
 
         /// Prototypes given in any order (`features` holds each one's `grid × grid` values in turn),
         /// grouped by character in order of first appearance.
-        init(characters prototypeCharacters: [Character], logAspects prototypeAspects: [Float], features prototypeFeatures: [UInt8]) {
+        init(
+            characters prototypeCharacters: [Character], logAspects prototypeAspects: [Float], features prototypeFeatures: [UInt8],
+            kind: GlyphFeatures
+        ) {
             let width = prototypeFeatures.count / max(prototypeCharacters.count, 1)
             var characters: [Character] = []
             var numbers: [Character: Int] = [:]
@@ -303,7 +334,9 @@ public struct GlyphClassifier: Sendable {
                     features += prototypeFeatures[(prototype * width)..<((prototype + 1) * width)]
                 }
             }
-            self.init(characters: characters, numbers: numbers, ranges: ranges, logAspects: logAspects, features: features, width: width)
+            self.init(
+                characters: characters, numbers: numbers, ranges: ranges, logAspects: logAspects, features: features, width: width,
+                kind: kind)
         }
 
         /// The prototypes of `kept` characters only.
@@ -321,12 +354,16 @@ public struct GlyphClassifier: Sendable {
                 logAspects += self.logAspects[range]
                 features += self.features[(range.lowerBound * width)..<(range.upperBound * width)]
             }
-            return Index(characters: characters, numbers: numbers, ranges: ranges, logAspects: logAspects, features: features, width: width)
+            return Index(
+                characters: characters, numbers: numbers, ranges: ranges, logAspects: logAspects, features: features, width: width,
+                kind: kind)
         }
 
         private init(
-            characters: [Character], numbers: [Character: Int], ranges: [Range<Int>], logAspects: [Float], features: [UInt8], width: Int
+            characters: [Character], numbers: [Character: Int], ranges: [Range<Int>], logAspects: [Float], features: [UInt8], width: Int,
+            kind: GlyphFeatures
         ) {
+            self.kind = kind
             self.characters = characters
             self.numbers = numbers
             self.ranges = ranges
@@ -336,16 +373,18 @@ public struct GlyphClassifier: Sendable {
         }
 
         public func query(_ glyph: Glyph) -> Query {
-            Query(features: glyph.features().map { $0 * 255 }, logAspect: Float(log(Double(glyph.width) / Double(max(glyph.height, 1)))))
+            Query(
+                features: kind.of(glyph).map { min($0 * kind.scale, 255) },
+                logAspect: Float(log(Double(glyph.width) / Double(max(glyph.height, 1)))))
         }
 
-        /// Squared distance to prototype `prototype` on the stored scale (255² times the distance on the
-        /// 0…1 scale), or some value ≥ `bound` once it is certain to exceed it.
+        /// Squared distance to prototype `prototype` on the stored scale (the kind's scale² times the
+        /// distance's square), or some value ≥ `bound` once it is certain to exceed it.
         @inline(__always)
         private func squaredDistance(_ query: UnsafeBufferPointer<Float>, _ logAspect: Float, prototype: Int, bound: Float) -> Float {
             // Shape alone cannot tell a narrow fragment (亻) blown up to full size from a whole glyph.
             let aspect = logAspect - logAspects[prototype]
-            var sum = aspect * aspect * 4 * Self.scale * Self.scale
+            var sum = aspect * aspect * kind.aspectWeight * scale * scale
             features.withUnsafeBufferPointer { features in
                 let base = UnsafeRawPointer(features.baseAddress! + prototype * width)
                 let own = UnsafeRawPointer(query.baseAddress!)
@@ -372,7 +411,7 @@ public struct GlyphClassifier: Sendable {
         }
 
         /// The stored scale of a feature.
-        static let scale: Float = 255
+        var scale: Float { kind.scale }
 
         /// Distance from the glyph to the nearest prototype of `character` (infinity without prototypes).
         public func distance(_ query: Query, to character: Character) -> Float {
@@ -383,7 +422,7 @@ public struct GlyphClassifier: Sendable {
                     best = min(best, squaredDistance(buffer, query.logAspect, prototype: prototype, bound: best))
                 }
             }
-            return best.squareRoot() / Self.scale
+            return best.squareRoot() / scale
         }
 
         /// A character other than `character` whose nearest prototype is closer than `limit`, if any.
@@ -394,8 +433,8 @@ public struct GlyphClassifier: Sendable {
             strict: Set<Character> = []
         ) -> (character: Character, distance: Float)? {
             guard query.features.count == width else { return nil }
-            let looseBound = limit * limit * Self.scale * Self.scale
-            let strictBound = strictLimit * strictLimit * Self.scale * Self.scale
+            let looseBound = limit * limit * scale * scale
+            let strictBound = strictLimit * strictLimit * scale * scale
             var found: (Character, Float)? = nil
             query.features.withUnsafeBufferPointer { buffer in
                 for (number, range) in ranges.enumerated() where characters[number] != character {
@@ -403,7 +442,7 @@ public struct GlyphClassifier: Sendable {
                     for prototype in range {
                         let sum = squaredDistance(buffer, query.logAspect, prototype: prototype, bound: bound)
                         if sum < bound {
-                            found = (characters[number], sum.squareRoot() / Self.scale)
+                            found = (characters[number], sum.squareRoot() / scale)
                             return
                         }
                     }
@@ -428,7 +467,7 @@ public struct GlyphClassifier: Sendable {
                     }
                 }
             }
-            return zip(characters, best).map { ($0, $1.squareRoot() / Self.scale) }.sorted { $0.1 < $1.1 }
+            return zip(characters, best).map { ($0, $1.squareRoot() / scale) }.sorted { $0.1 < $1.1 }
         }
     }
 }

@@ -109,7 +109,7 @@ public struct Pipeline: Sendable {
             }
             layoutSegmentation = psm
         }
-        func prototypes(_ key: String) throws(ConfigurationError) -> GlyphClassifier? {
+        func prototypes(_ key: String, features: GlyphFeatures = .inkDensity) throws(ConfigurationError) -> GlyphClassifier? {
             guard let node = try root.optional(key) else { return nil }
             // One file, or a list of files loaded as one set (names.txt and its rivals).
             let relatives: [String]
@@ -122,30 +122,14 @@ public struct Pipeline: Sendable {
                 }
                 paths.append(glyphPath)
             }
-            return try GlyphClassifier.load(paths: paths)
-        }
-        /// The characters only the second and later files of a list give (the names' rivals).
-        func rivalCharacters(_ key: String) throws(ConfigurationError) -> Set<Character> {
-            guard let node = try root.optional(key), let list = try? node.strings(), list.count > 1 else { return [] }
-            var characters: Set<Character> = []
-            for relative in list.dropFirst() {
-                let path = relative.hasPrefix("/") ? relative : (directory as NSString).appendingPathComponent(relative)
-                let text = (try? String(contentsOfFile: path, encoding: .utf8)) ?? ""
-                for line in text.split(separator: "\n") where !line.hasPrefix("#") {
-                    if let first = line.first { characters.insert(first) }
-                }
-            }
-            return characters
+            return try GlyphClassifier.load(paths: paths, features: features)
         }
         let glyphs = try prototypes("glyphs")
         let figures = try prototypes("digits").map { FigureVerifier(classifier: $0) }
         let text = try prototypes("text_glyphs").map { TextVerifier(classifier: $0) }
-        // Names are judged a little more leniently than titles: their glyphs are more complex (敏, 婷 lie up
-        // to 3.5 from their prototypes on harsh scans), and a name is taken only when Tesseract read it too.
-        let nameRivals = try rivalCharacters("name_glyphs")
-        let names = try prototypes("name_glyphs").map {
-            TextVerifier(classifier: $0, maximumDistance: 3.5, minimumMargin: 0.25, rivalsOnly: nameRivals)
-        }
+        // Names (people's and organisations') are any characters in any typeface: their glyphs are compared
+        // by stroke directions, which hold across typefaces where ink density does not.
+        let names = try prototypes("name_glyphs", features: .strokeDirection).map { TextVerifier.names(classifier: $0) }
         var rules = RuleSet(rules: [])
         if let node = try root.optional("rules") {
             rules = try RuleSet.parse(node)
