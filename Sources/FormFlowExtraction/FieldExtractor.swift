@@ -314,8 +314,10 @@ public struct FieldExtractor: Sendable {
         let vocabulary = spec.vocabulary.flatMap { template.vocabularies[$0] } ?? []
         // A closed list's entry whose glyphs, and no other entry's, match the ink needs no reading; so
         // does a known organisation (an unknown one fails at its first character that differs).
-        if spec.type == .enumerated || spec.type == .organisation, let text, let ink = location.inkBox, !vocabulary.isEmpty,
-            let entry = text.choose(among: vocabulary, image: try reader.pixels(in: Self.inkArea(ink, reader))),
+        // The names' stroke-direction judge first (it holds across typefaces and captures), the form
+        // words' prototypes where it cannot spell every entry.
+        if spec.type == .enumerated || spec.type == .organisation, let ink = location.inkBox, !vocabulary.isEmpty,
+            let entry = try Self.chooseEntry(among: vocabulary, by: [names, text], image: reader.pixels(in: Self.inkArea(ink, reader))),
             let reading = normalize(entry, spec), reading.check == .valid
         {
             if Self.trace { print("TRACE text \(spec.name) chose an entry") }
@@ -412,7 +414,9 @@ public struct FieldExtractor: Sendable {
             switch spec.type {
             case .chineseName where names != nil && location.inkBox != nil:
                 MemoJudge(NameGlyphs(verifier: names!, image: inkImage))
-            case .organisation where text != nil && location.inkBox != nil:
+            // A department or category read off its list is reported as unknown only when its glyphs
+            // confirm it (a photo's 交通费 read 通费 is a misread, not an unknown category).
+            case .organisation where text != nil && location.inkBox != nil, .enumerated where text != nil && location.inkBox != nil:
                 MemoJudge(OrganisationGlyphs(verifier: text!, broad: names, known: vocabulary, image: inkImage))
             default: nil
             }
@@ -484,7 +488,7 @@ public struct FieldExtractor: Sendable {
         while true {
             let decision = try FieldPolicy.decide(
                 readings, agreement: agreement, glyphs: judge,
-                glyphsMustConfirm: spec.type == .chineseName || spec.type == .organisation,
+                glyphsMustConfirm: spec.type == .chineseName || spec.type == .organisation || spec.type == .enumerated,
                 glyphsConfirmAReading: spec.type == .chineseName || spec.type == .integer,
                 contradictionWaits: spec.type == .integer, tesseractDoubts: doubtfulName, final: remaining.isEmpty)
             switch decision {
@@ -495,6 +499,7 @@ public struct FieldExtractor: Sendable {
                 if case .accept = decision { empty.uncertain = false } else { empty.uncertain = true }
                 empty.note = because
                 empty.decidedBy = judges
+                if empty.uncertain { try putForwardGlyphReading(&empty, spec, readings, image: inkImage) }
                 return empty
             case .readMore:
                 break
@@ -516,10 +521,42 @@ public struct FieldExtractor: Sendable {
             (doubtfulName ? "Tesseract is unsure of this name (confidence \(Int(primary.meanConfidence))); " : "")
             + "readings: " + readings.map { "\($0.value)" }.joined(separator: " / ")
             + (readings.compactMap(\.note).first.map { " (\($0))" } ?? "")
+        try putForwardGlyphReading(&empty, spec, readings, image: inkImage)
         return empty
     }
 
+    /// A name no two readers confirm: where the names' glyphs, read on their own, clearly spell one
+    /// name of a length Tesseract read, that is the value put before the operator (still unconfirmed).
+    /// Tesseract cannot read characters its model lacks (暐, 曌, 蒯: a third of the claimants of
+    /// generated office documents); the glyphs' prototypes have them.
+    private func putForwardGlyphReading(
+        _ field: inout FieldReading, _ spec: FieldSpec, _ readings: [NormalizedReading], image: () throws -> GrayImage
+    ) throws {
+        guard spec.type == .chineseName, let names, field.box != nil else { return }
+        let lengths = Set(readings.compactMap { $0.value.text?.count }).filter { (2...4).contains($0) }
+        var spelled: Set<String> = []
+        for length in lengths.sorted() {
+            if let text = names.read(count: length, image: try image()) { spelled.insert(text) }
+        }
+        guard spelled.count == 1, let text = spelled.first, text != field.chosen?.value.text,
+            var reading = normalize(text, spec)
+        else { return }
+        reading.note = nil
+        field.chosen = reading
+        field.note = "the glyphs alone read \(text), put forward unconfirmed; " + (field.note ?? "")
+        if Self.trace { print("TRACE glyphs alone read \(spec.name) \(text)") }
+    }
+
     /// The value's ink with a small margin, for the glyph verifiers.
+    /// The one entry of a closed list the first verifier able to spell every entry finds in the ink (the
+    /// last one, among the entries it can spell, when none can spell them all).
+    static func chooseEntry(among entries: [String], by verifiers: [TextVerifier?], image: GrayImage) -> String? {
+        let available = verifiers.compactMap { $0 }
+        guard let chooser = available.first(where: { verifier in entries.allSatisfy(verifier.canVerify) }) ?? available.last
+        else { return nil }
+        return chooser.choose(among: entries, image: image)
+    }
+
     static func inkArea(_ ink: PixelRect, _ reader: any PageReader) -> PixelRect {
         ink.insetBy(dx: -4, dy: -4).clamped(to: reader.pageSize)
     }

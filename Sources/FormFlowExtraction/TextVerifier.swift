@@ -168,6 +168,28 @@ public struct TextVerifier: Sendable {
         return .confirmed
     }
 
+    /// The glyphs' own reading of a line of `count` characters, without Tesseract: the ink cut into that
+    /// many glyphs (the cut whose glyphs lie nearest to some character), each read as the character it
+    /// is nearest to. Nil unless every glyph is clearly that character (within `maximumDistance`, every
+    /// other character `minimumRatio` times as far). One reader only: what it reads is a proposal for an
+    /// operator, never a confirmed value (Tesseract cannot read what its model lacks, 暐 or 曌).
+    public func read(count: Int, image: GrayImage) -> String? {
+        guard count > 0, let line = GlyphLine(image: image) else { return nil }
+        var cache = Cache()
+        // A character no prototype has: the cut then costs each glyph its distance to its nearest character.
+        let unknown = [Character](repeating: "\u{FFFD}", count: count)
+        guard let groups = segment(unknown, line: line, cache: &cache) else { return nil }
+        var text = ""
+        for group in groups {
+            let ranked = index.rank(cache.queries[group.start * 1000 + group.end]!)
+            guard ranked.count >= 2, ranked[0].distance <= maximumDistance,
+                ranked[1].distance >= rivalReach(ranked[0].distance)
+            else { return nil }
+            text.append(ranked[0].character)
+        }
+        return text
+    }
+
     /// The one entry of `entries` the glyphs of `image` spell, or nil when none or more than one does.
     public func choose(among entries: [String], image: GrayImage) -> String? {
         guard let line = GlyphLine(image: image) else { return nil }
