@@ -13,16 +13,30 @@ struct PrototypeLines {
 
     /// `file` under Pipelines/glyphs; the prototypes of `heldOut` draw, all others recognise.
     init(file: String, heldOut: String) throws {
-        let path = TestSupport.pipelines.appendingPathComponent("glyphs/\(file)").path
-        let all = try GlyphClassifier.readGlyphs(path: path)
-        let seen = all.filter { $0.font != heldOut }.map { entry in
-            GlyphClassifier.Prototype(
-                character: entry.character, font: entry.font, features: entry.glyph.features(),
-                aspect: Double(entry.glyph.width) / Double(entry.glyph.height))
-        }
-        classifier = GlyphClassifier(prototypes: seen)
+        try self.init(files: [file], heldOut: heldOut)
+    }
+
+    /// `files` under Pipelines/glyphs loaded as one set, compared by `features`; the first drawing of
+    /// each character in `heldOut` draws, all other prototypes recognise.
+    init(files: [String], heldOut: String, features kind: GlyphFeatures = .inkDensity) throws {
+        var characters: [Character] = []
+        var logAspects: [Float] = []
+        var features: [UInt8] = []
         var glyphs: [Character: Glyph] = [:]
-        for entry in all where entry.font == heldOut && entry.variant == 0 { glyphs[entry.character] = entry.glyph }
+        for file in files {
+            let path = TestSupport.pipelines.appendingPathComponent("glyphs/\(file)").path
+            for entry in try GlyphClassifier.readGlyphs(path: path) {
+                if entry.font == heldOut {
+                    if entry.variant == 0, glyphs[entry.character] == nil { glyphs[entry.character] = entry.glyph }
+                    continue
+                }
+                characters.append(entry.character)
+                logAspects.append(Float(log(Double(entry.glyph.width) / Double(entry.glyph.height))))
+                features += GlyphClassifier.Index.stored(kind.of(entry.glyph), kind)
+            }
+        }
+        classifier = GlyphClassifier(
+            index: GlyphClassifier.Index(characters: characters, logAspects: logAspects, features: features, kind: kind))
         self.glyphs = glyphs
     }
 
