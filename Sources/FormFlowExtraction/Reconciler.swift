@@ -88,11 +88,17 @@ enum Reconciler {
                 because: "agrees with the amount in figures", by: "amount-in-words glyphs")
         } else if !total.uncertain, let (_, verdict) = verdicts.first {
             switch verdict {
-            case .contradicts(let reading):
+            case .contradicts(let reading) where ChineseAmount.parse(reading) != nil:
                 // A clear difference: the words say another amount. Keep what they say; validation flags it.
                 words.confirm(
-                    NormalizedReading(value: .text(reading), check: ChineseAmount.parse(reading) == nil ? .malformed : .valid),
+                    NormalizedReading(value: .text(reading), check: .valid),
                     because: "differs from the amount in figures", by: "amount-in-words glyphs")
+            case .contradicts(let reading):
+                // Glyphs that spell no amount (仟仟壹佰…, 陆壹捌佰…) are a misreading of the line, not words
+                // that say another amount: an operator compares them, no words_mismatch is claimed.
+                words.chosen = NormalizedReading(value: .text(reading), check: .malformed)
+                words.uncertain = true
+                words.note = "the amount in words reads \(reading), which spells no amount: cannot compare it with the figures"
             case .unverified(let reason):
                 words.uncertain = true
                 words.note = "cannot confirm the amount in words: \(reason)"
