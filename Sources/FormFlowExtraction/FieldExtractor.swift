@@ -499,7 +499,7 @@ public struct FieldExtractor: Sendable {
                 if case .accept = decision { empty.uncertain = false } else { empty.uncertain = true }
                 empty.note = because
                 empty.decidedBy = judges
-                if empty.uncertain { try putForwardGlyphReading(&empty, spec, readings, image: inkImage) }
+                if empty.uncertain { try putForwardGlyphReading(&empty, spec, readings, lineHolds: characters, image: inkImage) }
                 return empty
             case .readMore:
                 break
@@ -521,7 +521,7 @@ public struct FieldExtractor: Sendable {
             (doubtfulName ? "Tesseract is unsure of this name (confidence \(Int(primary.meanConfidence))); " : "")
             + "readings: " + readings.map { "\($0.value)" }.joined(separator: " / ")
             + (readings.compactMap(\.note).first.map { " (\($0))" } ?? "")
-        try putForwardGlyphReading(&empty, spec, readings, image: inkImage)
+        try putForwardGlyphReading(&empty, spec, readings, lineHolds: characters, image: inkImage)
         return empty
     }
 
@@ -530,10 +530,13 @@ public struct FieldExtractor: Sendable {
     /// Tesseract cannot read characters its model lacks (暐, 曌, 蒯: a third of the claimants of
     /// generated office documents); the glyphs' prototypes have them.
     private func putForwardGlyphReading(
-        _ field: inout FieldReading, _ spec: FieldSpec, _ readings: [NormalizedReading], image: () throws -> GrayImage
+        _ field: inout FieldReading, _ spec: FieldSpec, _ readings: [NormalizedReading], lineHolds: Int?,
+        image: () throws -> GrayImage
     ) throws {
         guard spec.type == .chineseName, let names, field.box != nil else { return }
-        let lengths = Set(readings.compactMap { $0.value.text?.count }).filter { (2...4).contains($0) }
+        // The lengths Tesseract read, and the count of glyphs the line's ink holds (Tesseract adds
+        // characters that are not there: 何军 read 人和何军 by every reading).
+        let lengths = Set(readings.compactMap { $0.value.text?.count } + (lineHolds.map { [$0] } ?? [])).filter { (2...4).contains($0) }
         var spelled: Set<String> = []
         for length in lengths.sorted() {
             if let text = names.read(count: length, image: try image()) { spelled.insert(text) }
