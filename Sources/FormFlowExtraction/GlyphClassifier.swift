@@ -451,6 +451,29 @@ public struct GlyphClassifier: Sendable {
             return found
         }
 
+        /// The `count` characters nearest to the glyph, nearest first: what most judges need of `rank`, found
+        /// without measuring every prototype in full (one that is already further than the `count`-th
+        /// nearest so far is dropped after its first 80 features). On the names' 46,000 prototypes this is
+        /// several times faster than ranking all 8,200 characters.
+        public func nearest(_ query: Query, count: Int) -> [(character: Character, distance: Float)] {
+            guard query.features.count == width, width > 0, count > 0 else { return [] }
+            var best: [(number: Int, squared: Float)] = []
+            query.features.withUnsafeBufferPointer { buffer in
+                for (number, range) in ranges.enumerated() {
+                    var own = Float.infinity
+                    for prototype in range {
+                        let bound = min(own, best.count == count ? best[count - 1].squared : .infinity)
+                        own = min(own, squaredDistance(buffer, query.logAspect, prototype: prototype, bound: bound))
+                    }
+                    guard best.count < count || own < best[count - 1].squared else { continue }
+                    let position = best.firstIndex { $0.squared > own } ?? best.count
+                    best.insert((number, own), at: position)
+                    if best.count > count { best.removeLast() }
+                }
+            }
+            return best.map { (characters[$0.number], $0.squared.squareRoot() / scale) }
+        }
+
         /// Distance to the nearest prototype of every character, nearest first.
         public func rank(_ glyph: Glyph) -> [(character: Character, distance: Float)] {
             rank(query(glyph))

@@ -120,7 +120,7 @@ public struct TextVerifier: Sendable {
         var cache = Cache()
         guard let groups = segment(characters, line: line, cache: &cache) else { return nil }
         for (k, group) in groups.enumerated() {
-            let ranked = index.rank(cache.queries[group.start * 1000 + group.end]!)
+            let ranked = index.nearest(cache.queries[group.start * 1000 + group.end]!, count: 2)
             guard ranked.count >= 2, ranked[0].character != characters[k], ranked[0].distance <= nearEnough,
                 ranked[1].distance - ranked[0].distance >= max(minimumMargin, contradictionMargin),
                 ranked[1].distance >= ranked[0].distance * minimumRatio
@@ -152,8 +152,7 @@ public struct TextVerifier: Sendable {
                 guard unclear == nil else { return .unconfirmed("glyphs \(unclear! + 1) and \(k + 1) are unlike their characters") }
                 // Unclear, but still nearer to its own character than to any other: a glyph nearer to
                 // another one (榕 read 榨, 榕 nearest) is a contradiction however far both are.
-                let ranked = index.rank(query)
-                if let best = ranked.first, best.character != character, best.distance < nearest {
+                if let best = index.nearest(query, count: 1).first, best.character != character, best.distance < nearest {
                     return .unconfirmed("glyph \(k + 1) is nearer to \(best.character) than to \(character)")
                 }
                 unclear = k
@@ -181,7 +180,7 @@ public struct TextVerifier: Sendable {
         guard let groups = segment(unknown, line: line, cache: &cache) else { return nil }
         var text = ""
         for group in groups {
-            let ranked = index.rank(cache.queries[group.start * 1000 + group.end]!)
+            let ranked = index.nearest(cache.queries[group.start * 1000 + group.end]!, count: 2)
             guard ranked.count >= 2, ranked[0].distance <= maximumDistance,
                 ranked[1].distance >= rivalReach(ranked[0].distance)
             else { return nil }
@@ -250,7 +249,7 @@ public struct TextVerifier: Sendable {
             cache.queries[key] = query
             let pair = "\(key)\(character)"
             if let known = cache.distances[pair] { return known }
-            let result = known.contains(character) ? index.distance(query, to: character) : index.rank(query).first?.distance ?? .infinity
+            let result = known.contains(character) ? index.distance(query, to: character) : index.nearest(query, count: 1).first?.distance ?? .infinity
             cache.distances[pair] = result
             return result
         }
