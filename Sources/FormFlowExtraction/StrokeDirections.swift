@@ -6,11 +6,12 @@ public enum GlyphFeatures: Sendable, Hashable {
     /// the closed alphabets the forms print in their own typeface (figures, capitals, form words).
     case inkDensity
     /// Which way the strokes' edges run, in 8 directions, pooled over an 8×8 grid (`Glyph.strokeDirections`).
-    /// Far less tied to one typeface than ink density: on ~550 name characters drawn in faces the
+    /// Far less tied to one typeface than ink density: on ~280 name characters drawn in faces the
     /// prototypes leave out (AR PL SungtiL / KaitiM, Noto Serif CJK), at 30 px grey and 20 px bilevel,
-    /// the nearest character was the right one for 87–99% of glyphs against 19–79% with ink density,
-    /// and for 53–89% (against 1–40%) it was clearly nearest (a rival ≥ 1.18× as far) while a glyph was
-    /// that clearly nearest to a *wrong* character for at most 0.3% (tools/glyphs/compare_features.py).
+    /// the nearest character was the right one for 92–99% of glyphs against 23–85% with ink density,
+    /// and for 55–92% (against 3–54%) it was clearly nearest (every other ≥ 1.18× as far), while the
+    /// nearest wrong character was that clearly nearest for at most 0.4% (ink density: 1.1%)
+    /// (tools/glyphs/compare_features.py).
     case strokeDirection
 
     /// Features per glyph.

@@ -49,8 +49,9 @@ public struct TextVerifier: Sendable {
     /// (`GlyphClassifier.load(paths:features: .strokeDirection)`): a glyph is its character when it lies
     /// within 0.5 of it and every other character is at least 1.18 times as far. The distances of glyphs
     /// on scans and photos to their own characters in faces the prototypes leave out run 0.25–0.45; the
-    /// ratio is the one under which, drawn in three such faces, no glyph was taken for the wrong
-    /// character it lies nearest to (the measure in `GlyphFeatures.strokeDirection`).
+    /// ratio is one under which, drawn in three such faces, at most 0.4% of glyphs would be taken for the
+    /// wrong character nearest to them (the measure in `GlyphFeatures.strokeDirection`); a name needs
+    /// Tesseract to have read that character too.
     public static func names(classifier: GlyphClassifier) -> TextVerifier {
         var verifier = TextVerifier(classifier: classifier, maximumDistance: 0.5, minimumMargin: 0)
         verifier.minimumRatio = 1.18
