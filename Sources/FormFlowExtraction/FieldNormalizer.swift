@@ -48,7 +48,11 @@ public enum FieldNormalizer {
         case .chineseName:
             let name = compact.filter(\.isCJK)
             guard !name.isEmpty else { return nil }
-            guard (2...3).contains(name.count) else { return NormalizedReading(value: .text(name), check: .malformed) }
+            // Two or three characters; four after a compound surname (欧阳建国).
+            let compound = vocabulary.contains { $0.count == 2 && name.hasPrefix($0) }
+            guard (2...(compound ? 4 : 3)).contains(name.count) else {
+                return NormalizedReading(value: .text(name), check: .malformed)
+            }
             // With a list of surnames, a name must start with one and have a given name after it: a
             // misread first character (王 → 还) rarely lands on another surname.
             if !vocabulary.isEmpty, !vocabulary.contains(where: { name.hasPrefix($0) && name.count > $0.count }) {

@@ -85,8 +85,10 @@ enum StrokeDirections {
                 for y in 0..<n {
                     for x in 0..<n {
                         let c = (y + 1) * p + x + 1
-                        let gx = (g[c - p + 1] + 2 * g[c + 1] + g[c + p + 1]) - (g[c - p - 1] + 2 * g[c - 1] + g[c + p - 1])
-                        let gy = (g[c + p - 1] + 2 * g[c + p] + g[c + p + 1]) - (g[c - p - 1] + 2 * g[c - p] + g[c - p + 1])
+                        let gx =
+                            (g[c - p + 1] + 2 * g[c + 1] + g[c + p + 1]) - (g[c - p - 1] + 2 * g[c - 1] + g[c + p - 1])
+                        let gy =
+                            (g[c + p - 1] + 2 * g[c + p] + g[c + p + 1]) - (g[c - p - 1] + 2 * g[c - p] + g[c - p + 1])
                         let magnitude = (gx * gx + gy * gy).squareRoot()
                         guard magnitude > 0 else { continue }
                         var angle = atan2(gy, gx)

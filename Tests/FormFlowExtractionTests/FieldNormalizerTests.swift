@@ -22,6 +22,10 @@ struct FieldNormalizerTests {
         #expect(misread.check == .malformed)
         #expect(misread.note?.contains("还") == true)
         #expect(normalize("欧阳", .chineseName, vocabulary: surnames)?.check == .malformed)  // a surname alone
+        // Four characters only after a compound surname: 欧阳建国 is a name, 王建国民 is not.
+        #expect(normalize("欧阳建国", .chineseName, vocabulary: surnames)?.check == .valid)
+        #expect(normalize("王建国民", .chineseName, vocabulary: surnames)?.check == .malformed)
+        #expect(normalize("欧阳建国民", .chineseName, vocabulary: surnames)?.check == .malformed)
         #expect(normalize("还洋", .chineseName)?.check == .valid)  // without a list, any name
         // The shipped list holds the surnames of the generated claims and leaves out the misreads seen.
         let shipped = try FormTemplate.load(

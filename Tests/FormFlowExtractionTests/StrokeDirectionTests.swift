@@ -26,7 +26,9 @@ struct HeldOutNames {
 
 @Suite("Stroke directions: names judged across typefaces")
 struct StrokeDirectionTests {
-    @Test("features are a unit vector of 8 directions × 8 × 8 cells; a glyph and a thicker copy lie close, another character far")
+    @Test(
+        "features are a unit vector of 8 directions × 8 × 8 cells; a glyph and a thicker copy lie close, another character far"
+    )
     func features() throws {
         let names = try HeldOutNames.microHei.get()
         let wang = try #require(names.lines.glyphs["王"])
@@ -39,13 +41,17 @@ struct StrokeDirectionTests {
         for y in 0..<wang.height {
             for x in 1..<wang.width where wang.ink[y * wang.width + x - 1] { bold.ink[y * wang.width + x] = true }
         }
-        func distance(_ a: [Float], _ b: [Float]) -> Float { zip(a, b).reduce(0) { $0 + ($1.0 - $1.1) * ($1.0 - $1.1) }.squareRoot() }
+        func distance(_ a: [Float], _ b: [Float]) -> Float {
+            zip(a, b).reduce(0) { $0 + ($1.0 - $1.1) * ($1.0 - $1.1) }.squareRoot()
+        }
         let toBold = distance(features, StrokeDirections.features(of: bold))
         let toYu = distance(features, StrokeDirections.features(of: yu))
         #expect(toBold < toYu / 2, "王 to its bold copy \(toBold), to 于 \(toYu)")
     }
 
-    @Test("names drawn in faces the prototypes leave out are confirmed or left to an operator; the misreads Tesseract repeated are not")
+    @Test(
+        "names drawn in faces the prototypes leave out are confirmed or left to an operator; the misreads Tesseract repeated are not"
+    )
     func names() throws {
         for names in [try HeldOutNames.microHei.get(), try HeldOutNames.uming.get()] {
             var confirmed = 0
@@ -66,7 +72,9 @@ struct StrokeDirectionTests {
 
     /// Each given-name character drawn alone: how many the judge confirms as themselves, and how many it
     /// confirms as the character nearest to them (the misread most likely to fool it).
-    static func confirmations(_ verifier: TextVerifier, _ lines: PrototypeLines, _ characters: [Character]) -> (own: Int, wrong: Int) {
+    static func confirmations(_ verifier: TextVerifier, _ lines: PrototypeLines, _ characters: [Character]) -> (
+        own: Int, wrong: Int
+    ) {
         var own = 0
         var wrong = 0
         for character in characters {
@@ -82,10 +90,14 @@ struct StrokeDirectionTests {
         return (own, wrong)
     }
 
-    @Test("in a face they leave out, stroke directions confirm more characters than ink density, and none as its nearest rival")
+    @Test(
+        "in a face they leave out, stroke directions confirm more characters than ink density, and none as its nearest rival"
+    )
     func betterThanInkDensity() throws {
         let names = try HeldOutNames.uming.get()
-        let text = try String(contentsOf: TestSupport.pipelines.appendingPathComponent("vocabularies/given-name-characters.txt"), encoding: .utf8)
+        let text = try String(
+            contentsOf: TestSupport.pipelines.appendingPathComponent("vocabularies/given-name-characters.txt"),
+            encoding: .utf8)
         let characters = Array(Set(text.split(separator: "\n").filter { !$0.hasPrefix("#") }.joined().filter(\.isCJK)))
             .filter { names.lines.glyphs[$0] != nil }.sorted().prefix(120)
         #expect(characters.count == 120)
@@ -113,7 +125,9 @@ struct StrokeDirectionTests {
         #expect(names.verifier.read(count: 3, image: names.lines.draw("罗翚", gap: 8)) != "罗翚")
     }
 
-    @Test("a known supplier's look-alike, its character swapped for the one nearest to it, is never confirmed as the supplier")
+    @Test(
+        "a known supplier's look-alike, its character swapped for the one nearest to it, is never confirmed as the supplier"
+    )
     func lookAlikes() throws {
         let known = ["深圳前海信息技术有限公司", "北京市海淀区政务服务中心", "杭州数智科技有限公司", "上海申城物业管理有限公司"]
         var checked = 0
@@ -146,8 +160,11 @@ struct StrokeDirectionTests {
         let names = try HeldOutNames.uming.get()
         let categories = ["差旅费", "住宿费", "餐饮费", "交通费", "办公用品", "会议费"]
         func judge(_ drawn: String, _ candidate: String) throws -> Verdict {
-            try OrganisationGlyphs(verifier: names.density, broad: names.verifier, known: categories, image: { names.lines.draw(drawn, gap: 8) })
-                .judge(NormalizedReading(value: .text(candidate), check: .valid))
+            try OrganisationGlyphs(
+                verifier: names.density, broad: names.verifier, known: categories,
+                image: { names.lines.draw(drawn, gap: 8) }
+            )
+            .judge(NormalizedReading(value: .text(candidate), check: .valid))
         }
         #expect(try judge("交通费", "交通费") == .confirms)
         if case .confirms = try judge("交通费", "通费") { Issue.record("a misread off the list was confirmed") }
