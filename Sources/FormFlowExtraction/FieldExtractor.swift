@@ -417,7 +417,7 @@ public struct FieldExtractor: Sendable {
             // A department or category read off its list is reported as unknown only when its glyphs
             // confirm it (a photo's 交通费 read 通费 is a misread, not an unknown category).
             case .organisation where text != nil && location.inkBox != nil, .enumerated where text != nil && location.inkBox != nil:
-                MemoJudge(OrganisationGlyphs(verifier: text!, broad: names, known: vocabulary, image: inkImage))
+                MemoJudge(ListOrGlyphs(verifier: text!, broad: names, known: vocabulary, image: inkImage))
             default: nil
             }
         // Fields with nothing on the form to check them against (codes, dates, names) need more than
@@ -525,8 +525,9 @@ public struct FieldExtractor: Sendable {
         return empty
     }
 
-    /// A name no two readers confirm: where the names' glyphs, read on their own, clearly spell one
-    /// name of a length Tesseract read, that is the value put before the operator (still unconfirmed).
+    /// A name no two readers confirm: where the names' glyphs, read on their own, clearly spell one name
+    /// of a length Tesseract read or the line's ink holds, that is the value put before the operator
+    /// (still unconfirmed).
     /// Tesseract cannot read characters its model lacks (暐, 曌, 蒯: a third of the claimants of
     /// generated office documents); the glyphs' prototypes have them.
     private func putForwardGlyphReading(
@@ -550,7 +551,6 @@ public struct FieldExtractor: Sendable {
         if Self.trace { print("TRACE glyphs alone read \(spec.name) \(text)") }
     }
 
-    /// The value's ink with a small margin, for the glyph verifiers.
     /// The one entry of a closed list the first verifier able to spell every entry finds in the ink (the
     /// last one, among the entries it can spell, when none can spell them all).
     static func chooseEntry(among entries: [String], by verifiers: [TextVerifier?], image: GrayImage) -> String? {
@@ -560,6 +560,7 @@ public struct FieldExtractor: Sendable {
         return chooser.choose(among: entries, image: image)
     }
 
+    /// The value's ink with a small margin, for the glyph verifiers.
     static func inkArea(_ ink: PixelRect, _ reader: any PageReader) -> PixelRect {
         ink.insetBy(dx: -4, dy: -4).clamped(to: reader.pageSize)
     }

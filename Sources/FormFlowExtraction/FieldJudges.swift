@@ -49,12 +49,13 @@ extension TextVerifier {
     }
 }
 
-/// An organisation's name: one read exactly as an entry of the known list is confirmed by the list
-/// (Tesseract's agreement on it being the other reader). Any other name (unknown, or a look-alike of a
-/// known one) must be confirmed by its glyphs against prototypes of the templates' characters: a name
-/// with characters they do not know cannot be, and goes to an operator (on 400 generated documents,
-/// 凯卓 read 凯车 and 蓉 read 其 by every reading, with no prototype to say otherwise).
-struct OrganisationGlyphs: GlyphJudge {
+/// A value with a closed list (an organisation's name, a department, a category): one read exactly as an
+/// entry of the list is confirmed by the list (Tesseract's agreement on it being the other reader). Any
+/// other reading (an unknown supplier, a look-alike of a known one, a category off the list) must be
+/// confirmed by its glyphs: one with characters the prototypes do not know cannot be, and goes to an
+/// operator (on 400 generated documents, 凯卓 read 凯车 and 蓉 read 其 by every reading, with no prototype
+/// to say otherwise); an unconfirmed category is uncertain, not `unknown_category`.
+struct ListOrGlyphs: GlyphJudge {
     let verifier: TextVerifier
     /// Prototypes of far more characters (the names' and their rivals: all of GB 2312 and the 通用规范汉字表),
     /// compared by stroke directions: the judge for every name they can spell, the templates' own
@@ -62,7 +63,7 @@ struct OrganisationGlyphs: GlyphJudge {
     let broad: TextVerifier?
     let known: [String]
     let image: () throws -> GrayImage
-    var name: String { "organisation list or glyphs" }
+    var name: String { "list or glyphs" }
 
     func judge(_ candidate: NormalizedReading) throws -> Verdict {
         guard case .text(let value) = candidate.value else { return .noOpinion("not a name") }
@@ -99,7 +100,7 @@ struct CountGlyphs: GlyphJudge {
 /// |---|---|---|
 /// | name (with name glyphs) | the glyphs confirm one of Tesseract's readings | the glyphs contradict or cannot judge |
 /// | count | the glyphs read one of Tesseract's readings, or Tesseract agrees and the glyphs do not contradict | the glyphs contradict every agreement |
-/// | organisation | Tesseract agrees, and the list (an exact entry) or the glyphs confirm it | otherwise |
+/// | organisation, department, category | Tesseract agrees, and the list (an exact entry) or the glyphs confirm it | otherwise |
 /// | anything else | Tesseract's readings agree as the field's `Agreement` needs | no agreement |
 ///
 /// "Tesseract agrees" is `TesseractAgreement`; Tesseract's unanimity alone never decides a name.

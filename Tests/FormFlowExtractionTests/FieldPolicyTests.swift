@@ -101,7 +101,7 @@ struct FieldPolicyTests {
         let verifier = TextVerifier(classifier: lines.classifier)
         let known = ["杭州数智科技有限公司"]
         func judge(_ drawn: String, _ candidate: String) throws -> Verdict {
-            try OrganisationGlyphs(verifier: verifier, broad: nil, known: known, image: { lines.draw(drawn, gap: 8) })
+            try ListOrGlyphs(verifier: verifier, broad: nil, known: known, image: { lines.draw(drawn, gap: 8) })
                 .judge(NormalizedReading(value: .text(candidate), check: .valid))
         }
         #expect(try judge("杭州数智科技有限公司", "杭州数智科技有限公司") == .confirms)

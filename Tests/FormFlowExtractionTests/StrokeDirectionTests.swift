@@ -160,7 +160,7 @@ struct StrokeDirectionTests {
         let names = try HeldOutNames.uming.get()
         let categories = ["差旅费", "住宿费", "餐饮费", "交通费", "办公用品", "会议费"]
         func judge(_ drawn: String, _ candidate: String) throws -> Verdict {
-            try OrganisationGlyphs(
+            try ListOrGlyphs(
                 verifier: names.density, broad: names.verifier, known: categories,
                 image: { names.lines.draw(drawn, gap: 8) }
             )
