@@ -59,7 +59,7 @@ let package = Package(
             name: "FormFlowExtraction",
             dependencies: ["FormFlowCore", "FormFlowYAML"],
             // Optimised in debug builds too: describing the 46,000 name prototypes by stroke directions at
-            // start-up takes 60 s unoptimised against 3 s, and every test run loads them.
+            // start-up takes 60 s unoptimised against 2.5 s, and every test run loads them.
             swiftSettings: swiftSettings + [.unsafeFlags(["-O"], .when(configuration: .debug))]
         ),
         // Digital invoices (OFD, 数电 XML, PDF text layers): guarded readers of files that carry their values

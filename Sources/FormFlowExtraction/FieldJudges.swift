@@ -74,7 +74,7 @@ struct ListOrGlyphs: GlyphJudge {
         let judge = broad?.canVerify(value) == true ? broad! : verifier
         let opinion = judge.opinion(on: value, image: image)
         if case .contradicts = opinion, judge.verifyAllowingOneUnclear(value, image: image) == .confirmed {
-            if FieldExtractor.trace { print("TRACE organisation \(value): confirmed with one unclear glyph") }
+            if FieldExtractor.trace { print("TRACE list or glyphs \(value): confirmed with one unclear glyph") }
             return .confirms
         }
         return opinion
