@@ -261,7 +261,7 @@ class Office:
         self.value_faces = [s for s in VALUE_FACES if os.path.exists(face(s)[0]) and face(s)[0] != face(a.font)[0]]
         if not self.value_faces and not self.forced:
             print("make_scans: no second typeface installed (fonts-arphic-uming/ukai); values use the form's font", file=sys.stderr)
-        self.vendors = list(dict.fromkeys(COMPANIES + read_list(os.path.join(PIPELINES, "templates", "vat_invoice.yaml"), "organisations:")))
+        self.vendors = list(dict.fromkeys(COMPANIES + read_list(os.path.join(PIPELINES, "vocabularies", "organisations.txt"))))
         common = set(read_list(os.path.join(PIPELINES, "vocabularies", "given-name-characters.txt")) + NAMES_GIVEN)
         surnames = set(read_list(os.path.join(PIPELINES, "vocabularies", "surnames.txt")))
         self.rare_given = [c for c in RARE_GIVEN if c not in common]

@@ -175,45 +175,69 @@ public struct NationalLayout {
             let found = values(after: labels)
             return found.count > index ? found[index] : nil
         }
-        let number = first("发票号码")
-        let code = first("发票代码").flatMap { $0.isEmpty ? nil : $0 }
         let names = values(after: ["名称"])
         let taxIDs = values(after: ["统一社会信用代码/纳税人识别号", "纳税人识别号"])
-        let table = table()
-        let words = first("价税合计(大写)", "价税合计（大写）").map(InvoiceText.words)
-        let totalText = first("(小写)", "（小写）")
-        var missing: [String] = []
-        if number == nil { missing.append("发票号码") }
-        if names.count < 2 { missing.append("购买方/销售方 名称") }
-        if taxIDs.count < 2 { missing.append("纳税人识别号") }
-        if totalText == nil { missing.append("价税合计（小写）") }
-        if table == nil { missing.append("项目名称 … 税额") }
-        guard missing.isEmpty, let number, let totalText, let table else {
+        var printed: [String: String] = [:]
+        printed["invoice_code"] = first("发票代码")
+        printed["invoice_no"] = first("发票号码")
+        printed["issue_date"] = first("开票日期")
+        printed["buyer_name"] = names.first
+        printed["seller_name"] = names.dropFirst().first
+        printed["buyer_tax_id"] = taxIDs.first
+        printed["seller_tax_id"] = taxIDs.dropFirst().first
+        printed["total_in_words"] = first("价税合计(大写)", "价税合计（大写）")
+        printed["total"] = first("(小写)", "（小写）")
+        guard let table = table() else {
+            throw DigitalError(.notAnInvoice, "the page's text has no 项目名称 … 税额: not the national e-invoice layout")
+        }
+        printed["amount"] = table.totals["amount"]
+        printed["tax_amount"] = table.totals["tax_amount"]
+        return try DigitalInvoice.printed(printed, lines: table.rows, source: source)
+    }
+}
+
+extension DigitalInvoice {
+    /// The invoice from the texts its page prints, by the record's field names (`invoice_no`,
+    /// `buyer_name`, `total` …) and the item table's rows (`name`, `amount`, `tax_rate`, `tax_amount`):
+    /// what a template's zones or the page's labels found. Every value must parse exactly; the 合计
+    /// amounts may be left out when the lines give them.
+    public static func printed(
+        _ printed: [String: String], lines rows: [[String: String]], source: Source
+    ) throws(DigitalError) -> DigitalInvoice {
+        func text(_ name: String) -> String? {
+            printed[name].map(InvoiceText.clean).flatMap { $0.isEmpty ? nil : $0 }
+        }
+        let missing = [
+            ("invoice_no", "发票号码"), ("buyer_name", "购买方 名称"), ("seller_name", "销售方 名称"),
+            ("buyer_tax_id", "购买方 纳税人识别号"), ("seller_tax_id", "销售方 纳税人识别号"), ("total", "价税合计（小写）"),
+        ].filter { text($0.0) == nil }.map(\.1)
+        guard missing.isEmpty, let number = text("invoice_no"), let totalText = text("total") else {
             throw DigitalError(
                 .notAnInvoice, "the page's text has no \(missing.joined(separator: ", ")): not the national e-invoice layout")
         }
-        guard let date = first("开票日期").flatMap(InvoiceText.date) else {
+        guard let date = text("issue_date").flatMap(InvoiceText.date) else {
             throw DigitalError(.notAnInvoice, "the page's text has no readable 开票日期")
         }
         var lines: [DigitalInvoice.Line] = []
-        for row in table.rows {
+        for row in rows {
             guard let amount = row["amount"].flatMap(InvoiceText.money),
                 let rate = row["tax_rate"].flatMap(InvoiceText.taxRate),
                 let tax = row["tax_amount"].flatMap(InvoiceText.money)
             else {
                 throw DigitalError(.notAnInvoice, "an item line of the table cannot be read: \(row.values.joined(separator: " "))")
             }
-            lines.append(.init(name: row["name"] ?? "", amount: amount, taxRate: rate, taxAmount: tax))
+            lines.append(.init(name: InvoiceText.clean(row["name"] ?? ""), amount: amount, taxRate: rate, taxAmount: tax))
         }
         guard let total = InvoiceText.money(totalText),
-            let amount = table.totals["amount"].flatMap(InvoiceText.money) ?? (lines.isEmpty ? nil : lines.map(\.amount).reduce(0, +)),
-            let tax = table.totals["tax_amount"].flatMap(InvoiceText.money) ?? (lines.isEmpty ? nil : lines.map(\.taxAmount).reduce(0, +))
+            let amount = text("amount").flatMap(InvoiceText.money) ?? (lines.isEmpty ? nil : lines.map(\.amount).reduce(0, +)),
+            let tax = text("tax_amount").flatMap(InvoiceText.money) ?? (lines.isEmpty ? nil : lines.map(\.taxAmount).reduce(0, +))
         else {
             throw DigitalError(.notAnInvoice, "the totals (合计, 价税合计) cannot be read")
         }
         return DigitalInvoice(
-            source: source, invoiceCode: code, invoiceNumber: number, issueDate: date, buyerName: names[0],
-            buyerTaxID: taxIDs[0], sellerName: names[1], sellerTaxID: taxIDs[1], amount: amount, taxAmount: tax,
-            total: total, totalInWords: words, lines: lines)
+            source: source, invoiceCode: text("invoice_code"), invoiceNumber: number, issueDate: date,
+            buyerName: text("buyer_name")!, buyerTaxID: text("buyer_tax_id")!, sellerName: text("seller_name")!,
+            sellerTaxID: text("seller_tax_id")!, amount: amount, taxAmount: tax, total: total,
+            totalInWords: text("total_in_words").map(InvoiceText.words), lines: lines)
     }
 }

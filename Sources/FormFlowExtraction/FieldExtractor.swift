@@ -425,7 +425,7 @@ public struct FieldExtractor: Sendable {
         let boxPath = location.layoutText == nil
         let needs: Agreement =
             switch spec.type {
-            case .chineseName: .unanimous
+            case .chineseName, .text: .unanimous
             // Without the layout pass's reading, which came from another model, one of the agreeing
             // readings must come from the other model: on 2,000 generated scans three eng readings agreed
             // on a wrong invoice-code digit, and a wrong count (1 → 4 in both the count and the

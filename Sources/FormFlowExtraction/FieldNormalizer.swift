@@ -112,6 +112,8 @@ public enum FieldNormalizer {
             guard !digits.isEmpty else { return nil }
             let value = "\(Int(digits) ?? -1)%"
             return NormalizedReading(value: .text(value), check: allowed.contains(value) ? .valid : .malformed)
+        case .text:
+            return compact.isEmpty ? nil : NormalizedReading(value: .text(compact), check: .valid)
         }
     }
 

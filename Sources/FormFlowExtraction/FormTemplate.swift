@@ -29,6 +29,9 @@ public enum FieldType: String, Sendable, CaseIterable {
     case bankCard = "bank_card"
     /// A percentage from a closed set (`3%`, `6%` …).
     case percent
+    /// Free text recorded as printed (an invoice line's name): nothing on the form checks it, so on a
+    /// scan every reading must agree.
+    case text
 }
 
 extension FieldType {

@@ -17,12 +17,15 @@ public struct ReviewPages: Sendable {
         var personal: [String: Set<String>] = [:]
         var order: [String: [String]] = [:]
         var tables: [String: String] = [:]
+        // A form may have several templates (the VAT invoice's layouts): their fields are merged, in the
+        // order of the first template that names each.
         for template in templates {
+            let form = template.form.rawValue
             let specs = template.fields + (template.table?.columns ?? [])
-            personal[template.form.rawValue] = Set(
-                specs.filter { $0.type == .id18 || $0.type == .bankCard }.map(\.name))
-            order[template.form.rawValue] = template.fields.map(\.name)
-            if let table = template.table { tables[template.form.rawValue] = table.name }
+            personal[form, default: []].formUnion(specs.filter { $0.type == .id18 || $0.type == .bankCard }.map(\.name))
+            let known = order[form] ?? []
+            order[form] = known + template.fields.map(\.name).filter { !known.contains($0) }
+            if let table = template.table, tables[form] == nil { tables[form] = table.name }
         }
         personalFields = personal
         fieldOrder = order

@@ -6,24 +6,31 @@ import Foundation
 /// What a digital file turned out to be: an invoice read from its text, pages to take the scan path
 /// (a scanned PDF), or a file refused with its reason.
 enum DigitalReading {
-    /// `totalImage`: for a PDF's text layer, what the page shows where the total is printed.
-    case invoice(DigitalInvoice, totalImage: GrayImage? = nil)
+    /// `textLayer`: for a PDF, how its text layer was read.
+    case invoice(DigitalInvoice, textLayer: TextLayerReading? = nil)
     case scannedPages([[UInt8]], note: String?)
     case refused(DigitalError)
 }
 
 /// Chooses the reader for a PDF, OFD or XML file. An OFD or XML is the issuer's data: read exactly or
-/// refused. A PDF page with a text layer is read as text; a PDF whose first page has none (a scan saved
-/// as PDF), or whose text is not an e-invoice, is rendered at the templates' resolution for OCR.
+/// refused. A PDF page with a text layer is read as text through the pipeline's templates (the same
+/// recognition, registration and zones as a scan, with one reading of confidence 100 per field); a PDF
+/// whose first page has none (a scan saved as PDF), or whose text is no template's, is rendered at the
+/// templates' resolution for OCR.
 struct DigitalDocuments {
     var pdfLimits = PDFDocument.Limits()
     var tools = PopplerTools()
+    let textLayer: TextLayerReader
+
+    init(templates: [FormTemplate]) {
+        self.textLayer = TextLayerReader(templates: templates)
+    }
 
     func read(_ format: DigitalFormat, file: URL, bytes: [UInt8]) -> DigitalReading {
         do {
             switch format {
-            case .ofd: return .invoice(try OFDInvoiceReader.read(bytes), totalImage: nil)
-            case .xml: return .invoice(try EInvoiceXMLReader.read(bytes), totalImage: nil)
+            case .ofd: return .invoice(try OFDInvoiceReader.read(bytes))
+            case .xml: return .invoice(try EInvoiceXMLReader.read(bytes))
             case .pdf: return try readPDF(file)
             }
         } catch {
@@ -43,11 +50,10 @@ struct DigitalDocuments {
         var note: String? = nil
         if let first = document.pages.first, first.hasText {
             do {
-                let layout = NationalLayout(first.words)
-                let invoice = try layout.invoice(source: .pdfText)
+                var read = try reading(first)
                 // Anyone can edit a text layer: what the page shows at the total is rendered to compare.
-                let image = layout.totalBox().flatMap { try? document.renderRegion($0, dpi: pdfLimits.dpi) }
-                return .invoice(invoice, totalImage: image)
+                read.totalImage = read.totalBox.flatMap { try? document.renderRegion($0, dpi: pdfLimits.dpi) }
+                return .invoice(read.invoice, textLayer: read)
             } catch {
                 // A text layer that is not an e-invoice (an OCR layer over a scanned claim): the page image decides.
                 note = "the PDF's text layer is not an e-invoice (\(error.message)); its pages were read as images"
@@ -59,6 +65,93 @@ struct DigitalDocuments {
         }
         return .scannedPages(pages, note: note)
     }
+
+    /// A PDF page's text read twice: through the template it fits (`TextLayerReader`: the scan's
+    /// recognition, registration and zones) and by its printed labels (`NationalLayout`: labels are fixed
+    /// by the tax office, positions vary by issuer). Both are exact readers of the same text, so they must
+    /// agree; where one cannot read the page (an issuer's layout no template describes) the other decides,
+    /// and where both read it differently an operator sees both.
+    func reading(_ page: PDFDocument.Page) throws(DigitalError) -> TextLayerReading {
+        let byTemplate = Result { () throws(DigitalError) in try templateReading(page) }
+        let byLabels = Result { () throws(DigitalError) in
+            let layout = NationalLayout(page.words)
+            return (try layout.invoice(source: .pdfText), layout.totalBox())
+        }
+        switch (byTemplate, byLabels) {
+        case (.success(let zones), .success(let labels)):
+            let disagreements = Self.differences(zones.invoice, labels.0)
+            return TextLayerReading(
+                invoice: zones.invoice, totalBox: zones.totalBox,
+                note: disagreements.isEmpty
+                    ? "read from the PDF's text layer through \(zones.template)'s zones; its printed labels say the same"
+                    : "read from the PDF's text layer through \(zones.template)'s zones; its printed labels say otherwise",
+                disagreements: disagreements)
+        case (.success(let zones), .failure(let why)):
+            return TextLayerReading(
+                invoice: zones.invoice, totalBox: zones.totalBox,
+                note: "read from the PDF's text layer through \(zones.template)'s zones (its labels alone do not give every value: \(why.message))")
+        case (.failure(let why), .success(let labels)):
+            return TextLayerReading(
+                invoice: labels.0, totalBox: labels.1,
+                note: "read from the PDF's text layer by its printed labels (no template's zones fit: \(why.message))")
+        case (.failure(let why), .failure):
+            throw why
+        }
+    }
+
+    /// The page's words, placed at the templates' resolution, read through the template they fit.
+    private func templateReading(_ page: PDFDocument.Page) throws(DigitalError)
+        -> (invoice: DigitalInvoice, totalBox: PositionedText?, template: String)
+    {
+        let pixelsPerPoint = Double(pdfLimits.dpi) / 72
+        func pixels(_ value: Double) -> Int { Int((value * pixelsPerPoint).rounded()) }
+        let runs = page.words.map { word in
+            TextLayerPage.Run(
+                text: InvoiceText.clean(word.text),
+                box: PixelRect(x: pixels(word.x), y: pixels(word.y), width: pixels(word.width), height: pixels(word.height)))
+        }
+        let text = TextLayerPage(
+            runs: runs.filter { !$0.text.isEmpty },
+            size: PixelRect(x: 0, y: 0, width: pixels(page.width), height: pixels(page.height)), labels: textLayer.labels)
+        let read: TextLayerReader.Result
+        switch textLayer.read(text) {
+        case .success(let result): read = result
+        case .failure(.notRecognised(let why)), .failure(.notRegistered(let why)): throw DigitalError(.notAnInvoice, why)
+        }
+        guard read.template.form == .vatInvoice else {
+            throw DigitalError(.notAnInvoice, "the page's text is a \(read.template.form), not an e-invoice")
+        }
+        let invoice = try DigitalInvoice.printed(read.fields, lines: read.rows, source: .pdfText)
+        let totalBox = read.boxes["total"].map { box in
+            PositionedText(
+                text: read.fields["total"] ?? "", x: Double(box.x) / pixelsPerPoint, y: Double(box.y) / pixelsPerPoint,
+                width: Double(box.width) / pixelsPerPoint, height: Double(box.height) / pixelsPerPoint)
+        }
+        return (invoice, totalBox, (read.template.file as NSString).lastPathComponent)
+    }
+
+    /// The record's fields on which two readings of one text differ, with both values.
+    static func differences(_ zones: DigitalInvoice, _ labels: DigitalInvoice) -> [String] {
+        let a = zones.fields
+        let b = labels.fields
+        return Set(a.keys).union(b.keys).sorted().compactMap { name in
+            guard a[name] != b[name] else { return nil }
+            func shown(_ value: FieldValue?) -> String { value.map { $0.text ?? "\($0)" } ?? "nothing" }
+            return "\(name): \(shown(a[name])) by the template's zones, \(shown(b[name])) by the printed labels"
+        }
+    }
+}
+
+/// How a PDF's text layer was read, for the record.
+struct TextLayerReading {
+    var invoice: DigitalInvoice
+    /// Where the total is printed (PDF points), and what the page shows there.
+    var totalBox: PositionedText?
+    var totalImage: GrayImage? = nil
+    /// Every field's evidence note: which reader decided and whether the other agreed.
+    var note: String
+    /// Fields the two readings of the text give differently, with both values: for an operator.
+    var disagreements: [String] = []
 }
 
 /// Compares a PDF's text layer with what its page shows at the total: the glyphs read as an amount on

@@ -15,7 +15,7 @@ public final class DocumentProcessor {
     let classifier: FormClassifier
     let frameRecognizer: FrameRecognizer
     private let validator: Validator
-    private let digital = DigitalDocuments()
+    private let digital: DigitalDocuments
 
     /// Once per process, before the first worker reads (see `AllocatorMemory.limitArenas`).
     private static let arenasLimited: Void = AllocatorMemory.limitArenas()
@@ -29,6 +29,7 @@ public final class DocumentProcessor {
         self.classifier = FormClassifier(templates: pipeline.templates)
         self.frameRecognizer = FrameRecognizer(templates: pipeline.templates, text: pipeline.text)
         self.validator = Validator(rules: pipeline.rules)
+        self.digital = DigitalDocuments(templates: pipeline.templates)
     }
 
     /// Reads, classifies and decides one file. Never throws for bad input: that becomes a quarantine
@@ -92,11 +93,11 @@ public final class DocumentProcessor {
         var pending: [PageImage] = []
         if let format = DigitalFormat.sniff(bytes) {
             switch digital.read(format, file: file, bytes: bytes) {
-            case .invoice(let invoice, let totalImage):
+            case .invoice(let invoice, let textLayer):
                 stop("read")
                 var record = digitalRecord(invoice, name: name, sha: sha, batch: batch)
-                if invoice.source == .pdfText {
-                    compareTextLayer(&record, total: invoice.total, image: totalImage)
+                if let textLayer {
+                    explainTextLayer(&record, textLayer)
                 }
                 stop("validate")
                 record.timings = timings
@@ -247,15 +248,35 @@ public final class DocumentProcessor {
         }
     }
 
+    /// How a PDF's text layer was read, in every field's evidence; its two readings disagreeing, or the
+    /// text layer disagreeing with its page, goes to an operator with both values.
+    private func explainTextLayer(_ record: inout DocumentRecord, _ textLayer: TextLayerReading) {
+        if var evidence = record.evidence {
+            for field in evidence.keys { evidence[field]?.note = textLayer.note }
+            record.evidence = evidence
+        }
+        if !textLayer.disagreements.isEmpty {
+            record.status = .exception
+            record.violations.append(
+                Violation(
+                    rule: "text_layer_disagreement",
+                    message: "the PDF's text read by the template's zones and by its printed labels differs (\(textLayer.disagreements.joined(separator: "; "))): check the invoice's layout and values by hand",
+                    fields: textLayer.disagreements.compactMap { $0.split(separator: ":").first.map(String.init) }))
+        }
+        compareTextLayer(&record, total: textLayer.invoice.total, image: textLayer.totalImage)
+    }
+
     /// A PDF's text layer against its page: a disagreement goes to an operator with both values.
     private func compareTextLayer(_ record: inout DocumentRecord, total: Decimal, image: GrayImage?) {
         let check = TextLayerCheck.compare(total: total, image: image, figures: pipeline.figures)
         switch check {
         case .agrees:
-            record.evidence?["total"]?.note = "read from the PDF's text layer; the page's glyphs show the same"
+            let read = record.evidence?["total"]?.note ?? "read from the PDF's text layer"
+            record.evidence?["total"]?.note = "\(read); the page's glyphs show the same"
             record.evidence?["total"]?.decidedBy = ["pdf_text", "figure glyphs"]
         case .noOpinion(let why):
-            record.evidence?["total"]?.note = "read from the PDF's text layer; not compared with the page: \(why)"
+            let read = record.evidence?["total"]?.note ?? "read from the PDF's text layer"
+            record.evidence?["total"]?.note = "\(read); not compared with the page: \(why)"
         case .disagrees(let shown):
             record.status = .exception
             record.violations.append(

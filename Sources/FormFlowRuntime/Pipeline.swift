@@ -79,9 +79,11 @@ public struct Pipeline: Sendable {
             templates.append(try FormTemplate.load(path: templatePath))
         }
         guard !templates.isEmpty else { throw templatesNode.error("a pipeline needs at least one template") }
-        var forms: Set<String> = []
-        for template in templates where !forms.insert(template.form.rawValue).inserted {
-            throw templatesNode.error("two templates define the form '\(template.form)'")
+        // A form may have several templates (layouts of one form: the VAT invoice on the office's paper and
+        // in the national e-invoice layouts); each file once.
+        var files: Set<String> = []
+        for template in templates where !files.insert((template.file as NSString).standardizingPath).inserted {
+            throw templatesNode.error("the template \(template.file) is listed twice")
         }
 
         var maxSkew = 5.0

@@ -111,6 +111,15 @@ public enum EInvoiceFixtures {
         public var text: String
         public var x, y, width, height: Double
         public var id: Int = 0
+
+        public init(text: String, x: Double, y: Double, width: Double, height: Double, id: Int = 0) {
+            self.text = text
+            self.x = x
+            self.y = y
+            self.width = width
+            self.height = height
+            self.id = id
+        }
     }
 
     /// The labels of the older layout (as its template page prints them) and the values of `sample`,
