@@ -1,12 +1,33 @@
 import FormFlowCore
 import Foundation
 
+/// A page's text as the file places it, in the file's own unit: what an OFD page's `TextObject`s and a
+/// PDF's text layer have in common, for a reader that places it on a template.
+public struct PageText: Sendable {
+    public var runs: [PositionedText]
+    public var width: Double
+    public var height: Double
+    /// 25.4 for an OFD's millimetres, 72 for a PDF's points.
+    public var unitsPerInch: Double
+
+    public init(runs: [PositionedText], width: Double, height: Double, unitsPerInch: Double) {
+        self.runs = runs
+        self.width = width
+        self.height = height
+        self.unitsPerInch = unitsPerInch
+    }
+}
+
+/// Reads an invoice from a page's text. The runtime's reader places the text on the pipeline's templates;
+/// without one, the page is read by its printed labels (`NationalLayout`).
+public typealias PageTextReader = (PageText, DigitalInvoice.Source) throws(DigitalError) -> DigitalInvoice
+
 /// Reads an e-invoice from its OFD package (GB/T 33190). The values come from the issuing system, so
 /// they are exact: from `Attachs/original_invoice.xml` (older 增值税电子普通发票), else from the tags of
-/// `Tags/CustomTag.xml` pointing at the page's `TextObject`s (数电), else from the page's text read by
-/// its labels. The amount in words is printed only on the page, so it is always read there.
+/// `Tags/CustomTag.xml` pointing at the page's `TextObject`s (数电), else from the page's text through
+/// `page` (the templates). The amount in words is printed only on the page, so it is always read there.
 public enum OFDInvoiceReader {
-    public static func read(_ bytes: [UInt8]) throws(DigitalError) -> DigitalInvoice {
+    public static func read(_ bytes: [UInt8], page reader: PageTextReader? = nil) throws(DigitalError) -> DigitalInvoice {
         let package = try OFDPackage(bytes: bytes)
         guard package.contains("OFD.xml") else {
             throw DigitalError(.notAnInvoice, "the ZIP file has no OFD.xml: it is not an OFD document")
@@ -16,6 +37,13 @@ public enum OFDInvoiceReader {
         let document = try package.xml(docRoot)
         let objects = try pageObjects(package: package, document: document, docRoot: docRoot)
         let layout = NationalLayout(objects.map(\.run))
+        let box = (document.first("PhysicalBox")?.text ?? "").split(separator: " ").compactMap { Double($0) }
+        let pageText = PageText(
+            runs: objects.map(\.run), width: box.count == 4 ? box[2] : 210, height: box.count == 4 ? box[3] : 140,
+            unitsPerInch: 25.4)
+        func readPage() throws(DigitalError) -> DigitalInvoice {
+            if let reader { try reader(pageText, .ofd) } else { try layout.invoice(source: .ofd) }
+        }
         let signed = root.first("Signatures") != nil && package.names.contains { $0.contains("Signs/") }
 
         var invoice: DigitalInvoice
@@ -24,17 +52,19 @@ public enum OFDInvoiceReader {
         } else if let tags = try customTags(package: package, document: document, docRoot: docRoot) {
             invoice = try fromCustomTags(tags, objects: objects)
         } else {
-            invoice = try layout.invoice(source: .ofd)
+            invoice = try readPage()
         }
         invoice.source = .ofd
         invoice.signed = signed
-        // Tags without item lines: the lines as the page prints them (the invoice's rate and the line-by-line
-        // tax check need them).
-        if invoice.lines.isEmpty, let pageLines = try? layout.invoice(source: .ofd).lines, !pageLines.isEmpty {
+        // Tags without item lines, or the amount in words: as the page prints them (the invoice's rate and
+        // the line-by-line tax check need the lines).
+        let printed = try? readPage()
+        if invoice.lines.isEmpty, let pageLines = printed?.lines, !pageLines.isEmpty {
             invoice.lines = pageLines
         }
         if invoice.totalInWords == nil {
-            invoice.totalInWords = layout.values(after: ["价税合计(大写)"]).first.map(InvoiceText.words)
+            invoice.totalInWords =
+                printed?.totalInWords ?? layout.values(after: ["价税合计(大写)"]).first.map(InvoiceText.words)
         }
         return invoice
     }

@@ -29,7 +29,17 @@ struct DigitalDocuments {
     func read(_ format: DigitalFormat, file: URL, bytes: [UInt8]) -> DigitalReading {
         do {
             switch format {
-            case .ofd: return .invoice(try OFDInvoiceReader.read(bytes))
+            case .ofd:
+                return .invoice(
+                    try OFDInvoiceReader.read(bytes) { page, source throws(DigitalError) in
+                        let read = try reading(page, source: source)
+                        guard read.disagreements.isEmpty else {
+                            throw DigitalError(
+                                .notAnInvoice,
+                                "the page's text read by the template's zones and by its printed labels differs: \(read.disagreements.joined(separator: "; "))")
+                        }
+                        return read.invoice
+                    })
             case .xml: return .invoice(try EInvoiceXMLReader.read(bytes))
             case .pdf: return try readPDF(file)
             }
@@ -50,7 +60,8 @@ struct DigitalDocuments {
         var note: String? = nil
         if let first = document.pages.first, first.hasText {
             do {
-                var read = try reading(first)
+                var read = try reading(
+                    PageText(runs: first.words, width: first.width, height: first.height, unitsPerInch: 72), source: .pdfText)
                 // Anyone can edit a text layer: what the page shows at the total is rendered to compare.
                 read.totalImage = read.totalBox.flatMap { try? document.renderRegion($0, dpi: pdfLimits.dpi) }
                 return .invoice(read.invoice, textLayer: read)
@@ -66,46 +77,53 @@ struct DigitalDocuments {
         return .scannedPages(pages, note: note)
     }
 
-    /// A PDF page's text read twice: through the template it fits (`TextLayerReader`: the scan's
+    /// A page's text (a PDF's text layer, an OFD page) read twice: through the template it fits (`TextLayerReader`: the scan's
     /// recognition, registration and zones) and by its printed labels (`NationalLayout`: labels are fixed
     /// by the tax office, positions vary by issuer). Both are exact readers of the same text, so they must
     /// agree; where one cannot read the page (an issuer's layout no template describes) the other decides,
     /// and where both read it differently an operator sees both.
-    func reading(_ page: PDFDocument.Page) throws(DigitalError) -> TextLayerReading {
-        let byTemplate = Result { () throws(DigitalError) in try templateReading(page) }
+    func reading(_ page: PageText, source: DigitalInvoice.Source) throws(DigitalError) -> TextLayerReading {
+        let read = try readingTwice(page, source: source)
+        if FieldExtractor.trace { print("TRACE page text (\(source.rawValue)): \(read.note) \(read.disagreements)") }
+        return read
+    }
+
+    private func readingTwice(_ page: PageText, source: DigitalInvoice.Source) throws(DigitalError) -> TextLayerReading {
+        let byTemplate = Result { () throws(DigitalError) in try templateReading(page, source: source) }
         let byLabels = Result { () throws(DigitalError) in
-            let layout = NationalLayout(page.words)
-            return (try layout.invoice(source: .pdfText), layout.totalBox())
+            let layout = NationalLayout(page.runs)
+            return (try layout.invoice(source: source), layout.totalBox())
         }
+        let origin = source == .pdfText ? "the PDF's text layer" : "the page's text"
         switch (byTemplate, byLabels) {
         case (.success(let zones), .success(let labels)):
             let disagreements = Self.differences(zones.invoice, labels.0)
             return TextLayerReading(
                 invoice: zones.invoice, totalBox: zones.totalBox,
                 note: disagreements.isEmpty
-                    ? "read from the PDF's text layer through \(zones.template)'s zones; its printed labels say the same"
-                    : "read from the PDF's text layer through \(zones.template)'s zones; its printed labels say otherwise",
+                    ? "read from \(origin) through \(zones.template)'s zones; its printed labels say the same"
+                    : "read from \(origin) through \(zones.template)'s zones; its printed labels say otherwise",
                 disagreements: disagreements)
         case (.success(let zones), .failure(let why)):
             return TextLayerReading(
                 invoice: zones.invoice, totalBox: zones.totalBox,
-                note: "read from the PDF's text layer through \(zones.template)'s zones (its labels alone do not give every value: \(why.message))")
+                note: "read from \(origin) through \(zones.template)'s zones (its labels alone do not give every value: \(why.message))")
         case (.failure(let why), .success(let labels)):
             return TextLayerReading(
                 invoice: labels.0, totalBox: labels.1,
-                note: "read from the PDF's text layer by its printed labels (no template's zones fit: \(why.message))")
+                note: "read from \(origin) by its printed labels (no template's zones fit: \(why.message))")
         case (.failure(let why), .failure):
             throw why
         }
     }
 
-    /// The page's words, placed at the templates' resolution, read through the template they fit.
-    private func templateReading(_ page: PDFDocument.Page) throws(DigitalError)
+    /// The page's text, placed at the templates' resolution, read through the template it fits.
+    private func templateReading(_ page: PageText, source: DigitalInvoice.Source) throws(DigitalError)
         -> (invoice: DigitalInvoice, totalBox: PositionedText?, template: String)
     {
-        let pixelsPerPoint = Double(pdfLimits.dpi) / 72
-        func pixels(_ value: Double) -> Int { Int((value * pixelsPerPoint).rounded()) }
-        let runs = page.words.map { word in
+        let pixelsPerUnit = Double(pdfLimits.dpi) / page.unitsPerInch
+        func pixels(_ value: Double) -> Int { Int((value * pixelsPerUnit).rounded()) }
+        let runs = page.runs.map { word in
             TextLayerPage.Run(
                 text: InvoiceText.clean(word.text),
                 box: PixelRect(x: pixels(word.x), y: pixels(word.y), width: pixels(word.width), height: pixels(word.height)))
@@ -121,11 +139,11 @@ struct DigitalDocuments {
         guard read.template.form == .vatInvoice else {
             throw DigitalError(.notAnInvoice, "the page's text is a \(read.template.form), not an e-invoice")
         }
-        let invoice = try DigitalInvoice.printed(read.fields, lines: read.rows, source: .pdfText)
+        let invoice = try DigitalInvoice.printed(read.fields, lines: read.rows, source: source)
         let totalBox = read.boxes["total"].map { box in
             PositionedText(
-                text: read.fields["total"] ?? "", x: Double(box.x) / pixelsPerPoint, y: Double(box.y) / pixelsPerPoint,
-                width: Double(box.width) / pixelsPerPoint, height: Double(box.height) / pixelsPerPoint)
+                text: read.fields["total"] ?? "", x: Double(box.x) / pixelsPerUnit, y: Double(box.y) / pixelsPerUnit,
+                width: Double(box.width) / pixelsPerUnit, height: Double(box.height) / pixelsPerUnit)
         }
         return (invoice, totalBox, (read.template.file as NSString).lastPathComponent)
     }

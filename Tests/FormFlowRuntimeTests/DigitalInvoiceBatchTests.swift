@@ -64,6 +64,44 @@ struct DigitalInvoiceBatchTests {
         #expect(Self.rules(xml.record) == ["duplicate"], "the XML of an accepted 数电 OFD is a duplicate")
     }
 
+    @Test("a page's text goes through the national templates' zones, and its printed labels must say the same")
+    func textThroughTemplates() async throws {
+        let sample = EInvoiceSample.older
+        var other = sample
+        other.number = "87654321"
+        var third = sample
+        third.number = "11223344"
+        var stray = EInvoiceFixtures.olderLayout(third)
+        // A second 名称： above the buyer's block (an issuer's own header line): the labels now take it for
+        // the buyer's name, the template's zone does not.
+        stray.values.append(EInvoiceFixtures.Run(text: "名称：某某印务有限公司", x: 13, y: 24, width: 60, height: 3.6))
+        let records = try await Self.run(
+            [
+                ("pdf.pdf", EInvoiceFixtures.olderPDF(sample)),
+                ("page-only.ofd", try EInvoiceFixtures.olderOFD(other, dataFile: false)),
+                ("stray.pdf", EInvoiceFixtures.pdf(runs: stray.labels + stray.values)),
+            ], workers: 1)
+        let pdf = try #require(records["pdf.pdf"])
+        #expect(pdf.status == "accepted", "\(Self.rules(pdf.record))")
+        let evidence = try #require(pdf.record["evidence"] as? [String: [String: Any]])
+        let note = try #require(evidence["seller_name"]?["note"] as? String)
+        #expect(note.contains("einvoice_older.yaml's zones") && note.contains("printed labels say the same"), "\(note)")
+
+        // An OFD without its data file: the page's text objects, through the same template.
+        let page = try #require(records["page-only.ofd"])
+        #expect(page.status == "accepted", "\(Self.rules(page.record))")
+        let fields = try #require(page.record["fields"] as? [String: Any])
+        #expect(fields["buyer_name"] as? String == sample.buyerName)
+        #expect(fields["invoice_no"] as? String == other.number)
+        #expect((fields["items"] as? [Any])?.count == sample.lines.count)
+
+        let disputed = try #require(records["stray.pdf"])
+        #expect(disputed.status == "exceptions")
+        #expect(Self.rules(disputed.record).contains("text_layer_disagreement"))
+        let message = (disputed.record["violations"] as? [[String: Any]])?.first?["message"] as? String ?? ""
+        #expect(message.contains("某某印务有限公司") && message.contains(sample.buyerName), "\(message)")
+    }
+
     @Test("rules over exact values: bad tax id, a line's tax, words, and 圆 accepted")
     func rules() async throws {
         var badTaxID = EInvoiceSample.older

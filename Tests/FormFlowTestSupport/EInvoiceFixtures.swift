@@ -186,19 +186,22 @@ public enum EInvoiceFixtures {
     ]
 
     /// An older 增值税电子普通发票: its data in `Attachs/original_invoice.xml`, the capitals on the page.
-    public static func olderOFD(_ sample: EInvoiceSample, signed: Bool = true) throws -> [UInt8] {
+    /// `dataFile: false`: without the attachment, as some issuers send them: the page is all there is.
+    public static func olderOFD(_ sample: EInvoiceSample, signed: Bool = true, dataFile: Bool = true) throws -> [UInt8] {
         let (labels, values) = olderLayout(sample)
         let goods = sample.lines.map { line in
             "<fp:GoodsInfo><fp:Item>\(escaped(line.name))</fp:Item><fp:Amount>\(line.amount)</fp:Amount><fp:TaxScheme>\(line.rate)</fp:TaxScheme><fp:TaxAmount>\(line.tax)</fp:TaxAmount></fp:GoodsInfo>"
         }.joined()
         let original = #"<?xml version="1.0" encoding="utf-8"?><eInvoice xmlns:fp="http://www.edrm.org.cn/schema/e-invoice/2019" Version="1.0"><fp:InvoiceCode>\#(sample.code ?? "")</fp:InvoiceCode><fp:InvoiceNo>\#(sample.number)</fp:InvoiceNo><fp:IssueDate>\#(sample.dateInChinese)</fp:IssueDate><fp:Buyer><fp:BuyerName>\#(escaped(sample.buyerName))</fp:BuyerName><fp:BuyerTaxID>\#(sample.buyerTaxID)</fp:BuyerTaxID></fp:Buyer><fp:Seller><fp:SellerName>\#(escaped(sample.sellerName))</fp:SellerName><fp:SellerTaxID>\#(sample.sellerTaxID)</fp:SellerTaxID></fp:Seller><fp:TaxInclusiveTotalAmount>\#(sample.total)</fp:TaxInclusiveTotalAmount><fp:TaxTotalAmount>\#(sample.tax)</fp:TaxTotalAmount><fp:TaxExclusiveTotalAmount>\#(sample.amount)</fp:TaxExclusiveTotalAmount><fp:GoodsInfos>\#(goods)</fp:GoodsInfos></eInvoice>"#
         let attachments = #"<?xml version="1.0" encoding="UTF-8"?><ofd:Attachments xmlns:ofd="http://www.ofdspec.org/2016"><ofd:Attachment Name="original_invoice" Format="xml"><ofd:FileLoc>original_invoice.xml</ofd:FileLoc></ofd:Attachment></ofd:Attachments>"#
+        let data: [(String, [UInt8])] = [
+            ("Doc_0/Attachs/Attachments.xml", Array(attachments.utf8)), ("Doc_0/Attachs/original_invoice.xml", Array(original.utf8)),
+        ]
         return try zip(
             [
-                ("OFD.xml", ofdRoot(signed: signed)), ("Doc_0/Document.xml", document(attachments: true, tags: false)),
+                ("OFD.xml", ofdRoot(signed: signed)), ("Doc_0/Document.xml", document(attachments: dataFile, tags: false)),
                 ("Doc_0/Pages/Page_0/Content.xml", content(values)), ("Doc_0/Tpls/Tpl_0/Content.xml", content(labels)),
-                ("Doc_0/Attachs/Attachments.xml", Array(attachments.utf8)), ("Doc_0/Attachs/original_invoice.xml", Array(original.utf8)),
-            ] + (signed ? signatureParts : []))
+            ] + (dataFile ? data : []) + (signed ? signatureParts : []))
     }
 
     /// A 数电 invoice's OFD: fields tagged in `Tags/CustomTag.xml` by `ObjectRef`; the total is printed as two
