@@ -151,6 +151,9 @@ public struct FieldExtractor: Sendable {
         var result = ExtractionResult(readings: readings, rows: rows, registration: registration, problems: [])
         // Redundancy first (the amount in words is only ever settled there), then what is still missing.
         Reconciler.reconcile(&result, glyphs: glyphs)
+        for column in template.table?.common ?? [] {
+            result.readings[column] = Self.common(column, of: result.rows)
+        }
         result.problems += ListJudge.problems(template: template, result: result)
         ListJudge.annotate(&result, template: template)
         let missing = template.fields.filter { $0.required && result.readings[$0.name]?.chosen == nil }.map(\.name)
@@ -169,6 +172,39 @@ public struct FieldExtractor: Sendable {
     }
 
     /// Characters of the layout pass whose centre lies in `zone`, in reading order.
+    /// The value's box without its first glyph (a printed prefix such as ¥), when the ink shows one
+    /// standing apart before at least one more; nil when it does not.
+    static func withoutFirstGlyph(_ box: PixelRect, reader: any PageReader) throws -> (box: PixelRect, prefixEnd: Int)? {
+        guard let line = GlyphLine(image: try reader.pixels(in: box), splitWide: false), line.pieces.count >= 2 else {
+            return nil
+        }
+        let start = line.pieces[1].start
+        let prefixEnd = box.x + (line.pieces[0].end + start + 1) / 2
+        return (PixelRect(x: box.x + start, y: box.y, width: box.width - start, height: box.height), prefixEnd)
+    }
+
+    /// A table column's value as a field of the document: what every row reads, or `mixed`; certain only
+    /// when every row's reading is.
+    static func common(_ column: String, of rows: [[String: FieldReading]]) -> FieldReading? {
+        let cells = rows.compactMap { $0[column] }
+        guard let first = cells.first else { return nil }
+        let values = Set(cells.compactMap { $0.value?.text })
+        let value = values.count == 1 ? values.first! : "mixed"
+        var reading = first
+        reading.chosen = NormalizedReading(value: .text(value), check: .valid)
+        reading.candidates = []
+        reading.raw = cells.map(\.raw).joined(separator: " ")
+        reading.confidence = cells.map(\.confidence).min() ?? 0
+        let boxes = cells.compactMap(\.box)
+        reading.box = boxes.first.map { first in boxes.dropFirst().reduce(first) { $0.union($1) } }
+        reading.uncertain = cells.count < rows.count || cells.contains { $0.uncertain || $0.value == nil }
+        reading.image = nil
+        reading.readOnce = false
+        reading.note = "the lines' common \(column)" + (reading.uncertain ? "; a line's is not confirmed" : "")
+        reading.decidedBy = ["item lines"]
+        return reading
+    }
+
     static func symbols(in zone: PixelRect, from symbols: [RecognizedSymbol]) -> [RecognizedSymbol] {
         let inside = symbols.filter { symbol in
             !symbol.text.trimmingCharacters(in: .whitespaces).isEmpty && symbol.box.midX >= Double(zone.x)
@@ -212,6 +248,8 @@ public struct FieldExtractor: Sendable {
         var layoutText: String? = nil
         var layoutConfidence = 0.0
         var inkBox: PixelRect? = nil
+        // Padding stops short of a prefix cut off (¥): none of its ink may come back into the reading.
+        var leftLimit = Int.min
         if let layout {
             var words = Self.symbols(in: zone, from: layout)
             if words.isEmpty && fallback {
@@ -236,6 +274,10 @@ public struct FieldExtractor: Sendable {
                 return nil
             }
             box = PixelRect(x: found.x + area.x, y: found.y + area.y, width: found.width, height: found.height)
+            if spec.prefix != nil, let rest = try Self.withoutFirstGlyph(box, reader: reader) {
+                box = rest.box
+                leftLimit = rest.prefixEnd
+            }
             inkBox = box
         }
         // A value run together with its label starts left of the zone: cut the label off.
@@ -248,7 +290,7 @@ public struct FieldExtractor: Sendable {
         // One or two digits alone need room above and below too; longer values would pick up the
         // neighbouring lines instead.
         let padY = box.width < box.height * 3 / 2 ? max(Int(8 * scale), box.height / 3) : Int(8 * scale)
-        let left = max(min(zone.x, box.x), box.x - padX)
+        let left = max(min(zone.x, box.x), box.x - padX, leftLimit)
         let right = min(max(zone.maxX, box.maxX), box.maxX + padX)
         box = PixelRect(x: left, y: box.y - padY, width: right - left, height: box.height + 2 * padY)
             .clamped(to: reader.pageSize)

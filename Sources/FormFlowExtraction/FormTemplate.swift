@@ -83,6 +83,9 @@ public struct FieldSpec: Sendable {
     public var required: Bool
     /// Line in the template file, for messages about this field.
     public var line: Int
+    /// A mark printed before every value (`¥` on e-invoices): on a scan its glyph is cut off before the
+    /// value is read, since Tesseract takes it for a digit (¥6469.10 → 16469.10).
+    public var prefix: String? = nil
 }
 
 /// The repeated rows of a table (the expense claim's items).
@@ -97,6 +100,9 @@ public struct TableSpec: Sendable {
     public var maxRows: Int
     /// The columns, each a field spec whose zone gives x, width and the offset within a row.
     public var columns: [FieldSpec]
+    /// Columns that are also a field of the document: the value every row shares, or `mixed` when rows
+    /// differ (an invoice's tax rate, from its lines).
+    public var common: [String] = []
 }
 
 /// A printed label used to register the page onto the template.
@@ -215,7 +221,7 @@ extension FormTemplate {
 
         var table: TableSpec?
         if let tableNode = try root.optional("table") {
-            try tableNode.allowOnly(["name", "header", "first_row_y", "row_pitch", "row_height", "max_rows", "columns"])
+            try tableNode.allowOnly(["name", "header", "first_row_y", "row_pitch", "row_height", "max_rows", "columns", "common"])
             var columns: [FieldSpec] = []
             for (name, node) in try tableNode.required("columns").entries() {
                 columns.append(try parseField(name: name, node: node, vocabularies: vocabularies))
@@ -229,6 +235,16 @@ extension FormTemplate {
                 maxRows: try tableNode.required("max_rows").int(),
                 columns: columns
             )
+            if let commonNode = try tableNode.optional("common") {
+                let common = try commonNode.strings()
+                for name in common where !columns.contains(where: { $0.name == name }) {
+                    throw commonNode.error("'common' names \(name), which is not a column of the table")
+                }
+                for name in common where fields.contains(where: { $0.name == name }) {
+                    throw commonNode.error("'common' names \(name), which is also a field with a zone of its own")
+                }
+                table?.common = common
+            }
         }
 
         return FormTemplate(
@@ -247,7 +263,7 @@ extension FormTemplate {
     private static func parseField(
         name: String, node: ConfigNode, vocabularies: [String: [String]]
     ) throws(ConfigurationError) -> FieldSpec {
-        try node.allowOnly(["label", "zone", "type", "pattern", "vocabulary", "allowed", "ocr", "required"])
+        try node.allowOnly(["label", "zone", "type", "pattern", "vocabulary", "allowed", "ocr", "required", "prefix"])
         let typeNode = try node.required("type")
         let typeName = try typeNode.string()
         guard let type = FieldType(rawValue: typeName) else {
@@ -292,6 +308,6 @@ extension FormTemplate {
             name: name, label: try node.optional("label")?.string(),
             zone: PixelRect(x: zone[0], y: zone[1], width: zone[2], height: zone[3]), type: type, pattern: pattern,
             vocabulary: vocabulary, allowed: allowed, ocr: ocr, required: try node.optional("required")?.bool() ?? true,
-            line: node.line)
+            line: node.line, prefix: try node.optional("prefix")?.string())
     }
 }

@@ -26,24 +26,24 @@ enum Reconciler {
             let total = result.readings["total"], total.readOnce, let totalValue = money(total.chosen)
         else { return }
         var parts: [FieldReading] = []
-        if !result.rows.isEmpty {
+        let byItems = !result.rows.isEmpty && itemsAddUpTo(result) == "total"
+        if byItems {
             parts = result.rows.compactMap { $0["amount"] }
             guard parts.count == result.rows.count else { return }
         } else if let amount = result.readings["amount"], let tax = result.readings["tax_amount"] {
             parts = [amount, tax]
         }
         let values = parts.compactMap { $0.readOnce ? money($0.chosen) : nil }
-        guard !parts.isEmpty, values.count == parts.count, values.reduce(0, +) == totalValue,
-            AmountInWordsVerifier.verify(image: image, expected: ChineseAmount.render(totalValue), classifier: glyphs)
-                == .matches
-        else { return }
+        guard !parts.isEmpty, values.count == parts.count, values.reduce(0, +) == totalValue else { return }
+        let spelled = verifyWords(image: image, amount: totalValue, glyphs: glyphs)
+        guard spelled.verdict == .matches else { return }
         let reason = "one reading, confirmed by the form: the parts add up to the total and the amount in words spells it"
         result.readings["total"]?.confirm(total.chosen!, because: reason, by: "figure glyphs + sums + amount-in-words glyphs")
         // The words were just verified against this total: `checkAmountInWords` need not do it again.
         result.readings["total_in_words"]?.confirm(
-            NormalizedReading(value: .text(ChineseAmount.render(totalValue)), check: .valid),
+            NormalizedReading(value: .text(spelled.text), check: .valid),
             because: "agrees with the amount in figures", by: "amount-in-words glyphs")
-        if result.rows.isEmpty {
+        if !byItems {
             for name in ["amount", "tax_amount"] {
                 if let chosen = result.readings[name]?.chosen { result.readings[name]?.confirm(chosen, because: reason, by: "figure glyphs + sums + amount-in-words glyphs") }
             }
@@ -54,6 +54,27 @@ enum Reconciler {
                 }
             }
         }
+    }
+
+    /// The field the item lines add up to: the amount before tax on an invoice (its lines carry their own
+    /// tax), the total on a claim.
+    static func itemsAddUpTo(_ result: ExtractionResult) -> String {
+        result.readings["tax_amount"] != nil ? "amount" : "total"
+    }
+
+    /// The amount in words verified against `amount` as written with 元 and, failing that, with 圆 (which
+    /// e-invoices print): the spelling that matches, or the 元 spelling's verdict.
+    static func verifyWords(image: GrayImage, amount: Decimal, glyphs: GlyphClassifier)
+        -> (text: String, verdict: AmountInWordsVerifier.Verdict)
+    {
+        let plain = ChineseAmount.render(amount)
+        let verdict = AmountInWordsVerifier.verify(image: image, expected: plain, classifier: glyphs)
+        guard verdict != .matches, plain.contains("元") else { return (plain, verdict) }
+        let printed = plain.replacingOccurrences(of: "元", with: "圆")
+        if AmountInWordsVerifier.verify(image: image, expected: printed, classifier: glyphs) == .matches {
+            return (printed, .matches)
+        }
+        return (plain, verdict)
     }
 
     static func money(_ reading: NormalizedReading?) -> Decimal? {
@@ -73,20 +94,19 @@ enum Reconciler {
             return
         }
         let candidates = total.uncertain ? total.candidates : (total.chosen.map { [$0] } ?? [])
-        var verdicts: [(NormalizedReading, AmountInWordsVerifier.Verdict)] = []
+        var verdicts: [(NormalizedReading, String, AmountInWordsVerifier.Verdict)] = []
         for candidate in candidates {
             guard let amount = money(candidate) else { continue }
-            let verdict = AmountInWordsVerifier.verify(
-                image: image, expected: ChineseAmount.render(amount), classifier: glyphs)
-            verdicts.append((candidate, verdict))
+            let spelled = verifyWords(image: image, amount: amount, glyphs: glyphs)
+            verdicts.append((candidate, spelled.text, spelled.verdict))
         }
-        let matching = verdicts.filter { $0.1 == .matches }
-        if matching.count == 1, let (candidate, _) = matching.first, let amount = money(candidate) {
+        let matching = verdicts.filter { $0.2 == .matches }
+        if matching.count == 1, let (candidate, text, _) = matching.first {
             if total.uncertain { total.confirm(candidate, because: "confirmed by the amount in words", by: "amount-in-words glyphs") }
             words.confirm(
-                NormalizedReading(value: .text(ChineseAmount.render(amount)), check: .valid),
+                NormalizedReading(value: .text(text), check: .valid),
                 because: "agrees with the amount in figures", by: "amount-in-words glyphs")
-        } else if !total.uncertain, let (_, verdict) = verdicts.first {
+        } else if !total.uncertain, let (_, _, verdict) = verdicts.first {
             switch verdict {
             case .contradicts(let reading) where ChineseAmount.parse(reading) != nil:
                 // A clear difference: the words say another amount. Keep what they say; validation flags it.
@@ -116,8 +136,11 @@ enum Reconciler {
     /// Expense claims: when every item amount is confirmed and the total is not, the total's best reading
     /// is confirmed if it equals their sum; when the total is confirmed and one item is not, that item's
     /// best reading is confirmed if it completes the sum.
+    /// On an invoice the lines add up to the amount before tax, which then stands where the total stands
+    /// here (`itemsAddUpTo`).
     static func settleTotalByItems(_ result: inout ExtractionResult) {
-        guard !result.rows.isEmpty, var total = result.readings["total"] else { return }
+        let target = itemsAddUpTo(result)
+        guard !result.rows.isEmpty, var total = result.readings[target] else { return }
         let amounts = result.rows.compactMap { $0["amount"] }
         guard amounts.count == result.rows.count else { return }
         let uncertainItems = amounts.indices.filter { amounts[$0].uncertain }
@@ -127,7 +150,7 @@ enum Reconciler {
             let sum = values.reduce(0, +)
             if let candidate = total.chosen, money(candidate) == sum {
                 total.confirm(candidate, because: "equals the sum of the items", by: "items sum")
-                result.readings["total"] = total
+                result.readings[target] = total
             }
         } else if !total.uncertain, uncertainItems.count == 1, let totalValue = money(total.chosen) {
             let index = uncertainItems[0]

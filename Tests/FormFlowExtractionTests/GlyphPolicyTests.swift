@@ -183,4 +183,19 @@ struct GlyphPolicyTests {
         #expect(!right.uncertain)
         #expect(right.chosen?.value == .integer(1))
     }
+
+    @Test("a declared prefix (¥) is cut off by its glyph before the value is read; without a second glyph nothing is cut")
+    func prefixGlyphCut() throws {
+        // ¥ as a block, a gap, then three digits as blocks.
+        var pixels = [UInt8](repeating: 255, count: 200 * 40)
+        for (x0, x1) in [(10, 24), (34, 44), (48, 58), (62, 72)] {
+            for y in 8..<32 { for x in x0..<x1 { pixels[y * 200 + x] = 0 } }
+        }
+        let reader = ScriptedReader(page: GrayImage(width: 200, height: 40, pixels: pixels)) { _, _ in "" }
+        let cut = try #require(try FieldExtractor.withoutFirstGlyph(PixelRect(x: 5, y: 4, width: 72, height: 32), reader: reader))
+        #expect(cut.box.x == 34)
+        #expect(cut.box.maxX == 77)
+        #expect(cut.prefixEnd > 24 && cut.prefixEnd < 34)
+        #expect(try FieldExtractor.withoutFirstGlyph(PixelRect(x: 5, y: 4, width: 22, height: 32), reader: reader) == nil)
+    }
 }

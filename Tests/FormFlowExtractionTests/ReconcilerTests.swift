@@ -61,4 +61,43 @@ struct ReconcilerTests {
         #expect(picks.readings["tax_amount"]?.uncertain == true)
         #expect(picks.readings["tax_amount"]?.value == .text("180.00"))
     }
+
+    @Test("on an invoice the lines add up to the amount before tax: they confirm it, never the total")
+    func invoiceLinesAddUpToAmount() {
+        var result = ExtractionResult(
+            readings: [
+                "amount": Self.money("amount", ["300.00", "360.00"], uncertain: true),
+                "tax_amount": Self.money("tax_amount", ["18.00"], uncertain: false),
+                "total": Self.money("total", ["300.00", "318.00"], uncertain: true),
+            ],
+            rows: [
+                ["amount": Self.money("amount", ["100.00"], uncertain: false)],
+                ["amount": Self.money("amount", ["200.00"], uncertain: false)],
+            ], registration: nil, problems: [])
+        Reconciler.settleTotalByItems(&result)
+        #expect(result.readings["amount"]?.uncertain == false)
+        #expect(result.readings["amount"]?.value == .text("300.00"))
+        // The total's misreading equal to the lines' sum is not confirmed by them.
+        #expect(result.readings["total"]?.uncertain == true)
+    }
+
+    @Test("a column's common value is the document's field: the shared rate, or mixed; certain only if every line is")
+    func commonColumn() {
+        func rate(_ text: String, uncertain: Bool = false) -> FieldReading {
+            FieldReading(
+                name: "tax_rate", type: .percent, chosen: NormalizedReading(value: .text(text), check: .valid),
+                candidates: [], raw: text, confidence: 90, box: PixelRect(x: 10, y: 10, width: 20, height: 10),
+                uncertain: uncertain, note: nil, image: nil)
+        }
+        let shared = FieldExtractor.common("tax_rate", of: [["tax_rate": rate("6%")], ["tax_rate": rate("6%")]])
+        #expect(shared?.value == .text("6%"))
+        #expect(shared?.uncertain == false)
+        let mixed = FieldExtractor.common("tax_rate", of: [["tax_rate": rate("6%")], ["tax_rate": rate("13%")]])
+        #expect(mixed?.value == .text("mixed"))
+        let unsure = FieldExtractor.common("tax_rate", of: [["tax_rate": rate("6%")], ["tax_rate": rate("6%", uncertain: true)]])
+        #expect(unsure?.uncertain == true)
+        let missing = FieldExtractor.common("tax_rate", of: [["tax_rate": rate("6%")], [:]])
+        #expect(missing?.uncertain == true)
+        #expect(FieldExtractor.common("tax_rate", of: [[:]]) == nil)
+    }
 }

@@ -31,7 +31,7 @@ bounding box, one bit per pixel (1 = ink), rows padded to whole bytes.
 import sys
 from PIL import Image, ImageDraw, ImageFont, ImageFilter
 
-CHARS = "零壹贰叁肆伍陆柒捌玖拾佰仟万亿元角分整"
+CHARS = "零壹贰叁肆伍陆柒捌玖拾佰仟万亿元圆角分整"  # 圆: e-invoices write it for 元
 DIGITS = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 LATIN_FONTS = [  # typefaces printers use for figures, besides the CJK ones below
     ("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", ""),
