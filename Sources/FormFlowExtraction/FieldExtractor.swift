@@ -462,6 +462,13 @@ public struct FieldExtractor: Sendable {
                 MemoJudge(ListOrGlyphs(verifier: text!, broad: names, known: vocabulary, image: inkImage))
             default: nil
             }
+        let entryJudge: EntryGlyphs? =
+            switch spec.type {
+            case .organisation where text != nil && location.inkBox != nil && !vocabulary.isEmpty,
+                .enumerated where text != nil && location.inkBox != nil && !vocabulary.isEmpty:
+                EntryGlyphs(judge: ListOrGlyphs(verifier: text!, broad: names, known: vocabulary, image: inkImage))
+            default: nil
+            }
         // Fields with nothing on the form to check them against (codes, dates, names) need more than
         // two readings to agree: misreads of these repeat across readings (郭 → 部 at two resolutions).
         let boxPath = location.layoutText == nil
@@ -529,7 +536,7 @@ public struct FieldExtractor: Sendable {
         let agreement = TesseractAgreement(needs: needs, layoutPass: location.layoutText != nil)
         while true {
             let decision = try FieldPolicy.decide(
-                readings, agreement: agreement, glyphs: judge,
+                readings, agreement: agreement, glyphs: judge, entries: entryJudge,
                 glyphsMustConfirm: spec.type == .chineseName || spec.type == .organisation || spec.type == .enumerated,
                 glyphsConfirmAReading: spec.type == .chineseName || spec.type == .integer,
                 contradictionWaits: spec.type == .integer, tesseractDoubts: doubtfulName, final: remaining.isEmpty)

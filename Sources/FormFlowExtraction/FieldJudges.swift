@@ -81,6 +81,40 @@ struct ListOrGlyphs: GlyphJudge {
     }
 }
 
+/// An entry of the list that Tesseract read at least once, confirmed by its glyphs: the list and the
+/// glyphs are two readers besides Tesseract, so the entry is taken even when Tesseract's other readings
+/// scatter (蓉 read 芍, 区, 营 in a serif face). Every glyph must be nearer its own character than any
+/// other and near enough; where another character is almost as near (据 and 椐 differ by a dot), every
+/// reading of Tesseract that has the entry's length must have read the entry's character there too. A
+/// look-alike (成都芍易办 printed) cannot pass: its differing glyph is nearest its own character, which the
+/// prototypes know (GB 2312 and the 通用规范汉字表).
+final class EntryGlyphs {
+    let judge: ListOrGlyphs
+    private var judged: [String: [TextVerifier.Judgement]?] = [:]
+    var name: String { "list + glyphs" }
+
+    init(judge: ListOrGlyphs) {
+        self.judge = judge
+    }
+
+    func confirms(_ candidate: NormalizedReading, among readings: [NormalizedReading]) throws -> Bool {
+        guard case .text(let value) = candidate.value, judge.known.contains(value) else { return false }
+        let verifier = judge.broad?.canVerify(value) == true ? judge.broad! : judge.verifier
+        guard verifier.canVerify(value) else { return false }
+        if judged[value] == nil { judged[value] = .some(verifier.judge(value, image: try judge.image())) }
+        guard let glyphs = judged[value]!, glyphs.count == value.count else { return false }
+        let sameLength = readings.compactMap { $0.value.text }.filter { $0.count == value.count }.map(Array.init)
+        for (position, glyph) in glyphs.enumerated() {
+            guard glyph.distance <= verifier.maximumDistance, glyph.distance <= glyph.rivalDistance else { return false }
+            let clear = glyph.rivalDistance >= verifier.rivalReach(glyph.distance)
+            let readTheSame = sameLength.count >= 2 && sameLength.allSatisfy { $0[position] == glyph.expected }
+            if !clear && !readTheSame { return false }
+        }
+        if FieldExtractor.trace { print("TRACE list + glyphs \(value): confirmed") }
+        return true
+    }
+}
+
 /// A count read glyph by glyph by the figure classifier, where every glyph is clear: Tesseract reads a
 /// lone 1 as 4 at every resolution and in both models (seen on 2,000 scans); the classifier does not.
 struct CountGlyphs: GlyphJudge {
@@ -100,7 +134,7 @@ struct CountGlyphs: GlyphJudge {
 /// |---|---|---|
 /// | name (with name glyphs) | the glyphs confirm one of Tesseract's readings | the glyphs contradict or cannot judge |
 /// | count | the glyphs read one of Tesseract's readings, or Tesseract agrees and the glyphs do not contradict | the glyphs contradict every agreement |
-/// | organisation, department, category | Tesseract agrees, and the list (an exact entry) or the glyphs confirm it | otherwise |
+/// | organisation, department, category | Tesseract agrees, and the list (an exact entry) or the glyphs confirm it; or a reading is an entry the glyphs alone confirm | otherwise |
 /// | anything else | Tesseract's readings agree as the field's `Agreement` needs | no agreement |
 ///
 /// "Tesseract agrees" is `TesseractAgreement`; Tesseract's unanimity alone never decides a name.
@@ -114,6 +148,8 @@ enum FieldPolicy {
 
     /// - Parameters:
     ///   - glyphs: the field's glyph judge, if it has one here.
+    ///   - entries: the list's entries confirmed by their glyphs alone (`EntryGlyphs`): such a reading is
+    ///     taken whatever Tesseract's other readings say.
     ///   - glyphsMustConfirm: a glyph judge's "no opinion" is not enough (names).
     ///   - glyphsConfirmAReading: a reading the glyphs confirm needs no agreement (names, counts).
     ///   - contradictionWaits: a contradiction of Tesseract's agreement waits for more readings (counts:
@@ -122,7 +158,7 @@ enum FieldPolicy {
     ///     where no glyphs can judge).
     static func decide(
         _ readings: [NormalizedReading], agreement: TesseractAgreement, glyphs: (any GlyphJudge)?,
-        glyphsMustConfirm: Bool, glyphsConfirmAReading: Bool, contradictionWaits: Bool, tesseractDoubts: Bool, final: Bool
+        entries: EntryGlyphs? = nil, glyphsMustConfirm: Bool, glyphsConfirmAReading: Bool, contradictionWaits: Bool, tesseractDoubts: Bool, final: Bool
     ) throws -> Decision {
         let shown = readings.map { "\($0.value)" }.joined(separator: " / ")
         if glyphsConfirmAReading, let glyphs {
@@ -132,6 +168,15 @@ enum FieldPolicy {
                         readings.count == 1
                         ? "one reading, confirmed glyph by glyph" : "readings \(shown); \(reading.value) confirmed glyph by glyph"
                     return .accept(reading, judges: ["tesseract", glyphs.name], because: why)
+                }
+            }
+        }
+        if let entries {
+            for reading in readings where reading.check == .valid {
+                if try entries.confirms(reading, among: readings) {
+                    return .accept(
+                        reading, judges: ["tesseract", entries.name],
+                        because: "readings \(shown); \(reading.value) is on the list and confirmed glyph by glyph")
                 }
             }
         }
