@@ -137,7 +137,8 @@ struct CountGlyphs: GlyphJudge {
 /// | organisation, department, category | Tesseract agrees, and the list (an exact entry) or the glyphs confirm it; or a reading is an entry the glyphs alone confirm | otherwise |
 /// | anything else | Tesseract's readings agree as the field's `Agreement` needs | no agreement |
 ///
-/// "Tesseract agrees" is `TesseractAgreement`; Tesseract's unanimity alone never decides a name.
+/// "Tesseract agrees" is `TesseractAgreement`; Tesseract's unanimity alone never decides a name. A value
+/// whose check character fails is taken (and reported invalid) only when every reading gives it.
 enum FieldPolicy {
     enum Decision {
         case accept(NormalizedReading, judges: [String], because: String)
@@ -191,6 +192,13 @@ enum FieldPolicy {
                 decided, judges: judges,
                 because: "every reading says \(decided.value), but \(why); Tesseract's agreement alone does not decide it")
         default:
+            // A check character that fails is a rule violation (bad_tax_id) only for a value every well-formed
+            // reading gives: where they differ (0 read R, and Q), the failure says misread, not invalid.
+            if decided.check == .checksumFailed, Set(readings.filter { $0.check != .malformed }.map(\.value)).count > 1 {
+                return .uncertain(
+                    decided, judges: judges,
+                    because: "the readings differ (\(shown)) and the check character fails: a misread cannot be ruled out")
+            }
             return .accept(decided, judges: judges, because: agreement.describe(readings, decided))
         }
     }

@@ -95,6 +95,29 @@ struct FieldPolicyTests {
         else { Issue.record("a doubted name was decided"); return }
     }
 
+    @Test("a value whose check character fails is taken only when every reading gives it: else a misread, not invalid")
+    func failedCheckCharacter() throws {
+        func failing(_ values: [String]) -> [NormalizedReading] {
+            Self.readings(values).map { reading in
+                var reading = reading
+                reading.check = reading.value == .text("91310115D1920DHC7U") ? .valid : .checksumFailed
+                return reading
+            }
+        }
+        // 0 read R twice and Q once under a seal: two resolutions agree on R, yet the readings differ.
+        let misread = failing(["91310115D192RDHC7U", "91310115D192RDHC7U", "91310115D192QDHC7U"])
+        guard case .uncertain = try Self.decide(misread, Self.twoResolutions, nil, final: true) else {
+            Issue.record("a failing check character among differing readings was taken"); return
+        }
+        // Every well-formed reading gives the same failing value (one with a character too many does not
+        // count): it is what is printed, and bad_tax_id will say so.
+        var invalid = failing(["91310115D192RDHC7U", "91310115D192RDHC7U", "91310115D192RDHHC7U"])
+        invalid[2].check = .malformed
+        guard case .accept = try Self.decide(invalid, Self.twoResolutions, nil, final: true) else {
+            Issue.record("a value every reading gives was not taken"); return
+        }
+    }
+
     @Test("organisation glyphs: a known name is no opinion; an unknown one with all characters known must be confirmed")
     func organisationGlyphs() throws {
         let lines = try PrototypeLines(file: "form-text.txt", heldOut: "WenQuanYi_Micro_Hei_Regular")
