@@ -595,6 +595,20 @@ public struct FieldExtractor: Sendable {
             var reading = normalize(text, spec)
         else { return }
         reading.note = nil
+        // Tesseract adds a character the ink does not hold (何静 read 和何静 by every reading, the label's
+        // 人 taken for 和): where the line holds exactly the glyphs' characters and two of Tesseract's
+        // readings are those characters with one more at an end, both readers read the same name.
+        let framing = readings.compactMap { $0.value.text }.filter { read in
+            read.count == text.count + 1 && (read.hasSuffix(text) || read.hasPrefix(text))
+        }
+        if lineHolds == text.count, framing.count >= 2, reading.check == .valid {
+            field.chosen = reading
+            field.uncertain = false
+            field.decidedBy = ["name glyphs", "tesseract"]
+            field.note = "the glyphs read \(text) clearly; Tesseract read the same characters with one more (\(framing[0])) that the line's ink does not hold"
+            if Self.trace { print("TRACE glyphs read \(spec.name) \(text) inside Tesseract's \(framing[0])") }
+            return
+        }
         field.chosen = reading
         field.note = "the glyphs alone read \(text), put forward unconfirmed; " + (field.note ?? "")
         if Self.trace { print("TRACE glyphs alone read \(spec.name) \(text)") }

@@ -118,6 +118,23 @@ struct GlyphPolicyTests {
         #expect(claimant.note?.contains("glyph") == true)
     }
 
+    @Test("A character Tesseract adds that the ink does not hold (王磊 read 陈王磊): the glyphs' reading inside Tesseract's is taken")
+    func phantomCharacter() throws {
+        let framed = ScriptedReader(page: try Self.page(name: "王磊", count: "1")) { field, language in
+            field == "name" ? "陈王磊" : (language == "eng" ? "1" : "")
+        }
+        let claimant = try #require(try Self.extractor().extract(registration: Self.identity, reader: framed).readings["claimant"])
+        #expect(!claimant.uncertain)
+        #expect(claimant.chosen?.value == .text("王磊"))
+        #expect(claimant.decidedBy == ["name glyphs", "tesseract"])
+        // Two characters more than the ink holds is not a phantom: an operator decides.
+        let longer = ScriptedReader(page: try Self.page(name: "王磊", count: "1")) { field, language in
+            field == "name" ? "陈王磊陈" : (language == "eng" ? "1" : "")
+        }
+        let unsure = try #require(try Self.extractor().extract(registration: Self.identity, reader: longer).readings["claimant"])
+        #expect(unsure.uncertain)
+    }
+
     @Test("A name the glyphs confirm is taken after one reading, though Tesseract doubts it")
     func confirmedName() throws {
         let reader = ScriptedReader(page: try Self.page(name: "王磊", count: "1"), confidence: 40) { field, language in
