@@ -391,11 +391,12 @@ public struct FieldExtractor: Sendable {
         // A value with a check character read glyph by glyph: when every glyph is clear and the check
         // character fits, two independent judges agree (a clear misread must also keep the checksum,
         // which an ID's and a credit code's catch for any one character) and Tesseract is not asked.
-        if spec.type.hasCheckCharacter, let figures, let ink = location.inkBox, let alphabet = FigureVerifier.Alphabet(spec.type),
-            let text = figures.read(
-                image: try reader.pixels(in: Self.inkArea(ink, reader)), alphabet: alphabet, lengths: spec.type.lengths),
-            let reading = normalize(text, spec), reading.check == .valid, reading.note == nil
-        {
+        var figureReading: String? = nil
+        if spec.type.hasCheckCharacter, let figures, let ink = location.inkBox, let alphabet = FigureVerifier.Alphabet(spec.type) {
+            figureReading = figures.read(
+                image: try reader.pixels(in: Self.inkArea(ink, reader)), alphabet: alphabet, lengths: spec.type.lengths)
+        }
+        if let text = figureReading, let reading = normalize(text, spec), reading.check == .valid, reading.note == nil {
             if Self.trace { print("TRACE figures \(spec.name) read and checked") }
             empty.raw = text
             empty.chosen = reading
@@ -532,7 +533,14 @@ public struct FieldExtractor: Sendable {
         {
             glyphCount = reading
         }
-        let judge: (any GlyphJudge)? = spec.type == .integer ? CountGlyphs(reading: glyphCount) : glyphJudge
+        let judge: (any GlyphJudge)? =
+            if spec.type == .integer {
+                CountGlyphs(reading: glyphCount)
+            } else if spec.type.hasCheckCharacter {
+                FigureReading(text: figureReading.flatMap { normalize($0, spec)?.value })
+            } else {
+                glyphJudge
+            }
         let agreement = TesseractAgreement(needs: needs, layoutPass: location.layoutText != nil)
         while true {
             let decision = try FieldPolicy.decide(

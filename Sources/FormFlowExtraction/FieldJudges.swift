@@ -115,6 +115,19 @@ final class EntryGlyphs {
     }
 }
 
+/// A value with a check character as the figure classifier reads it on its own, where every glyph is
+/// clear: it confirms a reading that says the same and has no opinion otherwise (a seal or a blot leaves
+/// a glyph unclear; the check character is what catches a misread there).
+struct FigureReading: GlyphJudge {
+    let text: FieldValue?
+    var name: String { "figure glyphs" }
+
+    func judge(_ candidate: NormalizedReading) throws -> Verdict {
+        guard let text else { return .noOpinion("no clear glyph reading") }
+        return text == candidate.value ? .confirms : .noOpinion("the glyphs read \(text)")
+    }
+}
+
 /// A count read glyph by glyph by the figure classifier, where every glyph is clear: Tesseract reads a
 /// lone 1 as 4 at every resolution and in both models (seen on 2,000 scans); the classifier does not.
 struct CountGlyphs: GlyphJudge {
@@ -138,7 +151,8 @@ struct CountGlyphs: GlyphJudge {
 /// | anything else | Tesseract's readings agree as the field's `Agreement` needs | no agreement |
 ///
 /// "Tesseract agrees" is `TesseractAgreement`; Tesseract's unanimity alone never decides a name. A value
-/// whose check character fails is taken (and reported invalid) only when every reading gives it.
+/// whose check character fails is taken (and reported invalid) only when every reading gives it or the
+/// figure glyphs read it too.
 enum FieldPolicy {
     enum Decision {
         case accept(NormalizedReading, judges: [String], because: String)
@@ -182,8 +196,10 @@ enum FieldPolicy {
             }
         }
         guard !tesseractDoubts, let decided = agreement.decide(readings, final: final) else { return .readMore }
+        let verdict = try glyphs?.judge(decided)
+        // The record names the glyph judge where it had a say: a confirmation, or a doubt that decided.
         let judges = [agreement.name] + (glyphs.map { [$0.name] } ?? [])
-        switch try glyphs?.judge(decided) {
+        switch verdict {
         case .contradicts(let why)?:
             if contradictionWaits && !final { return .readMore }
             return .uncertain(decided, judges: judges, because: "the readings agree (\(shown)) but the glyphs do not: \(why)")
@@ -193,13 +209,17 @@ enum FieldPolicy {
                 because: "every reading says \(decided.value), but \(why); Tesseract's agreement alone does not decide it")
         default:
             // A check character that fails is a rule violation (bad_tax_id) only for a value every well-formed
-            // reading gives: where they differ (0 read R, and Q), the failure says misread, not invalid.
-            if decided.check == .checksumFailed, Set(readings.filter { $0.check != .malformed }.map(\.value)).count > 1 {
+            // reading gives, or the figure glyphs read on their own: where readings differ (0 read R, and Q,
+            // under a seal), the failure says misread, not invalid.
+            if decided.check == .checksumFailed, Set(readings.filter { $0.check != .malformed }.map(\.value)).count > 1,
+                verdict != .confirms
+            {
                 return .uncertain(
-                    decided, judges: judges,
+                    decided, judges: [agreement.name],
                     because: "the readings differ (\(shown)) and the check character fails: a misread cannot be ruled out")
             }
-            return .accept(decided, judges: judges, because: agreement.describe(readings, decided))
+            let deciders = verdict == .confirms ? judges : [agreement.name]
+            return .accept(decided, judges: deciders, because: agreement.describe(readings, decided))
         }
     }
 }

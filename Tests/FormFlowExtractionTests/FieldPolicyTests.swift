@@ -116,6 +116,15 @@ struct FieldPolicyTests {
         guard case .accept = try Self.decide(invalid, Self.twoResolutions, nil, final: true) else {
             Issue.record("a value every reading gives was not taken"); return
         }
+        // The figure glyphs, read on their own, say what the agreeing readings say: it is what is printed.
+        let glyphs = FigureReading(text: .text("91310115D192RDHC7U"))
+        guard case .accept(_, let judges, _) = try Self.decide(misread, Self.twoResolutions, glyphs, final: true) else {
+            Issue.record("a value the glyphs read too was not taken"); return
+        }
+        #expect(judges.contains("figure glyphs"))
+        // Glyphs that read something else are no opinion, never a vote for the readings.
+        guard case .uncertain = try Self.decide(misread, Self.twoResolutions, FigureReading(text: .text("91310115D1920DHC7U")), final: true)
+        else { Issue.record("glyphs reading another value let the failing one through"); return }
     }
 
     @Test("organisation glyphs: a known name is no opinion; an unknown one with all characters known must be confirmed")
