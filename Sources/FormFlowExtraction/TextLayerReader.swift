@@ -145,6 +145,9 @@ public struct TextLayerReader: Sendable {
     }
 
     public let templates: [FormTemplate]
+    /// How far (template pixels at 300 dpi, on average) the page's labels may lie from the template's:
+    /// about a millimetre, what a PDF's text boxes differ from the layout's by rounding and font metrics.
+    public static let maximumResidual = 15.0
 
     public init(templates: [FormTemplate]) {
         self.templates = templates
@@ -181,10 +184,19 @@ public struct TextLayerReader: Sendable {
                     "no template's title and keywords are on the page\(best.map { " (nearest: \($0.form), missing \($0.missing.joined(separator: ", ")))" } ?? "")"
                 ))
         }
+        let file = (template.file as NSString).lastPathComponent
         guard let registration = Registrar.register(template: template, symbols: page.symbols, pageSize: page.size)
         else {
+            return .failure(.notRegistered("the printed labels of \(template.form) are not where \(file) places them"))
+        }
+        // Exact text puts every label exactly where the layout prints it: a label missing or out of place
+        // is another layout (an issuer's own), whose values the zones would cut wrongly.
+        guard registration.missing.isEmpty, registration.residual <= Self.maximumResidual else {
+            let missing = registration.missing.isEmpty ? "" : ", \(registration.missing.joined(separator: ", ")) not found"
             return .failure(
-                .notRegistered("the printed labels of \(template.form) are not where \((template.file as NSString).lastPathComponent) places them"))
+                .notRegistered(
+                    "the page's labels are not where \(file) places them (off by \(Int(registration.residual)) pixels on average\(missing))"
+                ))
         }
         let transform = registration.transform
         var fields: [String: String] = [:]

@@ -120,6 +120,18 @@ struct TextLayerReaderTests {
         }
     }
 
+    @Test("another issuer's layout (one label 15 mm from where the template prints it) is not read by the template's zones")
+    func otherLayoutNotRegistered() throws {
+        var layout = EInvoiceFixtures.olderLayout(.older)
+        let index = try #require(layout.labels.firstIndex { $0.text == "（小写）" })
+        layout.labels[index].x -= 15
+        guard case .failure(.notRegistered(let why)) = reader.read(page(layout.labels + layout.values)) else {
+            Issue.record("a layout with a label out of place was read by the template's zones")
+            return
+        }
+        #expect(why.contains("einvoice_older.yaml"))
+    }
+
     @Test("a value that starts like a label keeps every character; a label with a colon is cut off")
     func labelLength() {
         let labels = reader.labels
