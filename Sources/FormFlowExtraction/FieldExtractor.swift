@@ -171,7 +171,6 @@ public struct FieldExtractor: Sendable {
         return result
     }
 
-    /// Characters of the layout pass whose centre lies in `zone`, in reading order.
     /// The value's box without its first glyph (a printed prefix such as ¥), when the ink shows one
     /// standing apart before at least one more; nil when it does not.
     static func withoutFirstGlyph(_ box: PixelRect, reader: any PageReader) throws -> (box: PixelRect, prefixEnd: Int)? {
@@ -205,6 +204,7 @@ public struct FieldExtractor: Sendable {
         return reading
     }
 
+    /// Characters of the layout pass whose centre lies in `zone`, in reading order.
     static func symbols(in zone: PixelRect, from symbols: [RecognizedSymbol]) -> [RecognizedSymbol] {
         let inside = symbols.filter { symbol in
             !symbol.text.trimmingCharacters(in: .whitespaces).isEmpty && symbol.box.midX >= Double(zone.x)
