@@ -38,19 +38,7 @@ public struct NationalLayout {
             run.text = InvoiceText.clean(run.text)
             return run.text.isEmpty ? nil : run
         }
-        // Group by vertical centre: a run joins the line whose first run's centre is within 60% of the
-        // smaller height (labels are smaller than values; rows of the item table are a line apart).
-        var lines: [[PositionedText]] = []
-        for run in cleaned.sorted(by: { $0.centreY < $1.centreY }) {
-            if let last = lines.last?.first,
-                abs(last.centreY - run.centreY) <= 0.6 * max(min(last.height, run.height), 0.1)
-            {
-                lines[lines.count - 1].append(run)
-            } else {
-                lines.append([run])
-            }
-        }
-        self.lines = lines.map { $0.sorted { $0.x < $1.x } }
+        lines = TextLines.grouped(cleaned, centreY: \.centreY, height: \.height, x: \.x)
     }
 
     /// The texts right of each occurrence of a label, in reading order. A label and its value may be one

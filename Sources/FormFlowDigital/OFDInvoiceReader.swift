@@ -41,7 +41,8 @@ public enum OFDInvoiceReader {
         let pageText = PageText(
             runs: objects.map(\.run), width: box.count == 4 ? box[2] : 210, height: box.count == 4 ? box[3] : 140,
             unitsPerInch: 25.4)
-        func readPage() throws(DigitalError) -> DigitalInvoice {
+        // The page read once: the invoice itself when the file has no data, else its lines and words.
+        let printed = Result { () throws(DigitalError) -> DigitalInvoice in
             if let reader { try reader(pageText, .ofd) } else { try layout.invoice(source: .ofd) }
         }
         let signed = root.first("Signatures") != nil && package.names.contains { $0.contains("Signs/") }
@@ -52,19 +53,19 @@ public enum OFDInvoiceReader {
         } else if let tags = try customTags(package: package, document: document, docRoot: docRoot) {
             invoice = try fromCustomTags(tags, objects: objects)
         } else {
-            invoice = try readPage()
+            invoice = try printed.get()
         }
         invoice.source = .ofd
         invoice.signed = signed
         // Tags without item lines, or the amount in words: as the page prints them (the invoice's rate and
         // the line-by-line tax check need the lines).
-        let printed = try? readPage()
-        if invoice.lines.isEmpty, let pageLines = printed?.lines, !pageLines.isEmpty {
+        let page = try? printed.get()
+        if invoice.lines.isEmpty, let pageLines = page?.lines, !pageLines.isEmpty {
             invoice.lines = pageLines
         }
         if invoice.totalInWords == nil {
             invoice.totalInWords =
-                printed?.totalInWords ?? layout.values(after: ["价税合计(大写)"]).first.map(InvoiceText.words)
+                page?.totalInWords ?? layout.values(after: ["价税合计(大写)"]).first.map(InvoiceText.words)
         }
         return invoice
     }

@@ -27,25 +27,13 @@ public struct TextLayerPage: Sendable {
 
     /// `labels`: the printed labels of the templates (anchors, field labels, keywords), longest first.
     public init(runs: [Run], size: PixelRect, labels: [String]) {
-        // Runs are grouped into lines by their vertical centre: a run joins the line whose first run's
-        // centre is within 60% of the smaller height (labels are smaller than values; rows of an item
-        // table are a line apart).
-        var lines: [[Run]] = []
-        for run in runs.sorted(by: { $0.box.midY < $1.box.midY }) {
-            if let first = lines.last?.first,
-                abs(first.box.midY - run.box.midY) <= 0.6 * Double(max(min(first.box.height, run.box.height), 1))
-            {
-                lines[lines.count - 1].append(run)
-            } else {
-                lines.append([run])
-            }
-        }
+        let lines = TextLines.grouped(runs, centreY: \.box.midY, height: { Double($0.box.height) }, x: { Double($0.box.x) })
         var symbols: [RecognizedSymbol] = []
         var values: [RecognizedSymbol] = []
         var valueRuns: [Int] = []
         var runNumber = 0
         for (number, line) in lines.enumerated() {
-            for run in line.sorted(by: { $0.box.x < $1.box.x }) {
+            for run in line {
                 let characters = Array(run.text)
                 let labelLength = Self.labelLength(of: run.text, labels: labels)
                 for (index, symbol) in Self.split(run, line: number).enumerated() {
@@ -145,16 +133,15 @@ public struct TextLayerReader: Sendable {
     }
 
     public let templates: [FormTemplate]
+    /// Every label the templates print, longest first (so that 价税合计(大写) is taken before 价税合计),
+    /// with the full-width brackets a text layer prints where the templates write ASCII ones.
+    public let labels: [String]
     /// How far (template pixels at 300 dpi, on average) the page's labels may lie from the template's:
     /// about a millimetre, what a PDF's text boxes differ from the layout's by rounding and font metrics.
     public static let maximumResidual = 15.0
 
     public init(templates: [FormTemplate]) {
         self.templates = templates
-    }
-
-    /// Every label the templates print, longest first (so that 价税合计(大写) is taken before 价税合计).
-    public var labels: [String] {
         var labels: Set<String> = []
         for template in templates {
             labels.formUnion(template.anchors.map(\.text))
@@ -162,9 +149,8 @@ public struct TextLayerReader: Sendable {
             labels.formUnion(template.recognition.keywords)
             labels.formUnion(template.table?.header ?? [])
         }
-        // The text layer prints full-width brackets where the templates write ASCII ones.
-        let variants = labels.map { $0.replacingOccurrences(of: "(", with: "（").replacingOccurrences(of: ")", with: "）") }
-        return labels.union(variants).sorted { $0.count > $1.count }
+        let fullWidth = labels.map { $0.replacingOccurrences(of: "(", with: "（").replacingOccurrences(of: ")", with: "）") }
+        self.labels = labels.union(fullWidth).sorted { $0.count > $1.count }
     }
 
     public enum Failure: Error, Equatable {
