@@ -463,11 +463,11 @@ public struct FieldExtractor: Sendable {
                 MemoJudge(ListOrGlyphs(verifier: text!, broad: names, known: vocabulary, image: inkImage))
             default: nil
             }
-        let entryJudge: EntryGlyphs? =
+        let entryJudge: MemoJudge? =
             switch spec.type {
             case .organisation where text != nil && location.inkBox != nil && !vocabulary.isEmpty,
                 .enumerated where text != nil && location.inkBox != nil && !vocabulary.isEmpty:
-                EntryGlyphs(judge: ListOrGlyphs(verifier: text!, broad: names, known: vocabulary, image: inkImage))
+                MemoJudge(EntryGlyphs(judge: ListOrGlyphs(verifier: text!, broad: names, known: vocabulary, image: inkImage)))
             default: nil
             }
         // Fields with nothing on the form to check them against (codes, dates, names) need more than

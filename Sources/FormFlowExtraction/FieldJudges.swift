@@ -83,35 +83,24 @@ struct ListOrGlyphs: GlyphJudge {
 
 /// An entry of the list that Tesseract read at least once, confirmed by its glyphs: the list and the
 /// glyphs are two readers besides Tesseract, so the entry is taken even when Tesseract's other readings
-/// scatter (蓉 read 芍, 区, 营 in a serif face). Every glyph must be nearer its own character than any
-/// other and near enough; where another character is almost as near (据 and 椐 differ by a dot), every
-/// reading of Tesseract that has the entry's length must have read the entry's character there too. A
-/// look-alike (成都芍易办 printed) cannot pass: its differing glyph is nearest its own character, which the
-/// prototypes know (GB 2312 and the 通用规范汉字表).
-final class EntryGlyphs {
+/// scatter (蓉 read 芍, 区, 营 in a serif face). Every glyph must clearly be its own character: nearest to it
+/// and every other character at least `minimumRatio` as far. Not "nearly as near, and Tesseract read it
+/// every time": where the rival is a character Tesseract's model lacks (椐 beside 据, 晟 beside 最), its
+/// unanimity says nothing, and a look-alike made with such a character would pass as the known supplier.
+struct EntryGlyphs: GlyphJudge {
     let judge: ListOrGlyphs
-    private var judged: [String: [TextVerifier.Judgement]?] = [:]
     var name: String { "list + glyphs" }
 
-    init(judge: ListOrGlyphs) {
-        self.judge = judge
-    }
-
-    func confirms(_ candidate: NormalizedReading, among readings: [NormalizedReading]) throws -> Bool {
-        guard case .text(let value) = candidate.value, judge.known.contains(value) else { return false }
-        let verifier = judge.broad?.canVerify(value) == true ? judge.broad! : judge.verifier
-        guard verifier.canVerify(value) else { return false }
-        if judged[value] == nil { judged[value] = .some(verifier.judge(value, image: try judge.image())) }
-        guard let glyphs = judged[value]!, glyphs.count == value.count else { return false }
-        let sameLength = readings.compactMap { $0.value.text }.filter { $0.count == value.count }.map(Array.init)
-        for (position, glyph) in glyphs.enumerated() {
-            guard glyph.distance <= verifier.maximumDistance, glyph.distance <= glyph.rivalDistance else { return false }
-            let clear = glyph.rivalDistance >= verifier.rivalReach(glyph.distance)
-            let readTheSame = sameLength.count >= 2 && sameLength.allSatisfy { $0[position] == glyph.expected }
-            if !clear && !readTheSame { return false }
+    func judge(_ candidate: NormalizedReading) throws -> Verdict {
+        guard case .text(let value) = candidate.value, judge.known.contains(value) else {
+            return .noOpinion("not an entry of the list")
         }
-        if FieldExtractor.trace { print("TRACE list + glyphs \(value): confirmed") }
-        return true
+        let verifier = judge.broad?.canVerify(value) == true ? judge.broad! : judge.verifier
+        guard verifier.canVerify(value) else { return .noOpinion("some characters of \(value) have no prototypes") }
+        switch verifier.verify(value, image: try judge.image()) {
+        case .confirmed: return .confirms
+        case .unconfirmed(let why): return .noOpinion(why)
+        }
     }
 }
 
@@ -173,7 +162,7 @@ enum FieldPolicy {
     ///     where no glyphs can judge).
     static func decide(
         _ readings: [NormalizedReading], agreement: TesseractAgreement, glyphs: (any GlyphJudge)?,
-        entries: EntryGlyphs? = nil, glyphsMustConfirm: Bool, glyphsConfirmAReading: Bool, contradictionWaits: Bool,
+        entries: (any GlyphJudge)? = nil, glyphsMustConfirm: Bool, glyphsConfirmAReading: Bool, contradictionWaits: Bool,
         tesseractDoubts: Bool, final: Bool
     ) throws -> Decision {
         let shown = readings.map { "\($0.value)" }.joined(separator: " / ")
@@ -189,7 +178,7 @@ enum FieldPolicy {
         }
         if let entries {
             for reading in readings where reading.check == .valid {
-                if try entries.confirms(reading, among: readings) {
+                if try entries.judge(reading) == .confirms {
                     return .accept(
                         reading, judges: ["tesseract", entries.name],
                         because: "readings \(shown); \(reading.value) is on the list and confirmed glyph by glyph")
