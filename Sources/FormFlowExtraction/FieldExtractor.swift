@@ -485,6 +485,9 @@ public struct FieldExtractor: Sendable {
             // A list only lowers the bar for a value read exactly as one of its entries; anything else
             // needs the agreement of a value nothing on the form checks.
             case .organisation, .enumerated: vocabulary.isEmpty ? .strong : .strongUnlessKnown(vocabulary)
+            // A rate is one or two digits: a reduced copy drops one (13% read 3% at two resolutions on a
+            // printed e-invoice, a false tax_mismatch), and only the line's arithmetic could tell.
+            case .percent: .strong
             default: .twoResolutions
             }
         // Tesseract's own doubt about a name read at full resolution: on 1,000 generated claims the wrong
