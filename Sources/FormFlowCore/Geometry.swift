@@ -19,6 +19,12 @@ public struct PixelRect: Hashable, Sendable, Codable, CustomStringConvertible {
     public var area: Int { max(0, width) * max(0, height) }
     public var isEmpty: Bool { width <= 0 || height <= 0 }
 
+    /// Whether the centre of `other` lies inside `self` (edges included): how a glyph or a blob is
+    /// assigned to a zone when it straddles the zone's edge.
+    public func containsCentre(of other: PixelRect) -> Bool {
+        other.midX >= Double(x) && other.midX <= Double(maxX) && other.midY >= Double(y) && other.midY <= Double(maxY)
+    }
+
     /// The part of `self` that lies inside `other`; empty when they do not overlap.
     public func clamped(to other: PixelRect) -> PixelRect {
         let left = max(x, other.x)

@@ -207,9 +207,7 @@ public struct FieldExtractor: Sendable {
     /// Characters of the layout pass whose centre lies in `zone`, in reading order.
     static func symbols(in zone: PixelRect, from symbols: [RecognizedSymbol]) -> [RecognizedSymbol] {
         let inside = symbols.filter { symbol in
-            !symbol.text.trimmingCharacters(in: .whitespaces).isEmpty && symbol.box.midX >= Double(zone.x)
-                && symbol.box.midX <= Double(zone.maxX) && symbol.box.midY >= Double(zone.y)
-                && symbol.box.midY <= Double(zone.maxY)
+            !symbol.text.trimmingCharacters(in: .whitespaces).isEmpty && zone.containsCentre(of: symbol.box)
         }
         return inside.sorted { ($0.line, $0.box.x) < ($1.line, $1.box.x) }
     }

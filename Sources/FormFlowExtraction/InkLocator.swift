@@ -89,8 +89,7 @@ public enum InkLocator {
             // A seal's ring (or a stamp's frame) is far taller than a line of the zone: as "the tallest
             // blob" it would start a line and pull the value into a box with the seal.
             if blob.box.height > zone.height { return false }
-            return blob.box.midX >= Double(zone.x) && blob.box.midX <= Double(zone.maxX)
-                && blob.box.midY >= Double(zone.y) && blob.box.midY <= Double(zone.maxY)
+            return zone.containsCentre(of: blob.box)
         }
         guard !blobs.isEmpty else { return nil }
 

@@ -56,12 +56,7 @@ public struct TextLayerPage: Sendable {
     /// taken whole (a value printed after its label in one run starts where the label was), a run mostly
     /// outside gives only the characters inside. In reading order.
     func values(in zone: PixelRect) -> [RecognizedSymbol] {
-        let inside = Set(
-            values.indices.filter { index in
-                let box = values[index].box
-                return box.midX >= Double(zone.x) && box.midX <= Double(zone.maxX) && box.midY >= Double(zone.y)
-                    && box.midY <= Double(zone.maxY)
-            })
+        let inside = Set(values.indices.filter { zone.containsCentre(of: values[$0].box) })
         var taken: [Int] = []
         for (_, members) in Dictionary(grouping: values.indices, by: { valueRuns[$0] }) {
             let count = members.filter(inside.contains).count
