@@ -17,3 +17,8 @@ if ((${#missing[@]})); then
   apt-get update -qq
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
+# The second OCR model (an independent reader for names and unknown suppliers), unless this is a nested
+# call that only adds a system package.
+if [ $# -eq 0 ] || [ "${1:-}" != python3-venv ]; then
+  "$(dirname "$0")/install-second-model.sh"
+fi

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Tesseract's page-segmentation modes that FormFlow uses, by what they assume about the zone.
 public enum PageSegmentation: Int32, Sendable, Codable, CaseIterable {
     /// Automatic layout analysis of a whole page.
@@ -134,11 +136,39 @@ public protocol PageReader {
     /// Whether ink inside `rect` reaches the edge of the scanned image (which, on a deskewed page, is a
     /// slanted line): what is printed there may be cut off by the scanner.
     func inkTouchesScanEdge(in rect: PixelRect) throws -> Bool
+    /// The second OCR model's reading of one line (a value's ink), or nil when there is no second model.
+    func readLine(in zone: PixelRect) throws -> LineReading?
 }
 
 extension PageReader {
+    /// No second model unless the reader has one.
+    public func readLine(in zone: PixelRect) throws -> LineReading? { nil }
+
     /// For a page that was not rotated: `rect` reaches the page's own edge.
     public func inkTouchesScanEdge(in rect: PixelRect) throws -> Bool {
         rect.x <= 1 || rect.y <= 1 || rect.maxX >= pageSize.maxX - 1 || rect.maxY >= pageSize.maxY - 1
     }
+}
+
+/// One line of text as a second OCR model read it (`SecondModel`): the text and each character's
+/// probability, 0–1.
+public struct LineReading: Sendable, Hashable {
+    public var text: String
+    public var confidences: [Double]
+
+    public init(text: String, confidences: [Double]) {
+        self.text = text
+        self.confidences = confidences
+    }
+
+    /// From the model's answer, `{"text": "…", "confidences": [0.99, …]}`.
+    public init?(json: String) {
+        guard let object = try? JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any],
+            let text = object["text"] as? String, let confidences = object["confidences"] as? [Double]
+        else { return nil }
+        self.init(text: text, confidences: confidences)
+    }
+
+    /// The least sure character's probability (1 for an empty line).
+    public var lowestConfidence: Double { confidences.min() ?? 1 }
 }

@@ -461,6 +461,13 @@ public struct FieldExtractor: Sendable {
                 MemoJudge(ListOrGlyphs(verifier: text!, broad: names, known: vocabulary, image: inkImage))
             default: nil
             }
+        // The glyphs' own opinion on an organisation or list value, without the list's say.
+        let glyphDoubt: MemoJudge? =
+            switch spec.type {
+            case .organisation where text != nil && location.inkBox != nil, .enumerated where text != nil && location.inkBox != nil:
+                MemoJudge(ListOrGlyphs(verifier: text!, broad: names, known: vocabulary, image: inkImage, listConfirms: false))
+            default: nil
+            }
         let entryJudge: MemoJudge? =
             switch spec.type {
             case .organisation where text != nil && location.inkBox != nil && !vocabulary.isEmpty,
@@ -543,9 +550,15 @@ public struct FieldExtractor: Sendable {
                 glyphJudge
             }
         let agreement = TesseractAgreement(needs: needs, layoutPass: location.layoutText != nil)
+        let secondModel = spec.type.readBySecondModel ? SecondModelJudge { [reader] in
+            let area = location.inkBox.map { Self.lineArea($0, reader) } ?? box
+            guard let line = try reader.readLine(in: area), line.lowestConfidence >= SecondModelJudge.minimumProbability
+            else { return nil }
+            return normalize(line.text, spec, characters: characters)
+        } : nil
         while true {
             let decision = try FieldPolicy.decide(
-                readings, agreement: agreement, glyphs: judge, entries: entryJudge,
+                readings, agreement: agreement, glyphs: judge, entries: entryJudge, secondModel: secondModel, glyphDoubt: glyphDoubt,
                 glyphsMustConfirm: spec.type == .chineseName || spec.type == .organisation || spec.type == .enumerated,
                 glyphsConfirmAReading: spec.type == .chineseName || spec.type == .integer,
                 contradictionWaits: spec.type == .integer, tesseractDoubts: doubtfulName, final: remaining.isEmpty)
@@ -557,7 +570,9 @@ public struct FieldExtractor: Sendable {
                 if case .accept = decision { empty.uncertain = false } else { empty.uncertain = true }
                 empty.note = because
                 empty.decidedBy = judges
-                if empty.uncertain { try putForwardGlyphReading(&empty, spec, readings, lineHolds: characters, image: inkImage) }
+                if empty.uncertain {
+                    try putForwardGlyphReading(&empty, spec, readings, lineHolds: characters, image: inkImage, secondModel: secondModel)
+                }
                 return empty
             case .readMore:
                 break
@@ -579,7 +594,7 @@ public struct FieldExtractor: Sendable {
             (doubtfulName ? "Tesseract is unsure of this name (confidence \(Int(primary.meanConfidence))); " : "")
             + "readings: " + readings.map { "\($0.value)" }.joined(separator: " / ")
             + (readings.compactMap(\.note).first.map { " (\($0))" } ?? "")
-        try putForwardGlyphReading(&empty, spec, readings, lineHolds: characters, image: inkImage)
+        try putForwardGlyphReading(&empty, spec, readings, lineHolds: characters, image: inkImage, secondModel: secondModel)
         return empty
     }
 
@@ -590,7 +605,7 @@ public struct FieldExtractor: Sendable {
     /// generated office documents); the glyphs' prototypes have them.
     private func putForwardGlyphReading(
         _ field: inout FieldReading, _ spec: FieldSpec, _ readings: [NormalizedReading], lineHolds: Int?,
-        image: () throws -> GrayImage
+        image: () throws -> GrayImage, secondModel: SecondModelJudge?
     ) throws {
         guard spec.type == .chineseName, let names, field.box != nil else { return }
         // The lengths Tesseract read, and the count of glyphs the line's ink holds (Tesseract adds
@@ -618,6 +633,16 @@ public struct FieldExtractor: Sendable {
             if Self.trace { print("TRACE glyphs read \(spec.name) \(text) inside Tesseract's \(framing[0])") }
             return
         }
+        // Where Tesseract's model lacks a character (曌, 珺), the glyphs and the second model are the two
+        // independent readers.
+        if reading.check == .valid, let secondModel, try secondModel.judge(reading) == .confirms {
+            field.chosen = reading
+            field.uncertain = false
+            field.decidedBy = ["name glyphs", secondModel.name]
+            field.note = "the glyphs read \(text) clearly and the second OCR model read it too (Tesseract: \(readings.map { "\($0.value)" }.joined(separator: " / ")))"
+            if Self.trace { print("TRACE glyphs and second model read \(spec.name) \(text)") }
+            return
+        }
         field.chosen = reading
         field.note = "the glyphs alone read \(text), put forward unconfirmed; " + (field.note ?? "")
         if Self.trace { print("TRACE glyphs alone read \(spec.name) \(text)") }
@@ -630,6 +655,12 @@ public struct FieldExtractor: Sendable {
         guard let chooser = available.first(where: { verifier in entries.allSatisfy(verifier.canVerify) }) ?? available.last
         else { return nil }
         return chooser.choose(among: entries, image: image)
+    }
+
+    /// The value's ink with the margin a line recogniser expects around a line (a third of its height).
+    static func lineArea(_ ink: PixelRect, _ reader: any PageReader) -> PixelRect {
+        let margin = max(4, ink.height / 3)
+        return ink.insetBy(dx: -margin, dy: -margin).clamped(to: reader.pageSize)
     }
 
     /// The value's ink with a small margin, for the glyph verifiers.

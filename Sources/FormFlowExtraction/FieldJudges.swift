@@ -63,11 +63,14 @@ struct ListOrGlyphs: GlyphJudge {
     let broad: TextVerifier?
     let known: [String]
     let image: () throws -> GrayImage
-    var name: String { "list or glyphs" }
+    /// Whether an exact entry is confirmed by the list alone. Not where the glyphs are asked whether
+    /// they contradict what two OCR models read: both may read a look-alike as the better-known name.
+    var listConfirms = true
+    var name: String { listConfirms ? "list or glyphs" : "glyphs" }
 
     func judge(_ candidate: NormalizedReading) throws -> Verdict {
         guard case .text(let value) = candidate.value else { return .noOpinion("not a name") }
-        if known.contains(value) { return .confirms }
+        if listConfirms && known.contains(value) { return .confirms }
         let image = try image()
         // The names' stroke-direction judge wherever it knows every character: it holds across typefaces and
         // captures where the form words' ink-density prototypes do not (a photo's 杭 lay 3.96 from them).
@@ -130,6 +133,38 @@ struct CountGlyphs: GlyphJudge {
     }
 }
 
+/// The second OCR model's reading of the value (`PageReader.readLine`): another engine, with another
+/// architecture and other training than Tesseract's, so where the two read the same value, two
+/// independent readers agree. It confirms a candidate it read character for character, each character
+/// with probability at least `minimumProbability`; anything else is no opinion, never a contradiction (a
+/// character outside its 6,623 is dropped from its reading: 石韡 reads 石).
+final class SecondModelJudge: GlyphJudge {
+    static let minimumProbability = 0.8
+    private let read: () throws -> NormalizedReading?
+    private var reading: NormalizedReading??
+
+    init(read: @escaping () throws -> NormalizedReading?) {
+        self.read = read
+    }
+
+    var name: String { "second model" }
+
+    /// What the model read, made once (on first use).
+    func value() throws -> NormalizedReading? {
+        if let reading { return reading }
+        let made = try read()
+        reading = .some(made)
+        if FieldExtractor.trace { print("TRACE second model read \(made.map { "\($0.value) \($0.check)" } ?? "nothing usable")") }
+        return made
+    }
+
+    func judge(_ candidate: NormalizedReading) throws -> Verdict {
+        guard let reading = try value() else { return .noOpinion("the second model read nothing clear") }
+        return reading.value == candidate.value && reading.check == candidate.check
+            ? .confirms : .noOpinion("the second model read \(reading.value)")
+    }
+}
+
 /// How a field's evidence becomes a decision, one short rule per kind of field:
 ///
 /// | field | taken when | an operator decides when |
@@ -138,6 +173,9 @@ struct CountGlyphs: GlyphJudge {
 /// | count | the glyphs read one of Tesseract's readings, or Tesseract agrees and the glyphs do not contradict | the glyphs contradict every agreement |
 /// | organisation, department, category | Tesseract agrees, and the list (an exact entry) or the glyphs confirm it; or a reading is an entry the glyphs alone confirm | otherwise |
 /// | anything else | Tesseract's readings agree as the field's `Agreement` needs | no agreement |
+///
+/// Before any of these: a reading Tesseract and the second OCR model (`SecondModelJudge`) both make is
+/// taken, unless the field's glyphs contradict it (two independent readers agree).
 ///
 /// "Tesseract agrees" is `TesseractAgreement`; Tesseract's unanimity alone never decides a name. A value
 /// whose check character fails is taken (and reported invalid) only when every reading gives it or the
@@ -154,6 +192,8 @@ enum FieldPolicy {
     ///   - glyphs: the field's glyph judge, if it has one here.
     ///   - entries: the list's entries confirmed by their glyphs alone (`EntryGlyphs`): such a reading is
     ///     taken whatever Tesseract's other readings say.
+    ///   - secondModel: the second OCR model, whose agreement with a reading of Tesseract's decides it
+    ///     unless `glyphDoubt` (else `glyphs`) contradicts it.
     ///   - glyphsMustConfirm: a glyph judge's "no opinion" is not enough (names).
     ///   - glyphsConfirmAReading: a reading the glyphs confirm needs no agreement (names, counts).
     ///   - contradictionWaits: a contradiction of Tesseract's agreement waits for more readings (counts:
@@ -162,7 +202,8 @@ enum FieldPolicy {
     ///     where no glyphs can judge).
     static func decide(
         _ readings: [NormalizedReading], agreement: TesseractAgreement, glyphs: (any GlyphJudge)?,
-        entries: (any GlyphJudge)? = nil, glyphsMustConfirm: Bool, glyphsConfirmAReading: Bool, contradictionWaits: Bool,
+        entries: (any GlyphJudge)? = nil, secondModel: SecondModelJudge? = nil, glyphDoubt: (any GlyphJudge)? = nil,
+        glyphsMustConfirm: Bool, glyphsConfirmAReading: Bool, contradictionWaits: Bool,
         tesseractDoubts: Bool, final: Bool
     ) throws -> Decision {
         let shown = readings.map { "\($0.value)" }.joined(separator: " / ")
@@ -183,6 +224,15 @@ enum FieldPolicy {
                         reading, judges: ["tesseract", entries.name],
                         because: "readings \(shown); \(reading.value) is on the list and confirmed glyph by glyph")
                 }
+            }
+        }
+        if let secondModel {
+            for reading in readings where reading.check == .valid {
+                guard try secondModel.judge(reading) == .confirms else { continue }
+                if case .contradicts? = try (glyphDoubt ?? glyphs)?.judge(reading) { continue }
+                return .accept(
+                    reading, judges: ["tesseract", secondModel.name],
+                    because: "readings \(shown); the second OCR model read \(reading.value) too")
             }
         }
         guard !tesseractDoubts, let decided = agreement.decide(readings, final: final) else { return .readMore }

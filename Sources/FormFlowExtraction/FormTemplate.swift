@@ -36,6 +36,16 @@ public enum FieldType: String, Sendable, CaseIterable {
 
 extension FieldType {
     /// Values that carry a check character (or Luhn digit) over the rest.
+    /// Whether the second OCR model's agreement with Tesseract decides a value of this type. Not for
+    /// money (the form's sums and the amount in words check it) nor counts (the figure classifier
+    /// judges a lone digit, which both engines misread alike).
+    public var readBySecondModel: Bool {
+        switch self {
+        case .money, .amountInWords, .integer: false
+        default: true
+        }
+    }
+
     public var hasCheckCharacter: Bool {
         switch self {
         case .id18, .uscc, .bankCard: true

@@ -15,6 +15,8 @@ import Glibc
 public final class OCREngine {
     /// Where the `*.traineddata` files are; `nil` uses Tesseract's compiled-in default.
     public let dataPath: String?
+    /// The worker's second OCR model (`SecondModel`), when one is installed.
+    public var secondModel: SecondModel?
     private var handles: [String: OpaquePointer] = [:]
     /// The page each handle currently holds, so that zones of one page share one `SetImage`.
     private var loadedPage: [String: ObjectIdentifier] = [:]

@@ -23,6 +23,15 @@ public final class TesseractPageReader: PageReader {
     }
 
     public var pageSize: PixelRect { page.bounds }
+
+    public func readLine(in zone: PixelRect) throws -> LineReading? {
+        guard let model = engine.secondModel else { return nil }
+        let area = zone.clamped(to: page.bounds)
+        guard !area.isEmpty else { return nil }
+        let started = ContinuousClock.now
+        defer { recognitionTime += started.duration(to: .now) }
+        return model.read(try pixels(in: area))
+    }
     public var dpi: Int { page.dpi }
 
     public func read(_ zone: PixelRect?, options: RecognitionOptions, scale: Double) throws -> Recognition {

@@ -25,6 +25,7 @@ public final class DocumentProcessor {
         self.pipeline = pipeline
         self.settings = settings
         self.engine = try OCREngine(dataPath: settings.tessdata, languages: pipeline.languages)
+        engine.secondModel = try SecondModel.launch()
         self.loader = ImageLoader(limits: settings.limits)
         self.classifier = FormClassifier(templates: pipeline.templates)
         self.frameRecognizer = FrameRecognizer(templates: pipeline.templates, text: pipeline.text)
