@@ -226,24 +226,24 @@ enum FieldPolicy {
                 }
             }
         }
-        if let secondModel {
-            for reading in readings where reading.check == .valid {
-                guard try secondModel.judge(reading) == .confirms else { continue }
-                if case .contradicts? = try (glyphDoubt ?? glyphs)?.judge(reading) { continue }
-                return .accept(
-                    reading, judges: ["tesseract", secondModel.name],
-                    because: "readings \(shown); the second OCR model read \(reading.value) too")
-            }
+        // The second model is asked only where Tesseract's readings do not decide the field on their own:
+        // one more line read by it costs about as much as one more reading by Tesseract.
+        let secondOpinion = {
+            try secondModelAgreement(readings, secondModel, glyphs: glyphDoubt ?? glyphs, shown: shown)
         }
-        guard !tesseractDoubts, let decided = agreement.decide(readings, final: final) else { return .readMore }
+        guard !tesseractDoubts, let decided = agreement.decide(readings, final: final) else {
+            return try secondOpinion() ?? .readMore
+        }
         let verdict = try glyphs?.judge(decided)
         // The record names the glyph judge where it had a say: a confirmation, or a doubt that decided.
         let judges = [agreement.name] + (glyphs.map { [$0.name] } ?? [])
         switch verdict {
         case .contradicts(let why)?:
+            if let agreed = try secondOpinion() { return agreed }
             if contradictionWaits && !final { return .readMore }
             return .uncertain(decided, judges: judges, because: "the readings agree (\(shown)) but the glyphs do not: \(why)")
         case .noOpinion(let why)? where glyphsMustConfirm:
+            if let agreed = try secondOpinion() { return agreed }
             return .uncertain(
                 decided, judges: judges,
                 because: "every reading says \(decided.value), but \(why); Tesseract's agreement alone does not decide it")
@@ -254,6 +254,7 @@ enum FieldPolicy {
             if decided.check == .checksumFailed, Set(readings.filter { $0.check != .malformed }.map(\.value)).count > 1,
                 verdict != .confirms
             {
+                if let agreed = try secondOpinion() { return agreed }
                 return .uncertain(
                     decided, judges: [agreement.name],
                     because: "the readings differ (\(shown)) and the check character fails: a misread cannot be ruled out")
@@ -261,6 +262,24 @@ enum FieldPolicy {
             let deciders = verdict == .confirms ? judges : [agreement.name]
             return .accept(decided, judges: deciders, because: agreement.describe(readings, decided))
         }
+    }
+}
+
+extension FieldPolicy {
+    /// A well-formed reading of Tesseract's that the second OCR model read too, and that the field's glyphs
+    /// do not contradict: two independent readers agree.
+    static func secondModelAgreement(
+        _ readings: [NormalizedReading], _ secondModel: SecondModelJudge?, glyphs: (any GlyphJudge)?, shown: String
+    ) throws -> Decision? {
+        guard let secondModel else { return nil }
+        for reading in readings where reading.check == .valid {
+            guard try secondModel.judge(reading) == .confirms else { continue }
+            if case .contradicts? = try glyphs?.judge(reading) { continue }
+            return .accept(
+                reading, judges: ["tesseract", secondModel.name],
+                because: "readings \(shown); the second OCR model read \(reading.value) too")
+        }
+        return nil
     }
 }
 
