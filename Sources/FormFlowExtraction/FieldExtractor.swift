@@ -461,11 +461,13 @@ public struct FieldExtractor: Sendable {
                 MemoJudge(ListOrGlyphs(verifier: text!, broad: names, known: vocabulary, image: inkImage))
             default: nil
             }
-        // The glyphs' own opinion on an organisation or list value, without the list's say.
+        // What may speak against a value the second model agrees on.
         let glyphDoubt: MemoJudge? =
             switch spec.type {
+            case .chineseName where names != nil && location.inkBox != nil:
+                MemoJudge(GlyphDoubt(verifier: names!, broad: nil, image: inkImage, readAlone: true))
             case .organisation where text != nil && location.inkBox != nil, .enumerated where text != nil && location.inkBox != nil:
-                MemoJudge(ListOrGlyphs(verifier: text!, broad: names, known: vocabulary, image: inkImage, listConfirms: false))
+                MemoJudge(GlyphDoubt(verifier: text!, broad: names, image: inkImage))
             default: nil
             }
         let entryJudge: MemoJudge? =
@@ -552,8 +554,9 @@ public struct FieldExtractor: Sendable {
         let agreement = TesseractAgreement(needs: needs, layoutPass: location.layoutText != nil)
         let secondModel = spec.type.readBySecondModel ? SecondModelJudge { [reader] in
             let area = location.inkBox.map { Self.lineArea($0, reader) } ?? box
-            guard let line = try reader.readLine(in: area), line.lowestConfidence >= SecondModelJudge.minimumProbability
-            else { return nil }
+            guard let line = try reader.readLine(in: area) else { return nil }
+            if Self.trace { print("TRACE second model line \(line.text) \(line.confidences)") }
+            guard line.lowestConfidence >= SecondModelJudge.minimumProbability else { return nil }
             return normalize(line.text, spec, characters: characters)
         } : nil
         while true {
@@ -618,6 +621,7 @@ public struct FieldExtractor: Sendable {
         guard spelled.count == 1, let text = spelled.first, text != field.chosen?.value.text,
             var reading = normalize(text, spec)
         else { return }
+        let surnameNote = reading.unlistedSurname ? " (\(text.prefix(1)) is not on the list of surnames)" : ""
         reading.note = nil
         // Tesseract adds a character the ink does not hold (何静 read 和何静 by every reading, the label's
         // 人 taken for 和): where the line holds exactly the glyphs' characters and two of Tesseract's
@@ -635,11 +639,13 @@ public struct FieldExtractor: Sendable {
         }
         // Where Tesseract's model lacks a character (曌, 珺), the glyphs and the second model are the two
         // independent readers.
-        if reading.check == .valid, let secondModel, try secondModel.judge(reading) == .confirms {
+        if reading.check == .valid || reading.unlistedSurname, let secondModel, try secondModel.judge(reading) == .confirms {
+            reading.check = .valid
             field.chosen = reading
             field.uncertain = false
             field.decidedBy = ["name glyphs", secondModel.name]
-            field.note = "the glyphs read \(text) clearly and the second OCR model read it too (Tesseract: \(readings.map { "\($0.value)" }.joined(separator: " / ")))"
+            field.note =
+                "the glyphs read \(text) clearly and the second OCR model read it too\(surnameNote); Tesseract read \(readings.map { "\($0.value)" }.joined(separator: " / "))"
             if Self.trace { print("TRACE glyphs and second model read \(spec.name) \(text)") }
             return
         }

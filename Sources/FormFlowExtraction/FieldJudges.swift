@@ -63,14 +63,11 @@ struct ListOrGlyphs: GlyphJudge {
     let broad: TextVerifier?
     let known: [String]
     let image: () throws -> GrayImage
-    /// Whether an exact entry is confirmed by the list alone. Not where the glyphs are asked whether
-    /// they contradict what two OCR models read: both may read a look-alike as the better-known name.
-    var listConfirms = true
-    var name: String { listConfirms ? "list or glyphs" : "glyphs" }
+    var name: String { "list or glyphs" }
 
     func judge(_ candidate: NormalizedReading) throws -> Verdict {
         guard case .text(let value) = candidate.value else { return .noOpinion("not a name") }
-        if listConfirms && known.contains(value) { return .confirms }
+        if known.contains(value) { return .confirms }
         let image = try image()
         // The names' stroke-direction judge wherever it knows every character: it holds across typefaces and
         // captures where the form words' ink-density prototypes do not (a photo's 杭 lay 3.96 from them).
@@ -133,13 +130,41 @@ struct CountGlyphs: GlyphJudge {
     }
 }
 
+/// Whether a value's glyphs speak against it (`TextVerifier.doubt`): a glyph clearly another character,
+/// unlike its own, or nearer a rival. The check on what two OCR models agree on, which both can misread
+/// alike where the true character is in neither's set (禤 read 神 by both) or where the better-known name
+/// is one stroke away (a look-alike supplier); no list has a say here. A glyph that is merely as near
+/// a rival as its own character (国 or 茵 on a photo) is no objection.
+struct GlyphDoubt: GlyphJudge {
+    let verifier: TextVerifier
+    /// The names' stroke-direction prototypes, used wherever they know every character.
+    let broad: TextVerifier?
+    let image: () throws -> GrayImage
+    /// Also read the line by the glyphs alone (names: a few characters): a clear reading of another name
+    /// speaks against the value (周彧 read 周或 by both models; the glyphs alone read 周彧).
+    var readAlone = false
+    var name: String { "glyphs" }
+
+    func judge(_ candidate: NormalizedReading) throws -> Verdict {
+        guard case .text(let value) = candidate.value else { return .noOpinion("not text") }
+        let judge = broad?.canVerify(value) == true ? broad! : verifier
+        let image = try image()
+        if let why = judge.doubt(value, image: image) { return .contradicts(why) }
+        if readAlone, let alone = verifier.read(count: value.count, image: image), alone != value {
+            return .contradicts("the glyphs alone read \(alone)")
+        }
+        return .noOpinion("nothing in the glyphs speaks against \(value)")
+    }
+}
+
 /// The second OCR model's reading of the value (`PageReader.readLine`): another engine, with another
 /// architecture and other training than Tesseract's, so where the two read the same value, two
 /// independent readers agree. It confirms a candidate it read character for character, each character
-/// with probability at least `minimumProbability`; anything else is no opinion, never a contradiction (a
+/// with probability at least `minimumProbability` (犇 read right at 0.66: its rarer characters are read
+/// less surely, and agreement with another reader is the evidence); anything else is no opinion, never a contradiction (a
 /// character outside its 6,623 is dropped from its reading: 石韡 reads 石).
 final class SecondModelJudge: GlyphJudge {
-    static let minimumProbability = 0.8
+    static let minimumProbability = 0.5
     private let read: () throws -> NormalizedReading?
     private var reading: NormalizedReading??
 

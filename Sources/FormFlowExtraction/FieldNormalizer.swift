@@ -21,6 +21,10 @@ public struct NormalizedReading: Sendable, Hashable {
     public var resolution: Int = 0
     /// Made by the other language model than the field's own: its confusions are not the same.
     public var byOtherModel = false
+    /// A well-formed name whose surname is not on the list of surnames (so `malformed`): the list stops
+    /// a misread first character, but glyphs and the second model reading the same rare surname (逄, 酆)
+    /// are two independent readers.
+    public var unlistedSurname = false
 
     public init(value: FieldValue, check: TypeCheck, note: String? = nil) {
         self.value = value
@@ -56,8 +60,10 @@ public enum FieldNormalizer {
             // With a list of surnames, a name must start with one and have a given name after it: a
             // misread first character (王 → 还) rarely lands on another surname.
             if !vocabulary.isEmpty, !vocabulary.contains(where: { name.hasPrefix($0) && name.count > $0.count }) {
-                return NormalizedReading(
+                var reading = NormalizedReading(
                     value: .text(name), check: .malformed, note: "\(name.prefix(1)) is not on the list of surnames")
+                reading.unlistedSurname = true
+                return reading
             }
             return NormalizedReading(value: .text(name), check: .valid)
         case .organisation:

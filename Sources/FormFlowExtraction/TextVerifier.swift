@@ -202,6 +202,27 @@ public struct TextVerifier: Sendable {
         return confirmed.count == 1 ? confirmed[0] : nil
     }
 
+    /// What in the glyphs speaks against `expected`, if anything: a glyph clearly another character
+    /// (`contradiction`); for text whose characters all have prototypes, also a line that cannot be cut
+    /// into that many glyphs, a glyph unlike its character (beyond `maximumDistance`), or one clearly
+    /// nearer another character than its own. Not a glyph merely as near a rival as its own character.
+    public func doubt(_ expected: String, image: GrayImage) -> String? {
+        if let why = contradiction(expected, image: image) { return why }
+        guard canVerify(expected) else { return nil }
+        guard let judged = judge(expected, image: image) else {
+            return "the line cannot be cut into \(expected.count) characters"
+        }
+        for (k, glyph) in judged.enumerated() {
+            if glyph.distance > maximumDistance { return "glyph \(k + 1) is unlike any \(glyph.expected) (distance \(glyph.distance))" }
+            if let rival = glyph.rival, glyph.distance - glyph.rivalDistance >= minimumMargin,
+                glyph.distance >= glyph.rivalDistance * minimumRatio, glyph.rivalDistance < glyph.distance
+            {
+                return "glyph \(k + 1) is nearer \(rival) than \(glyph.expected)"
+            }
+        }
+        return nil
+    }
+
     /// Glyphs prepared for comparison and their distances, shared by the entries tried on one line.
     struct Cache {
         var queries: [Int: GlyphClassifier.Index.Query] = [:]
