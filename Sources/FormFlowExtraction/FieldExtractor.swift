@@ -559,9 +559,18 @@ public struct FieldExtractor: Sendable {
             guard line.lowestConfidence >= SecondModelJudge.minimumProbability else { return nil }
             return normalize(line.text, spec, characters: characters)
         } : nil
+        // The glyphs that may confirm the second model's own reading: never a list.
+        let glyphConfirm: (any GlyphJudge)? =
+            switch spec.type {
+            case .organisation where text != nil && location.inkBox != nil, .enumerated where text != nil && location.inkBox != nil:
+                MemoJudge(ListOrGlyphs(verifier: text!, broad: names, known: vocabulary, image: inkImage, listConfirms: false))
+            case .chineseName: glyphJudge
+            default: spec.type.hasCheckCharacter ? judge : nil
+            }
+        let secondReader = secondModel.map { FieldPolicy.SecondReader(model: $0, doubt: glyphDoubt ?? judge, confirm: glyphConfirm) }
         while true {
             let decision = try FieldPolicy.decide(
-                readings, agreement: agreement, glyphs: judge, entries: entryJudge, secondModel: secondModel, glyphDoubt: glyphDoubt,
+                readings, agreement: agreement, glyphs: judge, entries: entryJudge, secondReader: secondReader,
                 glyphsMustConfirm: spec.type == .chineseName || spec.type == .organisation || spec.type == .enumerated,
                 glyphsConfirmAReading: spec.type == .chineseName || spec.type == .integer,
                 contradictionWaits: spec.type == .integer, tesseractDoubts: doubtfulName, final: remaining.isEmpty)

@@ -63,11 +63,14 @@ struct ListOrGlyphs: GlyphJudge {
     let broad: TextVerifier?
     let known: [String]
     let image: () throws -> GrayImage
-    var name: String { "list or glyphs" }
+    /// Whether an exact entry is confirmed by the list alone. Not where the glyphs are asked to confirm
+    /// what the second model read: the list is not a reader.
+    var listConfirms = true
+    var name: String { listConfirms ? "list or glyphs" : "glyphs" }
 
     func judge(_ candidate: NormalizedReading) throws -> Verdict {
         guard case .text(let value) = candidate.value else { return .noOpinion("not a name") }
-        if known.contains(value) { return .confirms }
+        if listConfirms && known.contains(value) { return .confirms }
         let image = try image()
         // The names' stroke-direction judge wherever it knows every character: it holds across typefaces and
         // captures where the form words' ink-density prototypes do not (a photo's 杭 lay 3.96 from them).
@@ -217,8 +220,8 @@ enum FieldPolicy {
     ///   - glyphs: the field's glyph judge, if it has one here.
     ///   - entries: the list's entries confirmed by their glyphs alone (`EntryGlyphs`): such a reading is
     ///     taken whatever Tesseract's other readings say.
-    ///   - secondModel: the second OCR model, whose agreement with a reading of Tesseract's decides it
-    ///     unless `glyphDoubt` (else `glyphs`) contradicts it.
+    ///   - secondReader: the second OCR model and the glyphs that check it (`secondModelAgreement`),
+    ///     asked where Tesseract's readings do not decide.
     ///   - glyphsMustConfirm: a glyph judge's "no opinion" is not enough (names).
     ///   - glyphsConfirmAReading: a reading the glyphs confirm needs no agreement (names, counts).
     ///   - contradictionWaits: a contradiction of Tesseract's agreement waits for more readings (counts:
@@ -227,8 +230,7 @@ enum FieldPolicy {
     ///     where no glyphs can judge).
     static func decide(
         _ readings: [NormalizedReading], agreement: TesseractAgreement, glyphs: (any GlyphJudge)?,
-        entries: (any GlyphJudge)? = nil, secondModel: SecondModelJudge? = nil, glyphDoubt: (any GlyphJudge)? = nil,
-        glyphsMustConfirm: Bool, glyphsConfirmAReading: Bool, contradictionWaits: Bool,
+        entries: (any GlyphJudge)? = nil, secondReader: SecondReader? = nil, glyphsMustConfirm: Bool, glyphsConfirmAReading: Bool, contradictionWaits: Bool,
         tesseractDoubts: Bool, final: Bool
     ) throws -> Decision {
         let shown = readings.map { "\($0.value)" }.joined(separator: " / ")
@@ -253,9 +255,7 @@ enum FieldPolicy {
         }
         // The second model is asked only where Tesseract's readings do not decide the field on their own:
         // one more line read by it costs about as much as one more reading by Tesseract.
-        let secondOpinion = {
-            try secondModelAgreement(readings, secondModel, glyphs: glyphDoubt ?? glyphs, shown: shown)
-        }
+        let secondOpinion = { try secondModelAgreement(readings, secondReader, shown: shown) }
         guard !tesseractDoubts, let decided = agreement.decide(readings, final: final) else {
             return try secondOpinion() ?? .readMore
         }
@@ -291,20 +291,37 @@ enum FieldPolicy {
 }
 
 extension FieldPolicy {
-    /// A well-formed reading of Tesseract's that the second OCR model read too, and that the field's glyphs
-    /// do not contradict: two independent readers agree.
-    static func secondModelAgreement(
-        _ readings: [NormalizedReading], _ secondModel: SecondModelJudge?, glyphs: (any GlyphJudge)?, shown: String
-    ) throws -> Decision? {
-        guard let secondModel else { return nil }
+    /// The judges around the second OCR model.
+    struct SecondReader {
+        let model: SecondModelJudge
+        /// What may speak against a value the model agrees on (`GlyphDoubt`; else the field's glyph judge).
+        let doubt: (any GlyphJudge)?
+        /// The glyphs that can confirm the model's own reading (never a list).
+        let confirm: (any GlyphJudge)?
+    }
+
+    /// Two independent readers agree: a well-formed reading of Tesseract's that the second model read
+    /// too, or the second model's own reading confirmed glyph by glyph; either only when the glyphs do
+    /// not speak against it.
+    static func secondModelAgreement(_ readings: [NormalizedReading], _ second: SecondReader?, shown: String) throws -> Decision? {
+        guard let second else { return nil }
         for reading in readings where reading.check == .valid {
-            guard try secondModel.judge(reading) == .confirms else { continue }
-            if case .contradicts? = try glyphs?.judge(reading) { continue }
+            guard try second.model.judge(reading) == .confirms else { continue }
+            if case .contradicts? = try second.doubt?.judge(reading) { continue }
             return .accept(
-                reading, judges: ["tesseract", secondModel.name],
+                reading, judges: ["tesseract", second.model.name],
                 because: "readings \(shown); the second OCR model read \(reading.value) too")
         }
-        return nil
+        guard let confirm = second.confirm, var own = try second.model.value(), own.check == .valid || own.unlistedSurname,
+            try confirm.judge(own) == .confirms
+        else { return nil }
+        if case .contradicts? = try second.doubt?.judge(own) { return nil }
+        let surname = own.unlistedSurname ? " (its surname is not on the list)" : ""
+        own.check = .valid
+        own.note = nil
+        return .accept(
+            own, judges: [second.model.name, confirm.name],
+            because: "the second OCR model read \(own.value)\(surname), confirmed glyph by glyph; Tesseract read \(shown)")
     }
 }
 
