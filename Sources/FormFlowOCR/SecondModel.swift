@@ -2,7 +2,7 @@ import FormFlowCore
 import Foundation
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A second OCR model, independent of Tesseract: PaddleOCR's PP-OCRv4 recogniser (6,623 characters,
@@ -39,7 +39,8 @@ public final class SecondModel {
         let home = FileManager.default.homeDirectoryForCurrentUser.path
         let candidates =
             setting.isEmpty
-            ? ["/opt/formflow/second-model/bin/python3", "\(home)/.local/share/formflow/second-model/bin/python3"] : [setting]
+            ? ["/opt/formflow/second-model/bin/python3", "\(home)/.local/share/formflow/second-model/bin/python3"]
+            : [setting]
         return candidates.first { FileManager.default.isExecutableFile(atPath: $0) }
     }
 
@@ -66,12 +67,16 @@ public final class SecondModel {
         do {
             try process.run()
         } catch {
-            throw OCRError(.engineUnavailable, "the second OCR model could not be started with \(python) (\(error)); run scripts/install-deps.sh")
+            throw OCRError(
+                .engineUnavailable,
+                "the second OCR model could not be started with \(python) (\(error)); run scripts/install-deps.sh")
         }
         guard let ready = readLine(), ready.contains("\"ready\"") else {
             process.terminate()
             throw OCRError(
-                .engineUnavailable, "the second OCR model at \(python) did not start (onnxruntime or rapidocr_onnxruntime missing?); run scripts/install-deps.sh, or set FORMFLOW_SECOND_MODEL=off")
+                .engineUnavailable,
+                "the second OCR model at \(python) did not start (onnxruntime or rapidocr_onnxruntime missing?); run scripts/install-deps.sh, or set FORMFLOW_SECOND_MODEL=off"
+            )
         }
     }
 

@@ -1,0 +1,117 @@
+import FormFlowCore
+import Foundation
+import Testing
+
+@testable import FormFlowExtraction
+
+/// The second OCR model as a reader among the judges: when its agreement decides a field, and what
+/// stops it. Scripted readings and verdicts, no model and no Tesseract.
+@Suite("Second model: two independent readers, checked by the glyphs")
+struct SecondModelTests {
+    typealias Scripted = FieldPolicyTests.Scripted
+
+    static func model(_ text: String?, check: TypeCheck = .valid) -> SecondModelJudge {
+        SecondModelJudge { text.map { NormalizedReading(value: .text($0), check: check) } }
+    }
+
+    static func decide(
+        _ readings: [NormalizedReading], model: SecondModelJudge, doubt: (any GlyphJudge)? = nil,
+        confirm: (any GlyphJudge)? = nil, glyphs: (any GlyphJudge)? = Scripted(verdicts: [:]), final: Bool = true
+    ) throws -> FieldPolicy.Decision {
+        try FieldPolicy.decide(
+            readings, agreement: FieldPolicyTests.unanimous, glyphs: glyphs,
+            secondReader: FieldPolicy.SecondReader(model: model, doubt: doubt, confirm: confirm),
+            glyphsMustConfirm: true,
+            glyphsConfirmAReading: true, contradictionWaits: false, tesseractDoubts: false, final: final)
+    }
+
+    @Test("a name Tesseract and the second model both read is taken, and the record names both readers")
+    func bothRead() throws {
+        let decision = try Self.decide(FieldPolicyTests.readings(["周磊"]), model: Self.model("周磊"), final: false)
+        guard case .accept(let chosen, let judges, _) = decision else {
+            Issue.record("not accepted: \(decision)"); return
+        }
+        #expect(chosen.value == .text("周磊"))
+        #expect(judges == ["tesseract", "second model"])
+    }
+
+    @Test("both models reading the same wrong character (彧 read 或) are stopped by glyphs that speak against it")
+    func bothWrongStoppedByGlyphs() throws {
+        let doubt = Scripted(verdicts: ["周或": .contradicts("the glyphs alone read 周彧")])
+        let decision = try Self.decide(
+            FieldPolicyTests.readings(["周或", "周或", "周或", "周或"], resolutions: [100, 70, 101, 85]),
+            model: Self.model("周或"),
+            doubt: doubt)
+        if case .accept = decision { Issue.record("accepted against the glyphs: \(decision)") }
+    }
+
+    @Test("a different reading by the model is no opinion: nothing is taken on Tesseract's unanimity")
+    func disagreementDecidesNothing() throws {
+        let readings = FieldPolicyTests.readings(["张嫩", "张嫩", "张嫩", "张嫩"], resolutions: [100, 70, 101, 85])
+        let decision = try Self.decide(readings, model: Self.model("张嬿"))
+        if case .accept = decision { Issue.record("accepted: \(decision)") }
+        #expect(try Self.model("张嬿").judge(readings[0]) == .noOpinion("the second model read 张嬿"))
+    }
+
+    @Test("the model's own reading is taken only where glyphs confirm it, never on a list's say")
+    func ownReadingNeedsGlyphs() throws {
+        let readings = FieldPolicyTests.readings(["胡厚婷", "胡碍婷"])
+        // No glyphs to confirm: an operator decides.
+        if case .accept = try Self.decide(readings, model: Self.model("胡犇婷")) {
+            Issue.record("the model alone decided")
+        }
+        let confirm = Scripted(verdicts: ["胡犇婷": .confirms])
+        let decision = try Self.decide(readings, model: Self.model("胡犇婷"), confirm: confirm)
+        guard case .accept(let chosen, let judges, _) = decision else {
+            Issue.record("not accepted: \(decision)"); return
+        }
+        #expect(chosen.value == .text("胡犇婷"))
+        #expect(judges == ["second model", "scripted glyphs"])
+        // Confirmed, but doubted by the glyphs' own reading: an operator.
+        let doubted = try Self.decide(
+            readings, model: Self.model("胡犇婷"),
+            doubt: Scripted(verdicts: ["胡犇婷": .contradicts("glyph 2 is clearly 厚")]),
+            confirm: confirm)
+        if case .accept = doubted { Issue.record("accepted against the doubt") }
+    }
+
+    @Test("a look-alike read by both models as printed is taken as printed, not as the known entry")
+    func lookAlikeAsPrinted() throws {
+        let printed = "深圳钱海信息技术有限公司"
+        let decision = try Self.decide(FieldPolicyTests.readings([printed]), model: Self.model(printed), final: false)
+        guard case .accept(let chosen, _, _) = decision else { Issue.record("not accepted: \(decision)"); return }
+        #expect(chosen.value == .text(printed))
+        // The glyphs asked to confirm the model's own reading give the list no say: an entry is confirmed
+        // only by its glyphs (here: none).
+        let entry = NormalizedReading(value: .text("深圳前海信息技术有限公司"), check: .valid)
+        let image = { GrayImage(width: 1, height: 1, pixels: [255]) }
+        let verifier = TextVerifier(classifier: GlyphClassifier(prototypes: []))
+        let glyphsOnly = ListOrGlyphs(
+            verifier: verifier, broad: nil, known: ["深圳前海信息技术有限公司"], image: image, listConfirms: false)
+        let withList = ListOrGlyphs(verifier: verifier, broad: nil, known: ["深圳前海信息技术有限公司"], image: image)
+        #expect(try withList.judge(entry) == .confirms)
+        #expect(try glyphsOnly.judge(entry) != .confirms)
+    }
+
+    @Test("the model's reading is made once, however many candidates it judges")
+    func readOnce() throws {
+        final class Counter: @unchecked Sendable { var calls = 0 }
+        let counter = Counter()
+        let model = SecondModelJudge {
+            counter.calls += 1
+            return NormalizedReading(value: .text("2026-01-02"), check: .valid)
+        }
+        for value in ["2026-01-02", "2026-01-03", "2026-01-02"] {
+            _ = try model.judge(NormalizedReading(value: .text(value), check: .valid))
+        }
+        #expect(counter.calls == 1)
+    }
+
+    @Test("the model's answer is parsed, and its least sure character is what the floor is checked on")
+    func lineReadingJSON() {
+        let reading = LineReading(json: #"{"text": "胡犇婷", "confidences": [0.9996, 0.6622, 0.9999]}"#)
+        #expect(reading?.text == "胡犇婷")
+        #expect(reading?.lowestConfidence == 0.6622)
+        #expect(LineReading(json: "not json") == nil)
+    }
+}
