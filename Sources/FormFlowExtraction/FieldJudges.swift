@@ -202,8 +202,9 @@ final class SecondModelJudge: GlyphJudge {
 /// | organisation, department, category | Tesseract agrees, and the list (an exact entry) or the glyphs confirm it; or a reading is an entry the glyphs alone confirm | otherwise |
 /// | anything else | Tesseract's readings agree as the field's `Agreement` needs | no agreement |
 ///
-/// Before any of these: a reading Tesseract and the second OCR model (`SecondModelJudge`) both make is
-/// taken, unless the field's glyphs contradict it (two independent readers agree).
+/// Where these leave a field undecided or uncertain, the second OCR model (`SecondModelJudge`) is asked: a
+/// reading of Tesseract's that it makes too, or its own reading confirmed glyph by glyph, is taken unless
+/// the glyphs speak against it (`GlyphDoubt`): two independent readers agree.
 ///
 /// "Tesseract agrees" is `TesseractAgreement`; Tesseract's unanimity alone never decides a name. A value
 /// whose check character fails is taken (and reported invalid) only when every reading gives it or the
