@@ -71,7 +71,7 @@ public final class SecondModel {
                 .engineUnavailable,
                 "the second OCR model could not be started with \(python) (\(error)); run scripts/install-deps.sh")
         }
-        guard let ready = readLine(), ready.contains("\"ready\"") else {
+        guard let ready = readLine(seconds: 60), ready.contains("\"ready\"") else {
             process.terminate()
             throw OCRError(
                 .engineUnavailable,
@@ -81,9 +81,12 @@ public final class SecondModel {
     }
 
     deinit {
+        // The child ends when its input closes; one that does not within two seconds is killed. Not
+        // `waitUntilExit()`: it can wait for as long as anything the child started holds its output open.
         try? input.close()
-        if process.isRunning { process.terminate() }
-        process.waitUntilExit()
+        let deadline = ContinuousClock.now + .seconds(2)
+        while process.isRunning && ContinuousClock.now < deadline { usleep(10_000) }
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
     }
 
     /// Reads one line of text (a field value's ink with a little margin). Nil when the line is empty or
@@ -112,7 +115,9 @@ public final class SecondModel {
     }
 
     /// One line of the child's standard output.
-    private func readLine() -> String? {
+    /// A child that does not answer within `seconds` (hung, or swapping) is stopped: the worker goes on
+    /// without it rather than waiting for ever.
+    private func readLine(seconds: Int32 = 20) -> String? {
         while true {
             if let newline = buffered.firstIndex(of: 0x0A) {
                 let line = buffered[buffered.startIndex..<newline]
@@ -121,6 +126,11 @@ public final class SecondModel {
             }
             // `availableData` returns what the pipe holds as soon as there is some (`read(upToCount:)` waits
             // for the whole count or the end).
+            var waiting = pollfd(fd: output.fileDescriptor, events: Int16(POLLIN), revents: 0)
+            guard poll(&waiting, 1, seconds * 1_000) > 0 else {
+                if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+                return nil
+            }
             let chunk = output.availableData
             guard !chunk.isEmpty else { return nil }
             buffered.append(chunk)

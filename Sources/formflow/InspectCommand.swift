@@ -26,6 +26,7 @@ struct InspectCommand: ParsableCommand {
     func run() throws {
         let pipeline = try Pipeline.load(path: pipeline)
         let engine = try OCREngine(languages: pipeline.languages)
+        engine.secondModel = try SecondModel.launch()
         let page = try ImageLoader().load(path: file)[0].normalized(
             maxSkewDegrees: pipeline.maxSkewDegrees, binarize: pipeline.binarize, removeRules: pipeline.removeRules)
         print("page \(page.width)×\(page.height) at \(page.dpi) dpi, deskewed \(String(format: "%.2f", page.appliedDeskew))°")
