@@ -165,7 +165,7 @@ struct GlyphDoubt: GlyphJudge {
 /// independent readers agree. It confirms a candidate it read character for character, each character
 /// with probability at least `minimumProbability` (犇 read right at 0.66: its rarer characters are read
 /// less surely, and agreement with another reader is the evidence); anything else is no opinion, never a contradiction (a
-/// character outside its 6,623 is dropped from its reading: 石韡 reads 石).
+/// character outside its set is dropped from its reading: PP-OCRv4 read 石韡 as 石).
 final class SecondModelJudge: GlyphJudge {
     static let minimumProbability = 0.5
     private let read: () throws -> NormalizedReading?

