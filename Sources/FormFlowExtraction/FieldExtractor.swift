@@ -567,7 +567,16 @@ public struct FieldExtractor: Sendable {
             case .chineseName: glyphJudge
             default: spec.type.hasCheckCharacter ? judge : nil
             }
-        let secondReader = secondModel.map { FieldPolicy.SecondReader(model: $0, doubt: glyphDoubt ?? judge, confirm: glyphConfirm) }
+        let characterVotes: CharacterVotes? =
+            switch spec.type {
+            case .chineseName where names != nil && location.inkBox != nil: CharacterVotes(verifier: names!, broad: nil, image: inkImage)
+            case .organisation where text != nil && location.inkBox != nil, .enumerated where text != nil && location.inkBox != nil:
+                CharacterVotes(verifier: text!, broad: names, image: inkImage)
+            default: nil
+            }
+        let secondReader = secondModel.map {
+            FieldPolicy.SecondReader(model: $0, doubt: glyphDoubt ?? judge, confirm: glyphConfirm, characters: characterVotes)
+        }
         while true {
             let decision = try FieldPolicy.decide(
                 readings, agreement: agreement, glyphs: judge, entries: entryJudge, secondReader: secondReader,

@@ -152,6 +152,9 @@ struct GlyphDoubt: GlyphJudge {
         guard case .text(let value) = candidate.value else { return .noOpinion("not text") }
         let judge = broad?.canVerify(value) == true ? broad! : verifier
         let image = try image()
+        if FieldExtractor.trace, let judged = judge.judge(value, image: image) {
+            print("TRACE doubt \(value): " + judged.map { "\($0.expected) \($0.distance) (\($0.rival.map(String.init) ?? "-") \($0.rivalDistance))" }.joined(separator: ", "))
+        }
         if let why = judge.doubt(value, image: image) { return .contradicts(why) }
         if readAlone, let alone = verifier.read(count: value.count, image: image), alone != value {
             return .contradicts("the glyphs alone read \(alone)")
@@ -190,6 +193,56 @@ final class SecondModelJudge: GlyphJudge {
         guard let reading = try value() else { return .noOpinion("the second model read nothing clear") }
         return reading.value == candidate.value && reading.check == candidate.check
             ? .confirms : .noOpinion("the second model read \(reading.value)")
+    }
+}
+
+/// The second model's own reading checked character by character: each character read at its place by
+/// Tesseract too (in a reading of the same length), or else clearly its own character by its glyph. Two
+/// readers for every character, where no one reading of Tesseract's is right throughout (a phone photo:
+/// 厦门盛宏… read 厦门盔宏…, 厦门亚宏…, the one character different in each). At most a quarter of
+/// the characters (one of a short name) may rest on their glyphs.
+final class CharacterVotes {
+    let verifier: TextVerifier
+    /// The names' stroke-direction prototypes, used wherever they know every character.
+    let broad: TextVerifier?
+    let image: () throws -> GrayImage
+    /// The glyphs' verdicts per value and positions: the loop asks again as readings come in.
+    private var glyphVerdicts: [String: Bool] = [:]
+    var name: String { "tesseract + glyphs, character by character" }
+
+    init(verifier: TextVerifier, broad: TextVerifier?, image: @escaping () throws -> GrayImage) {
+        self.verifier = verifier
+        self.broad = broad
+        self.image = image
+    }
+
+    func judge(_ candidate: NormalizedReading, readings: [NormalizedReading]) throws -> Verdict {
+        guard case .text(let value) = candidate.value else { return .noOpinion("not text") }
+        let characters = Array(value)
+        let sameLength = readings.compactMap { $0.value.text.map(Array.init) }.filter { $0.count == characters.count }
+        guard !sameLength.isEmpty else { return .noOpinion("no reading of Tesseract's has \(characters.count) characters") }
+        let unread = characters.indices.filter { k in !sameLength.contains { $0[k] == characters[k] } }
+        if unread.isEmpty { return .confirms }
+        guard unread.count <= max(1, characters.count / 4) else {
+            return .noOpinion("Tesseract read \(unread.count) of its characters otherwise")
+        }
+        let key = "\(value)\(unread)"
+        let clear = try glyphVerdicts[key] ?? glyphsConfirm(value, at: unread)
+        glyphVerdicts[key] = clear
+        guard clear else {
+            return .noOpinion("the glyphs do not confirm \(unread.map { String(characters[$0]) }.joined())")
+        }
+        return .confirms
+    }
+
+    private func glyphsConfirm(_ value: String, at positions: [Int]) throws -> Bool {
+        let judge = broad?.canVerify(value) == true ? broad! : verifier
+        let image = try image()
+        if FieldExtractor.trace {
+            let judged = judge.judge(value, image: image)
+            print("TRACE character votes \(value): glyphs at \(positions) " + (judged.map { j in positions.map { "\(j[$0].expected) \(j[$0].distance) (\(j[$0].rival.map(String.init) ?? "-") \(j[$0].rivalDistance))" }.joined(separator: ", ") } ?? "cannot cut"))
+        }
+        return judge.confirms(value, at: positions, image: image)
     }
 }
 
@@ -299,6 +352,8 @@ extension FieldPolicy {
         let doubt: (any GlyphJudge)?
         /// The glyphs that can confirm the model's own reading (never a list).
         let confirm: (any GlyphJudge)?
+        /// Tesseract's readings and the glyphs, character by character, as the other way to confirm it.
+        var characters: CharacterVotes? = nil
     }
 
     /// Two independent readers agree: a well-formed reading of Tesseract's that the second model read
@@ -313,16 +368,23 @@ extension FieldPolicy {
                 reading, judges: ["tesseract", second.model.name],
                 because: "readings \(shown); the second OCR model read \(reading.value) too")
         }
-        guard let confirm = second.confirm, var own = try second.model.value(), own.check == .valid || own.unlistedSurname,
-            try confirm.judge(own) == .confirms
-        else { return nil }
+        guard var own = try second.model.value(), own.check == .valid || own.unlistedSurname else { return nil }
+        let confirmer: String
+        if let confirm = second.confirm, try confirm.judge(own) == .confirms {
+            confirmer = confirm.name
+        } else if let characters = second.characters, try characters.judge(own, readings: readings) == .confirms {
+            confirmer = characters.name
+        } else {
+            return nil
+        }
         if case .contradicts? = try second.doubt?.judge(own) { return nil }
         let surname = own.unlistedSurname ? " (its surname is not on the list)" : ""
         own.check = .valid
         own.note = nil
+        let how = confirmer == second.characters?.name ? "each character read by Tesseract or clear in its glyph" : "confirmed glyph by glyph"
         return .accept(
-            own, judges: [second.model.name, confirm.name],
-            because: "the second OCR model read \(own.value)\(surname), confirmed glyph by glyph; Tesseract read \(shown)")
+            own, judges: [second.model.name, confirmer],
+            because: "the second OCR model read \(own.value)\(surname), \(how); Tesseract read \(shown)")
     }
 }
 

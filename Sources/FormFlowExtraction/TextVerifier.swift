@@ -223,6 +223,17 @@ public struct TextVerifier: Sendable {
         return nil
     }
 
+    /// Whether each glyph at `positions` of `expected` clearly is its character: within `maximumDistance`
+    /// of it and every other character `minimumRatio` (and `minimumMargin`) as far. False when the line
+    /// cannot be cut into `expected`'s characters or one of them has no prototypes.
+    public func confirms(_ expected: String, at positions: [Int], image: GrayImage) -> Bool {
+        guard canVerify(expected), let judged = judge(expected, image: image) else { return false }
+        return positions.allSatisfy { k in
+            judged.indices.contains(k) && judged[k].distance <= maximumDistance
+                && judged[k].rivalDistance >= rivalReach(judged[k].distance)
+        }
+    }
+
     /// Glyphs prepared for comparison and their distances, shared by the entries tried on one line.
     struct Cache {
         var queries: [Int: GlyphClassifier.Index.Query] = [:]
