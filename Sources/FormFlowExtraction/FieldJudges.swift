@@ -202,18 +202,29 @@ final class SecondModelJudge: GlyphJudge {
 /// 厦门盛宏… read 厦门盔宏…, 厦门亚宏…, the one character different in each). At most a quarter of
 /// the characters (one of a short name) may rest on their glyphs.
 final class CharacterVotes {
-    let verifier: TextVerifier
-    /// The names' stroke-direction prototypes, used wherever they know every character.
-    let broad: TextVerifier?
-    let image: () throws -> GrayImage
-    /// The glyphs' verdicts per value and positions: the loop asks again as readings come in.
+    /// Whether the glyphs at these places clearly are the value's characters there
+    /// (`TextVerifier.confirms(_:at:image:)`).
+    private let glyphsConfirm: (String, [Int]) throws -> Bool
+    /// The glyphs' verdicts per value and places: the loop asks again as readings come in.
     private var glyphVerdicts: [String: Bool] = [:]
     var name: String { "tesseract + glyphs, character by character" }
 
-    init(verifier: TextVerifier, broad: TextVerifier?, image: @escaping () throws -> GrayImage) {
-        self.verifier = verifier
-        self.broad = broad
-        self.image = image
+    init(glyphsConfirm: @escaping (String, [Int]) throws -> Bool) {
+        self.glyphsConfirm = glyphsConfirm
+    }
+
+    /// The judge over a line's glyphs: the names' stroke-direction prototypes wherever they know every
+    /// character (`broad`), else `verifier`'s.
+    convenience init(verifier: TextVerifier, broad: TextVerifier?, image: @escaping () throws -> GrayImage) {
+        self.init { value, places in
+            let judge = broad?.canVerify(value) == true ? broad! : verifier
+            let image = try image()
+            if FieldExtractor.trace {
+                let judged = judge.judge(value, image: image)
+                print("TRACE character votes \(value): glyphs at \(places) " + (judged.map { j in places.map { "\(j[$0].expected) \(j[$0].distance) (\(j[$0].rival.map(String.init) ?? "-") \(j[$0].rivalDistance))" }.joined(separator: ", ") } ?? "cannot cut"))
+            }
+            return judge.confirms(value, at: places, image: image)
+        }
     }
 
     func judge(_ candidate: NormalizedReading, readings: [NormalizedReading]) throws -> Verdict {
@@ -227,22 +238,12 @@ final class CharacterVotes {
             return .noOpinion("Tesseract read \(unread.count) of its characters otherwise")
         }
         let key = "\(value)\(unread)"
-        let clear = try glyphVerdicts[key] ?? glyphsConfirm(value, at: unread)
+        let clear = try glyphVerdicts[key] ?? glyphsConfirm(value, unread)
         glyphVerdicts[key] = clear
         guard clear else {
             return .noOpinion("the glyphs do not confirm \(unread.map { String(characters[$0]) }.joined())")
         }
         return .confirms
-    }
-
-    private func glyphsConfirm(_ value: String, at positions: [Int]) throws -> Bool {
-        let judge = broad?.canVerify(value) == true ? broad! : verifier
-        let image = try image()
-        if FieldExtractor.trace {
-            let judged = judge.judge(value, image: image)
-            print("TRACE character votes \(value): glyphs at \(positions) " + (judged.map { j in positions.map { "\(j[$0].expected) \(j[$0].distance) (\(j[$0].rival.map(String.init) ?? "-") \(j[$0].rivalDistance))" }.joined(separator: ", ") } ?? "cannot cut"))
-        }
-        return judge.confirms(value, at: positions, image: image)
     }
 }
 

@@ -10,10 +10,14 @@ import Foundation
 /// total's readings. A confirmed reading is never changed to make sums agree: a form that truly breaks
 /// a rule keeps its clear readings, and validation reports the break.
 enum Reconciler {
-    static func reconcile(_ result: inout ExtractionResult, glyphs: GlyphClassifier?) {
+    /// - Parameter wordsBySecondModel: the second OCR model's reading of the amount-in-words line, asked
+    ///   only where its glyphs do not settle it (nil without a model, or where it is unsure).
+    static func reconcile(
+        _ result: inout ExtractionResult, glyphs: GlyphClassifier?, wordsBySecondModel: () -> String? = { nil }
+    ) {
         settleTotalByItems(&result)
         settleVATArithmetic(&result)
-        checkAmountInWords(&result, glyphs: glyphs)
+        checkAmountInWords(&result, glyphs: glyphs, wordsBySecondModel: wordsBySecondModel)
     }
 
     /// Money read once (`FieldReading.readOnce`) is confirmed when the form's redundancy holds over those
@@ -83,7 +87,9 @@ enum Reconciler {
     }
 
     /// 大写 versus 小写: confirms the words (and an uncertain total) when they agree character by character.
-    static func checkAmountInWords(_ result: inout ExtractionResult, glyphs: GlyphClassifier?) {
+    static func checkAmountInWords(
+        _ result: inout ExtractionResult, glyphs: GlyphClassifier?, wordsBySecondModel: () -> String? = { nil }
+    ) {
         guard var words = result.readings["total_in_words"], var total = result.readings["total"], words.box != nil,
             words.uncertain
         else { return }
@@ -101,11 +107,22 @@ enum Reconciler {
             verdicts.append((candidate, spelled.text, spelled.verdict))
         }
         let matching = verdicts.filter { $0.2 == .matches }
+        // Glyphs that clearly spell another amount are not overruled by the second model.
+        let wordsSayOther = verdicts.contains { if case .contradicts(let reading) = $0.2 { ChineseAmount.parse(reading) != nil } else { false } }
         if matching.count == 1, let (candidate, text, _) = matching.first {
             if total.uncertain { total.confirm(candidate, because: "confirmed by the amount in words", by: "amount-in-words glyphs") }
             words.confirm(
                 NormalizedReading(value: .text(text), check: .valid),
                 because: "agrees with the amount in figures", by: "amount-in-words glyphs")
+        } else if matching.isEmpty, !wordsSayOther, let (candidate, text) = spelledBySecondModel(candidates, wordsBySecondModel) {
+            // Two readers: Tesseract's figures and the second model's words say the same amount (where a
+            // photo's glyphs cannot be cut or one is unclear).
+            if total.uncertain {
+                total.confirm(candidate, because: "confirmed by the amount in words as the second OCR model reads them", by: "second model (amount in words)")
+            }
+            words.confirm(
+                NormalizedReading(value: .text(text), check: .valid),
+                because: "the second OCR model reads the amount in figures in these words", by: "second model")
         } else if !total.uncertain, let (_, _, verdict) = verdicts.first {
             switch verdict {
             case .contradicts(let reading) where ChineseAmount.parse(reading) != nil:
@@ -131,6 +148,19 @@ enum Reconciler {
         }
         result.readings["total_in_words"] = words
         result.readings["total"] = total
+    }
+
+    /// The one candidate total whose words (元 or 圆) the second model read exactly, with those words.
+    static func spelledBySecondModel(_ candidates: [NormalizedReading], _ read: () -> String?) -> (NormalizedReading, String)? {
+        let amounts = candidates.compactMap { candidate in money(candidate).map { (candidate, $0) } }
+        guard !amounts.isEmpty, let text = read()?.filter({ !$0.isWhitespace }), !text.isEmpty else { return nil }
+        let spelled = amounts.compactMap { candidate, amount -> (NormalizedReading, String)? in
+            let plain = ChineseAmount.render(amount)
+            if text == plain { return (candidate, plain) }
+            let printed = plain.replacingOccurrences(of: "元", with: "圆")
+            return text == printed ? (candidate, printed) : nil
+        }
+        return spelled.count == 1 ? spelled[0] : nil
     }
 
     /// Expense claims: when every item amount is confirmed and the total is not, the total's best reading

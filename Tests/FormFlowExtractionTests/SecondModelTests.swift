@@ -114,4 +114,67 @@ struct SecondModelTests {
         #expect(reading?.lowestConfidence == 0.6622)
         #expect(LineReading(json: "not json") == nil)
     }
+
+    @Test(
+        "character by character: the model's reading is taken where Tesseract read each character at its place, or its glyph is clear"
+    )
+    func characterVotes() throws {
+        // A phone photo: every reading of Tesseract's has one character wrong, each another one.
+        let readings = FieldPolicyTests.readings(["厦门盔宏医疗器械股份有限公司", "厦门亚宏医疗器械股份有限公司", "厦门副宏医疗器械股份有限公司"])
+        let own = NormalizedReading(value: .text("厦门盛宏医疗器械股份有限公司"), check: .valid)
+        var asked: [[Int]] = []
+        let clear = CharacterVotes { _, places in
+            asked.append(places); return true
+        }
+        #expect(try clear.judge(own, readings: readings) == .confirms)
+        #expect(asked == [[2]])
+        // The glyph of the one character no reading of Tesseract's has is not clear: no opinion.
+        let unclear = CharacterVotes { _, _ in false }
+        #expect(try unclear.judge(own, readings: readings) != .confirms)
+        // Read at its place by Tesseract throughout: the glyphs are not asked.
+        let never = CharacterVotes { _, _ in
+            Issue.record("glyphs asked"); return false
+        }
+        #expect(try never.judge(own, readings: readings + FieldPolicyTests.readings(["厦门盛宏医疗器械股份有限公司"])) == .confirms)
+        // More than a quarter of the characters unread, or no reading of its length: no opinion.
+        let many = FieldPolicyTests.readings(["厦门盔宏医院器具股份有陪公司"])
+        #expect(try clear.judge(own, readings: many) != .confirms)
+        #expect(try clear.judge(own, readings: FieldPolicyTests.readings(["厦门盛宏医疗器械股份有限公"])) != .confirms)
+    }
+
+    @Test("character votes confirm the model's own reading in the policy; a glyph doubt still stops it")
+    func characterVotesInPolicy() throws {
+        let readings = FieldPolicyTests.readings(["成都其易办数据服务有限公司", "成都其易办数据服务有限公司"])
+        let votes = CharacterVotes { _, places in places == [2] }
+        func decide(doubt: (any GlyphJudge)?) throws -> FieldPolicy.Decision {
+            try FieldPolicy.decide(
+                readings, agreement: FieldPolicyTests.unanimous, glyphs: Scripted(verdicts: [:]),
+                secondReader: FieldPolicy.SecondReader(
+                    model: Self.model("成都蓉易办数据服务有限公司"), doubt: doubt, confirm: nil, characters: votes),
+                glyphsMustConfirm: true, glyphsConfirmAReading: true, contradictionWaits: false, tesseractDoubts: false,
+                final: true)
+        }
+        guard case .accept(let chosen, let judges, _) = try decide(doubt: nil) else {
+            Issue.record("not accepted"); return
+        }
+        #expect(chosen.value == .text("成都蓉易办数据服务有限公司"))
+        #expect(judges == ["second model", votes.name])
+        let doubt = Scripted(verdicts: ["成都蓉易办数据服务有限公司": .contradicts("glyph 3 is clearly 营")])
+        if case .accept = try decide(doubt: doubt) { Issue.record("accepted against the doubt") }
+    }
+
+    @Test("the amount in words read by the second model confirms the one total it spells, 元 or 圆")
+    func wordsBySecondModel() {
+        let totals = [
+            NormalizedReading(value: .text("9322.40"), check: .valid),
+            NormalizedReading(value: .text("932.40"), check: .valid),
+        ]
+        let plain = Reconciler.spelledBySecondModel(totals) { "玖仟叁佰贰拾贰元肆角" }
+        #expect(plain?.0.value == .text("9322.40"))
+        #expect(plain?.1 == "玖仟叁佰贰拾贰元肆角")
+        #expect(Reconciler.spelledBySecondModel(totals) { "玖仟叁佰贰拾贰圆肆角" }?.1 == "玖仟叁佰贰拾贰圆肆角")
+        // A line read short (its first characters outside the box) spells no candidate.
+        #expect(Reconciler.spelledBySecondModel(totals) { "叁佰贰拾贰元肆角" } == nil)
+        #expect(Reconciler.spelledBySecondModel(totals) { nil } == nil)
+    }
 }
