@@ -572,7 +572,7 @@ public struct FieldExtractor: Sendable {
             case .organisation where text != nil && location.inkBox != nil, .enumerated where text != nil && location.inkBox != nil:
                 MemoJudge(ListOrGlyphs(verifier: text!, broad: names, known: vocabulary, image: inkImage, listConfirms: false))
             case .chineseName: glyphJudge
-            default: spec.type.hasCheckCharacter ? judge : nil
+            default: spec.type.hasCheckCharacter || spec.type == .integer ? judge : nil
             }
         let characterVotes: CharacterVotes? =
             switch spec.type {
@@ -589,7 +589,8 @@ public struct FieldExtractor: Sendable {
                 readings, agreement: agreement, glyphs: judge, entries: entryJudge, secondReader: secondReader,
                 glyphsMustConfirm: spec.type == .chineseName || spec.type == .organisation || spec.type == .enumerated,
                 glyphsConfirmAReading: spec.type == .chineseName || spec.type == .integer,
-                contradictionWaits: spec.type == .integer, tesseractDoubts: doubtfulName, final: remaining.isEmpty)
+                contradictionWaits: spec.type == .integer, modelMayObject: spec.type == .integer, tesseractDoubts: doubtfulName,
+                final: remaining.isEmpty)
             switch decision {
             case .accept(let chosen, let judges, let because), .uncertain(let chosen, let judges, let because):
                 if Self.trace { print("TRACE policy \(spec.name) \(decision)") }

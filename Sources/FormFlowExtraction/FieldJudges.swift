@@ -281,12 +281,15 @@ enum FieldPolicy {
     ///   - glyphsConfirmAReading: a reading the glyphs confirm needs no agreement (names, counts).
     ///   - contradictionWaits: a contradiction of Tesseract's agreement waits for more readings (counts:
     ///     one may agree with the glyphs) rather than ending at once.
+    ///   - modelMayObject: where the glyphs do not confirm Tesseract's agreement, the second model is
+    ///     asked, and a clear reading of another value makes the field uncertain (counts: Tesseract reads a
+    ///     lone 1 as 4 at every resolution, and the glyphs of a faint 1 may say nothing).
     ///   - tesseractDoubts: Tesseract's own doubt rules its agreement out (a name read under confidence 55
     ///     where no glyphs can judge).
     static func decide(
         _ readings: [NormalizedReading], agreement: TesseractAgreement, glyphs: (any GlyphJudge)?,
         entries: (any GlyphJudge)? = nil, secondReader: SecondReader? = nil, glyphsMustConfirm: Bool, glyphsConfirmAReading: Bool, contradictionWaits: Bool,
-        tesseractDoubts: Bool, final: Bool
+        modelMayObject: Bool = false, tesseractDoubts: Bool, final: Bool
     ) throws -> Decision {
         let shown = readings.map { "\($0.value)" }.joined(separator: " / ")
         if glyphsConfirmAReading, let glyphs {
@@ -338,6 +341,15 @@ enum FieldPolicy {
                 return .uncertain(
                     decided, judges: [agreement.name],
                     because: "the readings differ (\(shown)) and the check character fails: a misread cannot be ruled out")
+            }
+            if modelMayObject, verdict != .confirms, let model = secondReader?.model, let own = try model.value() {
+                guard own.value == decided.value else {
+                    if contradictionWaits && !final { return .readMore }
+                    return .uncertain(
+                        decided, judges: [agreement.name, model.name],
+                        because: "the readings agree (\(shown)) but the second OCR model reads \(own.value)")
+                }
+                return .accept(decided, judges: ["tesseract", model.name], because: "readings \(shown); the second OCR model read \(own.value) too")
             }
             let deciders = verdict == .confirms ? judges : [agreement.name]
             return .accept(decided, judges: deciders, because: agreement.describe(readings, decided))

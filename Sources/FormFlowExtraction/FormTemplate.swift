@@ -37,11 +37,11 @@ public enum FieldType: String, Sendable, CaseIterable {
 extension FieldType {
     /// Values that carry a check character (or Luhn digit) over the rest.
     /// Whether the second OCR model's agreement with Tesseract decides a value of this type. Not for
-    /// money (the form's sums and the amount in words check it) nor counts (the figure classifier
-    /// judges a lone digit, which both engines misread alike).
+    /// money (the form's sums and the amount in words check it). For counts it is also asked where the
+    /// figure glyphs do not confirm Tesseract (`FieldPolicy.decide`'s `modelMayObject`).
     public var readBySecondModel: Bool {
         switch self {
-        case .money, .amountInWords, .integer: false
+        case .money, .amountInWords: false
         default: true
         }
     }

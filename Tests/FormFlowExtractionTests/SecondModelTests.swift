@@ -177,4 +177,25 @@ struct SecondModelTests {
         #expect(Reconciler.spelledBySecondModel(totals) { "叁佰贰拾贰元肆角" } == nil)
         #expect(Reconciler.spelledBySecondModel(totals) { nil } == nil)
     }
+
+    @Test("a count Tesseract agrees on but the glyphs do not confirm is checked by the second model: another clear reading makes it uncertain")
+    func countCheckedByModel() throws {
+        func decide(model: String?, glyphs: any GlyphJudge = Scripted(verdicts: [:])) throws -> FieldPolicy.Decision {
+            try FieldPolicy.decide(
+                FieldPolicyTests.readings(["4", "4"]), agreement: TesseractAgreement(needs: .twoResolutions, layoutPass: false),
+                glyphs: glyphs, secondReader: FieldPolicy.SecondReader(model: Self.model(model), doubt: nil, confirm: glyphs),
+                glyphsMustConfirm: false, glyphsConfirmAReading: true, contradictionWaits: true, modelMayObject: true,
+                tesseractDoubts: false, final: true)
+        }
+        if case .accept = try decide(model: "1") { Issue.record("a lone 1 read 4 by Tesseract was taken against the model") }
+        guard case .accept(let chosen, let judges, _) = try decide(model: "4") else { Issue.record("not accepted"); return }
+        #expect(chosen.value == .text("4"))
+        #expect(judges == ["tesseract", "second model"])
+        // Without a clear reading of the model's, Tesseract's agreement stands as before.
+        guard case .accept = try decide(model: nil) else { Issue.record("not accepted without the model's reading"); return }
+        // The glyphs read 1 and so does the model: two readers against Tesseract's repeated 4.
+        let glyphs = Scripted(verdicts: ["4": .contradicts("the glyphs read 1"), "1": .confirms])
+        guard case .accept(let one, _, _) = try decide(model: "1", glyphs: glyphs) else { Issue.record("1 not taken"); return }
+        #expect(one.value == .text("1"))
+    }
 }
