@@ -374,7 +374,9 @@ extension FieldPolicy {
     /// not speak against it.
     static func secondModelAgreement(_ readings: [NormalizedReading], _ second: SecondReader?, shown: String) throws -> Decision? {
         guard let second else { return nil }
-        for reading in readings where reading.check == .valid {
+        // A value whose check character fails, read alike by both engines, is read with confidence: it is
+        // taken and reported invalid (bad_tax_id, bad_id_checksum), not left as a possible misread.
+        for reading in readings where reading.check == .valid || reading.check == .checksumFailed {
             guard try second.model.judge(reading) == .confirms else { continue }
             if case .contradicts? = try second.doubt?.judge(reading) { continue }
             return .accept(

@@ -18,6 +18,50 @@ enum Reconciler {
         settleTotalByItems(&result)
         settleVATArithmetic(&result)
         checkAmountInWords(&result, glyphs: glyphs, wordsBySecondModel: wordsBySecondModel)
+        doubtDisputedAmountsOfBrokenSums(&result)
+    }
+
+    /// A sum that does not hold over an amount whose readings disagreed (3660.65 twice, 3860.65 twice)
+    /// says "misread" as much as "wrong form": that amount is uncertain, and no sum_mismatch or
+    /// tax_mismatch is claimed on it (a violation is reported only for values read with confidence).
+    /// Where every amount in the sum was read alike, the sum's failure stands.
+    static func doubtDisputedAmountsOfBrokenSums(_ result: inout ExtractionResult) {
+        func disputed(_ reading: FieldReading?) -> Bool {
+            guard let reading, !reading.uncertain else { return false }
+            return Set(reading.candidates.filter { $0.check == .valid }.map(\.value)).count > 1
+        }
+        func doubt(_ name: String, _ relation: String) {
+            guard var reading = result.readings[name] else { return }
+            let shown = reading.candidates.map { "\($0.value)" }.joined(separator: " / ")
+            reading.uncertain = true
+            reading.note = "\(relation) does not hold, and the readings of this amount differ (\(shown)): a misread cannot be ruled out"
+            result.readings[name] = reading
+        }
+        let amount = money(result.readings["amount"]?.chosen)
+        let tax = money(result.readings["tax_amount"]?.chosen)
+        let total = money(result.readings["total"]?.chosen)
+        if let amount, let tax, let total, amount + tax != total {
+            for name in ["amount", "tax_amount", "total"] where disputed(result.readings[name]) { doubt(name, "amount + tax = total") }
+        }
+        if let amount, let tax, let rate = result.readings["tax_rate"]?.chosen?.value.text, rate.hasSuffix("%"),
+            let percent = Decimal(string: String(rate.dropLast()), locale: Locale(identifier: "en_US_POSIX")),
+            abs(Money.roundedToCent(amount * percent / 100) - tax) > Decimal(string: "0.01")!
+        {
+            for name in ["amount", "tax_amount"] where disputed(result.readings[name]) { doubt(name, "tax = amount × rate") }
+        }
+        let target = itemsAddUpTo(result)
+        let parts = result.rows.compactMap { $0["amount"] }
+        if !result.rows.isEmpty, parts.count == result.rows.count, let whole = money(result.readings[target]?.chosen) {
+            let values = parts.compactMap { money($0.chosen) }
+            guard values.count == parts.count, values.reduce(0, +) != whole else { return }
+            if disputed(result.readings[target]) { doubt(target, "the items' sum") }
+            for index in result.rows.indices where disputed(result.rows[index]["amount"]) {
+                guard var reading = result.rows[index]["amount"] else { continue }
+                reading.uncertain = true
+                reading.note = "the items' sum does not hold, and the readings of this amount differ: a misread cannot be ruled out"
+                result.rows[index]["amount"] = reading
+            }
+        }
     }
 
     /// Money read once (`FieldReading.readOnce`) is confirmed when the form's redundancy holds over those

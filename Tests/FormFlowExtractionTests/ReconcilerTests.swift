@@ -62,6 +62,44 @@ struct ReconcilerTests {
         #expect(picks.readings["tax_amount"]?.value == .text("180.00"))
     }
 
+    @Test("a broken sum over an amount whose readings differed makes that amount uncertain; over amounts read alike it stands")
+    func disputedAmountsOfBrokenSums() {
+        func invoice(tax: [String]) -> ExtractionResult {
+            var rate = Self.money("tax_rate", ["9%"], uncertain: false)
+            rate.type = .percent
+            return ExtractionResult(
+                readings: [
+                    "amount": Self.money("amount", ["44007.19"], uncertain: false),
+                    "tax_amount": Self.money("tax_amount", tax, uncertain: false),
+                    "total": Self.money("total", ["47967.84"], uncertain: false),
+                    "tax_rate": rate,
+                ], rows: [], registration: nil, problems: [])
+        }
+        // 3960.65 printed, read 3660.65 twice and 3860.65 twice: a misread, not a wrong invoice.
+        var disputed = invoice(tax: ["3660.65", "3860.65"])
+        Reconciler.doubtDisputedAmountsOfBrokenSums(&disputed)
+        #expect(disputed.readings["tax_amount"]?.uncertain == true)
+        #expect(disputed.readings["amount"]?.uncertain == false)
+        // Every reading says 3660.65: read with confidence, so the broken sum is the form's.
+        var alike = invoice(tax: ["3660.65"])
+        Reconciler.doubtDisputedAmountsOfBrokenSums(&alike)
+        #expect(alike.readings["tax_amount"]?.uncertain == false)
+        // A sum that holds leaves a disputed amount alone.
+        var holds = invoice(tax: ["3960.65", "3860.65"])
+        Reconciler.doubtDisputedAmountsOfBrokenSums(&holds)
+        #expect(holds.readings["tax_amount"]?.uncertain == false)
+        // Claims: the disputed item of a broken items' sum.
+        var claim = ExtractionResult(
+            readings: ["total": Self.money("total", ["300.00"], uncertain: false)],
+            rows: [
+                ["amount": Self.money("amount", ["100.00"], uncertain: false)],
+                ["amount": Self.money("amount", ["250.00", "200.00"], uncertain: false)],
+            ], registration: nil, problems: [])
+        Reconciler.doubtDisputedAmountsOfBrokenSums(&claim)
+        #expect(claim.rows[1]["amount"]?.uncertain == true)
+        #expect(claim.rows[0]["amount"]?.uncertain == false)
+    }
+
     @Test("on an invoice the lines add up to the amount before tax: they confirm it, never the total")
     func invoiceLinesAddUpToAmount() {
         var result = ExtractionResult(

@@ -198,4 +198,24 @@ struct SecondModelTests {
         guard case .accept(let one, _, _) = try decide(model: "1", glyphs: glyphs) else { Issue.record("1 not taken"); return }
         #expect(one.value == .text("1"))
     }
+
+    @Test("a value whose check character fails, read alike by both engines, is taken (and so reported invalid)")
+    func failingCheckReadByBoth() throws {
+        var readings = FieldPolicyTests.readings(["62220265990714996", "62220265900714996"])
+        for index in readings.indices { readings[index].check = .checksumFailed }
+        func decide(model: String) throws -> FieldPolicy.Decision {
+            try FieldPolicy.decide(
+                readings, agreement: TesseractAgreement(needs: .strong, layoutPass: false), glyphs: nil,
+                secondReader: FieldPolicy.SecondReader(model: Self.model(model, check: .checksumFailed), doubt: nil, confirm: nil),
+                glyphsMustConfirm: false, glyphsConfirmAReading: false, contradictionWaits: false, tesseractDoubts: false,
+                final: true)
+        }
+        guard case .accept(let chosen, let judges, _) = try decide(model: "62220265990714996") else {
+            Issue.record("not taken"); return
+        }
+        #expect(chosen.value == .text("62220265990714996"))
+        #expect(chosen.check == .checksumFailed)
+        #expect(judges == ["tesseract", "second model"])
+        if case .accept = try decide(model: "62220265990714990") { Issue.record("taken without a second reader") }
+    }
 }
