@@ -155,18 +155,39 @@ extension PageReader {
 public struct LineReading: Sendable, Hashable {
     public var text: String
     public var confidences: [Double]
+    /// Per character read, the likeliest characters at its place with their probabilities, best first
+    /// (the read character among them); empty where the model gave none.
+    public var alternatives: [[Alternative]]
 
-    public init(text: String, confidences: [Double]) {
-        self.text = text
-        self.confidences = confidences
+    public struct Alternative: Sendable, Hashable {
+        public var character: Character
+        public var probability: Double
+
+        public init(character: Character, probability: Double) {
+            self.character = character
+            self.probability = probability
+        }
     }
 
-    /// From the model's answer, `{"text": "…", "confidences": [0.99, …]}`.
+    public init(text: String, confidences: [Double], alternatives: [[Alternative]] = []) {
+        self.text = text
+        self.confidences = confidences
+        self.alternatives = alternatives
+    }
+
+    /// From the model's answer, `{"text": "…", "confidences": [0.99, …], "alternatives": [[["字", 0.9], …], …]}`.
     public init?(json: String) {
         guard let object = try? JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any],
             let text = object["text"] as? String, let confidences = object["confidences"] as? [Double]
         else { return nil }
-        self.init(text: text, confidences: confidences)
+        let alternatives = (object["alternatives"] as? [[[Any]]] ?? []).map { place in
+            place.compactMap { pair -> Alternative? in
+                guard pair.count == 2, let text = pair[0] as? String, text.count == 1, let probability = pair[1] as? Double
+                else { return nil }
+                return Alternative(character: text.first!, probability: probability)
+            }
+        }
+        self.init(text: text, confidences: confidences, alternatives: alternatives.count == text.count ? alternatives : [])
     }
 
     /// The least sure character's probability (1 for an empty line).

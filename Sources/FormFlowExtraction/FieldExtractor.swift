@@ -559,12 +559,15 @@ public struct FieldExtractor: Sendable {
                 glyphJudge
             }
         let agreement = TesseractAgreement(needs: needs, layoutPass: location.layoutText != nil)
-        let secondModel = spec.type.readBySecondModel ? SecondModelJudge { [reader] in
+        let secondModel = spec.type.readBySecondModel ? SecondModelJudge { [reader] () throws -> (line: LineReading?, reading: NormalizedReading?) in
             let area = location.inkBox.map { Self.lineArea($0, reader) } ?? box
-            guard let line = try reader.readLine(in: area) else { return nil }
-            if Self.trace { print("TRACE second model line \(line.text) \(line.confidences)") }
-            guard line.lowestConfidence >= SecondModelJudge.minimumProbability else { return nil }
-            return normalize(line.text, spec, characters: characters)
+            guard let line = try reader.readLine(in: area) else { return (nil, nil) }
+            if Self.trace {
+                print("TRACE second model line \(line.text) \(line.confidences)")
+                print("TRACE second model alternatives " + line.alternatives.map { $0.map { "\($0.character)\($0.probability)" }.joined(separator: " ") }.joined(separator: " | "))
+            }
+            guard line.lowestConfidence >= SecondModelJudge.minimumProbability else { return (line, nil) }
+            return (line, normalize(line.text, spec, characters: characters))
         } : nil
         // The glyphs that may confirm the second model's own reading: never a list.
         let glyphConfirm: (any GlyphJudge)? =
@@ -665,13 +668,18 @@ public struct FieldExtractor: Sendable {
         }
         // Where Tesseract's model lacks a character (曌, 珺), the glyphs and the second model are the two
         // independent readers.
-        if reading.check == .valid || reading.unlistedSurname, let secondModel, try secondModel.judge(reading) == .confirms {
+        // Or the model found each of the glyphs' characters likely where it put a commoner look-alike
+        // first (高婷湉: 湉 at 0.15 behind 活).
+        if reading.check == .valid || reading.unlistedSurname, let secondModel,
+            try secondModel.judge(reading) == .confirms || secondModel.sees(text)
+        {
+            let how = try secondModel.judge(reading) == .confirms ? "read it too" : "found each of its characters likely"
             reading.check = .valid
             field.chosen = reading
             field.uncertain = false
             field.decidedBy = ["name glyphs", secondModel.name]
             field.note =
-                "the glyphs read \(text) clearly and the second OCR model read it too\(surnameNote); Tesseract read \(readings.map { "\($0.value)" }.joined(separator: " / "))"
+                "the glyphs read \(text) clearly and the second OCR model \(how)\(surnameNote); Tesseract read \(readings.map { "\($0.value)" }.joined(separator: " / "))"
             if Self.trace { print("TRACE glyphs and second model read \(spec.name) \(text)") }
             return
         }

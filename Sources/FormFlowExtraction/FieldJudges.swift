@@ -171,22 +171,42 @@ struct GlyphDoubt: GlyphJudge {
 /// character outside its set is dropped from its reading: PP-OCRv4 read 石韡 as 石).
 final class SecondModelJudge: GlyphJudge {
     static let minimumProbability = 0.5
-    private let read: () throws -> NormalizedReading?
-    private var reading: NormalizedReading??
+    /// How likely the model must have found a character it did not put first, for `sees` (湉 at 0.15
+    /// behind 活: its reading of rare characters leans to common look-alikes).
+    static let minimumAlternative = 0.1
+    private let read: () throws -> (line: LineReading?, reading: NormalizedReading?)
+    private var made: (line: LineReading?, reading: NormalizedReading?)?
 
-    init(read: @escaping () throws -> NormalizedReading?) {
+    /// - Parameter read: the model's line and its normalised reading (nil where the line is unsure).
+    init(line read: @escaping () throws -> (line: LineReading?, reading: NormalizedReading?)) {
         self.read = read
+    }
+
+    convenience init(read: @escaping () throws -> NormalizedReading?) {
+        self.init(line: { (nil, try read()) })
     }
 
     var name: String { "second model" }
 
+    private func reading() throws -> (line: LineReading?, reading: NormalizedReading?) {
+        if let made { return made }
+        let result = try read()
+        made = result
+        if FieldExtractor.trace { print("TRACE second model read \(result.reading.map { "\($0.value) \($0.check)" } ?? "nothing usable")") }
+        return result
+    }
+
     /// What the model read, made once (on first use).
-    func value() throws -> NormalizedReading? {
-        if let reading { return reading }
-        let made = try read()
-        reading = .some(made)
-        if FieldExtractor.trace { print("TRACE second model read \(made.map { "\($0.value) \($0.check)" } ?? "nothing usable")") }
-        return made
+    func value() throws -> NormalizedReading? { try reading().reading }
+
+    /// Whether the model saw `text` character for character: each character the one it read there, or
+    /// one it found at least `minimumAlternative` likely. Not a reading of its own; a second opinion on
+    /// what another reader (the glyphs) read clearly.
+    func sees(_ text: String) throws -> Bool {
+        guard let line = try reading().line, line.alternatives.count == text.count else { return false }
+        return zip(text, line.alternatives).allSatisfy { character, place in
+            place.contains { $0.character == character && $0.probability >= Self.minimumAlternative }
+        }
     }
 
     func judge(_ candidate: NormalizedReading) throws -> Verdict {

@@ -243,13 +243,21 @@ public final class SecondModel {
             batch = np.repeat(image[None, None, :, :], 3, axis=1)
             scores = session.run(None, {name: batch})[0][0]
             best = scores.argmax(axis=1)
-            text, confidences, previous = [], [], -1
-            for index, score in zip(best, scores.max(axis=1)):
+            text, confidences, frames, previous = [], [], [], -1
+            for frame, (index, score) in enumerate(zip(best, scores.max(axis=1))):
                 if index != previous and index != 0:
                     text.append(characters[index])
                     confidences.append(round(float(score), 4))
+                    frames.append(frame)
+                elif index == previous and index != 0 and score > scores[frames[-1]].max():
+                    frames[-1] = frame
                 previous = index
-            sink.write(json.dumps({"text": "".join(text), "confidences": confidences}, ensure_ascii=False) + "\n")
+            # The five likeliest characters where each one read was surest: what else the model saw there.
+            alternatives = []
+            for frame in frames:
+                top = np.argsort(-scores[frame])[:5]
+                alternatives.append([[characters[i], round(float(scores[frame][i]), 4)] for i in top if i != 0])
+            sink.write(json.dumps({"text": "".join(text), "confidences": confidences, "alternatives": alternatives}, ensure_ascii=False) + "\n")
             sink.flush()
         """#
 }

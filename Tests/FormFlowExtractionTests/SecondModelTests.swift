@@ -218,4 +218,18 @@ struct SecondModelTests {
         #expect(judges == ["tesseract", "second model"])
         if case .accept = try decide(model: "62220265990714990") { Issue.record("taken without a second reader") }
     }
+
+    @Test("the model sees what the glyphs read where it found each character likely, not where it found one unlikely")
+    func seesAlternatives() throws {
+        let json = #"{"text": "高婷活", "confidences": [0.9985, 0.999, 0.7958], "alternatives": [[["高", 0.9985], ["髙", 0.0012]], [["婷", 0.999]], [["活", 0.7958], ["湉", 0.1503], ["恬", 0.0023]]]}"#
+        let line = try #require(LineReading(json: json))
+        #expect(line.alternatives.count == 3)
+        let model = SecondModelJudge(line: { (line, NormalizedReading(value: .text("高婷活"), check: .valid)) })
+        #expect(try model.sees("高婷湉"))
+        #expect(try model.sees("高婷活"))
+        #expect(try !model.sees("高婷恬"))
+        #expect(try !model.sees("高婷"))
+        // Seeing is not reading: the judge still confirms only what the model read.
+        #expect(try model.judge(NormalizedReading(value: .text("高婷湉"), check: .valid)) != .confirms)
+    }
 }
