@@ -592,7 +592,7 @@ public struct FieldExtractor: Sendable {
                 readings, agreement: agreement, glyphs: judge, entries: entryJudge, secondReader: secondReader,
                 glyphsMustConfirm: spec.type == .chineseName || spec.type == .organisation || spec.type == .enumerated,
                 glyphsConfirmAReading: spec.type == .chineseName || spec.type == .integer,
-                contradictionWaits: spec.type == .integer, modelMayObject: spec.type == .integer, tesseractDoubts: doubtfulName,
+                contradictionWaits: spec.type == .integer, modelMayObject: spec.type == .integer || spec.type == .code || spec.type == .date, tesseractDoubts: doubtfulName,
                 final: remaining.isEmpty)
             switch decision {
             case .accept(let chosen, let judges, let because), .uncertain(let chosen, let judges, let because):

@@ -232,4 +232,23 @@ struct SecondModelTests {
         // Seeing is not reading: the judge still confirms only what the model read.
         #expect(try model.judge(NormalizedReading(value: .text("高婷湉"), check: .valid)) != .confirms)
     }
+
+    @Test("a code Tesseract agrees on is uncertain where the second model reads it otherwise, even unwell-formed")
+    func codeCheckedByModel() throws {
+        func decide(model: NormalizedReading?) throws -> FieldPolicy.Decision {
+            try FieldPolicy.decide(
+                FieldPolicyTests.readings(["137757549004", "137757549004", "137757549004"]),
+                agreement: TesseractAgreement(needs: .strong, layoutPass: false), glyphs: nil,
+                secondReader: FieldPolicy.SecondReader(model: SecondModelJudge { model }, doubt: nil, confirm: nil),
+                glyphsMustConfirm: false, glyphsConfirmAReading: false, contradictionWaits: false, modelMayObject: true,
+                tesseractDoubts: false, final: true)
+        }
+        // Its first figure cut: the model reads eleven.
+        if case .accept = try decide(model: NormalizedReading(value: .text("37757549004"), check: .malformed)) {
+            Issue.record("taken against the second model's reading")
+        }
+        guard case .accept = try decide(model: NormalizedReading(value: .text("137757549004"), check: .valid)) else {
+            Issue.record("not taken where both read it"); return
+        }
+    }
 }
