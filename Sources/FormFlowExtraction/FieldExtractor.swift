@@ -671,9 +671,9 @@ public struct FieldExtractor: Sendable {
         // Or the model found each of the glyphs' characters likely where it put a commoner look-alike
         // first (高婷湉: 湉 at 0.15 behind 活).
         if reading.check == .valid || reading.unlistedSurname, let secondModel,
-            try secondModel.judge(reading) == .confirms || secondModel.sees(text)
+            let how = try secondModel.judge(reading) == .confirms
+                ? "read it too" : secondModel.sees(text) ? "found each of its characters likely" : nil
         {
-            let how = try secondModel.judge(reading) == .confirms ? "read it too" : "found each of its characters likely"
             reading.check = .valid
             field.chosen = reading
             field.uncertain = false

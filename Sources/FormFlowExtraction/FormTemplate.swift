@@ -35,7 +35,6 @@ public enum FieldType: String, Sendable, CaseIterable {
 }
 
 extension FieldType {
-    /// Values that carry a check character (or Luhn digit) over the rest.
     /// Whether the second OCR model's agreement with Tesseract decides a value of this type. Not for
     /// money (the form's sums and the amount in words check it). For counts it is also asked where the
     /// figure glyphs do not confirm Tesseract (`FieldPolicy.decide`'s `modelMayObject`).
@@ -46,6 +45,7 @@ extension FieldType {
         }
     }
 
+    /// Values that carry a check character (or Luhn digit) over the rest.
     public var hasCheckCharacter: Bool {
         switch self {
         case .id18, .uscc, .bankCard: true
