@@ -352,16 +352,19 @@ enum FieldPolicy {
                 decided, judges: judges,
                 because: "every reading says \(decided.value), but \(why); Tesseract's agreement alone does not decide it")
         default:
-            // A check character that fails is a rule violation (bad_tax_id) only for a value every well-formed
-            // reading gives, or the figure glyphs read on their own: where readings differ (0 read R, and Q,
-            // under a seal), the failure says misread, not invalid.
-            if decided.check == .checksumFailed, Set(readings.filter { $0.check != .malformed }.map(\.value)).count > 1,
-                verdict != .confirms
-            {
+            // A check character that fails is a rule violation (bad_tax_id) only for a value read with
+            // confidence: the figure glyphs read it on their own, or the second model reads it too, or (without
+            // a second model) every reading gives it. Where readings differ (0 read R, and Q, under a seal; a
+            // 1 read 1T once in seven), the failure says misread, not invalid: Tesseract's majority alone put
+            // bad_tax_id on valid photos and G4 scans.
+            if decided.check == .checksumFailed, verdict != .confirms, secondReader != nil || Set(readings.map(\.value)).count > 1 {
                 if let agreed = try secondOpinion() { return agreed }
+                let why =
+                    Set(readings.map(\.value)).count > 1
+                    ? "the readings differ (\(shown))" : "the second OCR model does not read \(decided.value)"
                 return .uncertain(
-                    decided, judges: [agreement.name],
-                    because: "the readings differ (\(shown)) and the check character fails: a misread cannot be ruled out")
+                    decided, judges: [agreement.name] + (secondReader.map { [$0.model.name] } ?? []),
+                    because: "\(why) and the check character fails: a misread cannot be ruled out")
             }
             if modelMayObject, verdict != .confirms, let model = secondReader?.model, let own = try model.value() {
                 guard own.value == decided.value else {

@@ -109,12 +109,18 @@ struct FieldPolicyTests {
         guard case .uncertain = try Self.decide(misread, Self.twoResolutions, nil, final: true) else {
             Issue.record("a failing check character among differing readings was taken"); return
         }
-        // Every well-formed reading gives the same failing value (one with a character too many does not
-        // count): it is what is printed, and bad_tax_id will say so.
-        var invalid = failing(["91310115D192RDHC7U", "91310115D192RDHC7U", "91310115D192RDHHC7U"])
-        invalid[2].check = .malformed
+        // Every reading gives the same failing value: it is what is printed, and bad_tax_id will say so.
+        let invalid = failing(["91310115D192RDHC7U", "91310115D192RDHC7U", "91310115D192RDHC7U"])
         guard case .accept = try Self.decide(invalid, Self.twoResolutions, nil, final: true) else {
             Issue.record("a value every reading gives was not taken"); return
+        }
+        // One reading with a character too many is a dissent too: a G4 scan's 01 read 0L five times and
+        // 01T twice was reported as an invalid tax ID.
+        var dissent = invalid
+        dissent[2] = failing(["91310115D192RDHHC7U"])[0]
+        dissent[2].check = .malformed
+        guard case .uncertain = try Self.decide(dissent, Self.twoResolutions, nil, final: true) else {
+            Issue.record("a failing value with a malformed dissent was taken"); return
         }
         // The figure glyphs, read on their own, say what the agreeing readings say: it is what is printed.
         let glyphs = FigureReading(text: .text("91310115D192RDHC7U"))

@@ -217,6 +217,18 @@ struct SecondModelTests {
         #expect(chosen.check == .checksumFailed)
         #expect(judges == ["tesseract", "second model"])
         if case .accept = try decide(model: "62220265990714990") { Issue.record("taken without a second reader") }
+        // Where the model reads another value, Tesseract's readings all alike do not make the failure a
+        // violation: it stays a possible misread.
+        let alike = FieldPolicyTests.readings(["62220265990714996", "62220265990714996", "62220265990714996"]).map {
+            var reading = $0
+            reading.check = .checksumFailed
+            return reading
+        }
+        let otherwise = try FieldPolicy.decide(
+            alike, agreement: TesseractAgreement(needs: .strong, layoutPass: false), glyphs: nil,
+            secondReader: FieldPolicy.SecondReader(model: Self.model("62220265990714990", check: .checksumFailed), doubt: nil, confirm: nil),
+            glyphsMustConfirm: false, glyphsConfirmAReading: false, contradictionWaits: false, tesseractDoubts: false, final: true)
+        guard case .uncertain = otherwise else { Issue.record("a failing value the model reads otherwise was taken"); return }
     }
 
     @Test("the model sees what the glyphs read where it found each character likely, not where it found one unlikely")
