@@ -21,7 +21,7 @@ public enum InkLocator {
     /// `unit` is the page's pixels per template pixel at 300 dpi (1 for a 300 dpi scan): specks and
     /// rules are measured in it.
     public static func valueBox(in image: GrayImage, zone: PixelRect, unit: Double = 1) -> PixelRect? {
-        guard let box = valueBox(in: image, zone: zone, unit: unit, level: inkLevel, minimumInk: 150) else {
+        guard let box = valueBox(in: image, zone: zone, unit: unit, level: level(in: image, zone: zone), minimumInk: 150) else {
             // A faint "1" in a thin face is about 80 ink pixels at 230 dpi even at the lighter level.
             // Empty zones (the table's unused rows) are most of these: a zone without half that much
             // light ink cannot hold such a line and is not looked at again.
@@ -41,6 +41,38 @@ public enum InkLocator {
             return faint
         }
         return box
+    }
+
+    /// The level below which the zone's pixels are ink: `inkLevel`, or for light print halfway between
+    /// the zone's darkest ink and its paper (at most `faintInkLevel`). A phone photo's grey print (100–140
+    /// on paper levelled to 250) broke into specks at `inkLevel`, and a name's first and last characters,
+    /// lighter than its middle, were left out of its box (上海申城物业管理有限公司 read 申城物业管理有).
+    /// Otsu's split of the zone's pixels was tried too: it lands nearer the paper and joined the specks of
+    /// a photo's paper to the value (fewer phone photos read right, seeds 8383 and 9494).
+    static func level(in image: GrayImage, zone: PixelRect) -> UInt8 {
+        let area = zone.clamped(to: PixelRect(x: 0, y: 0, width: image.width, height: image.height))
+        guard !area.isEmpty else { return inkLevel }
+        var histogram = [Int](repeating: 0, count: 256)
+        for y in area.y..<area.maxY {
+            let row = y * image.width
+            for x in area.x..<area.maxX { histogram[Int(image.pixels[row + x])] += 1 }
+        }
+        func percentile(_ fraction: Double) -> Int {
+            let wanted = max(1, Int(Double(area.width * area.height) * fraction))
+            var seen = 0
+            for (value, count) in histogram.enumerated() {
+                seen += count
+                if seen >= wanted { return value }
+            }
+            return 255
+        }
+        // The darkest half percent of the zone are the cores of the value's strokes (even a short value
+        // fills a few percent of its zone); its median is paper.
+        let ink = percentile(0.005)
+        let paper = percentile(0.5)
+        // Without that much contrast the zone holds no print to go by: the fixed level decides.
+        guard paper - ink >= 80 else { return inkLevel }
+        return UInt8(min(Int(faintInkLevel), max(Int(inkLevel), (ink + paper) / 2)))
     }
 
     /// Whether `zone` holds at least `needed` pixels darker than `level`.
@@ -76,6 +108,12 @@ public enum InkLocator {
 
     /// `minimumInk`: the least ink (pixels at 300 dpi) a text line must hold to count as one.
     static func valueBox(in image: GrayImage, zone: PixelRect, unit: Double, level: UInt8, minimumInk: Double) -> PixelRect? {
+        guard let members = valueLine(in: image, zone: zone, unit: unit, level: level, minimumInk: minimumInk) else { return nil }
+        return members.dropFirst().reduce(members[0].box) { $0.union($1.box) }
+    }
+
+    /// The blobs of the value's line, left to right (never empty).
+    static func valueLine(in image: GrayImage, zone: PixelRect, unit: Double, level: UInt8, minimumInk: Double) -> [Blob]? {
         let minimumBlob = max(4, Int(14 * unit * unit))
         var ink = image.pixels.map { $0 < level }
         // Table rules and box borders touch values and join the grid into one blob: erase every run of
@@ -150,7 +188,22 @@ public enum InkLocator {
                 members.removeFirst(firstTall)
             }
         }
-        return members.dropFirst().reduce(members[0].box) { $0.union($1.box) }
+        // Above the usual level a seal's leftover text (colour scans: dropped to light grey) is ink too,
+        // and joins the value's line when it lies in the same rows: only the run of glyphs with the most
+        // ink, each within one and a half line heights of the next, is the value.
+        return level > inkLevel ? heaviestRun(of: members, gap: line.box.height * 3 / 2) : members
+    }
+
+    /// The run of `members` (left to right) with the most ink whose neighbours are at most `gap` apart.
+    static func heaviestRun(of members: [Blob], gap: Int) -> [Blob] {
+        var runs: [[Blob]] = []
+        var reach = Int.min
+        for member in members {
+            if member.box.x > reach + gap || runs.isEmpty { runs.append([]) }
+            runs[runs.count - 1].append(member)
+            reach = max(reach, member.box.maxX)
+        }
+        return runs.max { $0.reduce(0) { $0 + $1.pixels } < $1.reduce(0) { $0 + $1.pixels } }!
     }
 
     /// Clears horizontal runs of at least `across` and vertical runs of at least `down` inked pixels

@@ -30,9 +30,9 @@ private struct Canvas {
     }
 
     /// Text-like ink: glyph-sized blocks with small gaps, as a printed line looks from afar.
-    mutating func textLine(x: Int, y: Int, glyphs: Int, size: Int) {
+    mutating func textLine(x: Int, y: Int, glyphs: Int, size: Int, level: UInt8 = 0) {
         for index in 0..<glyphs {
-            fill(x: x + index * (size + size / 6), y: y, width: size, height: size)
+            fill(x: x + index * (size + size / 6), y: y, width: size, height: size, level: level)
         }
     }
 }
@@ -130,6 +130,31 @@ struct InkLayoutTests {
         let box = try #require(InkLocator.valueBox(in: canvas.image, zone: zone))
         #expect(abs(box.x - 100) <= 2)
         #expect(abs(box.maxX - usual.maxX) <= 2)
+    }
+
+    @Test("light print is boxed whole, its lighter ends too; a seal's leftover text along the same rows is not the value")
+    func lightPrint() throws {
+        // A phone photo's grey print: the middle of the name at 115, its first and last glyphs at 165,
+        // on paper at 245; a seal's text dropped to light grey (170) further along the same rows.
+        var canvas = Canvas(width: 1400, height: 130)
+        canvas.fill(x: 0, y: 0, width: 1400, height: 130, level: 245)
+        canvas.fill(x: 100, y: 45, width: 36, height: 36, level: 165)
+        canvas.textLine(x: 142, y: 45, glyphs: 6, size: 36, level: 115)
+        canvas.fill(x: 394, y: 45, width: 36, height: 36, level: 165)
+        canvas.textLine(x: 1000, y: 40, glyphs: 4, size: 40, level: 170)
+        let zone = PixelRect(x: 20, y: 20, width: 1360, height: 90)
+        let usual = try #require(InkLocator.valueBox(in: canvas.image, zone: zone, unit: 1, level: InkLocator.inkLevel, minimumInk: 150))
+        #expect(usual.x >= 142 && usual.maxX <= 394, "the usual level leaves the light ends out")
+
+        #expect(InkLocator.level(in: canvas.image, zone: zone) > InkLocator.inkLevel)
+        let box = try #require(InkLocator.valueBox(in: canvas.image, zone: zone))
+        #expect(abs(box.x - 100) <= 1 && abs(box.maxX - 430) <= 1, "the name's lighter ends are in its box")
+        #expect(abs(box.y - 45) <= 1 && abs(box.maxY - 81) <= 1)
+
+        // Black print on white keeps the usual level: nothing lighter becomes ink.
+        var scan = Canvas(width: 700, height: 130)
+        scan.textLine(x: 100, y: 45, glyphs: 6, size: 36)
+        #expect(InkLocator.level(in: scan.image, zone: PixelRect(x: 20, y: 20, width: 660, height: 90)) == InkLocator.inkLevel)
     }
 
     @Test("a small figure broken at a thin stroke (the bar of a 5 above its bowl) is one value")
