@@ -76,7 +76,12 @@ public enum FieldNormalizer {
         case .enumerated:
             return enumerated(TextMatching.squeeze(compact).filter(\.isCJK), vocabulary: vocabulary)
         case .money:
-            let digits = compact.filter { $0.isASCIIDigit || $0 == "." }
+            var digits = compact.filter { $0.isASCIIDigit || $0 == "." }
+            // A speck after the cents reads as a full stop (2258.89. five times on a grey scan): printed
+            // money ends with its two decimals, so nothing that was printed is dropped with it.
+            if digits.hasSuffix("."), let point = digits.dropLast().lastIndex(of: "."), digits.distance(from: point, to: digits.endIndex) == 4 {
+                digits.removeLast()
+            }
             guard !digits.isEmpty else { return nil }
             if let amount = Money.parse(digits) {
                 return NormalizedReading(value: .text(Money.format(amount)), check: .valid)

@@ -45,6 +45,10 @@ struct FieldNormalizerTests {
         #expect(normalize("55.0.08", .money)?.check == .malformed)
         #expect(normalize("05.08", .money)?.check == .malformed)
         #expect(normalize("0.08", .money)?.check == .valid)
+        // A speck read as a full stop after the cents: nothing printed follows them.
+        #expect(normalize("2258.89.", .money) == NormalizedReading(value: .text("2258.89"), check: .valid))
+        #expect(normalize("2258.8.", .money)?.check == .malformed)  // a decimal may be lost: not guessed
+        #expect(normalize("669..10", .money)?.check == .malformed)
     }
 
     @Test("dates are checked against the calendar")
