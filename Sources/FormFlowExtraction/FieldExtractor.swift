@@ -466,6 +466,8 @@ public struct FieldExtractor: Sendable {
             // confirm it (a photo's 交通费 read 通费 is a misread, not an unknown category).
             case .organisation where text != nil && location.inkBox != nil, .enumerated where text != nil && location.inkBox != nil:
                 MemoJudge(ListOrGlyphs(verifier: text!, broad: names, known: vocabulary, image: inkImage))
+            case .code where figures != nil && location.inkBox != nil:
+                MemoJudge(FigurePlacement(verifier: figures!, image: inkImage))
             default: nil
             }
         // What may speak against a value the second model agrees on.

@@ -120,6 +120,23 @@ struct FigureReading: GlyphJudge {
     }
 }
 
+/// A number whose glyphs speak against the reading: a 1 standing where a 4's stem does
+/// (`FigureVerifier.misplacedOne`). Nothing on the form checks an invoice number, and Tesseract, the second
+/// model and the figure prototypes all read a 4 that lost its strokes as 1; the contradiction keeps their
+/// agreement from deciding. No opinion otherwise.
+struct FigurePlacement: GlyphJudge {
+    let verifier: FigureVerifier
+    let image: () throws -> GrayImage
+    var name: String { "figure placement" }
+
+    func judge(_ candidate: NormalizedReading) throws -> Verdict {
+        guard case .text(let text) = candidate.value, let why = verifier.placementDoubt(text, image: try image()) else {
+            return .noOpinion("the figures stand where they are read")
+        }
+        return .contradicts(why)
+    }
+}
+
 /// A count read glyph by glyph by the figure classifier, where every glyph is clear: Tesseract reads a
 /// lone 1 as 4 at every resolution and in both models (seen on 2,000 scans); the classifier does not.
 struct CountGlyphs: GlyphJudge {

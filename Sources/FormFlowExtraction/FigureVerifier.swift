@@ -16,6 +16,8 @@ public struct FigureVerifier: Sendable {
         case confirmed
         /// Why not (for the record's note and for tracing).
         case unconfirmed(String)
+        /// The glyphs speak against the reading (`misplacedOne`): another reader agreeing does not make it.
+        case doubtful(String)
     }
 
     /// Which characters a field can hold; the glyphs are compared with those characters' prototypes only.
@@ -220,6 +222,58 @@ public struct FigureVerifier: Sendable {
         return result
     }
 
+    /// Why the glyphs of `image` speak against `text` as a number (`misplacedOne`), or nil.
+    public func placementDoubt(_ text: String, image: GrayImage) -> String? {
+        let characters = Array(text)
+        guard characters.count >= 6, characters.allSatisfy(\.isASCIIDigit), characters.contains("1"),
+            let line = GlyphLine(image: image, splitWide: false)
+        else { return nil }
+        // A number has no punctuation: pieces well under a figure's height are specks (a bilevel scan's, or
+        // what is left of a lost stroke), not glyphs. A thin face's figure may break into two pieces side
+        // by side (a 9's bowl and its tail): the pieces are put into the line's even cells and joined there.
+        let tall = line.pieces.filter { Double(line.glyph($0).height) / Double(line.bandHeight) > 0.4 }
+        guard let first = tall.first, let last = tall.last else { return nil }
+        let cellWidth = Double(last.end - first.start) / Double(characters.count)
+        var cells = [GlyphLine.Piece?](repeating: nil, count: characters.count)
+        for piece in tall {
+            let centre = Double(piece.start + piece.end - 1) / 2
+            let cell = min(characters.count - 1, max(0, Int((centre - Double(first.start)) / cellWidth)))
+            cells[cell] = cells[cell].map { GlyphLine.Piece(start: min($0.start, piece.start), end: max($0.end, piece.end)) } ?? piece
+        }
+        let glyphs = cells.compactMap { $0 }
+        guard glyphs.count == characters.count, let index = Self.misplacedOne(characters, pieces: glyphs) else { return nil }
+        return "glyph \(index + 1) is read 1 but stands where a 4's stem does: a 4 that lost its strokes?"
+    }
+
+    /// The index of a glyph read 1 that stands right of where a 1 stands, or nil.
+    ///
+    /// Figures are tabular (all ten share one advance), so the glyphs of a number stand at even steps,
+    /// and a 1's ink (flag, stem and foot) is centred in its cell or left of it. A black-and-white scan at
+    /// 200 dpi loses a thin face's hairlines: a 4 without its diagonal and bar is a stem on a foot, read 1
+    /// by Tesseract, by the second model and by the figure prototypes alike (an invoice number 06202124
+    /// accepted as 06202121), but it stands where a 4's stem does, a seventh of a step or more right of
+    /// the centre (a 1 of the same face stands within a fiftieth of it). Only numbers of figures alone, with enough other figures to find the steps (letters and
+    /// punctuation have advances of their own).
+    static func misplacedOne(_ characters: [Character], pieces: [GlyphLine.Piece]) -> Int? {
+        guard characters.count == pieces.count, characters.count >= 6, characters.allSatisfy(\.isASCIIDigit),
+            characters.contains("1")
+        else { return nil }
+        let centres = pieces.map { Double($0.start + $0.end - 1) / 2 }
+        let others = characters.indices.filter { characters[$0] != "1" }
+        guard others.count >= 4 else { return nil }
+        // The steps: a straight line through the other figures' centres (least squares).
+        let meanIndex = Double(others.reduce(0, +)) / Double(others.count)
+        let meanCentre = others.map { centres[$0] }.reduce(0, +) / Double(others.count)
+        let spread = others.map { (Double($0) - meanIndex) * (Double($0) - meanIndex) }.reduce(0, +)
+        guard spread > 0 else { return nil }
+        let step = others.map { (Double($0) - meanIndex) * (centres[$0] - meanCentre) }.reduce(0, +) / spread
+        guard step > 0 else { return nil }
+        let place = { (index: Int) in meanCentre + step * (Double(index) - meanIndex) }
+        // Proportional figures (or a cut that went wrong) do not stand at even steps: no judgement then.
+        guard others.allSatisfy({ abs(centres[$0] - place($0)) <= step * 0.1 }) else { return nil }
+        return characters.indices.first { characters[$0] == "1" && centres[$0] - place($0) > step * 0.1 }
+    }
+
     /// Checks that `image`, the ink of one printed value, spells `text` glyph for glyph.
     public func verify(_ text: String, image: GrayImage, alphabet: Alphabet) -> Outcome {
         let characters = Array(text)
@@ -230,6 +284,7 @@ public struct FigureVerifier: Sendable {
         guard pieces.count == characters.count else {
             return .unconfirmed("\(pieces.count) glyphs for \(characters.count) characters")
         }
+        if let why = placementDoubt(text, image: image) { return .doubtful(why) }
         guard let candidates = prototypes[alphabet] else { return .unconfirmed("no prototypes for this alphabet") }
         let allowed = alphabet.characters
         for (index, character) in characters.enumerated() {

@@ -117,6 +117,49 @@ struct FigureVerifierTests {
         #expect(verifier.verify("310104197603109600X", image: image, alphabet: .idNumber) != .confirmed)
     }
 
+    /// Draws `text` in tabular figures: each glyph centred in a cell `cell` pixels wide, the glyph at an
+    /// index in `shifts` moved that many pixels right (where a 4's stem stands, for a 4 that lost its strokes).
+    static func tabular(_ text: String, lines: PrototypeLines, cell: Int, shifts: [Int: Int] = [:]) -> GrayImage {
+        let height = lines.glyphs.values.map(\.height).max()! + 16
+        let width = cell * text.count + 16
+        var pixels = [UInt8](repeating: 255, count: width * height)
+        for (index, character) in text.enumerated() {
+            let glyph = lines.glyphs[character]!
+            let left = 8 + index * cell + (cell - glyph.width) / 2 + (shifts[index] ?? 0)
+            let top = height - 8 - glyph.height
+            for gy in 0..<glyph.height {
+                for gx in 0..<glyph.width where glyph.ink[gy * glyph.width + gx] { pixels[(top + gy) * width + left + gx] = 0 }
+            }
+        }
+        return GrayImage(width: width, height: height, pixels: pixels)
+    }
+
+    @Test("A 1 standing where a 4's stem does is doubted, whoever reads it 1; a 1 in its place is not")
+    func misplacedOne() throws {
+        let (lines, verifier) = try Self.lines()
+        let cell = lines.glyphs["0"]!.width + 6
+        // The invoice number 06202124 on a bilevel scan: the last 4 lost its diagonal and bar, and what is
+        // left, a stem on a foot, is a 1 standing right of its cell's middle.
+        let broken = Self.tabular("06202121", lines: lines, cell: cell, shifts: [7: cell / 5])
+        let doubt = try #require(verifier.placementDoubt("06202121", image: broken))
+        #expect(doubt.contains("glyph 8"))
+        guard case .doubtful = verifier.verify("06202121", image: broken, alphabet: .alphanumeric) else {
+            Issue.record("the figure classifier confirmed a misplaced 1"); return
+        }
+        // Every 1 in its place, the first one too: no doubt.
+        #expect(verifier.placementDoubt("06202121", image: Self.tabular("06202121", lines: lines, cell: cell)) == nil)
+        #expect(verifier.placementDoubt("11202121", image: Self.tabular("11202121", lines: lines, cell: cell)) == nil)
+        // Proportional figures (each glyph its own width apart) stand at no even steps: no judgement.
+        #expect(verifier.placementDoubt("06202121", image: lines.draw("06202121")) == nil)
+        // The pure rule over glyph extents: figures 12 wide at steps of 20 (centres at 10.5), 1s 4 wide.
+        func pieces(oneAt index: Int, start: Int) -> [GlyphLine.Piece] {
+            (0..<8).map { $0 == index ? GlyphLine.Piece(start: 20 * $0 + start, end: 20 * $0 + start + 4) : GlyphLine.Piece(start: 20 * $0 + 5, end: 20 * $0 + 17) }
+        }
+        #expect(FigureVerifier.misplacedOne(Array("02210222"), pieces: pieces(oneAt: 3, start: 9)) == nil, "centred: 10.5")
+        #expect(FigureVerifier.misplacedOne(Array("02210222"), pieces: pieces(oneAt: 3, start: 7)) == nil, "left of the middle: 8.5")
+        #expect(FigureVerifier.misplacedOne(Array("02210222"), pieces: pieces(oneAt: 3, start: 12)) == 3, "right of it: 13.5")
+    }
+
     @Test("A lone 1 that Tesseract reads as 4 is not confirmed; read as 1 it is")
     func loneOne() throws {
         let (lines, verifier) = try Self.lines()

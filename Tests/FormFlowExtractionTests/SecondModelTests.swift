@@ -263,4 +263,18 @@ struct SecondModelTests {
             Issue.record("not taken where both read it"); return
         }
     }
+
+    @Test("a number whose glyphs speak against it (a 1 where a 4's stem stands) is uncertain though both engines read it")
+    func figurePlacementStopsAgreement() throws {
+        let placement = FieldPolicyTests.Scripted(verdicts: ["06202121": .contradicts("glyph 8 is read 1 but stands where a 4's stem does")])
+        let decision = try FieldPolicy.decide(
+            FieldPolicyTests.readings(["06202121", "06202121", "06202121"]),
+            agreement: TesseractAgreement(needs: .strong, layoutPass: false), glyphs: placement,
+            secondReader: FieldPolicy.SecondReader(
+                model: SecondModelJudge { NormalizedReading(value: .text("06202121"), check: .valid) }, doubt: placement, confirm: nil),
+            glyphsMustConfirm: false, glyphsConfirmAReading: false, contradictionWaits: false, modelMayObject: true,
+            tesseractDoubts: false, final: true)
+        guard case .uncertain(_, _, let because) = decision else { Issue.record("taken against its glyphs: \(decision)"); return }
+        #expect(because.contains("4's stem"))
+    }
 }
