@@ -628,6 +628,12 @@ public struct FieldExtractor: Sendable {
             (doubtfulName ? "Tesseract is unsure of this name (confidence \(Int(primary.meanConfidence))); " : "")
             + "readings: " + readings.map { "\($0.value)" }.joined(separator: " / ")
             + (readings.compactMap(\.note).first.map { " (\($0))" } ?? "")
+        // A rate Tesseract could not read (a photo's blurred 9%) but the second model did is put forward,
+        // still uncertain: the invoice's arithmetic may confirm it (`Reconciler.settleTaxRate`).
+        if spec.type == .percent, empty.chosen?.check != .valid, let own = try secondModel?.value(), own.check == .valid {
+            empty.chosen = own
+            empty.note = (empty.note ?? "") + "; the second OCR model read \(own.value)"
+        }
         try putForwardGlyphReading(&empty, spec, readings, lineHolds: characters, image: inkImage, secondModel: secondModel)
         return empty
     }

@@ -62,6 +62,30 @@ struct ReconcilerTests {
         #expect(picks.readings["tax_amount"]?.value == .text("180.00"))
     }
 
+    @Test("an uncertain tax rate is confirmed by tax = amount × rate to the cent, over settled amounts only")
+    func taxRateByArithmetic() {
+        func invoice(rate: String, taxUncertain: Bool = false) -> ExtractionResult {
+            var rateReading = Self.money("tax_rate", [rate], uncertain: true)
+            rateReading.type = .percent
+            return ExtractionResult(
+                readings: [
+                    "amount": Self.money("amount", ["2718.35"], uncertain: false),
+                    "tax_amount": Self.money("tax_amount", ["244.65"], uncertain: taxUncertain),
+                    "tax_rate": rateReading,
+                ], rows: [], registration: nil, problems: [])
+        }
+        var nine = invoice(rate: "9%")  // 2718.35 × 9% = 244.6515
+        Reconciler.settleTaxRate(&nine)
+        #expect(nine.readings["tax_rate"]?.uncertain == false)
+        #expect(nine.readings["tax_rate"]?.decidedBy == ["tax = amount × rate"])
+        var misread = invoice(rate: "3%")
+        Reconciler.settleTaxRate(&misread)
+        #expect(misread.readings["tax_rate"]?.uncertain == true, "a rate the arithmetic does not bear out stays uncertain")
+        var unsettled = invoice(rate: "9%", taxUncertain: true)
+        Reconciler.settleTaxRate(&unsettled)
+        #expect(unsettled.readings["tax_rate"]?.uncertain == true, "an uncertain tax confirms nothing")
+    }
+
     @Test("a broken sum over an amount whose readings differed makes that amount uncertain; over amounts read alike it stands")
     func disputedAmountsOfBrokenSums() {
         func invoice(tax: [String]) -> ExtractionResult {
