@@ -171,6 +171,13 @@ enum Reconciler {
         } else if !total.uncertain, let (_, _, verdict) = verdicts.first {
             switch verdict {
             case .contradicts(let reading) where ChineseAmount.parse(reading) != nil:
+                if let chosen = total.chosen, modelReadsTheFigures(chosen, wordsBySecondModel) {
+                    words.chosen = NormalizedReading(value: .text(reading), check: .valid)
+                    words.uncertain = true
+                    words.note =
+                        "the glyphs read \(reading), the second OCR model the amount in figures: compare the words on the paper"
+                    break
+                }
                 // A clear difference: the words say another amount. Keep what they say; validation flags it.
                 words.confirm(
                     NormalizedReading(value: .text(reading), check: .valid),
@@ -193,6 +200,14 @@ enum Reconciler {
         }
         result.readings["total_in_words"] = words
         result.readings["total"] = total
+    }
+
+    /// Whether the second model reads the amount in words as `total` spells it: then glyphs that read
+    /// another amount are one reader against another, and no words_mismatch is claimed (a photo's blurred
+    /// 陆 was read 肆 by the glyphs, twice, on a valid claim). Without the model's reading the glyphs'
+    /// clear difference stands.
+    static func modelReadsTheFigures(_ total: NormalizedReading, _ read: () -> String?) -> Bool {
+        spelledBySecondModel([total], read) != nil
     }
 
     /// The one candidate total whose words (元 or 圆) the second model read exactly, with those words.

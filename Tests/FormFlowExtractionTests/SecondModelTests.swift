@@ -178,6 +178,16 @@ struct SecondModelTests {
         #expect(Reconciler.spelledBySecondModel(totals) { nil } == nil)
     }
 
+    @Test("glyphs reading other words than the total spells are a mismatch only where the model does not read the total's words")
+    func wordsMismatchNeedsBothReaders() {
+        let total = NormalizedReading(value: .text("15236.62"), check: .valid)
+        // The glyphs read 叁拾肆元肆角 for 叁拾陆元陆角; the model reads the words as the figures say.
+        #expect(Reconciler.modelReadsTheFigures(total) { "壹万伍仟贰佰叁拾陆元陆角贰分" })
+        // The model reads other words too (the form's own mismatch), or nothing: the glyphs' difference stands.
+        #expect(!Reconciler.modelReadsTheFigures(total) { "壹万伍仟贰佰叁拾肆元肆角贰分" })
+        #expect(!Reconciler.modelReadsTheFigures(total) { nil })
+    }
+
     @Test("a count Tesseract agrees on but the glyphs do not confirm is checked by the second model: another clear reading makes it uncertain")
     func countCheckedByModel() throws {
         func decide(model: String?, glyphs: any GlyphJudge = Scripted(verdicts: [:])) throws -> FieldPolicy.Decision {
