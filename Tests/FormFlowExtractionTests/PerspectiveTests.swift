@@ -99,6 +99,39 @@ struct PerspectiveTests {
         }
     }
 
+    @Test("a seal over the box's top and a line of text joined to the seal do not tilt the box's side")
+    func sealOnTheBox() throws {
+        var page = Self.templatePage(width: 2480, height: 1754, frame: Self.frame)
+        // A ring 400 wide over the top line, a third of the way along, and a line of text through it: all
+        // one piece of ink with the box, its top 260 px above the box's top line.
+        let centre = (x: Self.frame.x + 600, y: Self.frame.y - 60)
+        for y in 0..<page.height {
+            for x in 0..<page.width {
+                let distance = ((Double(x - centre.x) * Double(x - centre.x) + Double(y - centre.y) * Double(y - centre.y))).squareRoot()
+                if abs(distance - 200) < 6 { page.pixels[y * page.width + x] = 60 }
+            }
+        }
+        for k in 0..<14 {
+            let x0 = Self.frame.x + 300 + k * 55
+            for y in (Self.frame.y - 160)..<(Self.frame.y - 120) {
+                for x in x0..<(x0 + 45) where (x - x0) % 15 < 4 || (y - Self.frame.y + 160) % 20 < 4 { page.pixels[y * page.width + x] = 40 }
+            }
+        }
+        let corners = [PagePoint(x: 120, y: 90), PagePoint(x: 1130, y: 150), PagePoint(x: 1100, y: 820), PagePoint(x: 80, y: 760)]
+        let pageToPhoto = try #require(
+            Homography(
+                from: [PagePoint(x: 0, y: 0), PagePoint(x: 2480, y: 0), PagePoint(x: 2480, y: 1754), PagePoint(x: 0, y: 1754)],
+                to: corners))
+        let quad = try #require(QuadFinder.find(in: Self.photograph(page, into: (1240, 900), corners: corners, shadow: false)))
+        let expected = [
+            PagePoint(x: Double(Self.frame.x), y: Double(Self.frame.y)), PagePoint(x: Double(Self.frame.maxX + 3), y: Double(Self.frame.y)),
+            PagePoint(x: Double(Self.frame.maxX + 3), y: Double(Self.frame.maxY + 3)), PagePoint(x: Double(Self.frame.x), y: Double(Self.frame.maxY + 3)),
+        ].map(pageToPhoto.map)
+        for (found, wanted) in zip(quad.corners, expected) {
+            #expect(found.distance(to: wanted) < 4, "corner \(found) instead of \(wanted)")
+        }
+    }
+
     @Test("the page is rectified onto the template: the box lands on the template's frame")
     func rectifiedOntoTemplate() throws {
         let template = try FormTemplate.load(
