@@ -475,7 +475,12 @@ public struct FieldExtractor: Sendable {
             switch spec.type {
             case .chineseName where names != nil && location.inkBox != nil:
                 MemoJudge(GlyphDoubt(verifier: names!, broad: nil, image: inkImage, readAlone: true))
-            case .organisation where text != nil && location.inkBox != nil, .enumerated where text != nil && location.inkBox != nil:
+            case .organisation where text != nil && location.inkBox != nil:
+                MemoJudge(
+                    GlyphDoubt(
+                        verifier: text!, broad: names, image: inkImage,
+                        unknownGlyphsObject: { ListMatch.of($0, in: vocabulary) != .unlisted }))
+            case .enumerated where text != nil && location.inkBox != nil:
                 MemoJudge(GlyphDoubt(verifier: text!, broad: names, image: inkImage))
             default: nil
             }

@@ -163,6 +163,13 @@ struct GlyphDoubt: GlyphJudge {
     /// Also read the line by the glyphs alone (names: a few characters): a clear reading of another name
     /// speaks against the value (周彧 read 周或 by both models; the glyphs alone read 周彧).
     var readAlone = false
+    /// Whether a glyph unlike every prototype speaks against `value` (`TextVerifier.doubt`). For a name off
+    /// the list and far from every entry it has no opinion, as the judges must know when they do not
+    /// know: an unknown supplier printed in a face the prototypes lack (a Kai 重庆盛明…) was held against
+    /// two engines that read it alike. Near an entry, or on the list, it still objects: that is where a
+    /// look-alike hides behind the readers' pull toward the known name (天津津心软件有限公司一, a seal's
+    /// edge read 一 by both engines, stayed a silent error without it).
+    var unknownGlyphsObject: (String) -> Bool = { _ in true }
     var name: String { "glyphs" }
 
     func judge(_ candidate: NormalizedReading) throws -> Verdict {
@@ -172,7 +179,7 @@ struct GlyphDoubt: GlyphJudge {
         if FieldExtractor.trace, let judged = judge.judge(value, image: image) {
             print("TRACE doubt \(value): " + judged.map { "\($0.expected) \($0.distance) (\($0.rival.map(String.init) ?? "-") \($0.rivalDistance))" }.joined(separator: ", "))
         }
-        if let why = judge.doubt(value, image: image) { return .contradicts(why) }
+        if let why = judge.doubt(value, image: image, unknownGlyphsObject: unknownGlyphsObject(value)) { return .contradicts(why) }
         if readAlone, let alone = verifier.read(count: value.count, image: image), alone != value {
             return .contradicts("the glyphs alone read \(alone)")
         }

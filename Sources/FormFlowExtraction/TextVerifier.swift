@@ -206,14 +206,21 @@ public struct TextVerifier: Sendable {
     /// (`contradiction`); for text whose characters all have prototypes, also a line that cannot be cut
     /// into that many glyphs, a glyph unlike its character (beyond `maximumDistance`), or one clearly
     /// nearer another character than its own. Not a glyph merely as near a rival as its own character.
-    public func doubt(_ expected: String, image: GrayImage) -> String? {
+    /// - Parameter unknownGlyphsObject: whether glyphs the prototypes do not know speak against the text,
+    ///   or have no opinion: a glyph far from every prototype (its own character's and every other's), or
+    ///   a line in a typeface the prototypes lack (`unknownTypeface`: a Kai 重庆盛明数据服务有限公司 had 重,
+    ///   数 and 服 beyond reach, 重 nearest 童, and its typical glyph far from its own).
+    public func doubt(_ expected: String, image: GrayImage, unknownGlyphsObject: Bool = true) -> String? {
+        let judged = canVerify(expected) ? judge(expected, image: image) : nil
+        if !unknownGlyphsObject, let judged, Self.unknownTypeface(judged, maximumDistance: maximumDistance) { return nil }
         if let why = contradiction(expected, image: image) { return why }
         guard canVerify(expected) else { return nil }
-        guard let judged = judge(expected, image: image) else {
-            return "the line cannot be cut into \(expected.count) characters"
-        }
+        guard let judged else { return "the line cannot be cut into \(expected.count) characters" }
         for (k, glyph) in judged.enumerated() {
-            if glyph.distance > maximumDistance { return "glyph \(k + 1) is unlike any \(glyph.expected) (distance \(glyph.distance))" }
+            if glyph.distance > maximumDistance {
+                if !unknownGlyphsObject && glyph.rivalDistance > maximumDistance { continue }
+                return "glyph \(k + 1) is unlike any \(glyph.expected) (distance \(glyph.distance))"
+            }
             if let rival = glyph.rival, glyph.distance - glyph.rivalDistance >= minimumMargin,
                 glyph.distance >= glyph.rivalDistance * minimumRatio, glyph.rivalDistance < glyph.distance
             {
@@ -221,6 +228,15 @@ public struct TextVerifier: Sendable {
             }
         }
         return nil
+    }
+
+    /// Whether the glyphs are in a typeface the prototypes do not know: two or more beyond reach of their
+    /// characters, and the line's typical glyph (the median) far from its own (beyond 70% of the reach). A
+    /// misread in a known face changes a character or two, and the others lie close to theirs.
+    static func unknownTypeface(_ judged: [Judgement], maximumDistance: Float) -> Bool {
+        guard judged.filter({ $0.distance > maximumDistance }).count >= 2 else { return false }
+        let distances = judged.map(\.distance).sorted()
+        return distances[distances.count / 2] > 0.7 * maximumDistance
     }
 
     /// Whether each glyph at `positions` of `expected` clearly is its character: within `maximumDistance`

@@ -55,6 +55,25 @@ struct TextVerifierTests {
         }
     }
 
+    @Test("Glyphs of a typeface the prototypes lack have no opinion where allowed; a misread in a known face still objects")
+    func unknownTypefaceDoubt() throws {
+        // A Kai face held out of a set of mostly Hei and Song faces.
+        let (kai, kaiVerifier) = try Self.lines(heldOut: "AR_PL_UKai_CN_Book")
+        let name = "天津前海软件有限公司"
+        let image = kai.draw(name, gap: 8)
+        let kaiJudged = try #require(kaiVerifier.judge(name, image: image))
+        #expect(TextVerifier.unknownTypeface(kaiJudged, maximumDistance: kaiVerifier.maximumDistance))
+        #expect(kaiVerifier.doubt(name, image: image) != nil, "the strict doubt objects to the unknown face (司 clearly 号)")
+        #expect(kaiVerifier.doubt(name, image: image, unknownGlyphsObject: false) == nil)
+        // In a face near the prototypes, two characters read otherwise (天津 for 杭州) still object.
+        let (hei, heiVerifier) = try Self.lines()
+        let printed = hei.draw("杭州前海软件有限公司", gap: 8)
+        let judged = try #require(heiVerifier.judge(name, image: printed))
+        #expect(!TextVerifier.unknownTypeface(judged, maximumDistance: heiVerifier.maximumDistance))
+        #expect(heiVerifier.doubt(name, image: printed, unknownGlyphsObject: false) != nil)
+        #expect(heiVerifier.doubt("杭州前海软件有限公司", image: printed, unknownGlyphsObject: false) == nil)
+    }
+
     @Test("Text with characters that have no prototypes is not verified")
     func unknownCharacters() throws {
         let (lines, verifier) = try Self.lines()
