@@ -151,13 +151,22 @@ public struct FieldExtractor: Sendable {
         var result = ExtractionResult(readings: readings, rows: rows, registration: registration, problems: [])
         // Redundancy first (the amount in words is only ever settled there), then what is still missing.
         let wordsArea = locations["total_in_words"]?.1?.inkBox.map { Self.lineArea($0, reader) }
-        Reconciler.reconcile(&result, glyphs: glyphs) {
-            guard let wordsArea, let line = try? reader.readLine(in: wordsArea),
-                line.lowestConfidence >= SecondModelJudge.minimumProbability
-            else { return nil }
-            if Self.trace { print("TRACE second model words \(line.text) \(line.confidences)") }
-            return line.text
-        }
+        Reconciler.reconcile(
+            &result, glyphs: glyphs,
+            wordsBySecondModel: {
+                guard let wordsArea, let line = try? reader.readLine(in: wordsArea),
+                    line.lowestConfidence >= SecondModelJudge.minimumProbability
+                else { return nil }
+                if Self.trace { print("TRACE second model words \(line.text) \(line.confidences)") }
+                return line.text
+            },
+            amountBySecondModel: { name in
+                guard let ink = locations[name]?.1?.inkBox, let line = try? reader.readLine(in: Self.lineArea(ink, reader)),
+                    line.lowestConfidence >= SecondModelJudge.minimumProbability
+                else { return nil }
+                if Self.trace { print("TRACE second model amount \(name) \(line.text) \(line.confidences)") }
+                return line.text
+            })
         for column in template.table?.common ?? [] {
             result.readings[column] = Self.common(column, of: result.rows)
         }

@@ -12,51 +12,68 @@ import Foundation
 enum Reconciler {
     /// - Parameter wordsBySecondModel: the second OCR model's reading of the amount-in-words line, asked
     ///   only where its glyphs do not settle it (nil without a model, or where it is unsure).
+    /// - Parameter amountBySecondModel: the second OCR model's reading of a field's line (by name), asked
+    ///   only for the amounts of a sum that does not hold.
     static func reconcile(
-        _ result: inout ExtractionResult, glyphs: GlyphClassifier?, wordsBySecondModel: () -> String? = { nil }
+        _ result: inout ExtractionResult, glyphs: GlyphClassifier?, wordsBySecondModel: () -> String? = { nil },
+        amountBySecondModel: (String) -> String? = { _ in nil }
     ) {
         settleTotalByItems(&result)
         settleVATArithmetic(&result)
         settleTaxRate(&result)
         checkAmountInWords(&result, glyphs: glyphs, wordsBySecondModel: wordsBySecondModel)
-        doubtDisputedAmountsOfBrokenSums(&result)
+        doubtDisputedAmountsOfBrokenSums(&result, amountBySecondModel: amountBySecondModel)
     }
 
-    /// A sum that does not hold over an amount whose readings disagreed (3660.65 twice, 3860.65 twice)
-    /// says "misread" as much as "wrong form": that amount is uncertain, and no sum_mismatch or
-    /// tax_mismatch is claimed on it (a violation is reported only for values read with confidence).
-    /// Where every amount in the sum was read alike, the sum's failure stands.
-    static func doubtDisputedAmountsOfBrokenSums(_ result: inout ExtractionResult) {
-        func disputed(_ reading: FieldReading?) -> Bool {
-            guard let reading, !reading.uncertain else { return false }
-            return Set(reading.candidates.filter { $0.check == .valid }.map(\.value)).count > 1
+    /// A sum that does not hold over an amount whose readings disagreed (3660.65 twice, 3860.65 twice), or
+    /// that the second model reads otherwise (a G4 scan's 4022.94 read 1022.94 at two resolutions), says
+    /// "misread" as much as "wrong form": that amount is uncertain, and no sum_mismatch or tax_mismatch is
+    /// claimed on it (a violation is reported only for values read with confidence). Where every amount
+    /// in the sum was read alike, by both engines where the model reads it, the sum's failure stands.
+    static func doubtDisputedAmountsOfBrokenSums(
+        _ result: inout ExtractionResult, amountBySecondModel: (String) -> String? = { _ in nil }
+    ) {
+        // Why an amount may be misread: its readings differ, or (fields of the form, not table cells) the
+        // second model reads it otherwise. Asked once per field.
+        var modelReadings: [String: String?] = [:]
+        func dispute(_ reading: FieldReading?, askModel: Bool = true) -> String? {
+            guard let reading, !reading.uncertain else { return nil }
+            let shown = reading.candidates.map { "\($0.value)" }.joined(separator: " / ")
+            if Set(reading.candidates.filter { $0.check == .valid }.map(\.value)).count > 1 {
+                return "the readings of this amount differ (\(shown))"
+            }
+            guard askModel, let chosen = money(reading.chosen) else { return nil }
+            if modelReadings[reading.name] == nil { modelReadings[reading.name] = .some(amountBySecondModel(reading.name)) }
+            guard let text = modelReadings[reading.name] ?? nil,
+                let modelAmount = Money.parse(text.filter { $0.isASCIIDigit || $0 == "." }), modelAmount != chosen
+            else { return nil }
+            return "Tesseract read \(shown), the second OCR model \(Money.format(modelAmount))"
         }
         func doubt(_ name: String, _ relation: String) {
-            guard var reading = result.readings[name] else { return }
-            let shown = reading.candidates.map { "\($0.value)" }.joined(separator: " / ")
+            guard var reading = result.readings[name], let why = dispute(reading) else { return }
             reading.uncertain = true
-            reading.note = "\(relation) does not hold, and the readings of this amount differ (\(shown)): a misread cannot be ruled out"
+            reading.note = "\(relation) does not hold, and \(why): a misread cannot be ruled out"
             result.readings[name] = reading
         }
         let amount = money(result.readings["amount"]?.chosen)
         let tax = money(result.readings["tax_amount"]?.chosen)
         let total = money(result.readings["total"]?.chosen)
         if let amount, let tax, let total, amount + tax != total {
-            for name in ["amount", "tax_amount", "total"] where disputed(result.readings[name]) { doubt(name, "amount + tax = total") }
+            for name in ["amount", "tax_amount", "total"] { doubt(name, "amount + tax = total") }
         }
         if let amount, let tax, let rate = result.readings["tax_rate"]?.chosen?.value.text, rate.hasSuffix("%"),
             let percent = Decimal(string: String(rate.dropLast()), locale: Locale(identifier: "en_US_POSIX")),
             abs(Money.roundedToCent(amount * percent / 100) - tax) > Decimal(string: "0.01")!
         {
-            for name in ["amount", "tax_amount"] where disputed(result.readings[name]) { doubt(name, "tax = amount × rate") }
+            for name in ["amount", "tax_amount"] { doubt(name, "tax = amount × rate") }
         }
         let target = itemsAddUpTo(result)
         let parts = result.rows.compactMap { $0["amount"] }
         if !result.rows.isEmpty, parts.count == result.rows.count, let whole = money(result.readings[target]?.chosen) {
             let values = parts.compactMap { money($0.chosen) }
             guard values.count == parts.count, values.reduce(0, +) != whole else { return }
-            if disputed(result.readings[target]) { doubt(target, "the items' sum") }
-            for index in result.rows.indices where disputed(result.rows[index]["amount"]) {
+            doubt(target, "the items' sum")
+            for index in result.rows.indices where dispute(result.rows[index]["amount"], askModel: false) != nil {
                 guard var reading = result.rows[index]["amount"] else { continue }
                 reading.uncertain = true
                 reading.note = "the items' sum does not hold, and the readings of this amount differ: a misread cannot be ruled out"

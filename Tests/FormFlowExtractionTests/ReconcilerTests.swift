@@ -108,6 +108,17 @@ struct ReconcilerTests {
         var alike = invoice(tax: ["3660.65"])
         Reconciler.doubtDisputedAmountsOfBrokenSums(&alike)
         #expect(alike.readings["tax_amount"]?.uncertain == false)
+        // Read alike by Tesseract but otherwise by the second model (a 4 that lost its strokes read 1 at
+        // two resolutions): uncertain too. Read alike by the model as well: the form's own mismatch.
+        var byModel = invoice(tax: ["3660.65"])
+        Reconciler.doubtDisputedAmountsOfBrokenSums(&byModel) { $0 == "tax_amount" ? "¥3960.65" : nil }
+        #expect(byModel.readings["tax_amount"]?.uncertain == true)
+        #expect(byModel.readings["amount"]?.uncertain == false)
+        var confirmedByModel = invoice(tax: ["3660.65"])
+        Reconciler.doubtDisputedAmountsOfBrokenSums(&confirmedByModel) {
+            ["amount": "44007.19", "tax_amount": "3660.65", "total": "47967.84"][$0]
+        }
+        #expect(["amount", "tax_amount", "total"].allSatisfy { confirmedByModel.readings[$0]?.uncertain == false })
         // A sum that holds leaves a disputed amount alone.
         var holds = invoice(tax: ["3960.65", "3860.65"])
         Reconciler.doubtDisputedAmountsOfBrokenSums(&holds)
