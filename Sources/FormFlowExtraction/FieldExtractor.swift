@@ -161,7 +161,8 @@ public struct FieldExtractor: Sendable {
                 return line.text
             },
             amountBySecondModel: { name in
-                guard let ink = locations[name]?.1?.inkBox, let line = try? reader.readLine(in: Self.lineArea(ink, reader)),
+                guard let ink = (locations[name]?.1 ?? cellLocations[name]?.1)?.inkBox,
+                    let line = try? reader.readLine(in: Self.lineArea(ink, reader)),
                     line.lowestConfidence >= SecondModelJudge.minimumProbability
                 else { return nil }
                 if Self.trace { print("TRACE second model amount \(name) \(line.text) \(line.confidences)") }

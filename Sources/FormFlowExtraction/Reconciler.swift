@@ -12,8 +12,8 @@ import Foundation
 enum Reconciler {
     /// - Parameter wordsBySecondModel: the second OCR model's reading of the amount-in-words line, asked
     ///   only where its glyphs do not settle it (nil without a model, or where it is unsure).
-    /// - Parameter amountBySecondModel: the second OCR model's reading of a field's line (by name), asked
-    ///   only for the amounts of a sum that does not hold.
+    /// - Parameter amountBySecondModel: the second OCR model's reading of a field's line (by name; a table
+    ///   cell by "row.column"), asked only for the amounts of a sum that does not hold.
     static func reconcile(
         _ result: inout ExtractionResult, glyphs: GlyphClassifier?, wordsBySecondModel: () -> String? = { nil },
         amountBySecondModel: (String) -> String? = { _ in nil }
@@ -33,18 +33,19 @@ enum Reconciler {
     static func doubtDisputedAmountsOfBrokenSums(
         _ result: inout ExtractionResult, amountBySecondModel: (String) -> String? = { _ in nil }
     ) {
-        // Why an amount may be misread: its readings differ, or (fields of the form, not table cells) the
-        // second model reads it otherwise. Asked once per field.
+        // Why an amount may be misread: its readings differ, or the second model reads it otherwise (asked
+        // once per field: by its name, a table's cell by "row.column", 2.amount).
         var modelReadings: [String: String?] = [:]
-        func dispute(_ reading: FieldReading?, askModel: Bool = true) -> String? {
+        func dispute(_ reading: FieldReading?, key: String? = nil) -> String? {
             guard let reading, !reading.uncertain else { return nil }
             let shown = reading.candidates.map { "\($0.value)" }.joined(separator: " / ")
             if Set(reading.candidates.filter { $0.check == .valid }.map(\.value)).count > 1 {
                 return "the readings of this amount differ (\(shown))"
             }
-            guard askModel, let chosen = money(reading.chosen) else { return nil }
-            if modelReadings[reading.name] == nil { modelReadings[reading.name] = .some(amountBySecondModel(reading.name)) }
-            guard let text = modelReadings[reading.name] ?? nil,
+            let key = key ?? reading.name
+            guard let chosen = money(reading.chosen) else { return nil }
+            if modelReadings[key] == nil { modelReadings[key] = .some(amountBySecondModel(key)) }
+            guard let text = modelReadings[key] ?? nil,
                 let modelAmount = Money.parse(text.filter { $0.isASCIIDigit || $0 == "." }), modelAmount != chosen
             else { return nil }
             return "Tesseract read \(shown), the second OCR model \(Money.format(modelAmount))"
@@ -73,10 +74,10 @@ enum Reconciler {
             let values = parts.compactMap { money($0.chosen) }
             guard values.count == parts.count, values.reduce(0, +) != whole else { return }
             doubt(target, "the items' sum")
-            for index in result.rows.indices where dispute(result.rows[index]["amount"], askModel: false) != nil {
-                guard var reading = result.rows[index]["amount"] else { continue }
+            for index in result.rows.indices {
+                guard var reading = result.rows[index]["amount"], let why = dispute(reading, key: "\(index).amount") else { continue }
                 reading.uncertain = true
-                reading.note = "the items' sum does not hold, and the readings of this amount differ: a misread cannot be ruled out"
+                reading.note = "the items' sum does not hold, and \(why): a misread cannot be ruled out"
                 result.rows[index]["amount"] = reading
             }
         }

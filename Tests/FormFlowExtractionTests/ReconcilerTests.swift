@@ -133,6 +133,17 @@ struct ReconcilerTests {
         Reconciler.doubtDisputedAmountsOfBrokenSums(&claim)
         #expect(claim.rows[1]["amount"]?.uncertain == true)
         #expect(claim.rows[0]["amount"]?.uncertain == false)
+        // An item read alike by Tesseract (3378.50 as 8378.50) that the model reads otherwise, asked by its cell.
+        var items = ExtractionResult(
+            readings: ["total": Self.money("total", ["3478.50"], uncertain: false)],
+            rows: [
+                ["amount": Self.money("amount", ["100.00"], uncertain: false)],
+                ["amount": Self.money("amount", ["8378.50"], uncertain: false)],
+            ], registration: nil, problems: [])
+        Reconciler.doubtDisputedAmountsOfBrokenSums(&items) { ["0.amount": "100.00", "1.amount": "3378.50", "total": "3478.50"][$0] }
+        #expect(items.rows[1]["amount"]?.uncertain == true)
+        #expect(items.rows[0]["amount"]?.uncertain == false)
+        #expect(items.readings["total"]?.uncertain == false)
     }
 
     @Test("on an invoice the lines add up to the amount before tax: they confirm it, never the total")
