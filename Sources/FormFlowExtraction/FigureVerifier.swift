@@ -252,8 +252,9 @@ public struct FigureVerifier: Sendable {
     /// 200 dpi loses a thin face's hairlines: a 4 without its diagonal and bar is a stem on a foot, read 1
     /// by Tesseract, by the second model and by the figure prototypes alike (an invoice number 06202124
     /// accepted as 06202121), but it stands where a 4's stem does, a seventh of a step or more right of
-    /// the centre (a 1 of the same face stands within a fiftieth of it). Only numbers of figures alone, with enough other figures to find the steps (letters and
-    /// punctuation have advances of their own).
+    /// the centre (a 1 of the same face stands within a fiftieth of it; the limit is a tenth). Only numbers
+    /// of figures alone, with enough other figures to find the steps (letters and punctuation have advances
+    /// of their own).
     static func misplacedOne(_ characters: [Character], pieces: [GlyphLine.Piece]) -> Int? {
         guard characters.count == pieces.count, characters.count >= 6, characters.allSatisfy(\.isASCIIDigit),
             characters.contains("1")
