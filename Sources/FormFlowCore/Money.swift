@@ -26,6 +26,14 @@ public enum Money {
         return formatter.string(from: NSDecimalNumber(decimal: rounded)) ?? "\(rounded)"
     }
 
+    /// A tax rate as printed: `6%` → 6; exempt (免税) and not taxed (不征税) lines carry no tax, 0; anything
+    /// else (`mixed`) is no one rate, `nil`.
+    public static func rate(_ text: String) -> Decimal? {
+        if text == "免税" || text == "不征税" { return 0 }
+        guard text.hasSuffix("%") else { return nil }
+        return Decimal(string: String(text.dropLast()), locale: Locale(identifier: "en_US_POSIX"))
+    }
+
     /// Rounds half-up to the cent (the tax office's rule for tax amounts).
     public static func roundedToCent(_ amount: Decimal) -> Decimal {
         var value = amount

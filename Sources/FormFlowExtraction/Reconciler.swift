@@ -62,8 +62,7 @@ enum Reconciler {
         if let amount, let tax, let total, amount + tax != total {
             for name in ["amount", "tax_amount", "total"] { doubt(name, "amount + tax = total") }
         }
-        if let amount, let tax, let rate = result.readings["tax_rate"]?.chosen?.value.text, rate.hasSuffix("%"),
-            let percent = Decimal(string: String(rate.dropLast()), locale: Locale(identifier: "en_US_POSIX")),
+        if let amount, let tax, let rate = result.readings["tax_rate"]?.chosen?.value.text, let percent = Money.rate(rate),
             abs(Money.roundedToCent(amount * percent / 100) - tax) > Decimal(string: "0.01")!
         {
             for name in ["amount", "tax_amount"] { doubt(name, "tax = amount × rate") }
@@ -277,8 +276,7 @@ enum Reconciler {
     /// and stays uncertain. A photo's blurred 9% was read by two readings where three are needed.
     static func settleTaxRate(_ result: inout ExtractionResult) {
         guard let rate = result.readings["tax_rate"], rate.uncertain, let candidate = rate.chosen, candidate.check == .valid,
-            let text = candidate.value.text, text.hasSuffix("%"),
-            let percent = Decimal(string: String(text.dropLast()), locale: Locale(identifier: "en_US_POSIX")),
+            let text = candidate.value.text, let percent = Money.rate(text),
             let amountReading = result.readings["amount"], !amountReading.uncertain, let amount = money(amountReading.chosen),
             let taxReading = result.readings["tax_amount"], !taxReading.uncertain, let tax = money(taxReading.chosen),
             amount > 0, Money.roundedToCent(amount * percent / 100) == tax

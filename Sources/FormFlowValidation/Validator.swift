@@ -51,12 +51,6 @@ public struct Validator: Sendable {
         value?.text.flatMap(Money.parse)
     }
 
-    /// `6%` → 6; exempt (免税) and not taxed (不征税) lines carry no tax; `mixed` is no one rate.
-    static func percent(_ rate: String) -> Decimal? {
-        if rate == "免税" || rate == "不征税" { return 0 }
-        guard rate.hasSuffix("%") else { return nil }
-        return Decimal(string: String(rate.dropLast()), locale: Locale(identifier: "en_US_POSIX"))
-    }
 
     static func check(_ rule: Rule, fields: [String: FieldValue], uncertain: [String]) -> Failure? {
         let rows = fields[rule.items]?.rows ?? []
@@ -108,7 +102,7 @@ public struct Validator: Sendable {
                 var inputs: [String] = []
                 for (index, row) in rows.enumerated() {
                     guard let amount = money(row[amountName]), let tax = money(row[taxName]),
-                        let rateText = row[rateName]?.text, let percent = percent(rateText)
+                        let rateText = row[rateName]?.text, let percent = Money.rate(rateText)
                     else { continue }
                     let expected = Money.roundedToCent(amount * percent / 100)
                     guard abs(tax - expected) > rule.tolerance else { continue }
@@ -122,7 +116,7 @@ public struct Validator: Sendable {
                     inputs: inputs)
             }
             guard let amount = money(fields[amountName]), let tax = money(fields[taxName]),
-                let rateText = fields[rateName]?.text, let percent = percent(rateText)
+                let rateText = fields[rateName]?.text, let percent = Money.rate(rateText)
             else { return nil }
             let expected = Money.roundedToCent(amount * percent / 100)
             let difference = tax - expected
