@@ -695,7 +695,7 @@ public struct FieldExtractor: Sendable {
         // first (高婷湉: 湉 at 0.15 behind 活).
         if reading.check == .valid || reading.unlistedSurname, let secondModel,
             let how = try secondModel.judge(reading) == .confirms
-                ? "read it too" : secondModel.sees(text) ? "found each of its characters likely" : nil
+                ? "read it too" : secondModel.sees(text, tesseractRead: readings.compactMap { $0.value.text }) ? "found each of its characters likely" : nil
         {
             reading.check = .valid
             field.chosen = reading

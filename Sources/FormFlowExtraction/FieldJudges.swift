@@ -224,12 +224,21 @@ final class SecondModelJudge: GlyphJudge {
     func value() throws -> NormalizedReading? { try reading().reading }
 
     /// Whether the model saw `text` character for character: each character the one it read there, or
-    /// one it found at least `minimumAlternative` likely. Not a reading of its own; a second opinion on
-    /// what another reader (the glyphs) read clearly.
-    func sees(_ text: String) throws -> Bool {
-        guard let line = try reading().line, line.alternatives.count == text.count else { return false }
-        return zip(text, line.alternatives).allSatisfy { character, place in
-            place.contains { $0.character == character && $0.probability >= Self.minimumAlternative }
+    /// one it found at least `minimumAlternative` likely behind a character Tesseract read too (both
+    /// engines put the commoner look-alike first: 湉 at 0.15 behind 活). Not a reading of its own; a
+    /// second opinion on what another reader (the glyphs) read clearly. Where the model put a character
+    /// first that no reading of Tesseract's holds, three readers read three characters and none is seen:
+    /// 郭伟嫚, the glyphs 媛 (0.11 behind the model's 嫚), Tesseract 如.
+    func sees(_ text: String, tesseractRead: [String]) throws -> Bool {
+        guard let line = try reading().line, line.alternatives.count == text.count, line.text.count == text.count else {
+            return false
+        }
+        let tesseractCharacters = Set(tesseractRead.joined())
+        return zip(text, zip(line.text, line.alternatives)).allSatisfy { character, model in
+            let (first, place) = model
+            return first == character
+                || (tesseractCharacters.contains(first)
+                    && place.contains { $0.character == character && $0.probability >= Self.minimumAlternative })
         }
     }
 

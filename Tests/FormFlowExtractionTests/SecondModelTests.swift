@@ -247,10 +247,18 @@ struct SecondModelTests {
         let line = try #require(LineReading(json: json))
         #expect(line.alternatives.count == 3)
         let model = SecondModelJudge(line: { (line, NormalizedReading(value: .text("高婷活"), check: .valid)) })
-        #expect(try model.sees("高婷湉"))
-        #expect(try model.sees("高婷活"))
-        #expect(try !model.sees("高婷恬"))
-        #expect(try !model.sees("高婷"))
+        let tesseract = ["高婷活", "高婷活"]
+        #expect(try model.sees("高婷湉", tesseractRead: tesseract))
+        #expect(try model.sees("高婷活", tesseractRead: tesseract))
+        #expect(try !model.sees("高婷恬", tesseractRead: tesseract))
+        #expect(try !model.sees("高婷", tesseractRead: tesseract))
+        // Where the model put first a character no reading of Tesseract's holds, it read a third
+        // character of its own: not a second opinion on the glyphs' (郭伟嫚 read 郭伟媛 by the glyphs).
+        #expect(try !model.sees("高婷湉", tesseractRead: ["高婷如"]))
+        let own = #"{"text": "郭伟嫚", "confidences": [0.9999, 0.9999, 0.5573], "alternatives": [[["郭", 0.9999]], [["伟", 0.9999]], [["嫚", 0.5573], ["姆", 0.2231], ["媛", 0.1149]]]}"#
+        let modelOwn = SecondModelJudge(line: { (try #require(LineReading(json: own)), NormalizedReading(value: .text("郭伟嫚"), check: .valid)) })
+        #expect(try !modelOwn.sees("郭伟媛", tesseractRead: ["郭伟如", "郭伟如"]))
+        #expect(try modelOwn.sees("郭伟嫚", tesseractRead: ["郭伟如"]))
         // Seeing is not reading: the judge still confirms only what the model read.
         #expect(try model.judge(NormalizedReading(value: .text("高婷湉"), check: .valid)) != .confirms)
     }
