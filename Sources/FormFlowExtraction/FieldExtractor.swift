@@ -480,11 +480,29 @@ public struct FieldExtractor: Sendable {
                 MemoJudge(FigurePlacement(verifier: figures!, image: inkImage))
             default: nil
             }
+        // The second OCR model: read on first use (`FieldPolicy` asks it only where Tesseract does not decide).
+        let secondModel = spec.type.readBySecondModel ? SecondModelJudge { [reader] () throws -> (line: LineReading?, reading: NormalizedReading?) in
+            let area = location.inkBox.map { Self.lineArea($0, reader) } ?? box
+            guard let line = try reader.readLine(in: area) else { return (nil, nil) }
+            if Self.trace {
+                print("TRACE second model line \(line.text) \(line.confidences)")
+                print("TRACE second model alternatives " + line.alternatives.map { $0.map { "\($0.character)\($0.probability)" }.joined(separator: " ") }.joined(separator: " | "))
+            }
+            guard line.lowestConfidence >= SecondModelJudge.minimumProbability else { return (line, nil) }
+            return (line, normalize(line.text, spec, characters: characters))
+        } : nil
         // What may speak against a value the second model agrees on.
         let glyphDoubt: MemoJudge? =
             switch spec.type {
             case .chineseName where names != nil && location.inkBox != nil:
-                MemoJudge(GlyphDoubt(verifier: names!, broad: nil, image: inkImage, readAlone: true))
+                // Glyphs the prototypes cannot place (beyond reach of their own character and every
+                // other) are no objection to a name the model read surely: two independent readers agree
+                // and the glyphs have no opinion (a phone photo's 黄强, 马建国 lay 0.53–0.63 from
+                // everything). Where the model was unsure (西门或 at 0.54, for 西门彧), they still object.
+                MemoJudge(
+                    GlyphDoubt(
+                        verifier: names!, broad: nil, image: inkImage, readAlone: true,
+                        unknownGlyphsObject: { value in !((try? secondModel?.readsSurely(value)) ?? false) }))
             case .organisation where text != nil && location.inkBox != nil:
                 MemoJudge(
                     GlyphDoubt(
@@ -576,16 +594,6 @@ public struct FieldExtractor: Sendable {
                 glyphJudge
             }
         let agreement = TesseractAgreement(needs: needs, layoutPass: location.layoutText != nil)
-        let secondModel = spec.type.readBySecondModel ? SecondModelJudge { [reader] () throws -> (line: LineReading?, reading: NormalizedReading?) in
-            let area = location.inkBox.map { Self.lineArea($0, reader) } ?? box
-            guard let line = try reader.readLine(in: area) else { return (nil, nil) }
-            if Self.trace {
-                print("TRACE second model line \(line.text) \(line.confidences)")
-                print("TRACE second model alternatives " + line.alternatives.map { $0.map { "\($0.character)\($0.probability)" }.joined(separator: " ") }.joined(separator: " | "))
-            }
-            guard line.lowestConfidence >= SecondModelJudge.minimumProbability else { return (line, nil) }
-            return (line, normalize(line.text, spec, characters: characters))
-        } : nil
         // The glyphs that may confirm the second model's own reading: never a list.
         let glyphConfirm: (any GlyphJudge)? =
             switch spec.type {

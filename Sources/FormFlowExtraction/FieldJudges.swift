@@ -195,6 +195,10 @@ struct GlyphDoubt: GlyphJudge {
 /// character outside its set is dropped from its reading: PP-OCRv4 read 石韡 as 石).
 final class SecondModelJudge: GlyphJudge {
     static let minimumProbability = 0.5
+    /// How likely each character must be for the model's reading to stand where the glyphs cannot judge
+    /// (`readsSurely`). Where both engines take a rare character for a common one, the model is unsure of
+    /// it (或 for 彧 at 0.54 and 0.69); names it read right ran 0.96–1.0 on phone photos.
+    static let sureProbability = 0.9
     /// How likely the model must have found a character it did not put first, for `sees` (湉 at 0.15
     /// behind 活: its reading of rare characters leans to common look-alikes).
     static let minimumAlternative = 0.1
@@ -224,11 +228,12 @@ final class SecondModelJudge: GlyphJudge {
     func value() throws -> NormalizedReading? { try reading().reading }
 
     /// Whether the model saw `text` character for character: each character the one it read there, or
-    /// one it found at least `minimumAlternative` likely behind a character Tesseract read too (both
-    /// engines put the commoner look-alike first: 湉 at 0.15 behind 活). Not a reading of its own; a
-    /// second opinion on what another reader (the glyphs) read clearly. Where the model put a character
-    /// first that no reading of Tesseract's holds, three readers read three characters and none is seen:
-    /// 郭伟嫚, the glyphs 媛 (0.11 behind the model's 嫚), Tesseract 如.
+    /// one it found at least `minimumAlternative` likely where Tesseract read it too, or read the model's
+    /// first choice too (both engines put the commoner look-alike first: 湉 at 0.15 behind 活; the model
+    /// put a traditional 靜 before 静). Not a reading of its own; a second opinion on what another reader
+    /// (the glyphs) read clearly. Where the model put a character first that no reading of Tesseract's
+    /// holds, beside one Tesseract did not read either, three readers read three characters and none is
+    /// seen: 郭伟嫚, the glyphs 媛 (0.11 behind the model's 嫚), Tesseract 如.
     func sees(_ text: String, tesseractRead: [String]) throws -> Bool {
         guard let line = try reading().line, line.alternatives.count == text.count, line.text.count == text.count else {
             return false
@@ -237,9 +242,16 @@ final class SecondModelJudge: GlyphJudge {
         return zip(text, zip(line.text, line.alternatives)).allSatisfy { character, model in
             let (first, place) = model
             return first == character
-                || (tesseractCharacters.contains(first)
+                || ((tesseractCharacters.contains(first) || tesseractCharacters.contains(character))
                     && place.contains { $0.character == character && $0.probability >= Self.minimumAlternative })
         }
+    }
+
+    /// Whether the model read `text` itself, every character at least `sureProbability` likely.
+    func readsSurely(_ text: String) throws -> Bool {
+        let (line, reading) = try reading()
+        guard let line, let reading else { return false }
+        return reading.value == .text(text) && line.lowestConfidence >= Self.sureProbability
     }
 
     func judge(_ candidate: NormalizedReading) throws -> Verdict {

@@ -259,8 +259,25 @@ struct SecondModelTests {
         let modelOwn = SecondModelJudge(line: { (try #require(LineReading(json: own)), NormalizedReading(value: .text("郭伟嫚"), check: .valid)) })
         #expect(try !modelOwn.sees("郭伟媛", tesseractRead: ["郭伟如", "郭伟如"]))
         #expect(try modelOwn.sees("郭伟嫚", tesseractRead: ["郭伟如"]))
+        // Tesseract and the glyphs read the character the model put second (a traditional variant first).
+        #expect(try modelOwn.sees("郭伟媛", tesseractRead: ["郭伟媛", "郭伟如"]))
         // Seeing is not reading: the judge still confirms only what the model read.
         #expect(try model.judge(NormalizedReading(value: .text("高婷湉"), check: .valid)) != .confirms)
+    }
+
+    @Test("the model reads a name surely only where it read that name, each character at least 0.9 likely")
+    func readsSurely() throws {
+        func judge(_ json: String, _ text: String) throws -> SecondModelJudge {
+            let line = try #require(LineReading(json: json))
+            return SecondModelJudge(line: { (line, NormalizedReading(value: .text(text), check: .valid)) })
+        }
+        let sure = try judge(#"{"text": "黄强", "confidences": [0.9944, 0.993]}"#, "黄强")
+        #expect(try sure.readsSurely("黄强"))
+        #expect(try !sure.readsSurely("黄刚"))
+        // Both engines took 彧 for the commoner 或; the model was unsure of it.
+        let unsure = try judge(#"{"text": "西门或", "confidences": [0.9991, 0.9943, 0.543]}"#, "西门或")
+        #expect(try !unsure.readsSurely("西门或"))
+        #expect(try !SecondModelTests.model(nil).readsSurely("西门或"))
     }
 
     @Test("a code Tesseract agrees on is uncertain where the second model reads it otherwise, even unwell-formed")
