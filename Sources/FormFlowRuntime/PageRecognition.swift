@@ -95,13 +95,11 @@ extension DocumentProcessor {
     private static func grayPages(of page: consuming PageImage, orientation: ExifOrientation?, notes: inout [String])
         throws(OCRError) -> (PageImage, PageImage?)
     {
-        if let orientation, orientation != .upright {
-            page = try page.upright(orientation)
-            notes.append("turned upright as its EXIF orientation (\(orientation.rawValue)) says")
-        }
+        let turn = orientation.flatMap { $0 == .upright ? nil : $0 }
         if page.dpi < 150 {
             // A phone writes 72 dpi whatever it took; the templates' pages are A4/A5 wide (8.27 in).
-            let implied = max(72, Int((Double(page.width) / 8.27).rounded()))
+            let uprightWidth = (turn?.quarterTurnsClockwise ?? 0) % 2 == 1 ? page.height : page.width
+            let implied = max(72, Int((Double(uprightWidth) / 8.27).rounded()))
             notes.append("the file claims \(page.dpi) dpi; its width implies \(implied)")
             page = try page.withResolution(implied)
         }
@@ -109,11 +107,20 @@ extension DocumentProcessor {
             page = try page.smoothedFromBilevel()
             notes.append("black and white: smoothed to gray at \(page.dpi) dpi")
         }
-        let values = try page.valuesWithoutColour()
+        var values = try page.valuesWithoutColour()
         if values != nil {
             notes.append("colour: seals, coloured form print and tinted paper dropped before values were read")
         }
-        return (try page.luminance(), values)
+        var layout = try page.luminance()
+        // Turned once gray, not in colour: a turned copy of a phone's colour picture was the largest
+        // allocation of a run (48 MB for 12 megapixels, beside the picture itself).
+        _ = consume page
+        if let turn {
+            layout = try layout.upright(turn)
+            values = try values?.upright(turn)
+            notes.append("turned upright as its EXIF orientation (\(turn.rawValue)) says")
+        }
+        return (layout, values)
     }
 
     /// Recognition by the ruled box: as the page is, and rectified from the box's corners. A photo (or a
