@@ -23,6 +23,43 @@ enum Reconciler {
         settleTaxRate(&result)
         checkAmountInWords(&result, glyphs: glyphs, wordsBySecondModel: wordsBySecondModel)
         doubtDisputedAmountsOfBrokenSums(&result, amountBySecondModel: amountBySecondModel)
+        doubtAmountsOneFigureFromBothRelations(&result)
+    }
+
+    /// VAT invoices: where amount + tax = total and tax = amount × rate both fail, and both would hold
+    /// with one value of the tax (or of the amount) one figure away from its reading, that figure is more
+    /// likely misread than the invoice wrong twice over: the amount is uncertain and no sum_mismatch or
+    /// tax_mismatch is claimed on it (a photo's 1545.58 read 1515.58 at two resolutions; total − amount and
+    /// amount × 3% both give 1545.58). The value that would fit is named, never taken: the operator decides.
+    /// A real break of one relation leaves the other holding and stands.
+    static func doubtAmountsOneFigureFromBothRelations(_ result: inout ExtractionResult) {
+        guard let amountReading = result.readings["amount"], let taxReading = result.readings["tax_amount"],
+            let amount = money(amountReading.chosen), let tax = money(taxReading.chosen),
+            let total = money(result.readings["total"]?.chosen),
+            let rateText = result.readings["tax_rate"]?.chosen?.value.text, let percent = Money.rate(rateText),
+            amount + tax != total
+        else { return }
+        let tolerance = Decimal(string: "0.01")!
+        func taxHolds(_ amount: Decimal, _ tax: Decimal) -> Bool {
+            abs(Money.roundedToCent(amount * percent / 100) - tax) <= tolerance
+        }
+        guard !taxHolds(amount, tax) else { return }
+        func oneFigureApart(_ read: Decimal, _ fitting: Decimal) -> Bool {
+            let a = Array(Money.format(read)), b = Array(Money.format(fitting))
+            return a.count == b.count && zip(a, b).filter { $0 != $1 }.count == 1
+        }
+        let candidates: [(name: String, read: Decimal, fitting: Decimal, fits: Bool)] = [
+            ("tax_amount", tax, total - amount, taxHolds(amount, total - amount)),
+            ("amount", amount, total - tax, taxHolds(total - tax, tax)),
+        ]
+        for candidate in candidates where candidate.fits && oneFigureApart(candidate.read, candidate.fitting) {
+            guard var reading = result.readings[candidate.name], !reading.uncertain else { continue }
+            reading.uncertain = true
+            reading.note =
+                "amount + tax = total and tax = amount × rate both fail, and both hold with \(Money.format(candidate.fitting)), "
+                + "one figure from the reading \(Money.format(candidate.read)): a misread cannot be ruled out"
+            result.readings[candidate.name] = reading
+        }
     }
 
     /// A sum that does not hold over an amount whose readings disagreed (3660.65 twice, 3860.65 twice), or

@@ -146,6 +146,40 @@ struct ReconcilerTests {
         #expect(items.readings["total"]?.uncertain == false)
     }
 
+    @Test("both VAT relations failing where one figure of one amount would make both hold: that amount is uncertain")
+    func oneFigureFromBothRelations() {
+        func invoice(amount: String, tax: String, total: String, rate: String = "3%") -> ExtractionResult {
+            var rateReading = Self.money("tax_rate", [rate], uncertain: false)
+            rateReading.type = .percent
+            return ExtractionResult(
+                readings: [
+                    "amount": Self.money("amount", [amount], uncertain: false),
+                    "tax_amount": Self.money("tax_amount", [tax], uncertain: false),
+                    "total": Self.money("total", [total], uncertain: false),
+                    "tax_rate": rateReading,
+                ], rows: [], registration: nil, problems: [])
+        }
+        // 1545.58 printed, read 1515.58 at two resolutions: total − amount and amount × 3% both give 1545.58.
+        var misread = invoice(amount: "51519.18", tax: "1515.58", total: "53064.76")
+        Reconciler.doubtAmountsOneFigureFromBothRelations(&misread)
+        #expect(misread.readings["tax_amount"]?.uncertain == true)
+        #expect(misread.readings["tax_amount"]?.note?.contains("1545.58") == true)
+        #expect(misread.readings["amount"]?.uncertain == false)
+        // The amount misread (51549.18 for 51519.18): the tax and the total agree on the printed one.
+        var amountMisread = invoice(amount: "51549.18", tax: "1545.58", total: "53064.76")
+        Reconciler.doubtAmountsOneFigureFromBothRelations(&amountMisread)
+        #expect(amountMisread.readings["amount"]?.uncertain == true)
+        #expect(amountMisread.readings["tax_amount"]?.uncertain == false)
+        // A wrong tax printed with a total that adds it up: only tax = amount × rate fails, and it stands.
+        var wrongTax = invoice(amount: "51519.18", tax: "1515.58", total: "53034.76")
+        Reconciler.doubtAmountsOneFigureFromBothRelations(&wrongTax)
+        #expect(wrongTax.readings["tax_amount"]?.uncertain == false)
+        // Both fail, but the fitting tax is more than one figure away: the readings stand.
+        var far = invoice(amount: "51519.18", tax: "1225.58", total: "53064.76")
+        Reconciler.doubtAmountsOneFigureFromBothRelations(&far)
+        #expect(far.readings["tax_amount"]?.uncertain == false)
+    }
+
     @Test("on an invoice the lines add up to the amount before tax: they confirm it, never the total")
     func invoiceLinesAddUpToAmount() {
         var result = ExtractionResult(
