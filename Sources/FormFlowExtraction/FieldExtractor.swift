@@ -512,6 +512,11 @@ public struct FieldExtractor: Sendable {
             // prototypes and 0.53 from every other, where both engines read 餐饮费. A glyph within reach of
             // another character (务 of 会务费 read 会议费) still objects, unless the whole line lies in a face
             // the prototypes do not know (`TextVerifier.unknownTypeface`).
+            // A value with a check character that fails: a 1 standing where a 4's stem does says
+            // misread, not invalid (a G4 scan's thin 4 lost its strokes: 6228485275339058771 read
+            // 6228185275339058771 by Tesseract and the model alike, and bad_bank_account claimed).
+            case _ where spec.type.hasCheckCharacter && figures != nil && location.inkBox != nil:
+                MemoJudge(FigurePlacement(verifier: figures!, image: inkImage))
             case .enumerated where text != nil && location.inkBox != nil:
                 MemoJudge(
                     GlyphDoubt(

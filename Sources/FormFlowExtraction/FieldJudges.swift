@@ -444,8 +444,14 @@ extension FieldPolicy {
     static func secondModelAgreement(_ readings: [NormalizedReading], _ second: SecondReader?, shown: String) throws -> Decision? {
         guard let second else { return nil }
         // A value whose check character fails, read alike by both engines, is read with confidence: it is
-        // taken and reported invalid (bad_tax_id, bad_id_checksum), not left as a possible misread.
-        for reading in readings where reading.check == .valid || reading.check == .checksumFailed {
+        // taken and reported invalid (bad_tax_id, bad_id_checksum), not left as a possible misread. Not
+        // where Tesseract read a value that passes the check as often: that reading dissents (a G4 scan's
+        // ID 440305197909026053 read so once and 140305197909026053 once, the latter by the model too). A
+        // lone passing reading beside four failing ones alike is a misread of its own (3 read 8 once).
+        let count = { (value: FieldValue) in readings.filter { $0.value == value }.count }
+        let passingCount = readings.filter { $0.check == .valid }.map { count($0.value) }.max() ?? 0
+        for reading in readings
+        where reading.check == .valid || (reading.check == .checksumFailed && count(reading.value) > passingCount) {
             guard try second.model.judge(reading) == .confirms else { continue }
             if case .contradicts? = try second.doubt?.judge(reading) { continue }
             return .accept(

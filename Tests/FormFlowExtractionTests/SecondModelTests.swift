@@ -241,6 +241,35 @@ struct SecondModelTests {
         guard case .uncertain = otherwise else { Issue.record("a failing value the model reads otherwise was taken"); return }
     }
 
+    @Test("a failing value both engines read is no violation where another reading passes the check or the figures doubt it")
+    func failingCheckWithDissent() throws {
+        // A G4 scan's ID: Tesseract read 440305197909026053 (valid) once and 140305197909026053 (failing)
+        // once; the model read the failing one.
+        var readings = FieldPolicyTests.readings(["440305197909026053", "140305197909026053"])
+        readings[1].check = .checksumFailed
+        func decide(_ readings: [NormalizedReading], doubt: (any GlyphJudge)? = nil) throws -> FieldPolicy.Decision {
+            try FieldPolicy.decide(
+                readings, agreement: TesseractAgreement(needs: .strong, layoutPass: false), glyphs: nil,
+                secondReader: FieldPolicy.SecondReader(
+                    model: Self.model("140305197909026053", check: .checksumFailed), doubt: doubt, confirm: nil),
+                glyphsMustConfirm: false, glyphsConfirmAReading: false, contradictionWaits: false, tesseractDoubts: false,
+                final: true)
+        }
+        // (Not taken: with no more readings to make, the field stays uncertain.)
+        if case .accept = try decide(readings) { Issue.record("taken although a reading passes the check") }
+        // Without the dissenting reading the two engines' failing value is read with confidence ...
+        let failing = [readings[1], readings[1]]
+        guard case .accept = try decide(failing) else { Issue.record("a failing value both read was not taken"); return }
+        // ... unless its figures speak against it (a 1 standing where a 4's stem does).
+        let placement = Scripted(verdicts: ["140305197909026053": .contradicts("glyph 1 is read 1 but stands where a 4's stem does")])
+        if case .accept = try decide(failing, doubt: placement) { Issue.record("taken although its figures speak against it") }
+        // A lone passing reading beside more failing ones alike does not dissent (a 3 read 8 once).
+        guard case .accept(let majority, _, _) = try decide([readings[0]] + failing) else {
+            Issue.record("a lone passing reading outweighed two failing ones alike"); return
+        }
+        #expect(majority.value == .text("140305197909026053"))
+    }
+
     @Test("the model sees what the glyphs read where it found each character likely, not where it found one unlikely")
     func seesAlternatives() throws {
         let json = #"{"text": "高婷活", "confidences": [0.9985, 0.999, 0.7958], "alternatives": [[["高", 0.9985], ["髙", 0.0012]], [["婷", 0.999]], [["活", 0.7958], ["湉", 0.1503], ["恬", 0.0023]]]}"#
