@@ -491,37 +491,33 @@ public struct FieldExtractor: Sendable {
             guard line.lowestConfidence >= SecondModelJudge.minimumProbability else { return (line, nil) }
             return (line, normalize(line.text, spec, characters: characters))
         } : nil
+        // Glyphs the prototypes cannot place (beyond reach of their own character and every other) are
+        // no objection to a name, department or category the model read surely: two independent readers
+        // agree and the glyphs have no opinion (a phone photo's 黄强, 马建国 lay 0.53–0.63 from everything;
+        // a blurred 餐 of 餐饮费 0.54 from its own prototypes, 0.53 from every other). Where the model was
+        // unsure (西门或 at 0.54, for 西门彧) they still object, and so does a glyph within reach of another
+        // character (务 of 会务费 read 会议费) unless the whole line lies in a face the prototypes do not
+        // know (`TextVerifier.unknownTypeface`).
+        let unlessModelSure: (String) -> Bool = { value in !((try? secondModel?.readsSurely(value)) ?? false) }
         // What may speak against a value the second model agrees on.
         let glyphDoubt: MemoJudge? =
             switch spec.type {
             case .chineseName where names != nil && location.inkBox != nil:
-                // Glyphs the prototypes cannot place (beyond reach of their own character and every
-                // other) are no objection to a name the model read surely: two independent readers agree
-                // and the glyphs have no opinion (a phone photo's 黄强, 马建国 lay 0.53–0.63 from
-                // everything). Where the model was unsure (西门或 at 0.54, for 西门彧), they still object.
                 MemoJudge(
                     GlyphDoubt(
-                        verifier: names!, broad: nil, image: inkImage, readAlone: true,
-                        unknownGlyphsObject: { value in !((try? secondModel?.readsSurely(value)) ?? false) }))
+                        verifier: names!, broad: nil, image: inkImage, readAlone: true, unknownGlyphsObject: unlessModelSure))
             case .organisation where text != nil && location.inkBox != nil:
                 MemoJudge(
                     GlyphDoubt(
                         verifier: text!, broad: names, image: inkImage,
                         unknownGlyphsObject: { ListMatch.of($0, in: vocabulary) != .unlisted }))
-            // The same for a department or category: a phone photo's blurred 餐 lay 0.54 from its own
-            // prototypes and 0.53 from every other, where both engines read 餐饮费. A glyph within reach of
-            // another character (务 of 会务费 read 会议费) still objects, unless the whole line lies in a face
-            // the prototypes do not know (`TextVerifier.unknownTypeface`).
+            case .enumerated where text != nil && location.inkBox != nil:
+                MemoJudge(GlyphDoubt(verifier: text!, broad: names, image: inkImage, unknownGlyphsObject: unlessModelSure))
             // A value with a check character that fails: a 1 standing where a 4's stem does says
             // misread, not invalid (a G4 scan's thin 4 lost its strokes: 6228485275339058771 read
             // 6228185275339058771 by Tesseract and the model alike, and bad_bank_account claimed).
             case _ where spec.type.hasCheckCharacter && figures != nil && location.inkBox != nil:
                 MemoJudge(FigurePlacement(verifier: figures!, image: inkImage))
-            case .enumerated where text != nil && location.inkBox != nil:
-                MemoJudge(
-                    GlyphDoubt(
-                        verifier: text!, broad: names, image: inkImage,
-                        unknownGlyphsObject: { value in !((try? secondModel?.readsSurely(value)) ?? false) }))
             default: nil
             }
         let entryJudge: MemoJudge? =

@@ -26,6 +26,12 @@ enum Reconciler {
         doubtAmountsOneFigureFromBothRelations(&result)
     }
 
+    /// Whether tax = amount × rate holds to the cent, within a cent either way (the doubts' own check of the
+    /// relation; the validator's rule has its configured tolerance).
+    static func taxFits(amount: Decimal, tax: Decimal, percent: Decimal) -> Bool {
+        abs(Money.roundedToCent(amount * percent / 100) - tax) <= Decimal(string: "0.01")!
+    }
+
     /// VAT invoices: where amount + tax = total and tax = amount × rate both fail, and both would hold
     /// with one value of the tax (or of the amount) one figure away from its reading, that figure is more
     /// likely misread than the invoice wrong twice over: the amount is uncertain and no sum_mismatch or
@@ -39,10 +45,7 @@ enum Reconciler {
             let rateText = result.readings["tax_rate"]?.chosen?.value.text, let percent = Money.rate(rateText),
             amount + tax != total
         else { return }
-        let tolerance = Decimal(string: "0.01")!
-        func taxHolds(_ amount: Decimal, _ tax: Decimal) -> Bool {
-            abs(Money.roundedToCent(amount * percent / 100) - tax) <= tolerance
-        }
+        func taxHolds(_ amount: Decimal, _ tax: Decimal) -> Bool { taxFits(amount: amount, tax: tax, percent: percent) }
         guard !taxHolds(amount, tax) else { return }
         func oneFigureApart(_ read: Decimal, _ fitting: Decimal) -> Bool {
             let a = Array(Money.format(read)), b = Array(Money.format(fitting))
@@ -100,7 +103,7 @@ enum Reconciler {
             for name in ["amount", "tax_amount", "total"] { doubt(name, "amount + tax = total") }
         }
         if let amount, let tax, let rate = result.readings["tax_rate"]?.chosen?.value.text, let percent = Money.rate(rate),
-            abs(Money.roundedToCent(amount * percent / 100) - tax) > Decimal(string: "0.01")!
+            !taxFits(amount: amount, tax: tax, percent: percent)
         {
             for name in ["amount", "tax_amount"] { doubt(name, "tax = amount × rate") }
         }
