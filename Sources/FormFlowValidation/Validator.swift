@@ -51,7 +51,6 @@ public struct Validator: Sendable {
         value?.text.flatMap(Money.parse)
     }
 
-
     static func check(_ rule: Rule, fields: [String: FieldValue], uncertain: [String]) -> Failure? {
         let rows = fields[rule.items]?.rows ?? []
         switch rule.check {
