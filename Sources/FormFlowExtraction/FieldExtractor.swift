@@ -505,7 +505,11 @@ public struct FieldExtractor: Sendable {
             case .chineseName where names != nil && location.inkBox != nil:
                 MemoJudge(
                     GlyphDoubt(
-                        verifier: names!, broad: nil, image: inkImage, readAlone: true, unknownGlyphsObject: unlessModelSure))
+                        verifier: names!, broad: nil, image: inkImage, readAlone: true, unknownGlyphsObject: unlessModelSure,
+                        outvoted: { value, place, character in
+                            (try? secondModel?.outvotes(
+                                value, place: place, character: character, tesseractRead: readings.compactMap { $0.value.text })) ?? false
+                        }))
             case .organisation where text != nil && location.inkBox != nil:
                 MemoJudge(
                     GlyphDoubt(

@@ -170,6 +170,10 @@ struct GlyphDoubt: GlyphJudge {
     /// look-alike hides behind the readers' pull toward the known name (天津津心软件有限公司一, a seal's
     /// edge read 一 by both engines, stayed a silent error without it).
     var unknownGlyphsObject: (String) -> Bool = { _ in true }
+    /// Whether, in `value`, the glyph at a place taken for another character is outvoted there: names only,
+    /// where Tesseract and the second model both read the value's character and the model found the
+    /// glyphs' one unlikely (`SecondModelJudge.outvotes`; a Kai 吴 nearer the prototypes of 昊).
+    var outvoted: (String, Int, Character) -> Bool = { _, _, _ in false }
     var name: String { "glyphs" }
 
     func judge(_ candidate: NormalizedReading) throws -> Verdict {
@@ -179,8 +183,13 @@ struct GlyphDoubt: GlyphJudge {
         if FieldExtractor.trace, let judged = judge.judge(value, image: image) {
             print("TRACE doubt \(value): " + judged.map { "\($0.expected) \($0.distance) (\($0.rival.map(String.init) ?? "-") \($0.rivalDistance))" }.joined(separator: ", "))
         }
-        if let why = judge.doubt(value, image: image, unknownGlyphsObject: unknownGlyphsObject(value)) { return .contradicts(why) }
-        if readAlone, let alone = verifier.read(count: value.count, image: image), alone != value {
+        let outvotedHere = { (place: Int, character: Character) in outvoted(value, place, character) }
+        if let why = judge.doubt(value, image: image, unknownGlyphsObject: unknownGlyphsObject(value), outvoted: outvotedHere) {
+            return .contradicts(why)
+        }
+        if readAlone, let alone = verifier.read(count: value.count, image: image), alone != value,
+            !zip(alone, value).enumerated().allSatisfy({ place, pair in pair.0 == pair.1 || outvotedHere(place, pair.0) })
+        {
             return .contradicts("the glyphs alone read \(alone)")
         }
         return .noOpinion("nothing in the glyphs speaks against \(value)")
@@ -246,6 +255,26 @@ final class SecondModelJudge: GlyphJudge {
                     && place.contains { $0.character == character && $0.probability >= Self.minimumAlternative })
         }
     }
+
+    /// Whether, at `place` of `value`, the glyphs' `character` is outvoted by two readers: the model read the
+    /// value's character there at least `sureProbability` likely and found `character` under
+    /// `unlikelyProbability` (it knows 18,383 characters, the rare ones the glyphs have prototypes of among
+    /// them), and a reading of Tesseract's of the same length has the value's character there too. A Kai 吴
+    /// lay nearer the prototypes of 昊 (0.28 against 0.34) where Tesseract read 吴 and the model 吴 at 0.998.
+    /// Where Tesseract lacks the glyphs' character (龑), the model's own doubt about it keeps the objection.
+    func outvotes(_ value: String, place: Int, character: Character, tesseractRead: [String]) throws -> Bool {
+        guard let line = try reading().line, line.text.count == value.count, line.alternatives.count == value.count,
+            place < value.count
+        else { return false }
+        let expected = Array(value)[place]
+        guard Array(line.text)[place] == expected, line.confidences[place] >= Self.sureProbability,
+            (line.alternatives[place].first { $0.character == character }?.probability ?? 0) < Self.unlikelyProbability
+        else { return false }
+        return tesseractRead.contains { $0.count == value.count && Array($0)[place] == expected }
+    }
+
+    /// Below this the model does not think a character possible at a place (`outvotes`).
+    static let unlikelyProbability = 0.01
 
     /// Whether the model read `text` itself, every character at least `sureProbability` likely.
     func readsSurely(_ text: String) throws -> Bool {

@@ -116,7 +116,9 @@ public struct TextVerifier: Sendable {
     /// drawn in a typeface the prototypes do not include: 99% of glyphs clearly are their own character
     /// (a misread is caught), and with the character's own prototypes removed, 13% clearly are some other
     /// (a name with a character without prototypes goes to an operator that often).
-    public func contradiction(_ expected: String, image: GrayImage) -> String? {
+    public func contradiction(
+        _ expected: String, image: GrayImage, outvoted: (Int, Character) -> Bool = { _, _ in false }
+    ) -> String? {
         let nearEnough = maximumDistance + contradictionReach
         let characters = Array(expected.filter { !$0.isWhitespace })
         guard !characters.isEmpty, let line = GlyphLine(image: image) else { return nil }
@@ -126,7 +128,7 @@ public struct TextVerifier: Sendable {
             let ranked = index.nearest(cache.queries[group.start * 1000 + group.end]!, count: 2)
             guard ranked.count >= 2, ranked[0].character != characters[k], ranked[0].distance <= nearEnough,
                 ranked[1].distance - ranked[0].distance >= max(minimumMargin, contradictionMargin),
-                ranked[1].distance >= ranked[0].distance * minimumRatio
+                ranked[1].distance >= ranked[0].distance * minimumRatio, !outvoted(k, ranked[0].character)
             else { continue }
             return "glyph \(k + 1) is clearly \(ranked[0].character), not \(characters[k])"
         }
@@ -210,13 +212,19 @@ public struct TextVerifier: Sendable {
     ///   or have no opinion: a glyph far from every prototype (its own character's and every other's), or
     ///   a line in a typeface the prototypes lack (`unknownTypeface`: a Kai 重庆盛明数据服务有限公司 had 重,
     ///   数 and 服 beyond reach, 重 nearest 童, and its typical glyph far from its own).
-    public func doubt(_ expected: String, image: GrayImage, unknownGlyphsObject: Bool = true) -> String? {
+    /// - Parameter outvoted: whether the glyph at a place, taken for a character (its rival, or what it is
+    ///   clearly), is outvoted there by two other readers (`SecondModelJudge.outvotes`): then it says nothing.
+    public func doubt(
+        _ expected: String, image: GrayImage, unknownGlyphsObject: Bool = true,
+        outvoted: (Int, Character) -> Bool = { _, _ in false }
+    ) -> String? {
         let judged = canVerify(expected) ? judge(expected, image: image) : nil
         if !unknownGlyphsObject, let judged, Self.unknownTypeface(judged, maximumDistance: maximumDistance) { return nil }
-        if let why = contradiction(expected, image: image) { return why }
+        if let why = contradiction(expected, image: image, outvoted: outvoted) { return why }
         guard canVerify(expected) else { return nil }
         guard let judged else { return "the line cannot be cut into \(expected.count) characters" }
         for (k, glyph) in judged.enumerated() {
+            if let rival = glyph.rival, outvoted(k, rival) { continue }
             if glyph.distance > maximumDistance {
                 if !unknownGlyphsObject && glyph.rivalDistance > maximumDistance { continue }
                 return "glyph \(k + 1) is unlike any \(glyph.expected) (distance \(glyph.distance))"

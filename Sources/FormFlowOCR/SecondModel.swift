@@ -113,7 +113,8 @@ public final class SecondModel {
             broken = true
             return nil
         }
-        return reading
+        // The model reads some characters in their traditional form; the documents print simplified ones.
+        return reading.foldingTraditional()
     }
 
     /// One line of the child's standard output.

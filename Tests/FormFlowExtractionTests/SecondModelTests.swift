@@ -309,6 +309,27 @@ struct SecondModelTests {
         #expect(try !SecondModelTests.model(nil).readsSurely("西门或"))
     }
 
+    @Test("a glyph taken for another character is outvoted only where Tesseract and the sure model both read the value's, and the model found the glyph's unlikely")
+    func outvotes() throws {
+        // A phone photo's Kai 吴磊: the glyphs put 吴 nearer 昊; Tesseract read 吴舌, the model 吴磊 surely.
+        let json = #"{"text": "吴磊", "confidences": [0.998, 1.0], "alternatives": [[["吴", 0.998], ["昊", 0.0019]], [["磊", 1.0]]]}"#
+        let line = try #require(LineReading(json: json))
+        let model = SecondModelJudge(line: { (line, NormalizedReading(value: .text("吴磊"), check: .valid)) })
+        #expect(try model.outvotes("吴磊", place: 0, character: "昊", tesseractRead: ["吴舌", "吴乔"]))
+        // Tesseract read another character there: two readers do not agree on it.
+        #expect(try !model.outvotes("吴磊", place: 0, character: "昊", tesseractRead: ["天舌"]))
+        // Only readings of the value's length say what stands at a place.
+        #expect(try !model.outvotes("吴磊", place: 0, character: "昊", tesseractRead: ["吴舌乔"]))
+        // The model found the glyphs' character possible (龑 at 0.04 behind a common look-alike).
+        let rare = #"{"text": "王磊赞", "confidences": [0.99, 0.99, 0.95], "alternatives": [[["王", 0.99]], [["磊", 0.99]], [["赞", 0.95], ["龑", 0.04]]]}"#
+        let rareModel = SecondModelJudge(line: { (try #require(LineReading(json: rare)), NormalizedReading(value: .text("王磊赞"), check: .valid)) })
+        #expect(try !rareModel.outvotes("王磊赞", place: 2, character: "龑", tesseractRead: ["王磊赞"]))
+        // The model unsure of its own character (或 for 彧 at 0.54).
+        let unsure = #"{"text": "西门或", "confidences": [0.99, 0.99, 0.54], "alternatives": [[["西", 0.99]], [["门", 0.99]], [["或", 0.54], ["戓", 0.2]]]}"#
+        let unsureModel = SecondModelJudge(line: { (try #require(LineReading(json: unsure)), NormalizedReading(value: .text("西门或"), check: .valid)) })
+        #expect(try !unsureModel.outvotes("西门或", place: 2, character: "彧", tesseractRead: ["西门或"]))
+    }
+
     @Test("a code Tesseract agrees on is uncertain where the second model reads it otherwise, even unwell-formed")
     func codeCheckedByModel() throws {
         func decide(model: NormalizedReading?) throws -> FieldPolicy.Decision {
