@@ -26,7 +26,9 @@ public enum InkLocator {
             // Empty zones (the table's unused rows) are most of these: a zone without half that much
             // light ink cannot hold such a line and is not looked at again.
             guard inkCount(in: image, zone: zone, below: faintInkLevel, atLeast: Int(50 * unit * unit)) else { return nil }
-            return valueBox(in: image, zone: zone, unit: unit, level: faintInkLevel, minimumInk: 100)
+            // Seen at the lighter level, only the cores of a faint figure's strokes are ink: a photographed
+            // "6" was 18 px high there.
+            return valueBox(in: image, zone: zone, unit: unit, level: faintInkLevel, minimumInk: 100, minimumHeight: 15)
         }
         // A value's faint first or last figure breaks into specks at the usual level and would be cut
         // off (a tax amount read "095.18" for "3095.18"): the same line seen at the lighter level, when it
@@ -107,13 +109,20 @@ public enum InkLocator {
     }
 
     /// `minimumInk`: the least ink (pixels at 300 dpi) a text line must hold to count as one.
-    static func valueBox(in image: GrayImage, zone: PixelRect, unit: Double, level: UInt8, minimumInk: Double) -> PixelRect? {
-        guard let members = valueLine(in: image, zone: zone, unit: unit, level: level, minimumInk: minimumInk) else { return nil }
+    static func valueBox(
+        in image: GrayImage, zone: PixelRect, unit: Double, level: UInt8, minimumInk: Double, minimumHeight: Double = 20
+    ) -> PixelRect? {
+        guard
+            let members = valueLine(
+                in: image, zone: zone, unit: unit, level: level, minimumInk: minimumInk, minimumHeight: minimumHeight)
+        else { return nil }
         return members.dropFirst().reduce(members[0].box) { $0.union($1.box) }
     }
 
     /// The blobs of the value's line, left to right (never empty).
-    static func valueLine(in image: GrayImage, zone: PixelRect, unit: Double, level: UInt8, minimumInk: Double) -> [Blob]? {
+    static func valueLine(
+        in image: GrayImage, zone: PixelRect, unit: Double, level: UInt8, minimumInk: Double, minimumHeight: Double = 20
+    ) -> [Blob]? {
         let minimumBlob = max(4, Int(14 * unit * unit))
         var ink = image.pixels.map { $0 < level }
         // Table rules and box borders touch values and join the grid into one blob: erase every run of
@@ -163,7 +172,16 @@ public enum InkLocator {
                     let gap = max(a.y, b.y) - min(a.maxY, b.maxY)
                     // Two parts of one glyph make one glyph's height; a label above a value (税率 over 13%)
                     // makes two lines' and stays apart.
-                    guard across * 2 >= min(a.width, b.width), gap >= 0, gap <= min(a.height, b.height) / 2,
+                    // Where together they are no wider than high and no taller than a figure (not a seal's
+                    // ring in pieces), the gap is measured against
+                    // the larger part: a faint photographed "2" broke into its curve (14 px high) and its foot
+                    // (8 px), 5 px apart; and parts whose rows overlap by less than half the smaller one's
+                    // height (a "5" in two, 3 px shared) are stacked too.
+                    let whole = a.union(b)
+                    let oneGlyph = whole.width <= whole.height && Double(whole.height) <= 45 * unit
+                    guard across * 2 >= min(a.width, b.width),
+                        oneGlyph ? gap >= -min(a.height, b.height) / 2 && gap <= max(a.height, b.height) / 2
+                            : gap >= 0 && gap <= min(a.height, b.height) / 2,
                         a.union(b).height <= max(a.height, b.height) * 2
                     else { continue }
                     lines[first] = (a.union(b), lines[first].pixels + lines[second].pixels)
@@ -175,7 +193,10 @@ public enum InkLocator {
         }
         guard let line = lines.max(by: { $0.pixels < $1.pixels }) else { return nil }
         // Too little ink for a character (a stray mark, the tail of a neighbouring line).
-        guard line.pixels >= Int(minimumInk * unit * unit), line.box.height >= Int(20 * unit) else { return nil }
+        guard line.pixels >= Int(minimumInk * unit * unit), line.box.height >= Int(minimumHeight * unit) else {
+            if FieldExtractor.trace { print("TRACE ink line \(line.box) \(line.pixels) px: too little for a character") }
+            return nil
+        }
         var members = blobs.filter { blob in
             let overlap = min(line.box.maxY, blob.box.maxY) - max(line.box.y, blob.box.y)
             return overlap * 2 >= blob.box.height

@@ -170,6 +170,31 @@ struct InkLayoutTests {
         #expect(abs(box.x - 100) <= 1 && abs(box.maxX - 116) <= 1)
     }
 
+    @Test("a faint photographed figure in pieces is one value: its foot 5 px below, or two halves sharing 3 rows")
+    func faintFigureInPieces() throws {
+        func zoneWith(_ pieces: [(x: Int, y: Int, width: Int, height: Int)]) -> PixelRect? {
+            var canvas = Canvas(width: 300, height: 130)
+            canvas.fill(x: 0, y: 10, width: 300, height: 3)
+            canvas.fill(x: 0, y: 118, width: 300, height: 3)
+            // Grey as a phone's faint print: only the lighter level sees it.
+            for piece in pieces { canvas.fill(x: piece.x, y: piece.y, width: piece.width, height: piece.height, level: 170) }
+            return InkLocator.valueBox(in: canvas.image, zone: PixelRect(x: 20, y: 20, width: 260, height: 90))
+        }
+        // A "2": its curve 14 px high, its foot 8 px high, 5 px below (seen on a phone photo's receipts count).
+        let two = try #require(zoneWith([(140, 50, 12, 14), (138, 69, 16, 8)]))
+        #expect(abs(two.y - 50) <= 1 && abs(two.maxY - 77) <= 1)
+        // A "5" in two halves whose rows overlap by 3.
+        let five = try #require(zoneWith([(140, 50, 15, 15), (139, 62, 19, 17)]))
+        #expect(abs(five.y - 50) <= 1 && abs(five.maxY - 79) <= 1)
+        // Two lines of text one above the other (a label over its value) are not one figure: the heavier
+        // line alone is the value.
+        var canvas = Canvas(width: 300, height: 130)
+        canvas.textLine(x: 60, y: 36, glyphs: 2, size: 22, level: 170)
+        canvas.textLine(x: 60, y: 64, glyphs: 5, size: 24, level: 170)
+        let lines = try #require(InkLocator.valueBox(in: canvas.image, zone: PixelRect(x: 20, y: 20, width: 260, height: 90)))
+        #expect(abs(lines.y - 64) <= 1 && abs(lines.maxY - 88) <= 1)
+    }
+
     @Test("a zone with only rules and specks holds no value")
     func emptyZone() {
         var canvas = Canvas(width: 700, height: 170)
