@@ -21,7 +21,9 @@ enum Reconciler {
         settleTotalByItems(&result)
         settleVATArithmetic(&result)
         settleTaxRate(&result)
-        checkAmountInWords(&result, glyphs: glyphs, wordsBySecondModel: wordsBySecondModel)
+        checkAmountInWords(
+            &result, glyphs: glyphs, wordsBySecondModel: wordsBySecondModel,
+            totalBySecondModel: { amountBySecondModel("total") })
         doubtDisputedAmountsOfBrokenSums(&result, amountBySecondModel: amountBySecondModel)
         doubtAmountsOneFigureFromBothRelations(&result)
     }
@@ -189,8 +191,11 @@ enum Reconciler {
     }
 
     /// 大写 versus 小写: confirms the words (and an uncertain total) when they agree character by character.
+    /// - Parameter totalBySecondModel: the second model's reading of the total's figures, asked only where
+    ///   the words clearly say another amount than the total read with confidence.
     static func checkAmountInWords(
-        _ result: inout ExtractionResult, glyphs: GlyphClassifier?, wordsBySecondModel: () -> String? = { nil }
+        _ result: inout ExtractionResult, glyphs: GlyphClassifier?, wordsBySecondModel: () -> String? = { nil },
+        totalBySecondModel: () -> String? = { nil }
     ) {
         guard var words = result.readings["total_in_words"], var total = result.readings["total"], words.box != nil,
             words.uncertain
@@ -235,6 +240,18 @@ enum Reconciler {
                         "the glyphs read \(reading), the second OCR model the amount in figures: compare the words on the paper"
                     break
                 }
+                // The figures misread alike twice (a G4 scan's 1753.98 read 1758.98, the one item's amount too,
+                // so the items' sum held): where the second model reads the figures as another amount than
+                // Tesseract did, the words' difference is no violation read with confidence.
+                if let figures = money(total.chosen), let modelFigures = modelDisputes(figures, totalBySecondModel) {
+                    total.uncertain = true
+                    total.note =
+                        "Tesseract read \(Money.format(figures)), the second OCR model \(Money.format(modelFigures)), and the amount in words says \(reading): a misread cannot be ruled out"
+                    words.chosen = NormalizedReading(value: .text(reading), check: .valid)
+                    words.uncertain = true
+                    words.note = "the glyphs read \(reading); the figures are disputed: compare them on the paper"
+                    break
+                }
                 // A clear difference: the words say another amount. Keep what they say; validation flags it.
                 words.confirm(
                     NormalizedReading(value: .text(reading), check: .valid),
@@ -265,6 +282,14 @@ enum Reconciler {
     /// clear difference stands.
     static func modelReadsTheFigures(_ total: NormalizedReading, _ read: () -> String?) -> Bool {
         spelledBySecondModel([total], read) != nil
+    }
+
+    /// The amount the second model reads in figures where it differs from `figures` (Tesseract's); nil where
+    /// it reads the same or nothing.
+    static func modelDisputes(_ figures: Decimal, _ read: () -> String?) -> Decimal? {
+        guard let text = read(), let model = Money.parse(text.filter { $0.isASCIIDigit || $0 == "." }), model != figures
+        else { return nil }
+        return model
     }
 
     /// The one candidate total whose words (元 or 圆) the second model read exactly, with those words.

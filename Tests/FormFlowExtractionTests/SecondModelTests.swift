@@ -188,6 +188,14 @@ struct SecondModelTests {
         #expect(!Reconciler.modelReadsTheFigures(total) { nil })
     }
 
+    @Test("figures the second model reads otherwise dispute a words mismatch: a G4 scan's 1753.98 read 1758.98 twice")
+    func figuresDisputed() {
+        #expect(Reconciler.modelDisputes(Decimal(string: "1758.98")!) { "1753.98" } == Decimal(string: "1753.98"))
+        #expect(Reconciler.modelDisputes(Decimal(string: "1758.98")!) { "¥1758.98" } == nil)
+        #expect(Reconciler.modelDisputes(Decimal(string: "1758.98")!) { nil } == nil)
+        #expect(Reconciler.modelDisputes(Decimal(string: "1758.98")!) { "no figures" } == nil)
+    }
+
     @Test("a count Tesseract agrees on but the glyphs do not confirm is checked by the second model: another clear reading makes it uncertain")
     func countCheckedByModel() throws {
         func decide(model: String?, glyphs: any GlyphJudge = Scripted(verdicts: [:])) throws -> FieldPolicy.Decision {
