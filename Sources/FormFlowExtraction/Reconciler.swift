@@ -271,6 +271,19 @@ enum Reconciler {
         } else {
             words.uncertain = true
             words.note = "cannot confirm the amount in words against an uncertain total"
+            // What the words say is still put before the operator (unconfirmed): the second model's reading,
+            // else the glyphs', where it spells an amount.
+            let glyphsRead = verdicts.compactMap { verdict -> String? in
+                if case .contradicts(let reading) = verdict.2, ChineseAmount.parse(reading) != nil { return reading }
+                return nil
+            }
+            if words.chosen == nil,
+                let said = [wordsBySecondModel()?.filter({ !$0.isWhitespace })].compactMap({ $0 }).first(where: { ChineseAmount.parse($0) != nil })
+                    ?? (Set(glyphsRead).count == 1 ? glyphsRead.first : nil)
+            {
+                words.chosen = NormalizedReading(value: .text(said), check: .valid)
+                words.note = "cannot confirm the amount in words against an uncertain total; they read \(said)"
+            }
         }
         result.readings["total_in_words"] = words
         result.readings["total"] = total
