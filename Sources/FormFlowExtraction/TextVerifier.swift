@@ -128,8 +128,15 @@ public struct TextVerifier: Sendable {
             let ranked = index.nearest(cache.queries[group.start * 1000 + group.end]!, count: 2)
             guard ranked.count >= 2, ranked[0].character != characters[k], ranked[0].distance <= nearEnough,
                 ranked[1].distance - ranked[0].distance >= max(minimumMargin, contradictionMargin),
-                ranked[1].distance >= ranked[0].distance * minimumRatio, !outvoted(k, ranked[0].character)
+                ranked[1].distance >= ranked[0].distance * minimumRatio
             else { continue }
+            // Outvoted only where the glyph also looks like the text's character (a Kai 吴 at 0.34 from 吴,
+            // 0.28 from 昊); a glyph unlike it (溦 read 激 by both engines, 0.66 from 激) still objects.
+            if known.contains(characters[k]), index.distance(cache.queries[group.start * 1000 + group.end]!, to: characters[k]) <= maximumDistance,
+                outvoted(k, ranked[0].character)
+            {
+                continue
+            }
             return "glyph \(k + 1) is clearly \(ranked[0].character), not \(characters[k])"
         }
         return nil
@@ -212,8 +219,8 @@ public struct TextVerifier: Sendable {
     ///   or have no opinion: a glyph far from every prototype (its own character's and every other's), or
     ///   a line in a typeface the prototypes lack (`unknownTypeface`: a Kai 重庆盛明数据服务有限公司 had 重,
     ///   数 and 服 beyond reach, 重 nearest 童, and its typical glyph far from its own).
-    /// - Parameter outvoted: whether the glyph at a place, taken for a character (its rival, or what it is
-    ///   clearly), is outvoted there by two other readers (`SecondModelJudge.outvotes`): then it says nothing.
+    /// - Parameter outvoted: whether the glyph at a place, clearly another character though near its own, is
+    ///   outvoted there by two other readers (`SecondModelJudge.outvotes`): then it says nothing.
     public func doubt(
         _ expected: String, image: GrayImage, unknownGlyphsObject: Bool = true,
         outvoted: (Int, Character) -> Bool = { _, _ in false }
@@ -224,7 +231,6 @@ public struct TextVerifier: Sendable {
         guard canVerify(expected) else { return nil }
         guard let judged else { return "the line cannot be cut into \(expected.count) characters" }
         for (k, glyph) in judged.enumerated() {
-            if let rival = glyph.rival, outvoted(k, rival) { continue }
             if glyph.distance > maximumDistance {
                 if !unknownGlyphsObject && glyph.rivalDistance > maximumDistance { continue }
                 return "glyph \(k + 1) is unlike any \(glyph.expected) (distance \(glyph.distance))"
@@ -232,6 +238,8 @@ public struct TextVerifier: Sendable {
             if let rival = glyph.rival, glyph.distance - glyph.rivalDistance >= minimumMargin,
                 glyph.distance >= glyph.rivalDistance * minimumRatio, glyph.rivalDistance < glyph.distance
             {
+                // Near its own character too (within `maximumDistance`): two other readers can outvote it.
+                if outvoted(k, rival) { continue }
                 return "glyph \(k + 1) is nearer \(rival) than \(glyph.expected)"
             }
         }

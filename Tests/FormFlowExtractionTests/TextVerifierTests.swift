@@ -121,6 +121,17 @@ struct TextVerifierTests {
         #expect(judged[1].rivalDistance < judged[1].distance)
         #expect(verifier.judge("陈磊X", image: lines.draw("陈磊", gap: 8)) == nil)  // X has no prototypes
     }
+
+    @Test("Two other readers outvote a glyph only where it also looks like the text's character")
+    func outvotedOnlyNearOwn() throws {
+        let (lines, verifier) = try Self.names()
+        let image = lines.draw("陈磊", gap: 8)
+        // Tesseract and the model both reading 大 (or 舌, which has no prototypes) for a clear 磊 are not
+        // enough: the glyph is far from 大, so it still objects (a phone's 溦 read 激 by both engines).
+        #expect(verifier.doubt("陈大", image: image, outvoted: { _, _ in true }) != nil)
+        #expect(verifier.doubt("陈舌", image: image, outvoted: { _, _ in true }) != nil)
+        #expect(verifier.doubt("陈磊", image: image, outvoted: { _, _ in false }) == nil)
+    }
 }
 
 @Suite("Name rivals: a rare character is seen to be itself, not the common one Tesseract took it for")
