@@ -26,6 +26,31 @@ enum Reconciler {
             totalBySecondModel: { amountBySecondModel("total") })
         doubtDisputedAmountsOfBrokenSums(&result, amountBySecondModel: amountBySecondModel)
         doubtAmountsOneFigureFromBothRelations(&result)
+        doubtTotalThatBothRelationsOutvote(&result)
+    }
+
+    /// Where the parts (amount + tax on an invoice, the items on a claim) and the amount in words give one
+    /// and the same amount, and the total's figures were read as another, the figures are more likely
+    /// misread than the form wrong twice over in the same way: the total is uncertain and no sum_mismatch or
+    /// words_mismatch is claimed on it (a G4 scan's 61119.78 read 619.78 at two resolutions, its thin 1s
+    /// lost; 57660.17 + 3459.61 and the words both said 61119.78). The amount they give is named, never
+    /// taken. A real break leaves the words with the figures (a sum_mismatch) or the parts (a
+    /// words_mismatch), and stands.
+    static func doubtTotalThatBothRelationsOutvote(_ result: inout ExtractionResult) {
+        guard var total = result.readings["total"], !total.uncertain, let figures = money(total.chosen),
+            let words = result.readings["total_in_words"], !words.uncertain,
+            let text = words.chosen?.value.text, let spelled = ChineseAmount.parse(text), spelled != figures
+        else { return }
+        let parts: [FieldReading?] =
+            itemsAddUpTo(result) == "total"
+            ? result.rows.map { $0["amount"] }
+            : [result.readings["amount"], result.readings["tax_amount"]]
+        let values = parts.compactMap { money($0?.chosen) }
+        guard !parts.isEmpty, values.count == parts.count, values.reduce(0, +) == spelled else { return }
+        total.uncertain = true
+        total.note =
+            "the parts add up to \(Money.format(spelled)) and the amount in words says \(Money.format(spelled)); the figures read \(Money.format(figures)): a misread cannot be ruled out"
+        result.readings["total"] = total
     }
 
     /// Whether tax = amount × rate holds to the cent, within a cent either way (the doubts' own check of the

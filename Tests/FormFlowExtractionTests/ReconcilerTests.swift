@@ -146,6 +146,34 @@ struct ReconcilerTests {
         #expect(items.readings["total"]?.uncertain == false)
     }
 
+    @Test("a total that the parts and the words both give otherwise is uncertain; a single real break stands")
+    func totalOutvotedByBothRelations() {
+        func invoice(total: String, words: String) -> ExtractionResult {
+            var wordsReading = Self.money("total_in_words", [words], uncertain: false)
+            wordsReading.type = .amountInWords
+            return ExtractionResult(
+                readings: [
+                    "amount": Self.money("amount", ["57660.17"], uncertain: false),
+                    "tax_amount": Self.money("tax_amount", ["3459.61"], uncertain: false),
+                    "total": Self.money("total", [total], uncertain: false),
+                    "total_in_words": wordsReading,
+                ], rows: [], registration: nil, problems: [])
+        }
+        // 61119.78 read 619.78: the parts and the words both give 61119.78.
+        var misread = invoice(total: "619.78", words: "陆万壹仟壹佰壹拾玖元柒角捌分")
+        Reconciler.doubtTotalThatBothRelationsOutvote(&misread)
+        #expect(misread.readings["total"]?.uncertain == true)
+        #expect(misread.readings["total"]?.note?.contains("61119.78") == true)
+        // A words_mismatch: the words say another amount, the parts agree with the figures.
+        var wordsWrong = invoice(total: "61119.78", words: "陆万壹仟壹佰贰拾玖元柒角捌分")
+        Reconciler.doubtTotalThatBothRelationsOutvote(&wordsWrong)
+        #expect(wordsWrong.readings["total"]?.uncertain == false)
+        // A sum_mismatch: the words agree with the figures, the parts do not.
+        var sumWrong = invoice(total: "61129.78", words: "陆万壹仟壹佰贰拾玖元柒角捌分")
+        Reconciler.doubtTotalThatBothRelationsOutvote(&sumWrong)
+        #expect(sumWrong.readings["total"]?.uncertain == false)
+    }
+
     @Test("both VAT relations failing where one figure of one amount would make both hold: that amount is uncertain")
     func oneFigureFromBothRelations() {
         func invoice(amount: String, tax: String, total: String, rate: String = "3%") -> ExtractionResult {
