@@ -187,14 +187,13 @@ struct GlyphDoubt: GlyphJudge {
         if let why = judge.doubt(value, image: image, unknownGlyphsObject: unknownGlyphsObject(value), outvoted: outvotedHere) {
             return .contradicts(why)
         }
-        // As in `TextVerifier.doubt`: outvoted only where the glyph also looks like the value's character.
-        let nearOwn = verifier.judge(value, image: image).map { $0.map { $0.distance <= verifier.maximumDistance } }
-        if readAlone, let alone = verifier.read(count: value.count, image: image), alone != value,
-            !zip(alone, value).enumerated().allSatisfy({ place, pair in
+        if readAlone, let alone = verifier.read(count: value.count, image: image), alone != value {
+            // As in `TextVerifier.doubt`: outvoted only where the glyph also looks like the value's character.
+            let nearOwn = verifier.judge(value, image: image).map { $0.map { $0.distance <= verifier.maximumDistance } }
+            let allOutvoted = zip(alone, value).enumerated().allSatisfy { place, pair in
                 pair.0 == pair.1 || (nearOwn?[place] == true && outvotedHere(place, pair.0))
-            })
-        {
-            return .contradicts("the glyphs alone read \(alone)")
+            }
+            if !allOutvoted { return .contradicts("the glyphs alone read \(alone)") }
         }
         return .noOpinion("nothing in the glyphs speaks against \(value)")
     }

@@ -112,9 +112,7 @@ enum Reconciler {
             let key = key ?? reading.name
             guard let chosen = money(reading.chosen) else { return nil }
             if modelReadings[key] == nil { modelReadings[key] = .some(amountBySecondModel(key)) }
-            guard let text = modelReadings[key] ?? nil,
-                let modelAmount = Money.parse(text.filter { $0.isASCIIDigit || $0 == "." }), modelAmount != chosen
-            else { return nil }
+            guard let modelAmount = modelDisputes(chosen, { modelReadings[key] ?? nil }) else { return nil }
             return "Tesseract read \(shown), the second OCR model \(Money.format(modelAmount))"
         }
         func doubt(_ name: String, _ relation: String) {
