@@ -223,6 +223,12 @@ enum Reconciler {
         guard var words = result.readings["total_in_words"], var total = result.readings["total"], words.box != nil,
             words.uncertain
         else { return }
+        // The model reads the line once, however many of the steps below ask.
+        var modelWords: String?? = nil
+        func wordsByModel() -> String? {
+            if modelWords == nil { modelWords = .some(wordsBySecondModel()) }
+            return modelWords!
+        }
         guard let glyphs, let image = words.image else {
             words.uncertain = true
             words.note = "no glyph prototypes to verify the amount in words"
@@ -244,7 +250,7 @@ enum Reconciler {
             words.confirm(
                 NormalizedReading(value: .text(text), check: .valid),
                 because: "agrees with the amount in figures", by: "amount-in-words glyphs")
-        } else if matching.isEmpty, !wordsSayOther, let (candidate, text) = spelledBySecondModel(candidates, wordsBySecondModel) {
+        } else if matching.isEmpty, !wordsSayOther, let (candidate, text) = spelledBySecondModel(candidates, wordsByModel) {
             // Two readers: Tesseract's figures and the second model's words say the same amount (where a
             // photo's glyphs cannot be cut or one is unclear).
             if total.uncertain {
@@ -256,7 +262,7 @@ enum Reconciler {
         } else if !total.uncertain, let (_, _, verdict) = verdicts.first {
             switch verdict {
             case .contradicts(let reading) where ChineseAmount.parse(reading) != nil:
-                if let chosen = total.chosen, modelReadsTheFigures(chosen, wordsBySecondModel) {
+                if let chosen = total.chosen, modelReadsTheFigures(chosen, wordsByModel) {
                     words.chosen = NormalizedReading(value: .text(reading), check: .valid)
                     words.uncertain = true
                     words.note =
@@ -300,8 +306,9 @@ enum Reconciler {
                 if case .contradicts(let reading) = verdict.2, ChineseAmount.parse(reading) != nil { return reading }
                 return nil
             }
+            let modelSaid = wordsByModel()?.filter { !$0.isWhitespace }
             if words.chosen == nil,
-                let said = [wordsBySecondModel()?.filter({ !$0.isWhitespace })].compactMap({ $0 }).first(where: { ChineseAmount.parse($0) != nil })
+                let said = (modelSaid.flatMap { ChineseAmount.parse($0) } != nil ? modelSaid : nil)
                     ?? (Set(glyphsRead).count == 1 ? glyphsRead.first : nil)
             {
                 words.chosen = NormalizedReading(value: .text(said), check: .valid)
