@@ -93,8 +93,9 @@ public final class PostgresLedger: Ledger, WorkClaims, @unchecked Sendable {
     private func withConnection<T>(_ body: (PostgresConnection) throws -> T) throws(PostgresLedgerError) -> T {
         lock.lock()
         defer { lock.unlock() }
-        let deadline = ContinuousClock.now + patience
+        var deadline = ContinuousClock.now + patience
         var delay = Duration.milliseconds(100)
+        var answerLost = false
         while true {
             do {
                 let connection = try open()
@@ -102,6 +103,13 @@ public final class PostgresLedger: Ledger, WorkClaims, @unchecked Sendable {
                     return try body(connection)
                 } catch let error as PostgresLedgerError {
                     throw error
+                } catch is AnswerLost where !answerLost {
+                    // Once: a statement that truly takes longer than the timeout would otherwise run forever.
+                    answerLost = true
+                    self.connection = nil
+                    deadline = ContinuousClock.now + patience
+                    logger.warning("ledger answer lost, reconnecting", metadata: ["database": "\(address)"])
+                    continue
                 } catch {
                     // A statement the server refused is an answer, not a lost connection.
                     if !connection.isClosed { throw PostgresLedgerError(kind: .failed, message: "\(address): \(String(reflecting: error))") }
@@ -127,13 +135,13 @@ public final class PostgresLedger: Ledger, WorkClaims, @unchecked Sendable {
     func transaction<T>(_ body: (PostgresConnection) throws -> T) throws(PostgresLedgerError) -> T {
         try withConnection { connection in
             roundTrips += 1
-            _ = try connection.query("BEGIN", logger: logger).wait()
+            _ = try connection.query("BEGIN", logger: logger).answer(connection)
             do {
                 let result = try body(connection)
-                _ = try connection.query("COMMIT", logger: logger).wait()
+                _ = try connection.query("COMMIT", logger: logger).answer(connection)
                 return result
             } catch {
-                _ = try? connection.query("ROLLBACK", logger: logger).wait()
+                _ = try? connection.query("ROLLBACK", logger: logger).answer(connection)
                 throw error
             }
         }
@@ -142,7 +150,7 @@ public final class PostgresLedger: Ledger, WorkClaims, @unchecked Sendable {
     func rows(_ query: PostgresQuery) throws(PostgresLedgerError) -> [PostgresRow] {
         try withConnection { connection in
             roundTrips += 1
-            return Array(try connection.query(query, logger: logger).wait().rows)
+            return Array(try connection.query(query, logger: logger).answer(connection).rows)
         }
     }
 
@@ -194,28 +202,28 @@ public final class PostgresLedger: Ledger, WorkClaims, @unchecked Sendable {
     /// a newer schema is refused.
     private func migrate() throws(PostgresLedgerError) {
         try withConnection { connection in
-            _ = try connection.simpleQuery("BEGIN").wait()
+            _ = try connection.simpleQuery("BEGIN").answer(connection)
             do {
-                _ = try connection.simpleQuery("SELECT pg_advisory_xact_lock(5140424)").wait()
-                _ = try connection.simpleQuery("CREATE TABLE IF NOT EXISTS formflow_schema (version integer NOT NULL)").wait()
-                let found = try connection.simpleQuery("SELECT coalesce(max(version), 0) FROM formflow_schema").wait()
+                _ = try connection.simpleQuery("SELECT pg_advisory_xact_lock(5140424)").answer(connection)
+                _ = try connection.simpleQuery("CREATE TABLE IF NOT EXISTS formflow_schema (version integer NOT NULL)").answer(connection)
+                let found = try connection.simpleQuery("SELECT coalesce(max(version), 0) FROM formflow_schema").answer(connection)
                 let version = try found.first?.decode(Int.self) ?? 0
                 if version > Self.schemaVersion {
-                    _ = try connection.simpleQuery("ROLLBACK").wait()
+                    _ = try connection.simpleQuery("ROLLBACK").answer(connection)
                     throw PostgresLedgerError(
                         kind: .newerSchema,
                         message: "the ledger database \(address) has schema version \(version), newer than this FormFlow's \(Self.schemaVersion): a newer FormFlow migrated it. Upgrade this host's FormFlow")
                 }
                 for (index, statements) in Migrations.all.enumerated() where index + 1 > version {
-                    for statement in statements { _ = try connection.simpleQuery(statement).wait() }
-                    _ = try connection.simpleQuery("INSERT INTO formflow_schema (version) VALUES (\(index + 1))").wait()
+                    for statement in statements { _ = try connection.simpleQuery(statement).answer(connection) }
+                    _ = try connection.simpleQuery("INSERT INTO formflow_schema (version) VALUES (\(index + 1))").answer(connection)
                     logger.info("ledger schema migrated", metadata: ["database": "\(address)", "version": "\(index + 1)"])
                 }
-                _ = try connection.simpleQuery("COMMIT").wait()
+                _ = try connection.simpleQuery("COMMIT").answer(connection)
             } catch let error as PostgresLedgerError {
                 throw error
             } catch {
-                _ = try? connection.simpleQuery("ROLLBACK").wait()
+                _ = try? connection.simpleQuery("ROLLBACK").answer(connection)
                 throw error
             }
         }
@@ -413,11 +421,11 @@ extension PostgresLedger: AuditTrail {
         throws -> AuditEntry
     {
         try transaction { connection in
-            _ = try connection.query("SELECT pg_advisory_xact_lock(5140425)", logger: logger).wait()
+            _ = try connection.query("SELECT pg_advisory_xact_lock(5140425)", logger: logger).answer(connection)
             let last = try connection.query(
                 "SELECT seq::int8, at, actor, action, document, batch, sha256, detail, prev, hash FROM audit ORDER BY seq DESC LIMIT 1",
                 logger: logger
-            ).wait().rows.first.map(Self.entry)
+            ).answer(connection).rows.first.map(Self.entry)
             let entry = AuditEntry.following(
                 last, actor: actor, action: action, document: document, batch: batch, sha256: sha256, detail: detail)
             _ = try connection.query(
@@ -426,7 +434,7 @@ extension PostgresLedger: AuditTrail {
                 VALUES (\(entry.seq), \(entry.at), \(entry.actor), \(entry.action), \(entry.document), \(entry.batch),
                   \(entry.sha256), \(entry.detail), \(entry.prev), \(entry.hash))
                 """, logger: logger
-            ).wait()
+            ).answer(connection)
             return entry
         }
     }
@@ -513,5 +521,32 @@ extension PostgresLedger: LedgerTransfer {
                   AND state = \(transition.state) AND at = \(transition.at))
                 """)
         }
+    }
+}
+
+/// A query whose answer did not come within `PostgresLedger.answerTimeout`.
+struct AnswerLost: Error, CustomStringConvertible {
+    var description: String { "no answer from the ledger database within \(PostgresLedger.answerTimeout.nanoseconds / 1_000_000_000) s" }
+}
+
+extension PostgresLedger {
+    /// How long a statement's answer is waited for. A query sent as the server went away was once never
+    /// failed by the client when the connection closed (the database restarted mid-batch): the run
+    /// waited forever. After this long the connection is dropped and the call retried on a new one.
+    static let answerTimeout = TimeAmount.seconds(20)
+}
+
+extension EventLoopFuture where Value: Sendable {
+    /// `wait()` for at most `PostgresLedger.answerTimeout`; then `connection` is closed and `AnswerLost`
+    /// thrown.
+    func answer(_ connection: PostgresConnection) throws -> Value {
+        let promise = eventLoop.makePromise(of: Value.self)
+        cascade(to: promise)
+        let watchdog = eventLoop.scheduleTask(in: PostgresLedger.answerTimeout) {
+            promise.fail(AnswerLost())
+            let _: EventLoopFuture<Void> = connection.close()
+        }
+        defer { watchdog.cancel() }
+        return try promise.futureResult.wait()
     }
 }
