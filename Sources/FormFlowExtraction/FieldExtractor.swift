@@ -9,6 +9,8 @@ public struct ExtractionResult: Sendable {
     public var registration: Registration?
     /// Problems that stop the page from being trusted as a whole (registration failed, missing fields).
     public var problems: [Violation]
+    /// Why rows below the items were left out as marks (`ItemRowJudge`), as the table's own evidence.
+    public var tableNote: FieldEvidence? = nil
 
     /// The record's `fields`, in SPEC names and normalised values.
     public func fields(tableName: String?) -> [String: FieldValue] {
@@ -25,6 +27,7 @@ public struct ExtractionResult: Sendable {
     /// Evidence per field; table cells as `items[0].amount`.
     public func evidence(tableName: String?) -> [String: FieldEvidence] {
         var evidence = readings.mapValues(\.evidence)
+        if let tableNote { evidence[tableName ?? "table"] = tableNote }
         for (index, row) in rows.enumerated() {
             for (column, reading) in row {
                 evidence["\(tableName ?? "table")[\(index)].\(column)"] = reading.evidence
@@ -148,25 +151,42 @@ public struct FieldExtractor: Sendable {
             }
         }
 
+        var tableNote: FieldEvidence? = nil
+        if let table = template.table {
+            let columns = table.columns.map {
+                ItemRowJudge.Column(name: $0.name, type: $0.type, vocabulary: $0.vocabulary.flatMap { template.vocabularies[$0] } ?? [])
+            }
+            let marks = ItemRowJudge.trailingMarks(rows, columns: columns) { row, column in
+                guard let ink = cellLocations["\(row).\(column)"]?.1?.inkBox else { return nil }
+                return try? reader.readLine(in: Self.lineArea(ink, reader))?.text
+            }
+            if !marks.isEmpty {
+                let boxes = marks.flatMap { rows[$0.row].values.compactMap(\.box) }
+                rows.removeLast(marks.count)
+                tableNote = FieldEvidence(
+                    raw: "", confidence: 0, box: boxes.dropFirst().reduce(boxes.first) { $0?.union($1) }, uncertain: false,
+                    note: "\(marks.count == 1 ? "a row" : "\(marks.count) rows") below the last item left out: "
+                        + marks.reversed().map(\.why).joined(separator: "; "),
+                    decidedBy: ["item-row judge"])
+            }
+        }
         var result = ExtractionResult(readings: readings, rows: rows, registration: registration, problems: [])
+        result.tableNote = tableNote
         // Redundancy first (the amount in words is only ever settled there), then what is still missing.
         let wordsArea = locations["total_in_words"]?.1?.inkBox.map { Self.lineArea($0, reader) }
         Reconciler.reconcile(
             &result, glyphs: glyphs,
             wordsBySecondModel: {
-                guard let wordsArea, let line = try? reader.readLine(in: wordsArea),
-                    line.lowestConfidence >= SecondModelJudge.minimumProbability
-                else { return nil }
+                guard let wordsArea, let line = try? reader.readLine(in: wordsArea) else { return nil }
                 if Self.trace { print("TRACE second model words \(line.text) \(line.confidences)") }
-                return line.text
+                return line.lowestConfidence >= SecondModelJudge.minimumProbability ? line.text : nil
             },
             amountBySecondModel: { name in
                 guard let ink = (locations[name]?.1 ?? cellLocations[name]?.1)?.inkBox,
-                    let line = try? reader.readLine(in: Self.lineArea(ink, reader)),
-                    line.lowestConfidence >= SecondModelJudge.minimumProbability
+                    let line = try? reader.readLine(in: Self.lineArea(ink, reader))
                 else { return nil }
                 if Self.trace { print("TRACE second model amount \(name) \(line.text) \(line.confidences)") }
-                return line.text
+                return line.lowestConfidence >= SecondModelJudge.minimumProbability ? line.text : nil
             })
         for column in template.table?.common ?? [] {
             result.readings[column] = Self.common(column, of: result.rows)

@@ -208,6 +208,39 @@ struct ReconcilerTests {
         #expect(far.readings["tax_amount"]?.uncertain == false)
     }
 
+    @Test("a tax off the rate, where the second model reads the one on it to the cent, is that one; otherwise it stays")
+    func taxTheModelAndRateAgreeOn() {
+        func invoice(tax: String, total: String, amountUncertain: Bool = false) -> ExtractionResult {
+            var rateReading = Self.money("tax_rate", ["3%"], uncertain: false)
+            rateReading.type = .percent
+            return ExtractionResult(
+                readings: [
+                    "amount": Self.money("amount", ["33745.17"], uncertain: amountUncertain),
+                    "tax_amount": Self.money("tax_amount", [tax], uncertain: false),
+                    "total": Self.money("total", [total], uncertain: false), "tax_rate": rateReading,
+                ], rows: [], registration: nil, problems: [])
+        }
+        // A G4 scan's 1012.36 read 11012.36 alike; the model reads 1012.36 = 33745.17 × 3%. The total printed
+        // 34857.53 breaks amount + tax (the invoice's real sum_mismatch), which is then judged on 1012.36.
+        var misread = invoice(tax: "11012.36", total: "34857.53")
+        Reconciler.takeTaxTheModelAndRateAgreeOn(&misread) { "1012.36" }
+        #expect(misread.readings["tax_amount"]?.value == .text("1012.36"))
+        #expect(misread.readings["tax_amount"]?.uncertain == false)
+        #expect(misread.readings["tax_amount"]?.decidedBy == ["second model + tax = amount × rate"])
+        // The model reads another amount that does not fit the rate either: Tesseract's reading stays.
+        var offRate = invoice(tax: "11012.36", total: "34857.53")
+        Reconciler.takeTaxTheModelAndRateAgreeOn(&offRate) { "1017.36" }
+        #expect(offRate.readings["tax_amount"]?.value == .text("11012.36"))
+        // A tax truly off the rate (tax_mismatch: 1017.36 printed), read alike by both engines: it stands.
+        var wrongTax = invoice(tax: "1017.36", total: "34762.53")
+        Reconciler.takeTaxTheModelAndRateAgreeOn(&wrongTax) { "1017.36" }
+        #expect(wrongTax.readings["tax_amount"]?.value == .text("1017.36"))
+        // An amount not read with confidence cannot vouch for the tax.
+        var unsureAmount = invoice(tax: "11012.36", total: "34857.53", amountUncertain: true)
+        Reconciler.takeTaxTheModelAndRateAgreeOn(&unsureAmount) { "1012.36" }
+        #expect(unsureAmount.readings["tax_amount"]?.value == .text("11012.36"))
+    }
+
     @Test("on an invoice the lines add up to the amount before tax: they confirm it, never the total")
     func invoiceLinesAddUpToAmount() {
         var result = ExtractionResult(

@@ -293,7 +293,8 @@ struct SecondModelTests {
         // character of its own: not a second opinion on the glyphs' (郭伟嫚 read 郭伟媛 by the glyphs).
         #expect(try !model.sees("高婷湉", tesseractRead: ["高婷如"]))
         let own = #"{"text": "郭伟嫚", "confidences": [0.9999, 0.9999, 0.5573], "alternatives": [[["郭", 0.9999]], [["伟", 0.9999]], [["嫚", 0.5573], ["姆", 0.2231], ["媛", 0.1149]]]}"#
-        let modelOwn = SecondModelJudge(line: { (try #require(LineReading(json: own)), NormalizedReading(value: .text("郭伟嫚"), check: .valid)) })
+        let ownLine = try #require(LineReading(json: own))
+        let modelOwn = SecondModelJudge(line: { (ownLine, NormalizedReading(value: .text("郭伟嫚"), check: .valid)) })
         #expect(try !modelOwn.sees("郭伟媛", tesseractRead: ["郭伟如", "郭伟如"]))
         #expect(try modelOwn.sees("郭伟嫚", tesseractRead: ["郭伟如"]))
         // Tesseract and the glyphs read the character the model put second (a traditional variant first).
@@ -330,11 +331,13 @@ struct SecondModelTests {
         #expect(try !model.outvotes("吴磊", place: 0, character: "昊", tesseractRead: ["吴舌乔"]))
         // The model found the glyphs' character possible (龑 at 0.04 behind a common look-alike).
         let rare = #"{"text": "王磊赞", "confidences": [0.99, 0.99, 0.95], "alternatives": [[["王", 0.99]], [["磊", 0.99]], [["赞", 0.95], ["龑", 0.04]]]}"#
-        let rareModel = SecondModelJudge(line: { (try #require(LineReading(json: rare)), NormalizedReading(value: .text("王磊赞"), check: .valid)) })
+        let rareLine = try #require(LineReading(json: rare))
+        let rareModel = SecondModelJudge(line: { (rareLine, NormalizedReading(value: .text("王磊赞"), check: .valid)) })
         #expect(try !rareModel.outvotes("王磊赞", place: 2, character: "龑", tesseractRead: ["王磊赞"]))
         // The model unsure of its own character (或 for 彧 at 0.54).
         let unsure = #"{"text": "西门或", "confidences": [0.99, 0.99, 0.54], "alternatives": [[["西", 0.99]], [["门", 0.99]], [["或", 0.54], ["戓", 0.2]]]}"#
-        let unsureModel = SecondModelJudge(line: { (try #require(LineReading(json: unsure)), NormalizedReading(value: .text("西门或"), check: .valid)) })
+        let unsureLine = try #require(LineReading(json: unsure))
+        let unsureModel = SecondModelJudge(line: { (unsureLine, NormalizedReading(value: .text("西门或"), check: .valid)) })
         #expect(try !unsureModel.outvotes("西门或", place: 2, character: "彧", tesseractRead: ["西门或"]))
     }
 
