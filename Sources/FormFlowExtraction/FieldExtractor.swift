@@ -496,7 +496,8 @@ public struct FieldExtractor: Sendable {
             // confirm it (a photo's 交通费 read 通费 is a misread, not an unknown category).
             case .organisation where text != nil && location.inkBox != nil, .enumerated where text != nil && location.inkBox != nil:
                 MemoJudge(ListOrGlyphs(verifier: text!, broad: names, known: vocabulary, image: inkImage))
-            case .code where figures != nil && location.inkBox != nil:
+            // An amount too: its sums and words may still confirm it, but its readings agreeing do not.
+            case .code where figures != nil && location.inkBox != nil, .money where figures != nil && location.inkBox != nil:
                 MemoJudge(FigurePlacement(verifier: figures!, image: inkImage))
             default: nil
             }
@@ -540,7 +541,8 @@ public struct FieldExtractor: Sendable {
             // A value with a check character that fails: a 1 standing where a 4's stem does says
             // misread, not invalid (a G4 scan's thin 4 lost its strokes: 6228485275339058771 read
             // 6228185275339058771 by Tesseract and the model alike, and bad_bank_account claimed).
-            case _ where spec.type.hasCheckCharacter && figures != nil && location.inkBox != nil:
+            // The same for a code, which the model reads alike (BX68224331061 read BX68221331061 by both).
+            case _ where (spec.type.hasCheckCharacter || spec.type == .code) && figures != nil && location.inkBox != nil:
                 MemoJudge(FigurePlacement(verifier: figures!, image: inkImage))
             default: nil
             }

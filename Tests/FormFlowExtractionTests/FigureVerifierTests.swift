@@ -124,7 +124,8 @@ struct FigureVerifierTests {
         let width = cell * text.count + 16
         var pixels = [UInt8](repeating: 255, count: width * height)
         for (index, character) in text.enumerated() {
-            let glyph = lines.glyphs[character]!
+            // A point: a small square on the baseline, in a cell of its own.
+            let glyph = character == "." ? Glyph(width: 5, height: 5, ink: Array(repeating: true, count: 25)) : lines.glyphs[character]!
             let left = 8 + index * cell + (cell - glyph.width) / 2 + (shifts[index] ?? 0)
             let top = height - 8 - glyph.height
             for gy in 0..<glyph.height {
@@ -158,6 +159,22 @@ struct FigureVerifierTests {
         #expect(FigureVerifier.misplacedOne(Array("02210222"), pieces: pieces(oneAt: 3, start: 9)) == nil, "centred: 10.5")
         #expect(FigureVerifier.misplacedOne(Array("02210222"), pieces: pieces(oneAt: 3, start: 7)) == nil, "left of the middle: 8.5")
         #expect(FigureVerifier.misplacedOne(Array("02210222"), pieces: pieces(oneAt: 3, start: 12)) == 3, "right of it: 13.5")
+    }
+
+    @Test("A claim number's letters and an amount's cents are left aside: the run of figures between is judged")
+    func misplacedOneAfterLettersAndBeforeCents() throws {
+        let (lines, verifier) = try Self.lines()
+        let cell = lines.glyphs["0"]!.width + 6
+        // BX68224331061 on a G4 scan: glyph 7 (the 4) lost its diagonal and bar.
+        let claim = Self.tabular("BX68221331061", lines: lines, cell: cell, shifts: [6: cell / 5])
+        #expect(verifier.placementDoubt("BX68221331061", image: claim)?.contains("glyph 7") == true)
+        #expect(verifier.placementDoubt("BX68221331061", image: Self.tabular("BX68221331061", lines: lines, cell: cell)) == nil)
+        // 47598.36 read 17598.36: the first figure is the 4's stem.
+        let total = Self.tabular("17598.36", lines: lines, cell: cell, shifts: [0: cell / 5])
+        #expect(verifier.placementDoubt("17598.36", image: total)?.contains("glyph 1") == true)
+        #expect(verifier.placementDoubt("17598.36", image: Self.tabular("17598.36", lines: lines, cell: cell)) == nil)
+        // Four figures before the point are too few to find the steps: no judgement.
+        #expect(verifier.placementDoubt("1759.36", image: Self.tabular("1759.36", lines: lines, cell: cell, shifts: [0: cell / 5])) == nil)
     }
 
     @Test("A lone 1 that Tesseract reads as 4 is not confirmed; read as 1 it is")
