@@ -644,7 +644,9 @@ public struct FieldExtractor: Sendable {
             default: nil
             }
         let secondReader = secondModel.map {
-            FieldPolicy.SecondReader(model: $0, doubt: glyphDoubt ?? judge, confirm: glyphConfirm, characters: characterVotes)
+            FieldPolicy.SecondReader(
+                model: $0, doubt: glyphDoubt ?? judge, confirm: glyphConfirm, characters: characterVotes,
+                onlyUnsplitReadings: spec.type == .code)
         }
         while true {
             let decision = try FieldPolicy.decide(
@@ -685,6 +687,14 @@ public struct FieldExtractor: Sendable {
             (doubtfulName ? "Tesseract is unsure of this name (confidence \(Int(primary.meanConfidence))); " : "")
             + "readings: " + readings.map { "\($0.value)" }.joined(separator: " / ")
             + (readings.compactMap(\.note).first.map { " (\($0))" } ?? "")
+        // An uncertain code shows the reading of Tesseract's that the second model made too, if any: their
+        // agreement did not decide it (`SecondReader.onlyUnsplitReadings`), but it is the likelier one.
+        if spec.type == .code, let own = try secondModel?.value(), own.value != empty.chosen?.value,
+            let same = readings.first(where: { $0.check == .valid && $0.value == own.value })
+        {
+            empty.chosen = same
+            empty.note = (empty.note ?? "") + "; the second OCR model read \(own.value)"
+        }
         // A rate Tesseract could not read (a photo's blurred 9%) but the second model did is put forward,
         // still uncertain: the invoice's arithmetic may confirm it (`Reconciler.settleTaxRate`).
         if spec.type == .percent, empty.chosen?.check != .valid, let own = try secondModel?.value(), own.check == .valid {

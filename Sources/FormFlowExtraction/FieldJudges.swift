@@ -411,7 +411,7 @@ enum FieldPolicy {
         }
         // The second model is asked only where Tesseract's readings do not decide the field on their own:
         // one more line read by it costs about as much as one more reading by Tesseract.
-        let secondOpinion = { try secondModelAgreement(readings, secondReader, shown: shown) }
+        let secondOpinion = { try secondModelAgreement(readings, secondReader, shown: shown, final: final) }
         guard !tesseractDoubts, let decided = agreement.decide(readings, final: final) else {
             return try secondOpinion() ?? .readMore
         }
@@ -468,12 +468,19 @@ extension FieldPolicy {
         let confirm: (any GlyphJudge)?
         /// Tesseract's readings and the glyphs, character by character, as the other way to confirm it.
         var characters: CharacterVotes? = nil
+        /// Whether the model may only side with a reading Tesseract made at two resolutions or more, and,
+        /// once all readings are made, more often than any other well-formed reading (codes: nothing on the form checks them, and where ink is
+        /// lost both engines misread alike: a G4 scan's BX68224331061 read BX68221331061 by both after one
+        /// reading of Tesseract's, its later readings split two and two).
+        var onlyUnsplitReadings = false
     }
 
     /// Two independent readers agree: a well-formed reading of Tesseract's that the second model read
     /// too, or the second model's own reading confirmed glyph by glyph; either only when the glyphs do
     /// not speak against it.
-    static func secondModelAgreement(_ readings: [NormalizedReading], _ second: SecondReader?, shown: String) throws -> Decision? {
+    static func secondModelAgreement(
+        _ readings: [NormalizedReading], _ second: SecondReader?, shown: String, final: Bool = true
+    ) throws -> Decision? {
         guard let second else { return nil }
         // A value whose check character fails, read alike by both engines, is read with confidence: it is
         // taken and reported invalid (bad_tax_id, bad_id_checksum), not left as a possible misread. Not
@@ -484,6 +491,13 @@ extension FieldPolicy {
         let passingCount = readings.filter { $0.check == .valid }.map { count($0.value) }.max() ?? 0
         for reading in readings
         where reading.check == .valid || (reading.check == .checksumFailed && count(reading.value) > passingCount) {
+            if second.onlyUnsplitReadings {
+                let others = readings.filter { $0.check == .valid && $0.value != reading.value }.map { count($0.value) }
+                // Split readings are judged once all are made: a plurality then, never a tie.
+                guard count(reading.value) >= 2, others.isEmpty || (final && others.allSatisfy { $0 < count(reading.value) }) else {
+                    continue
+                }
+            }
             guard try second.model.judge(reading) == .confirms else { continue }
             if case .contradicts? = try second.doubt?.judge(reading) { continue }
             return .accept(

@@ -35,6 +35,32 @@ struct SecondModelTests {
         #expect(judges == ["tesseract", "second model"])
     }
 
+    @Test("a code: the model sides only with a reading Tesseract made twice, and a plurality of all readings")
+    func codeNeedsUnsplitReadings() throws {
+        func decide(_ readings: [String], model: String, final: Bool) throws -> FieldPolicy.Decision {
+            try FieldPolicy.decide(
+                FieldPolicyTests.readings(readings), agreement: FieldPolicyTests.unanimous, glyphs: nil,
+                secondReader: FieldPolicy.SecondReader(model: Self.model(model), doubt: nil, confirm: nil, onlyUnsplitReadings: true),
+                glyphsMustConfirm: false, glyphsConfirmAReading: false, contradictionWaits: false, tesseractDoubts: false,
+                final: final)
+        }
+        func accepted(_ decision: FieldPolicy.Decision) -> FieldValue? {
+            if case .accept(let chosen, _, _) = decision { chosen.value } else { nil }
+        }
+        // A G4 scan's BX68224331061: one reading of Tesseract's and the model's, both with the 4 read 1.
+        #expect(try accepted(decide(["BX68221331061"], model: "BX68221331061", final: false)) == nil)
+        // Two and one, not yet all read: wait; two and two once all are read: no decision.
+        #expect(try accepted(decide(["BX68221331061", "BX68224331061", "BX68221331061"], model: "BX68221331061", final: false)) == nil)
+        #expect(
+            try accepted(decide(["BX68221331061", "BX68224331061", "BX68221331061", "BX68224331061"], model: "BX68221331061", final: true))
+                == nil)
+        // Twice, and more often than anything else once all are read: the model's agreement decides.
+        #expect(
+            try accepted(decide(["BX41260787306", "BX41260787390", "BX41260787390"], model: "BX41260787390", final: true))
+                == .text("BX41260787390"))
+        #expect(try accepted(decide(["BX41260787390", "BX41260787390"], model: "BX41260787390", final: false)) == .text("BX41260787390"))
+    }
+
     @Test("both models reading the same wrong character (彧 read 或) are stopped by glyphs that speak against it")
     func bothWrongStoppedByGlyphs() throws {
         let doubt = Scripted(verdicts: ["周或": .contradicts("the glyphs alone read 周彧")])
