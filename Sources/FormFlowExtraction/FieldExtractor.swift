@@ -151,25 +151,7 @@ public struct FieldExtractor: Sendable {
             }
         }
 
-        var tableNote: FieldEvidence? = nil
-        if let table = template.table {
-            let columns = table.columns.map {
-                ItemRowJudge.Column(name: $0.name, type: $0.type, vocabulary: $0.vocabulary.flatMap { template.vocabularies[$0] } ?? [])
-            }
-            let marks = ItemRowJudge.trailingMarks(rows, columns: columns) { row, column in
-                guard let ink = cellLocations["\(row).\(column)"]?.1?.inkBox else { return nil }
-                return try? reader.readLine(in: Self.lineArea(ink, reader))?.text
-            }
-            if !marks.isEmpty {
-                let boxes = marks.flatMap { rows[$0.row].values.compactMap(\.box) }
-                rows.removeLast(marks.count)
-                tableNote = FieldEvidence(
-                    raw: "", confidence: 0, box: boxes.dropFirst().reduce(boxes.first) { $0?.union($1) }, uncertain: false,
-                    note: "\(marks.count == 1 ? "a row" : "\(marks.count) rows") below the last item left out: "
-                        + marks.reversed().map(\.why).joined(separator: "; "),
-                    decidedBy: ["item-row judge"])
-            }
-        }
+        let tableNote = leaveOutRowsOfMarks(&rows, cellLocations: cellLocations, reader: reader)
         var result = ExtractionResult(readings: readings, rows: rows, registration: registration, problems: [])
         result.tableNote = tableNote
         // Redundancy first (the amount in words is only ever settled there), then what is still missing.
@@ -206,6 +188,29 @@ public struct FieldExtractor: Sendable {
                 Violation(rule: "missing_field", message: "the item table has no readable row", fields: [template.table!.name]))
         }
         return result
+    }
+
+    /// Leaves out the rows below the last item that hold marks only (`ItemRowJudge`); the table's evidence
+    /// says why, or nil where none was left out.
+    private func leaveOutRowsOfMarks(
+        _ rows: inout [[String: FieldReading]], cellLocations: [String: (FieldSpec, ValueLocation?)], reader: any PageReader
+    ) -> FieldEvidence? {
+        guard let table = template.table else { return nil }
+        let columns = table.columns.map {
+            ItemRowJudge.Column(name: $0.name, type: $0.type, vocabulary: $0.vocabulary.flatMap { template.vocabularies[$0] } ?? [])
+        }
+        let marks = ItemRowJudge.trailingMarks(rows, columns: columns) { row, column in
+            guard let ink = cellLocations["\(row).\(column)"]?.1?.inkBox else { return nil }
+            return try? reader.readLine(in: Self.lineArea(ink, reader))?.text
+        }
+        guard !marks.isEmpty else { return nil }
+        let boxes = marks.flatMap { rows[$0.row].values.compactMap(\.box) }
+        rows.removeLast(marks.count)
+        return FieldEvidence(
+            raw: "", confidence: 0, box: boxes.dropFirst().reduce(boxes.first) { $0?.union($1) }, uncertain: false,
+            note: "\(marks.count == 1 ? "a row" : "\(marks.count) rows") below the last item left out: "
+                + marks.reversed().map(\.why).joined(separator: "; "),
+            decidedBy: ["item-row judge"])
     }
 
     /// The value's box without its first glyph (a printed prefix such as ¥), when the ink shows one

@@ -74,9 +74,10 @@ enum Reconciler {
         guard let amountReading = result.readings["amount"], !amountReading.uncertain, let amount = money(amountReading.chosen),
             let rate = result.readings["tax_rate"], !rate.uncertain, let rateText = rate.chosen?.value.text,
             let percent = Money.rate(rateText), let taxReading = result.readings["tax_amount"],
-            let read = money(taxReading.chosen), Money.roundedToCent(amount * percent / 100) != read,
-            let modelTax = modelDisputes(read, taxBySecondModel), Money.roundedToCent(amount * percent / 100) == modelTax
+            let read = money(taxReading.chosen)
         else { return }
+        let onRate = Money.roundedToCent(amount * percent / 100)
+        guard read != onRate, let modelTax = modelDisputes(read, taxBySecondModel), modelTax == onRate else { return }
         let shown = taxReading.candidates.map { "\($0.value)" }.joined(separator: " / ")
         result.readings["tax_amount"]?.confirm(
             NormalizedReading(value: .text(Money.format(modelTax)), check: .valid),

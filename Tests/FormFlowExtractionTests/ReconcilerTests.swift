@@ -13,6 +13,20 @@ struct ReconcilerTests {
             box: nil, uncertain: uncertain, note: nil, image: nil)
     }
 
+    /// An invoice's amount, tax, total and rate, each read with confidence unless said otherwise.
+    static func invoice(
+        amount: String, tax: String, total: String, rate: String = "3%", amountUncertain: Bool = false
+    ) -> ExtractionResult {
+        var rateReading = money("tax_rate", [rate], uncertain: false)
+        rateReading.type = .percent
+        return ExtractionResult(
+            readings: [
+                "amount": money("amount", [amount], uncertain: amountUncertain),
+                "tax_amount": money("tax_amount", [tax], uncertain: false),
+                "total": money("total", [total], uncertain: false), "tax_rate": rateReading,
+            ], rows: [], registration: nil, problems: [])
+    }
+
     @Test("an uncertain item whose best reading completes the sum is confirmed")
     func bestReadingConfirmed() {
         var result = ExtractionResult(
@@ -176,16 +190,8 @@ struct ReconcilerTests {
 
     @Test("both VAT relations failing where one figure of one amount would make both hold: that amount is uncertain")
     func oneFigureFromBothRelations() {
-        func invoice(amount: String, tax: String, total: String, rate: String = "3%") -> ExtractionResult {
-            var rateReading = Self.money("tax_rate", [rate], uncertain: false)
-            rateReading.type = .percent
-            return ExtractionResult(
-                readings: [
-                    "amount": Self.money("amount", [amount], uncertain: false),
-                    "tax_amount": Self.money("tax_amount", [tax], uncertain: false),
-                    "total": Self.money("total", [total], uncertain: false),
-                    "tax_rate": rateReading,
-                ], rows: [], registration: nil, problems: [])
+        func invoice(amount: String, tax: String, total: String) -> ExtractionResult {
+            Self.invoice(amount: amount, tax: tax, total: total)
         }
         // 1545.58 printed, read 1515.58 at two resolutions: total − amount and amount × 3% both give 1545.58.
         var misread = invoice(amount: "51519.18", tax: "1515.58", total: "53064.76")
@@ -211,14 +217,7 @@ struct ReconcilerTests {
     @Test("a tax off the rate, where the second model reads the one on it to the cent, is that one; otherwise it stays")
     func taxTheModelAndRateAgreeOn() {
         func invoice(tax: String, total: String, amountUncertain: Bool = false) -> ExtractionResult {
-            var rateReading = Self.money("tax_rate", ["3%"], uncertain: false)
-            rateReading.type = .percent
-            return ExtractionResult(
-                readings: [
-                    "amount": Self.money("amount", ["33745.17"], uncertain: amountUncertain),
-                    "tax_amount": Self.money("tax_amount", [tax], uncertain: false),
-                    "total": Self.money("total", [total], uncertain: false), "tax_rate": rateReading,
-                ], rows: [], registration: nil, problems: [])
+            Self.invoice(amount: "33745.17", tax: tax, total: total, amountUncertain: amountUncertain)
         }
         // A G4 scan's 1012.36 read 11012.36 alike; the model reads 1012.36 = 33745.17 × 3%. The total printed
         // 34857.53 breaks amount + tax (the invoice's real sum_mismatch), which is then judged on 1012.36.
