@@ -86,6 +86,8 @@ public struct Registration: Sendable {
     public var residual: Double
     /// Registered by the form's ruled box (`FrameRecognizer`) rather than by its labels.
     public var byFrame: Bool = false
+    /// Registered by where the values stand, the form's print having been lost (`ValueRegistrar`).
+    public var byValues: Bool = false
 }
 
 /// Finds a template's printed labels among the words of the layout pass and fits the transform.
@@ -100,10 +102,10 @@ public enum Registrar {
     ) -> Registration? {
         // Candidate positions of each anchor: where a run of characters on one line spells the label.
         let lines = TextLine.lines(of: symbols)
-        var candidates: [[(x: Double, y: Double)]] = []
+        var candidates: [[PagePoint]] = []
         for anchor in template.anchors {
             let label = TextMatching.squeeze(anchor.text)
-            var found: [(x: Double, y: Double)] = []
+            var found: [PagePoint] = []
             for line in lines {
                 guard let match = TextMatching.bestMatch(of: label, in: line.text),
                     match.distance <= TextMatching.tolerance(for: label)
@@ -115,22 +117,47 @@ public enum Registrar {
             }
             candidates.append(found)
         }
-
         let scale0 = Double(pageSize.width) / Double(template.pageWidth)
-        let tolerance = 25 * scale0
-        // Every pair of candidates of two different anchors proposes a similarity transform; keep the one
-        // most anchors agree with. Pairs far apart fix rotation and scale best, so they are tried too.
-        var points: [(anchor: Int, x: Double, y: Double)] = []
-        for (index, found) in candidates.enumerated() {
-            for candidate in found { points.append((index, candidate.x, candidate.y)) }
+        guard
+            let fit = consensus(
+                points: template.anchors.map { (Double($0.x), Double($0.y)) }, candidates: candidates, scale0: scale0,
+                tolerance: 25 * scale0, minimum: min(3, template.anchors.count))
+        else { return nil }
+        let matched = fit.pairs.map { AnchorMatch(anchor: template.anchors[$0.index], x: $0.page.x, y: $0.page.y) }
+        let matchedTexts = Set(matched.map(\.anchor.text))
+        return Registration(
+            transform: fit.transform, matched: matched,
+            missing: template.anchors.map(\.text).filter { !matchedTexts.contains($0) }, residual: fit.residual)
+    }
+
+    public typealias PagePoint = (x: Double, y: Double)
+
+    /// What the consensus search settled on: the transform, which points (by index) it rests on and
+    /// where each was found, and their mean distance from where the transform puts them.
+    struct Consensus {
+        var transform: PageTransform
+        var pairs: [(index: Int, page: PagePoint)]
+        var residual: Double
+    }
+
+    /// The consensus search behind both ways of registering (by labels, by values): every candidate
+    /// position of a point proposes a shift at the page-size scale `scale0`, and every pair of candidates
+    /// of two points far apart a similarity; the proposal most points agree with (within `tolerance`
+    /// page pixels) wins, and the transform is fitted by least squares to the points that agree.
+    static func consensus(
+        points: [PagePoint], candidates: [[PagePoint]], scale0: Double, tolerance: Double, minimum: Int
+    ) -> Consensus? {
+        var found: [(point: Int, x: Double, y: Double)] = []
+        for (index, positions) in candidates.enumerated() {
+            for position in positions { found.append((index, position.x, position.y)) }
         }
-        var best: (count: Int, error: Double, pairs: [(Int, (x: Double, y: Double))])? = nil
+        var best: (count: Int, error: Double, pairs: [(index: Int, page: PagePoint)])? = nil
         func consider(_ transform: PageTransform) {
             guard abs(transform.scale / scale0 - 1) < 0.2, abs(transform.rotationDegrees) < 6 else { return }
-            var pairs: [(Int, (x: Double, y: Double))] = []
+            var pairs: [(index: Int, page: PagePoint)] = []
             var error = 0.0
-            for (index, anchor) in template.anchors.enumerated() {
-                let predicted = transform.apply(x: Double(anchor.x), y: Double(anchor.y))
+            for (index, point) in points.enumerated() {
+                let predicted = transform.apply(x: point.x, y: point.y)
                 var nearest: (x: Double, y: Double, d: Double)? = nil
                 for candidate in candidates[index] {
                     let d = hypot(candidate.x - predicted.x, candidate.y - predicted.y)
@@ -145,37 +172,28 @@ public enum Registrar {
                 best = (pairs.count, error, pairs)
             }
         }
-        for first in points.indices {
-            let p = points[first]
-            let anchorP = template.anchors[p.anchor]
-            // One point at the page-size scale, no rotation.
-            consider(
-                .scaleAndShift(scale: scale0, dx: p.x - scale0 * Double(anchorP.x), dy: p.y - scale0 * Double(anchorP.y)))
-            for second in points.indices where second > first && points[second].anchor != p.anchor {
-                let q = points[second]
-                let anchorQ = template.anchors[q.anchor]
-                guard hypot(Double(anchorQ.x - anchorP.x), Double(anchorQ.y - anchorP.y)) > 300 else { continue }
-                if let transform = PageTransform.fit([
-                    (template: (Double(anchorP.x), Double(anchorP.y)), page: (p.x, p.y)),
-                    (template: (Double(anchorQ.x), Double(anchorQ.y)), page: (q.x, q.y)),
-                ]) {
+        for first in found.indices {
+            let p = found[first]
+            let pointP = points[p.point]
+            // One position at the page-size scale, no rotation.
+            consider(.scaleAndShift(scale: scale0, dx: p.x - scale0 * pointP.x, dy: p.y - scale0 * pointP.y))
+            for second in found.indices where second > first && found[second].point != p.point {
+                let q = found[second]
+                let pointQ = points[q.point]
+                guard hypot(pointQ.x - pointP.x, pointQ.y - pointP.y) > 300 else { continue }
+                if let transform = PageTransform.fit([(template: pointP, page: (p.x, p.y)), (template: pointQ, page: (q.x, q.y))]) {
                     consider(transform)
                 }
             }
         }
-        guard let best, best.count >= min(3, template.anchors.count) else { return nil }
+        guard let best, best.count >= minimum else { return nil }
 
-        let pairs = best.pairs.map { pair in
-            (
-                template: (x: Double(template.anchors[pair.0].x), y: Double(template.anchors[pair.0].y)),
-                page: pair.1
-            )
-        }
+        let pairs = best.pairs.map { pair in (template: points[pair.index], page: pair.page) }
         var transform: PageTransform
         if pairs.count >= 3, let fitted = PageTransform.fit(pairs) {
             transform = fitted
         } else {
-            // Two anchors fix a similarity exactly but also amplify their errors: keep the scale the page
+            // Two points fix a similarity exactly but also amplify their errors: keep the scale the page
             // size suggests and only average the shift.
             let dx = pairs.map { $0.page.x - scale0 * $0.template.x }.reduce(0, +) / Double(pairs.count)
             let dy = pairs.map { $0.page.y - scale0 * $0.template.y }.reduce(0, +) / Double(pairs.count)
@@ -183,17 +201,12 @@ public enum Registrar {
         }
         // A fit that scales far from the page size or rotates more than deskewing leaves is a mismatch.
         guard abs(transform.scale / scale0 - 1) < 0.2, abs(transform.rotationDegrees) < 6 else { return nil }
-
-        let matched = best.pairs.map { AnchorMatch(anchor: template.anchors[$0.0], x: $0.1.x, y: $0.1.y) }
-        let matchedTexts = Set(matched.map(\.anchor.text))
         let residual =
-            matched.map { match in
-                let mapped = transform.apply(x: Double(match.anchor.x), y: Double(match.anchor.y))
-                return hypot(mapped.x - match.x, mapped.y - match.y)
-            }.reduce(0, +) / Double(matched.count)
-        return Registration(
-            transform: transform, matched: matched,
-            missing: template.anchors.map(\.text).filter { !matchedTexts.contains($0) }, residual: residual)
+            pairs.map { pair in
+                let mapped = transform.apply(x: pair.template.x, y: pair.template.y)
+                return hypot(mapped.x - pair.page.x, mapped.y - pair.page.y)
+            }.reduce(0, +) / Double(pairs.count)
+        return Consensus(transform: transform, pairs: best.pairs, residual: residual)
     }
 }
 

@@ -84,10 +84,34 @@ extension DocumentProcessor {
         }
         time += reader.recognitionTime
         let classification = classifier.classify(pageText: text.words.map(\.text).joined(separator: " "))
+        if classification.template == nil, let byValues = registeredByValues(text, pageSize: normalized.bounds) {
+            let names = byValues.registration.matched.map(\.anchor.text)
+            return Recognised(
+                template: byValues.template, registration: byValues.registration, layoutText: nil,
+                values: try values?.deskewed(like: normalized) ?? normalized,
+                evidence: classification.evidence + [
+                    ClassificationEvidence(
+                        form: byValues.template.form.rawValue, score: 0, found: names.map { "value \($0)" },
+                        missing: byValues.registration.missing.map { "value \($0)" })
+                ],
+                preparation: notes + [
+                    "no printed form found (its ink lost in the scan?): registered by where \(names.count) values stand (\(names.joined(separator: ", ")))"
+                ], recognitionTime: time, preparationTime: preparationTime)
+        }
         return Recognised(
             template: classification.template, registration: nil, layoutText: text,
             values: try values?.deskewed(like: normalized) ?? normalized, evidence: classification.evidence,
             preparation: notes, recognitionTime: time, preparationTime: preparationTime)
+    }
+
+    /// The one template whose values stand where the page's do, for a page without title or labels (a red
+    /// invoice scanned in black and white keeps only its values). Nil when none fits, or two fit as well.
+    private func registeredByValues(_ text: Recognition, pageSize: PixelRect) -> (template: FormTemplate, registration: Registration)? {
+        let fits = pipeline.templates.compactMap { template in
+            ValueRegistrar.register(template: template, symbols: text.symbols, pageSize: pageSize).map { (template, $0) }
+        }.sorted { $0.1.matched.count > $1.1.matched.count }
+        guard let best = fits.first, fits.count == 1 || fits[1].1.matched.count < best.1.matched.count else { return nil }
+        return (best.0, best.1)
     }
 
     /// The page upright, at a believable resolution, as two gray pages: by luminance (layout) and with

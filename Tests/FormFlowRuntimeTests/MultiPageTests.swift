@@ -69,3 +69,30 @@ struct MultiPageTests {
         #expect(record.violations.first?.message.contains("none of the 3 pages") == true)
     }
 }
+
+/// A red VAT invoice scanned in black and white (CCITT G4, 200 dpi, made by tools/make_scans.py): the
+/// scanner's threshold dropped the whole printed form, title, labels and box, and kept the black values;
+/// two receipts follow it. The page is registered by where its values stand.
+@Suite("A form whose print the scan lost: registered by its values")
+struct FormlessPageTests {
+    @Test("the values alone find the invoice and every field is read")
+    func redInvoiceInBlackAndWhite() throws {
+        let folder = try TestSupport.scratchFolder("formless")
+        let name = "red-invoice-bw-g4.tif"
+        let file = folder.appendingPathComponent(name)
+        try FileManager.default.copyItem(at: TestSupport.packageRoot.appendingPathComponent("Tests/Fixtures/\(name)"), to: file)
+        let pipeline = try Pipeline.load(path: TestSupport.pipelines.appendingPathComponent("default.yaml").path)
+        let record = try DocumentProcessor(pipeline: pipeline, settings: Settings.defaults)
+            .process(file: file, name: name, batch: "test").record
+        try? FileManager.default.removeItem(at: folder)
+        #expect(record.form == .vatInvoice)
+        #expect(record.formPage == 1 && record.attachedPages == [2, 3])
+        #expect(record.preparation?.contains { $0.contains("registered by where") } == true)
+        #expect(record.fields["invoice_code"]?.text == "068739757080")
+        #expect(record.fields["issue_date"]?.text == "2026-07-27")
+        #expect(record.fields["seller_tax_id"]?.text == "91110105EG438AF2BU")
+        #expect(record.fields["total"]?.text == "20858.50")
+        // Read with the same care as any page: a value no judge confirmed would make it an exception.
+        #expect(record.status == .accepted, "\(record.violations.map(\.message))")
+    }
+}
