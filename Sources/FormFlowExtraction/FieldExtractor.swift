@@ -516,6 +516,15 @@ public struct FieldExtractor: Sendable {
             }
             guard line.lowestConfidence >= SecondModelJudge.minimumProbability else { return (line, nil) }
             return (line, normalize(line.text, spec, characters: characters))
+        } wider: { [reader] () throws -> [NormalizedReading?] in
+            guard let ink = location.inkBox else { return [] }
+            return try [2, 1].map { divisor in
+                let margin = max(6, ink.height / divisor)
+                let area = ink.insetBy(dx: -margin, dy: -margin).clamped(to: reader.pageSize)
+                guard let line = try reader.readLine(in: area), line.lowestConfidence >= SecondModelJudge.minimumProbability
+                else { return nil }
+                return normalize(line.text, spec, characters: characters)
+            }
         } : nil
         // Glyphs the prototypes cannot place (beyond reach of their own character and every other) are
         // no objection to a name, department or category the model read surely: two independent readers
@@ -752,7 +761,10 @@ public struct FieldExtractor: Sendable {
         // first (高婷湉: 湉 at 0.15 behind 活).
         if reading.check == .valid || reading.unlistedSurname, let secondModel,
             let how = try secondModel.judge(reading) == .confirms
-                ? "read it too" : secondModel.sees(text, tesseractRead: readings.compactMap { $0.value.text }) ? "found each of its characters likely" : nil
+                ? "read it too"
+                : try secondModel.sees(text, tesseractRead: readings.compactMap { $0.value.text })
+                    ? "found each of its characters likely"
+                    : try secondModel.readsOnAWiderCrop(reading) ? "read it too on a wider crop of the line" : nil
         {
             reading.check = .valid
             field.chosen = reading

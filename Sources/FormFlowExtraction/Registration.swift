@@ -43,7 +43,9 @@ public struct PageTransform: Sendable, Hashable, Codable {
     }
 
     /// Least-squares fit to point pairs (template → page); needs two or more pairs.
-    public static func fit(_ pairs: [(template: (x: Double, y: Double), page: (x: Double, y: Double))]) -> PageTransform? {
+    public static func fit(_ pairs: [(template: (x: Double, y: Double), page: (x: Double, y: Double))])
+        -> PageTransform?
+    {
         guard pairs.count >= 2 else { return nil }
         let n = Double(pairs.count)
         let mx = pairs.map(\.template.x).reduce(0, +) / n
@@ -181,7 +183,9 @@ public enum Registrar {
                 let q = found[second]
                 let pointQ = points[q.point]
                 guard hypot(pointQ.x - pointP.x, pointQ.y - pointP.y) > 300 else { continue }
-                if let transform = PageTransform.fit([(template: pointP, page: (p.x, p.y)), (template: pointQ, page: (q.x, q.y))]) {
+                if let transform = PageTransform.fit([
+                    (template: pointP, page: (p.x, p.y)), (template: pointQ, page: (q.x, q.y)),
+                ]) {
                     consider(transform)
                 }
             }

@@ -15,7 +15,9 @@ public enum ValueRegistrar {
     /// over the page, leave little room for a page of another kind to fit by chance.
     public static let minimumValues = 4
 
-    public static func register(template: FormTemplate, symbols: [RecognizedSymbol], pageSize: PixelRect) -> Registration? {
+    public static func register(template: FormTemplate, symbols: [RecognizedSymbol], pageSize: PixelRect)
+        -> Registration?
+    {
         let lines = ValueLine.lines(of: symbols)
         let shaped = template.fields.filter { shape(of: $0) != nil }
         guard shaped.count >= minimumValues else { return nil }

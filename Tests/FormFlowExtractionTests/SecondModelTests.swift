@@ -304,6 +304,27 @@ struct SecondModelTests {
         #expect(majority.value == .text("140305197909026053"))
     }
 
+    @Test("a wider crop of the line confirms only what the model read there itself, surely enough, and only when asked")
+    func widerCrop() throws {
+        var asked = 0
+        let model = SecondModelJudge(
+            line: { (nil, NormalizedReading(value: .text("郄"), check: .valid)) },
+            wider: {
+                asked += 1
+                return [NormalizedReading(value: .text("郄活"), check: .valid), nil, NormalizedReading(value: .text("郄湉"), check: .valid)]
+            })
+        let glyphs = NormalizedReading(value: .text("郄湉"), check: .valid)
+        #expect(try model.judge(glyphs) != .confirms)
+        #expect(asked == 0)
+        #expect(try model.readsOnAWiderCrop(glyphs))
+        #expect(try !model.readsOnAWiderCrop(NormalizedReading(value: .text("郄恬"), check: .valid)))
+        // Where every wider reading was unsure there is nothing to confirm with.
+        let unsure = SecondModelJudge(line: { (nil, nil) }, wider: { [nil, nil] })
+        #expect(try !unsure.readsOnAWiderCrop(glyphs))
+        // Without wider readings (no ink box) nothing is confirmed either.
+        #expect(try !SecondModelJudge(line: { (nil, nil) }).readsOnAWiderCrop(glyphs))
+    }
+
     @Test("the model sees what the glyphs read where it found each character likely, not where it found one unlikely")
     func seesAlternatives() throws {
         let json = #"{"text": "高婷活", "confidences": [0.9985, 0.999, 0.7958], "alternatives": [[["高", 0.9985], ["髙", 0.0012]], [["婷", 0.999]], [["活", 0.7958], ["湉", 0.1503], ["恬", 0.0023]]]}"#
