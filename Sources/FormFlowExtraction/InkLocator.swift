@@ -192,8 +192,13 @@ public enum InkLocator {
             }
         }
         guard let line = lines.max(by: { $0.pixels < $1.pixels }) else { return nil }
-        // Too little ink for a character (a stray mark, the tail of a neighbouring line).
-        guard line.pixels >= Int(minimumInk * unit * unit), line.box.height >= Int(minimumHeight * unit) else {
+        // Too little ink for a character (a stray mark, the tail of a neighbouring line). A thin face's
+        // "1" alone is a stem three pixels wide: 55 pixels of ink at 300 dpi on a colour scan (a receipts
+        // count left empty); a stroke at least three times as tall as wide, of a figure's height, is one.
+        let stroke =
+            line.box.width * 3 <= line.box.height && Double(line.box.height) <= 45 * unit
+            && line.pixels >= Int(40 * unit * unit)
+        guard line.pixels >= Int(minimumInk * unit * unit) || stroke, line.box.height >= Int(minimumHeight * unit) else {
             if FieldExtractor.trace { print("TRACE ink line \(line.box) \(line.pixels) px: too little for a character") }
             return nil
         }

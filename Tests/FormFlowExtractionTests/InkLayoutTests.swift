@@ -115,6 +115,29 @@ struct InkLayoutTests {
         #expect(InkLocator.valueBox(in: specks.image, zone: zone) == nil)
     }
 
+    @Test("a thin 1 alone, a stem of 55 pixels, is a value; a blot of as much ink, or a rule's piece, is not")
+    func thinOne() throws {
+        let zone = PixelRect(x: 20, y: 20, width: 260, height: 90)
+        func zoneHolding(_ draw: (inout Canvas) -> Void) -> GrayImage {
+            var canvas = Canvas(width: 300, height: 130)
+            canvas.fill(x: 0, y: 10, width: 300, height: 3)
+            canvas.fill(x: 0, y: 118, width: 300, height: 3)
+            draw(&canvas)
+            return canvas.image
+        }
+        // A colour scan's uming 1: a stem 2 px wide, 24 high, a small foot: 56 pixels of ink.
+        let one = zoneHolding { canvas in
+            canvas.fill(x: 64, y: 59, width: 2, height: 24)
+            canvas.fill(x: 62, y: 83, width: 4, height: 2)
+        }
+        let box = try #require(InkLocator.valueBox(in: one, zone: zone))
+        #expect(abs(box.x - 62) <= 1 && abs(box.y - 59) <= 1 && abs(box.maxY - 85) <= 1)
+        // As much ink in a blot is a mark, not a figure.
+        #expect(InkLocator.valueBox(in: zoneHolding { $0.fill(x: 64, y: 59, width: 8, height: 7) }, zone: zone) == nil)
+        // A stem taller than any figure is a rule's piece.
+        #expect(InkLocator.valueBox(in: zoneHolding { $0.fill(x: 64, y: 25, width: 1, height: 80) }, zone: zone) == nil)
+    }
+
     @Test("a value whose first figure is faint is boxed whole, not from its second figure")
     func faintFirstFigure() throws {
         var canvas = Canvas(width: 500, height: 130)
