@@ -25,7 +25,9 @@ public enum QuadFinder {
         guard width >= 32, height >= 32 else { return nil }
         let ink = inkMask(image)
 
-        // Connected pieces of ink (8-neighbours), with what choosing among them needs.
+        // Connected pieces of ink, with what choosing among them needs. Ink a pixel apart is connected
+        // (neighbours within two pixels): a phone photo's thin, blurred box line reduced to an overview
+        // breaks into dots, and a box whose bottom side fell apart was fitted with its top side twice.
         struct Piece {
             var label: Int32 = 0
             var count = 0
@@ -48,10 +50,10 @@ public enum QuadFinder {
                 piece.maxX = max(piece.maxX, x)
                 piece.minY = min(piece.minY, y)
                 piece.maxY = max(piece.maxY, y)
-                for dy in -1...1 {
+                for dy in -2...2 {
                     let ny = y + dy
                     guard ny >= 0, ny < height else { continue }
-                    for dx in -1...1 {
+                    for dx in -2...2 {
                         let nx = x + dx
                         guard nx >= 0, nx < width else { continue }
                         let next = ny * width + nx

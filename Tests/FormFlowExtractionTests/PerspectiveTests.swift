@@ -132,6 +132,29 @@ struct PerspectiveTests {
         }
     }
 
+    @Test("a box whose thin sides broke into dots a pixel apart is still one box, its bottom side its own")
+    func dottedSides() throws {
+        let (width, height) = (1240, 1654)
+        var pixels = [UInt8](repeating: 235, count: width * height)
+        // A landscape form turned a quarter in a portrait photo, as an overview shows a blurred 1 px box line:
+        // the top and sides whole, the bottom side (and a rule inside) dots with a pixel of paper between.
+        let (left, top, right, bottom) = (203, 300, 959, 1540)
+        for x in left...right { pixels[top * width + x] = 120 }
+        for y in top...bottom { pixels[y * width + left] = 120; pixels[y * width + right] = 120 }
+        for x in stride(from: left, through: right, by: 2) { pixels[bottom * width + x] = 120 }
+        for y in stride(from: top, through: bottom, by: 2) { pixels[y * width + 560] = 120 }
+        // Found first, then required: a failed expectation would print the whole image otherwise.
+        let found = QuadFinder.find(in: GrayImage(width: width, height: height, pixels: pixels))
+        let quad = try #require(found, "no box found")
+        let expected = [
+            PagePoint(x: Double(left), y: Double(top)), PagePoint(x: Double(right), y: Double(top)),
+            PagePoint(x: Double(right), y: Double(bottom)), PagePoint(x: Double(left), y: Double(bottom)),
+        ]
+        for (found, wanted) in zip(quad.corners, expected) {
+            #expect(found.distance(to: wanted) < 3, "corner \(found) instead of \(wanted)")
+        }
+    }
+
     @Test("the page is rectified onto the template: the box lands on the template's frame")
     func rectifiedOntoTemplate() throws {
         let template = try FormTemplate.load(
