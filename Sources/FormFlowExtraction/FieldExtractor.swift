@@ -549,7 +549,8 @@ public struct FieldExtractor: Sendable {
                 MemoJudge(
                     GlyphDoubt(
                         verifier: text!, broad: names, image: inkImage,
-                        unknownGlyphsObject: { ListMatch.of($0, in: vocabulary) != .unlisted }))
+                        unknownGlyphsObject: { ListMatch.of($0, in: vocabulary) != .unlisted },
+                        unknownGlyphsObjectOnlyAt: { ListMatch.differences($0, in: vocabulary) }))
             case .enumerated where text != nil && location.inkBox != nil:
                 MemoJudge(GlyphDoubt(verifier: text!, broad: names, image: inkImage, unknownGlyphsObject: unlessModelSure))
             // A value with a check character that fails: a 1 standing where a 4's stem does says

@@ -170,6 +170,8 @@ struct GlyphDoubt: GlyphJudge {
     /// look-alike hides behind the readers' pull toward the known name (天津津心软件有限公司一, a seal's
     /// edge read 一 by both engines, stayed a silent error without it).
     var unknownGlyphsObject: (String) -> Bool = { _ in true }
+    /// Where in `value` they object, when not everywhere (`TextVerifier.doubt`): a look-alike's differences.
+    var unknownGlyphsObjectOnlyAt: (String) -> Set<Int>? = { _ in nil }
     /// Whether, in `value`, the glyph at a place taken for another character is outvoted there: names only,
     /// where Tesseract and the second model both read the value's character and the model found the
     /// glyphs' one unlikely (`SecondModelJudge.outvotes`; a Kai 吴 nearer the prototypes of 昊).
@@ -184,7 +186,10 @@ struct GlyphDoubt: GlyphJudge {
             print("TRACE doubt \(value): " + judged.map { "\($0.expected) \($0.distance) (\($0.rival.map(String.init) ?? "-") \($0.rivalDistance))" }.joined(separator: ", "))
         }
         let outvotedHere = { (place: Int, character: Character) in outvoted(value, place, character) }
-        if let why = judge.doubt(value, image: image, unknownGlyphsObject: unknownGlyphsObject(value), outvoted: outvotedHere) {
+        if let why = judge.doubt(
+            value, image: image, unknownGlyphsObject: unknownGlyphsObject(value),
+            unknownGlyphsObjectOnlyAt: unknownGlyphsObjectOnlyAt(value), outvoted: outvotedHere)
+        {
             return .contradicts(why)
         }
         if readAlone, let alone = verifier.read(count: value.count, image: image), alone != value {

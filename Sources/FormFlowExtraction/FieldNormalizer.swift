@@ -206,6 +206,14 @@ public enum ListMatch: Sendable, Equatable {
         return .near(entry: entry, differences: distance)
     }
 
+    /// The places where a look-alike differs from the known name it is near, when it has that name's
+    /// length (characters changed, none added or left out); nil for anything else (a listed name, one
+    /// far from every entry, or one a character longer: 天津津心软件有限公司一, a seal's edge read 一).
+    public static func differences(_ value: String, in vocabulary: [String]) -> Set<Int>? {
+        guard case .near(let entry, _) = of(value, in: vocabulary), entry.count == value.count else { return nil }
+        return Set(zip(entry, value).enumerated().filter { $0.element.0 != $0.element.1 }.map(\.offset))
+    }
+
     /// The note a reading off the list carries.
     static func describe(_ value: String, in vocabulary: [String]) -> String {
         switch of(value, in: vocabulary) {

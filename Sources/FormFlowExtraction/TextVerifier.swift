@@ -219,10 +219,13 @@ public struct TextVerifier: Sendable {
     ///   or have no opinion: a glyph far from every prototype (its own character's and every other's), or
     ///   a line in a typeface the prototypes lack (`unknownTypeface`: a Kai 重庆盛明数据服务有限公司 had 重,
     ///   数 and 服 beyond reach, 重 nearest 童, and its typical glyph far from its own).
+    /// - Parameter unknownGlyphsObjectOnlyAt: where they object, when not everywhere: a look-alike's places
+    ///   that differ from the known name (elsewhere the glyph is the known name's character, which both
+    ///   engines read too; a phone photo's blurred 数 of 杭州数致科技有限公司 was unlike every prototype).
     /// - Parameter outvoted: whether the glyph at a place, clearly another character though near its own, is
     ///   outvoted there by two other readers (`SecondModelJudge.outvotes`): then it says nothing.
     public func doubt(
-        _ expected: String, image: GrayImage, unknownGlyphsObject: Bool = true,
+        _ expected: String, image: GrayImage, unknownGlyphsObject: Bool = true, unknownGlyphsObjectOnlyAt: Set<Int>? = nil,
         outvoted: (Int, Character) -> Bool = { _, _ in false }
     ) -> String? {
         let judged = canVerify(expected) ? judge(expected, image: image) : nil
@@ -232,7 +235,8 @@ public struct TextVerifier: Sendable {
         guard let judged else { return "the line cannot be cut into \(expected.count) characters" }
         for (k, glyph) in judged.enumerated() {
             if glyph.distance > maximumDistance {
-                if !unknownGlyphsObject && glyph.rivalDistance > maximumDistance { continue }
+                let objects = unknownGlyphsObject && (unknownGlyphsObjectOnlyAt?.contains(k) ?? true)
+                if !objects && glyph.rivalDistance > maximumDistance { continue }
                 return "glyph \(k + 1) is unlike any \(glyph.expected) (distance \(glyph.distance))"
             }
             if let rival = glyph.rival, glyph.distance - glyph.rivalDistance >= minimumMargin,

@@ -202,6 +202,27 @@ struct UnclearGlyphTests {
         #expect(verifier.verifyAllowingOneUnclear("中心", image: lines.draw("中心")) != .confirmed)
     }
 
+    @Test("a look-alike's glyph unlike every prototype objects where it differs from the known name, not elsewhere")
+    func lookAlikePlaces() throws {
+        let lines = try PrototypeLines(file: "form-text.txt", heldOut: "WenQuanYi_Micro_Hei_Regular")
+        let verifier = TextVerifier(classifier: lines.classifier)
+        // Read 北京市前淀区政务服务中心: 一字之差 (前 for 海, place 3) with the known 北京市海淀区政务服务中心.
+        let value = "北京市前淀区政务服务中心"
+        let places = try #require(ListMatch.differences(value, in: [Self.name]))
+        #expect(places == [3])
+        // The glyph at a shared place (京, place 1) drawn as one the prototypes do not know: no objection
+        // there when only the differences count, an objection when every place does.
+        let blurredShared = lines.draw("北龘市前淀区政务服务中心", gap: 14)
+        #expect(verifier.doubt(value, image: blurredShared, unknownGlyphsObjectOnlyAt: places) == nil)
+        #expect(verifier.doubt(value, image: blurredShared) != nil)
+        // The same unknown glyph at the differing place objects either way.
+        let blurredDifference = lines.draw("北京市龘淀区政务服务中心", gap: 14)
+        #expect(verifier.doubt(value, image: blurredDifference, unknownGlyphsObjectOnlyAt: places) != nil)
+        // A listed name, or one a character longer, has no places: unknown glyphs object everywhere.
+        #expect(ListMatch.differences(Self.name, in: [Self.name]) == nil)
+        #expect(ListMatch.differences(Self.name + "一", in: [Self.name]) == nil)
+    }
+
     @Test("a name whose one different character is drawn is not confirmed, however unclear that glyph")
     func lookAlike() throws {
         let lines = try PrototypeLines(file: "form-text.txt", heldOut: "WenQuanYi_Micro_Hei_Regular")
