@@ -169,6 +169,14 @@ public struct FieldExtractor: Sendable {
                 else { return nil }
                 if Self.trace { print("TRACE second model amount \(name) \(line.text) \(line.confidences)") }
                 return line.lowestConfidence >= SecondModelJudge.minimumProbability ? line.text : nil
+            },
+            figuresSpell: { [figures] name, text in
+                guard let figures, let ink = (locations[name]?.1 ?? cellLocations[name]?.1)?.inkBox,
+                    let image = try? reader.pixels(in: Self.inkArea(ink, reader))
+                else { return false }
+                let outcome = figures.verify(text, image: image, alphabet: .digits)
+                if Self.trace { print("TRACE figures \(name) \(text): \(outcome)") }
+                return outcome == .confirmed
             })
         for column in template.table?.common ?? [] {
             result.readings[column] = Self.common(column, of: result.rows)

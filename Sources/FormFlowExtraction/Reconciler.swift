@@ -14,9 +14,11 @@ enum Reconciler {
     ///   only where its glyphs do not settle it (nil without a model, or where it is unsure).
     /// - Parameter amountBySecondModel: the second OCR model's reading of a field's line (by name; a table
     ///   cell by "row.column"), asked only for the amounts of a sum that does not hold.
+    /// - Parameter figuresSpell: whether the figure classifier reads an amount's glyphs (by the same key)
+    ///   as the given text, glyph by glyph and clearly.
     static func reconcile(
         _ result: inout ExtractionResult, glyphs: GlyphClassifier?, wordsBySecondModel: () -> String? = { nil },
-        amountBySecondModel: (String) -> String? = { _ in nil }
+        amountBySecondModel: (String) -> String? = { _ in nil }, figuresSpell: (String, String) -> Bool = { _, _ in false }
     ) {
         // The model reads a field's line once, however many steps ask.
         var asked: [String: String?] = [:]
@@ -33,7 +35,7 @@ enum Reconciler {
         checkAmountInWords(
             &result, glyphs: glyphs, wordsBySecondModel: wordsBySecondModel,
             totalBySecondModel: { amountByModel("total") })
-        doubtDisputedAmountsOfBrokenSums(&result, amountBySecondModel: amountByModel)
+        doubtDisputedAmountsOfBrokenSums(&result, amountBySecondModel: amountByModel, figuresSpell: figuresSpell)
         doubtAmountsOneFigureFromBothRelations(&result)
         doubtTotalThatBothRelationsOutvote(&result)
     }
@@ -129,28 +131,43 @@ enum Reconciler {
     /// "misread" as much as "wrong form": that amount is uncertain, and no sum_mismatch or tax_mismatch is
     /// claimed on it (a violation is reported only for values read with confidence). Where every amount
     /// in the sum was read alike, by both engines where the model reads it, the sum's failure stands.
+    /// Where the model's amount is the one the figure classifier reads clearly, glyph by glyph, and
+    /// Tesseract's is not, two readers outvote one: the model's amount is taken, and the sum judged on it
+    /// (a colour scan's Kai 1321.00 and 3725.90 read 1821.00 and 8725.90 by Tesseract at every resolution;
+    /// the claim's real sum_mismatch was then reported as uncertain only).
     static func doubtDisputedAmountsOfBrokenSums(
-        _ result: inout ExtractionResult, amountBySecondModel: (String) -> String? = { _ in nil }
+        _ result: inout ExtractionResult, amountBySecondModel: (String) -> String? = { _ in nil },
+        figuresSpell: (String, String) -> Bool = { _, _ in false }
     ) {
         // Why an amount may be misread: its readings differ, or the second model reads it otherwise (asked
         // once per field: by its name, a table's cell by "row.column", 2.amount).
         var modelReadings: [String: String?] = [:]
-        func dispute(_ reading: FieldReading?, key: String? = nil) -> String? {
-            guard let reading, !reading.uncertain else { return nil }
+        func dispute(_ reading: inout FieldReading, key: String? = nil) -> String? {
+            guard !reading.uncertain else { return nil }
             let shown = reading.candidates.map { "\($0.value)" }.joined(separator: " / ")
             if Set(reading.candidates.filter { $0.check == .valid }.map(\.value)).count > 1 {
                 return "the readings of this amount differ (\(shown))"
             }
             let key = key ?? reading.name
-            guard let chosen = money(reading.chosen) else { return nil }
+            guard let chosen = money(reading.chosen), let chosenText = reading.chosen?.value.text else { return nil }
             if modelReadings[key] == nil { modelReadings[key] = .some(amountBySecondModel(key)) }
             guard let modelAmount = modelDisputes(chosen, { modelReadings[key] ?? nil }) else { return nil }
-            return "Tesseract read \(shown), the second OCR model \(Money.format(modelAmount))"
+            let modelText = Money.format(modelAmount)
+            if figuresSpell(key, modelText), !figuresSpell(key, chosenText) {
+                reading.chosen = NormalizedReading(value: .text(modelText), check: .valid)
+                reading.note = "Tesseract read \(shown); the second OCR model read \(modelText), and so do the figure glyphs, clearly"
+                reading.decidedBy = ["second model", "figure glyphs"]
+                return nil
+            }
+            return "Tesseract read \(shown), the second OCR model \(modelText)"
         }
         func doubt(_ name: String, _ relation: String) {
-            guard var reading = result.readings[name], let why = dispute(reading) else { return }
-            reading.uncertain = true
-            reading.note = "\(relation) does not hold, and \(why): a misread cannot be ruled out"
+            guard var reading = result.readings[name] else { return }
+            let why = dispute(&reading)
+            if let why {
+                reading.uncertain = true
+                reading.note = "\(relation) does not hold, and \(why): a misread cannot be ruled out"
+            }
             result.readings[name] = reading
         }
         let amount = money(result.readings["amount"]?.chosen)
@@ -171,9 +188,11 @@ enum Reconciler {
             guard values.count == parts.count, values.reduce(0, +) != whole else { return }
             doubt(target, "the items' sum")
             for index in result.rows.indices {
-                guard var reading = result.rows[index]["amount"], let why = dispute(reading, key: "\(index).amount") else { continue }
-                reading.uncertain = true
-                reading.note = "the items' sum does not hold, and \(why): a misread cannot be ruled out"
+                guard var reading = result.rows[index]["amount"] else { continue }
+                if let why = dispute(&reading, key: "\(index).amount") {
+                    reading.uncertain = true
+                    reading.note = "the items' sum does not hold, and \(why): a misread cannot be ruled out"
+                }
                 result.rows[index]["amount"] = reading
             }
         }

@@ -160,6 +160,37 @@ struct ReconcilerTests {
         #expect(items.readings["total"]?.uncertain == false)
     }
 
+    @Test("the model's amount the figure glyphs read clearly, where Tesseract's they do not, is taken and the sum judged on it")
+    func modelAndGlyphsOutvoteTesseract() {
+        // A Kai 3725.90 read 8725.90 at every resolution; the model reads 3725.90; the total 4000.00 is
+        // printed with a real mismatch (the items add up to 3825.90).
+        func claim() -> ExtractionResult {
+            ExtractionResult(
+                readings: ["total": Self.money("total", ["4000.00"], uncertain: false)],
+                rows: [
+                    ["amount": Self.money("amount", ["100.00"], uncertain: false)],
+                    ["amount": Self.money("amount", ["8725.90"], uncertain: false)],
+                ], registration: nil, problems: [])
+        }
+        let model = ["0.amount": "100.00", "1.amount": "3725.90", "total": "4000.00"]
+        var outvoted = claim()
+        Reconciler.doubtDisputedAmountsOfBrokenSums(
+            &outvoted, amountBySecondModel: { model[$0] }, figuresSpell: { key, text in key == "1.amount" && text == "3725.90" })
+        let taken = outvoted.rows[1]["amount"]
+        #expect(taken?.uncertain == false)
+        #expect(taken?.value == .text("3725.90"))
+        #expect(taken?.decidedBy == ["second model", "figure glyphs"])
+        // The sum still does not hold on values read with confidence: the form's own mismatch, for the rules.
+        #expect(outvoted.readings["total"]?.uncertain == false)
+        // Glyphs that spell neither, or both, decide nothing: the amount stays uncertain, Tesseract's shown.
+        for spells in [{ (_: String, _: String) in false }, { (_: String, _: String) in true }] {
+            var undecided = claim()
+            Reconciler.doubtDisputedAmountsOfBrokenSums(&undecided, amountBySecondModel: { model[$0] }, figuresSpell: spells)
+            #expect(undecided.rows[1]["amount"]?.uncertain == true)
+            #expect(undecided.rows[1]["amount"]?.value == .text("8725.90"))
+        }
+    }
+
     @Test("a total that the parts and the words both give otherwise is uncertain; a single real break stands")
     func totalOutvotedByBothRelations() {
         func invoice(total: String, words: String) -> ExtractionResult {
