@@ -99,8 +99,10 @@ struct ValueLine {
     var left: Double
     var middle: Double
 
+    /// In Tesseract's line order (a dictionary's would vary from run to run, and with it which of two
+    /// equally good fits the consensus search keeps).
     static func lines(of symbols: [RecognizedSymbol]) -> [ValueLine] {
-        Dictionary(grouping: symbols.filter { !$0.text.allSatisfy(\.isWhitespace) }, by: \.line).values.map { members in
+        Dictionary(grouping: symbols.filter { !$0.text.allSatisfy(\.isWhitespace) }, by: \.line).sorted { $0.key < $1.key }.map { _, members in
             let ordered = members.sorted { $0.box.x < $1.box.x }
             let middles = ordered.map { Double($0.box.y) + Double($0.box.height) / 2 }.sorted()
             return ValueLine(

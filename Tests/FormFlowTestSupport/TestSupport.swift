@@ -17,11 +17,25 @@ public enum TestSupport {
 
     public static func sample(_ name: String) -> URL { sampleDocs.appendingPathComponent(name) }
 
-    /// A fresh empty folder under the system's temporary directory.
+    /// A fresh empty folder under the system's temporary directory, removed with every other scratch
+    /// folder of this test process when it exits (a full run made about sixty and left them behind).
     public static func scratchFolder(_ label: String = "formflow-test") throws -> URL {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("\(label)-\(UUID().uuidString)")
+        let url = scratchRoot.appendingPathComponent("\(label)-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
         return url
+    }
+
+    /// One folder per test process for all its scratch folders; an exit handler removes it. A process that
+    /// crashes leaves it, named by its process ID, for a look at what the failing test wrote.
+    private static let scratchRoot: URL = {
+        let root = scratchRootPath(of: getpid())
+        try? FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
+        atexit { try? FileManager.default.removeItem(at: TestSupport.scratchRootPath(of: getpid())) }
+        return root
+    }()
+
+    static func scratchRootPath(of process: pid_t) -> URL {
+        FileManager.default.temporaryDirectory.appendingPathComponent("formflow-tests-\(process)")
     }
 }
 
