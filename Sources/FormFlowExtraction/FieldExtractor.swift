@@ -564,8 +564,10 @@ public struct FieldExtractor: Sendable {
             // A value with a check character that fails: a 1 standing where a 4's stem does says
             // misread, not invalid (a G4 scan's thin 4 lost its strokes: 6228485275339058771 read
             // 6228185275339058771 by Tesseract and the model alike, and bad_bank_account claimed).
-            // The same for a code, which the model reads alike (BX68224331061 read BX68221331061 by both).
-            case _ where (spec.type.hasCheckCharacter || spec.type == .code) && figures != nil && location.inkBox != nil:
+            // The same for a code, which the model reads alike (BX68224331061 read BX68221331061 by both):
+            // its glyph judge is that placement already, and asked once per reading.
+            case .code: glyphJudge
+            case _ where spec.type.hasCheckCharacter && figures != nil && location.inkBox != nil:
                 MemoJudge(FigurePlacement(verifier: figures!, image: inkImage))
             default: nil
             }
