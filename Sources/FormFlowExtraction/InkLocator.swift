@@ -192,6 +192,9 @@ public enum InkLocator {
             }
         }
         guard let line = lines.max(by: { $0.pixels < $1.pixels }) else { return nil }
+        if FieldExtractor.trace {
+            print("TRACE ink zone \(zone) unit \(unit) level \(level) lines \(lines.map { "\($0.box) \($0.pixels)px" })")
+        }
         // Too little ink for a character (a stray mark, the tail of a neighbouring line). A thin face's
         // "1" alone is a stem three pixels wide: 55 pixels of ink at 300 dpi on a colour scan (a receipts
         // count left empty); a stroke at least three times as tall as wide, of a figure's height, is one.
@@ -206,22 +209,43 @@ public enum InkLocator {
             let overlap = min(line.box.maxY, blob.box.maxY) - max(line.box.y, blob.box.y)
             return overlap * 2 >= blob.box.height
         }.sorted { $0.box.x < $1.box.x }
+        // Blobs taller than any character (a seal's arc in a black-and-white scan, where its red is black)
+        // make the line look far taller than its glyphs: the glyphs' own height is that of the tallest
+        // blob a character can be.
+        let glyphHeight = Int(glyphHeightLimit * unit)
+        let glyphSized = members.filter { $0.box.height <= glyphHeight }
+        let textHeight = glyphSized.map(\.box.height).max() ?? line.box.height
         // The label's colon (two dots) can reach into the zone when the value is printed close to it:
         // small blobs at the start, far from the rest, are not part of the value.
-        if let firstTall = members.firstIndex(where: { $0.box.height * 2 >= line.box.height }), firstTall > 0 {
+        if let firstTall = members.firstIndex(where: { $0.box.height * 2 >= textHeight }), firstTall > 0 {
             let leadingEnd = members[..<firstTall].map(\.box.maxX).max()!
-            if Double(members[firstTall].box.x - leadingEnd) > Double(line.box.height) * 0.5 {
+            if Double(members[firstTall].box.x - leadingEnd) > Double(textHeight) * 0.5 {
                 members.removeFirst(firstTall)
             }
+        }
+        // A seal's arcs beside the value (a black-and-white scan: the seal over the seller's tax ID) share
+        // its rows and would pull it into a box with the seal, or, taller than its glyphs, leave the glyphs
+        // looking like a colon: of the runs of glyphs apart from each other, the one with the most ink in
+        // blobs of a character's size is the value.
+        if glyphSized.count < members.count {
+            return heaviestRun(of: members, gap: textHeight * 3 / 2) { $0.box.height <= glyphHeight }
         }
         // Above the usual level a seal's leftover text (colour scans: dropped to light grey) is ink too,
         // and joins the value's line when it lies in the same rows: only the run of glyphs with the most
         // ink, each within one and a half line heights of the next, is the value.
-        return level > inkLevel ? heaviestRun(of: members, gap: line.box.height * 3 / 2) : members
+        if level > inkLevel { return heaviestRun(of: members, gap: line.box.height * 3 / 2) }
+        // A seal's text, black in a black-and-white scan, in the value's rows but far from it (a seller's
+        // name read with the seal's 上六 after it): no value has a gap of three characters inside it.
+        return heaviestRun(of: members, gap: textHeight * 3)
     }
 
+    /// The tallest a blob of one character (or of a few touching) can be, in pixels at 300 dpi: values'
+    /// glyphs are 25–40 high; a seal's ring cut by the zone is taller.
+    static let glyphHeightLimit = 50.0
+
     /// The run of `members` (left to right) with the most ink whose neighbours are at most `gap` apart.
-    static func heaviestRun(of members: [Blob], gap: Int) -> [Blob] {
+    /// Only the blobs that `counts` are weighed.
+    static func heaviestRun(of members: [Blob], gap: Int, counts: (Blob) -> Bool = { _ in true }) -> [Blob] {
         var runs: [[Blob]] = []
         var reach = Int.min
         for member in members {
@@ -229,7 +253,8 @@ public enum InkLocator {
             runs[runs.count - 1].append(member)
             reach = max(reach, member.box.maxX)
         }
-        return runs.max { $0.reduce(0) { $0 + $1.pixels } < $1.reduce(0) { $0 + $1.pixels } }!
+        let weights = runs.map { run in run.reduce(0) { $0 + (counts($1) ? $1.pixels : 0) } }
+        return runs[weights.indices.max { weights[$0] < weights[$1] }!]
     }
 
     /// Clears horizontal runs of at least `across` and vertical runs of at least `down` inked pixels

@@ -180,6 +180,35 @@ struct InkLayoutTests {
         #expect(InkLocator.level(in: scan.image, zone: PixelRect(x: 20, y: 20, width: 660, height: 90)) == InkLocator.inkLevel)
     }
 
+    @Test("a black-and-white scan's seal beside a value: its arcs, taller than any glyph, and its text far along the rows are left out")
+    func blackSeal() throws {
+        // A G4 scan turns the red seal black: over the seller's tax ID row lie pieces of its ring, taller
+        // than the value's glyphs and (drawn solid here) with more ink than the value, and its text.
+        var canvas = Canvas(width: 1800, height: 170)
+        let zone = PixelRect(x: 40, y: 40, width: 1700, height: 90)
+        canvas.textLine(x: 80, y: 75, glyphs: 18, size: 24)
+        canvas.fill(x: 1350, y: 65, width: 134, height: 63)
+        canvas.fill(x: 1530, y: 77, width: 149, height: 57)
+        canvas.fill(x: 1490, y: 110, width: 31, height: 10)
+        let box = try #require(InkLocator.valueBox(in: canvas.image, zone: zone))
+        #expect(abs(box.x - 80) <= 1 && abs(box.maxX - (80 + 17 * 28 + 24)) <= 1, "the tax ID alone, not the seal: \(box)")
+        #expect(abs(box.y - 75) <= 1 && abs(box.maxY - 99) <= 1)
+
+        // The seal's own characters, glyph-sized and black, in the rows of a name but far from it.
+        var name = Canvas(width: 1800, height: 170)
+        name.textLine(x: 80, y: 65, glyphs: 12, size: 36)
+        name.textLine(x: 1400, y: 62, glyphs: 3, size: 30)
+        let nameBox = try #require(InkLocator.valueBox(in: name.image, zone: zone))
+        #expect(abs(nameBox.x - 80) <= 1 && abs(nameBox.maxX - (80 + 11 * 42 + 36)) <= 1, "the name alone: \(nameBox)")
+
+        // A value with gaps of a character or two inside (a date's 年 and 月 apart) stays whole.
+        var date = Canvas(width: 1800, height: 170)
+        date.textLine(x: 80, y: 65, glyphs: 4, size: 36)
+        date.textLine(x: 80 + 4 * 42 + 72, y: 65, glyphs: 2, size: 36)
+        let dateBox = try #require(InkLocator.valueBox(in: date.image, zone: zone))
+        #expect(abs(dateBox.x - 80) <= 1 && abs(dateBox.maxX - (80 + 4 * 42 + 72 + 42 + 36)) <= 1)
+    }
+
     @Test("a small figure broken at a thin stroke (the bar of a 5 above its bowl) is one value")
     func brokenFigure() throws {
         var canvas = Canvas(width: 300, height: 130)
