@@ -509,8 +509,10 @@ public struct FieldExtractor: Sendable {
             // confirm it (a photo's 交通费 read 通费 is a misread, not an unknown category).
             case .organisation where text != nil && location.inkBox != nil, .enumerated where text != nil && location.inkBox != nil:
                 MemoJudge(ListOrGlyphs(verifier: text!, broad: names, known: vocabulary, image: inkImage))
-            // An amount too: its sums and words may still confirm it, but its readings agreeing do not.
-            case .code where figures != nil && location.inkBox != nil, .money where figures != nil && location.inkBox != nil:
+            // An amount too: its sums and words may still confirm it, but its readings agreeing do not. A
+            // date, which nothing checks either (a G4 scan's 2026-09-04 read 2026-09-01 by both engines).
+            case .code where figures != nil && location.inkBox != nil, .money where figures != nil && location.inkBox != nil,
+                .date where figures != nil && location.inkBox != nil:
                 MemoJudge(FigurePlacement(verifier: figures!, image: inkImage))
             default: nil
             }

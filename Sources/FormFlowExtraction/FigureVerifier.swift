@@ -233,9 +233,10 @@ public struct FigureVerifier: Sendable {
         let body = characters.dropFirst(prefix)
         let figures = Array(body.prefix { $0 != "." })
         let cents = body.count > figures.count ? Array(body.dropFirst(figures.count + 1)) : []
-        guard figures.count >= 5, figures.allSatisfy(\.isASCIIDigit), cents.allSatisfy(\.isASCIIDigit), figures.contains("1"),
-            body.count == figures.count || !cents.isEmpty, let line = GlyphLine(image: image, splitWide: false)
-        else { return nil }
+        guard figures.count >= 5, figures.allSatisfy(\.isASCIIDigit), cents.allSatisfy(\.isASCIIDigit),
+            body.count == figures.count || !cents.isEmpty
+        else { return groupedPlacementDoubt(text, image: image) }
+        guard figures.contains("1"), let line = GlyphLine(image: image, splitWide: false) else { return nil }
         // A number has no punctuation: pieces well under a figure's height are specks (a bilevel scan's, or
         // what is left of a lost stroke), not glyphs. A thin face's figure may break into two pieces side
         // by side (a 9's bowl and its tail): the pieces are put into the line's even cells and joined there.
@@ -264,6 +265,63 @@ public struct FigureVerifier: Sendable {
         return "glyph \(prefix + index + 1) is read 1 but stands where a 4's stem does: a 4 that lost its strokes?"
     }
 
+    /// Characters of a value that stand between its runs of figures and may take no glyph of their own
+    /// (a date's hyphens, thin enough to be lost).
+    static let separators: Set<Character> = ["-", ".", "/", ":", " "]
+
+    /// `placementDoubt` for a value whose figures come in runs between letters or separators: a G4 scan's
+    /// tax ID 911101054899BE33A6 read 911101051899BE33A6 by both engines (and the check character passed),
+    /// a date's 2026-09-04 read 2026-09-01. Each run of figures has its own start; the
+    /// step is common to all. Only where every glyph is one piece, so glyphs and characters pair up.
+    func groupedPlacementDoubt(_ text: String, image: GrayImage) -> String? {
+        let glyphs = Array(text).filter { !Self.separators.contains($0) }
+        guard glyphs.contains("1"), glyphs.filter(\.isASCIIDigit).count >= 5, let line = GlyphLine(image: image, splitWide: false)
+        else { return nil }
+        let tall = line.pieces.filter { Double(line.glyph($0).height) / Double(line.bandHeight) > 0.4 }
+        let pieces: [GlyphLine.Piece]
+        if tall.count == glyphs.count {
+            pieces = tall
+        } else if let cells = Self.cells(of: text, pieces: tall) {
+            // A thin face's figure in two pieces side by side (a 0's halves): where the value is figures
+            // and separators only, each character one cell (a date's hyphen takes a figure's advance), the
+            // pieces are put into their cells and joined there.
+            pieces = cells
+        } else {
+            return nil
+        }
+        var runs: [[Int]] = [[]]
+        var index = 0
+        for character in text {
+            if character.isASCIIDigit {
+                runs[runs.count - 1].append(index)
+            } else if !runs[runs.count - 1].isEmpty {
+                runs.append([])
+            }
+            if !Self.separators.contains(character) { index += 1 }
+        }
+        guard let misplaced = Self.misplacedOne(glyphs, pieces: pieces, runs: runs.filter { !$0.isEmpty }) else { return nil }
+        return "glyph \(misplaced + 1) is read 1 but stands where a 4's stem does: a 4 that lost its strokes?"
+    }
+
+    /// The glyphs of `text`, figures and separators that begins and ends with a figure, as the tall
+    /// `pieces` put into even cells one character wide and joined there; nil unless every figure's cell
+    /// holds ink and no separator's does.
+    static func cells(of text: String, pieces: [GlyphLine.Piece]) -> [GlyphLine.Piece]? {
+        let characters = Array(text)
+        guard characters.allSatisfy({ $0.isASCIIDigit || separators.contains($0) }), characters.first?.isASCIIDigit == true,
+            characters.last?.isASCIIDigit == true, let first = pieces.first, let last = pieces.last
+        else { return nil }
+        let cellWidth = Double(last.end - first.start) / Double(characters.count)
+        var cells = [GlyphLine.Piece?](repeating: nil, count: characters.count)
+        for piece in pieces {
+            let centre = Double(piece.start + piece.end - 1) / 2
+            let cell = min(characters.count - 1, max(0, Int((centre - Double(first.start)) / cellWidth)))
+            cells[cell] = cells[cell].map { GlyphLine.Piece(start: min($0.start, piece.start), end: max($0.end, piece.end)) } ?? piece
+        }
+        guard zip(characters, cells).allSatisfy({ $0.isASCIIDigit == ($1 != nil) }) else { return nil }
+        return cells.compactMap { $0 }
+    }
+
     /// The index of a glyph read 1 that stands right of where a 1 stands, or nil.
     ///
     /// Figures are tabular (all ten share one advance), so the glyphs of a number stand at even steps,
@@ -277,23 +335,46 @@ public struct FigureVerifier: Sendable {
     /// figures alone, with at least four other figures to find the steps (letters and punctuation have
     /// advances of their own).
     static func misplacedOne(_ characters: [Character], pieces: [GlyphLine.Piece]) -> Int? {
-        guard characters.count == pieces.count, characters.count >= 5, characters.allSatisfy(\.isASCIIDigit),
-            characters.contains("1")
-        else { return nil }
+        guard characters.count >= 5, characters.allSatisfy(\.isASCIIDigit) else { return nil }
+        return misplacedOne(characters, pieces: pieces, runs: [Array(characters.indices)])
+    }
+
+    /// `misplacedOne` over runs of tabular figures (indices into `characters` and `pieces`, which pair up),
+    /// each run with its own start and all with one step: at least four figures other than 1 in runs of
+    /// two or more find the step, and every run with a 1 needs one other figure to find its start.
+    static func misplacedOne(_ characters: [Character], pieces: [GlyphLine.Piece], runs: [[Int]]) -> Int? {
+        guard characters.count == pieces.count, runs.joined().contains(where: { characters[$0] == "1" }) else { return nil }
         let centres = pieces.map { Double($0.start + $0.end - 1) / 2 }
-        let others = characters.indices.filter { characters[$0] != "1" }
-        guard others.count >= 4 else { return nil }
-        // The steps: a straight line through the other figures' centres (least squares).
-        let meanIndex = Double(others.reduce(0, +)) / Double(others.count)
-        let meanCentre = others.map { centres[$0] }.reduce(0, +) / Double(others.count)
-        let spread = others.map { (Double($0) - meanIndex) * (Double($0) - meanIndex) }.reduce(0, +)
+        // Each run's other figures as (place in the run, centre).
+        let others = runs.map { run in run.indices.filter { characters[run[$0]] != "1" }.map { (Double($0), centres[run[$0]]) } }
+        let stepRuns = others.filter { $0.count >= 2 }
+        guard stepRuns.map(\.count).reduce(0, +) >= 4 else { return nil }
+        // The step: a straight line through each run's other figures, one slope for all (least squares).
+        var spread = 0.0
+        var covariance = 0.0
+        for run in stepRuns {
+            let meanPlace = run.map(\.0).reduce(0, +) / Double(run.count)
+            let meanCentre = run.map(\.1).reduce(0, +) / Double(run.count)
+            for (place, centre) in run {
+                spread += (place - meanPlace) * (place - meanPlace)
+                covariance += (place - meanPlace) * (centre - meanCentre)
+            }
+        }
         guard spread > 0 else { return nil }
-        let step = others.map { (Double($0) - meanIndex) * (centres[$0] - meanCentre) }.reduce(0, +) / spread
+        let step = covariance / spread
         guard step > 0 else { return nil }
-        let place = { (index: Int) in meanCentre + step * (Double(index) - meanIndex) }
+        let starts = others.map { run in run.isEmpty ? nil : run.map { $0.1 - step * $0.0 }.reduce(0, +) / Double(run.count) }
         // Proportional figures (or a cut that went wrong) do not stand at even steps: no judgement then.
-        guard others.allSatisfy({ abs(centres[$0] - place($0)) <= step * 0.1 }) else { return nil }
-        return characters.indices.first { characters[$0] == "1" && centres[$0] - place($0) > step * 0.1 }
+        for (run, start) in zip(others, starts) where run.count >= 2 {
+            guard run.allSatisfy({ abs($0.1 - (start! + step * $0.0)) <= step * 0.1 }) else { return nil }
+        }
+        for (run, start) in zip(runs, starts) {
+            guard let start else { continue }
+            if let place = run.indices.first(where: { characters[run[$0]] == "1" && centres[run[$0]] - (start + step * Double($0)) > step * 0.1 }) {
+                return run[place]
+            }
+        }
+        return nil
     }
 
     /// Checks that `image`, the ink of one printed value, spells `text` glyph for glyph.

@@ -119,17 +119,27 @@ struct FigureVerifierTests {
 
     /// Draws `text` in tabular figures: each glyph centred in a cell `cell` pixels wide, the glyph at an
     /// index in `shifts` moved that many pixels right (where a 4's stem stands, for a 4 that lost its strokes).
-    static func tabular(_ text: String, lines: PrototypeLines, cell: Int, shifts: [Int: Int] = [:]) -> GrayImage {
+    /// Glyphs at an index in `split` lose their middle column, as a thin face's 0 breaks into two halves on a
+    /// bilevel scan; a hyphen is a short bar.
+    static func tabular(_ text: String, lines: PrototypeLines, cell: Int, shifts: [Int: Int] = [:], split: Set<Int> = []) -> GrayImage {
         let height = lines.glyphs.values.map(\.height).max()! + 16
         let width = cell * text.count + 16
         var pixels = [UInt8](repeating: 255, count: width * height)
         for (index, character) in text.enumerated() {
             // A point: a small square on the baseline, in a cell of its own.
-            let glyph = character == "." ? Glyph(width: 5, height: 5, ink: Array(repeating: true, count: 25)) : lines.glyphs[character]!
+            let glyph =
+                switch character {
+                case ".": Glyph(width: 5, height: 5, ink: Array(repeating: true, count: 25))
+                case "-": Glyph(width: 10, height: 3, ink: Array(repeating: true, count: 30))
+                default: lines.glyphs[character]!
+                }
             let left = 8 + index * cell + (cell - glyph.width) / 2 + (shifts[index] ?? 0)
-            let top = height - 8 - glyph.height
+            let top = height - 8 - glyph.height - (character == "-" ? lines.glyphs["0"]!.height / 2 : 0)
             for gy in 0..<glyph.height {
-                for gx in 0..<glyph.width where glyph.ink[gy * glyph.width + gx] { pixels[(top + gy) * width + left + gx] = 0 }
+                for gx in 0..<glyph.width where glyph.ink[gy * glyph.width + gx] {
+                    if split.contains(index) && abs(gx - glyph.width / 2) <= 1 { continue }
+                    pixels[(top + gy) * width + left + gx] = 0
+                }
             }
         }
         return GrayImage(width: width, height: height, pixels: pixels)
@@ -173,8 +183,31 @@ struct FigureVerifierTests {
         let total = Self.tabular("17598.36", lines: lines, cell: cell, shifts: [0: cell / 5])
         #expect(verifier.placementDoubt("17598.36", image: total)?.contains("glyph 1") == true)
         #expect(verifier.placementDoubt("17598.36", image: Self.tabular("17598.36", lines: lines, cell: cell)) == nil)
-        // Four figures before the point are too few to find the steps: no judgement.
-        #expect(verifier.placementDoubt("1759.36", image: Self.tabular("1759.36", lines: lines, cell: cell, shifts: [0: cell / 5])) == nil)
+        // Four figures before the point find the step with the cents' two (each run its own start)...
+        #expect(verifier.placementDoubt("1759.36", image: Self.tabular("1759.36", lines: lines, cell: cell, shifts: [0: cell / 5])) != nil)
+        // ...three other figures are too few, the cents' lone 3 gives no step: no judgement.
+        #expect(verifier.placementDoubt("175.31", image: Self.tabular("175.31", lines: lines, cell: cell, shifts: [0: cell / 5])) == nil)
+    }
+
+    @Test("A date's and a tax ID's runs of figures are judged each from its own start, with one step for all")
+    func misplacedOneInRuns() throws {
+        let (lines, verifier) = try Self.lines()
+        let cell = lines.glyphs["0"]!.width + 6
+        // 2026-09-04 on a G4 scan read 2026-09-01 by both engines: the last glyph is the 4's stem.
+        let date = Self.tabular("2026-09-01", lines: lines, cell: cell, shifts: [9: cell / 5])
+        #expect(verifier.placementDoubt("2026-09-01", image: date)?.contains("glyph 8") == true)
+        #expect(verifier.placementDoubt("2026-09-01", image: Self.tabular("2026-09-01", lines: lines, cell: cell)) == nil)
+        // The same with the 0s broken into halves, as a thin face's are at 200 dpi: the halves join in their cells.
+        let broken = Self.tabular("2026-09-01", lines: lines, cell: cell, shifts: [9: cell / 5], split: [1, 5, 8])
+        #expect(verifier.placementDoubt("2026-09-01", image: broken)?.contains("glyph 8") == true)
+        #expect(
+            verifier.placementDoubt("2026-09-01", image: Self.tabular("2026-09-01", lines: lines, cell: cell, split: [1, 5, 8])) == nil)
+        // A tax ID's leading figures before its letters: 911101054899BE33A6 read 911101051899BE33A6.
+        let taxID = Self.tabular("911101051899BE33A6", lines: lines, cell: cell, shifts: [8: cell / 5])
+        #expect(verifier.placementDoubt("911101051899BE33A6", image: taxID)?.contains("glyph 9") == true)
+        #expect(verifier.placementDoubt("911101051899BE33A6", image: Self.tabular("911101051899BE33A6", lines: lines, cell: cell)) == nil)
+        // Glyphs drawn each its own width apart (proportional) stand at no even steps: no judgement.
+        #expect(verifier.placementDoubt("2026-09-01", image: lines.draw("2026-09-01")) == nil)
     }
 
     @Test("A lone 1 that Tesseract reads as 4 is not confirmed; read as 1 it is")
