@@ -665,7 +665,10 @@ public struct FieldExtractor: Sendable {
             }
         let characterVotes: CharacterVotes? =
             switch spec.type {
-            case .chineseName where names != nil && location.inkBox != nil: CharacterVotes(verifier: names!, broad: nil, image: inkImage)
+            case .chineseName where names != nil && location.inkBox != nil:
+                CharacterVotes(verifier: names!, broad: nil, image: inkImage) { value, places in
+                    try secondModel?.readsSurely(value, at: places) ?? false
+                }
             case .organisation where text != nil && location.inkBox != nil, .enumerated where text != nil && location.inkBox != nil:
                 CharacterVotes(verifier: text!, broad: names, image: inkImage)
             default: nil

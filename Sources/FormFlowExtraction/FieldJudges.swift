@@ -299,6 +299,12 @@ final class SecondModelJudge: GlyphJudge {
         return tesseractRead.contains { $0.count == value.count && Array($0)[place] == expected }
     }
 
+    /// Whether the model read `text`, its characters at `places` at least `sureProbability` likely.
+    func readsSurely(_ text: String, at places: [Int]) throws -> Bool {
+        guard let line = try reading().line, line.text == text, line.confidences.count == text.count else { return false }
+        return places.allSatisfy { line.confidences.indices.contains($0) && line.confidences[$0] >= Self.sureProbability }
+    }
+
     /// Below this the model does not think a character possible at a place (`outvotes`).
     static let unlikelyProbability = 0.01
 
@@ -317,7 +323,8 @@ final class SecondModelJudge: GlyphJudge {
 }
 
 /// The second model's own reading checked character by character: each character read at its place by
-/// Tesseract too (in a reading of the same length), or else clearly its own character by its glyph. Two
+/// Tesseract too (in a reading of the same length), or else clearly its own character by its glyph (for
+/// names also: its glyph's nearest character, where the model read it surely). Two
 /// readers for every character, where no one reading of Tesseract's is right throughout (a phone photo:
 /// 厦门盛宏… read 厦门盔宏…, 厦门亚宏…, the one character different in each). At most a quarter of
 /// the characters (one of a short name) may rest on their glyphs.
@@ -325,26 +332,45 @@ final class CharacterVotes {
     /// Whether the glyphs at these places clearly are the value's characters there
     /// (`TextVerifier.confirms(_:at:image:)`).
     private let glyphsConfirm: (String, [Int]) throws -> Bool
+    /// Whether the glyphs at these places lie nearest to the value's characters (`TextVerifier.ranksFirst`),
+    /// and whether the second model read those characters surely (`SecondModelJudge.readsSurely(_:at:)`):
+    /// together the two readers of a character no reading of Tesseract's has (names). A Kai 吴 under a
+    /// seal, read 要 by Tesseract, lay 0.31 from 吴 and 0.34 from 昊, short of the margin a clear glyph
+    /// needs, and the model read 吴 at 0.9995; a rare 镕 read 锐 by Tesseract lay 0.39 from 镕, 0.41 from 锗.
+    /// Where the glyph lies nearer another character (炅, read 灵 by the model at 0.97) it is not.
+    private let glyphsRankFirst: ((String, [Int]) throws -> Bool)?
+    private let modelSure: ((String, [Int]) throws -> Bool)?
     /// The glyphs' verdicts per value and places: the loop asks again as readings come in.
     private var glyphVerdicts: [String: Bool] = [:]
     var name: String { "tesseract + glyphs, character by character" }
 
-    init(glyphsConfirm: @escaping (String, [Int]) throws -> Bool) {
+    init(
+        glyphsConfirm: @escaping (String, [Int]) throws -> Bool, glyphsRankFirst: ((String, [Int]) throws -> Bool)? = nil,
+        modelSure: ((String, [Int]) throws -> Bool)? = nil
+    ) {
         self.glyphsConfirm = glyphsConfirm
+        self.glyphsRankFirst = glyphsRankFirst
+        self.modelSure = modelSure
     }
 
     /// The judge over a line's glyphs: the names' stroke-direction prototypes wherever they know every
-    /// character (`broad`), else `verifier`'s.
-    convenience init(verifier: TextVerifier, broad: TextVerifier?, image: @escaping () throws -> GrayImage) {
-        self.init { value, places in
-            let judge = broad?.canVerify(value) == true ? broad! : verifier
-            let image = try image()
-            if FieldExtractor.trace {
-                let judged = judge.judge(value, image: image)
-                print("TRACE character votes \(value): glyphs at \(places) " + (judged.map { j in places.map { "\(j[$0].expected) \(j[$0].distance) (\(j[$0].rival.map(String.init) ?? "-") \(j[$0].rivalDistance))" }.joined(separator: ", ") } ?? "cannot cut"))
-            }
-            return judge.confirms(value, at: places, image: image)
-        }
+    /// character (`broad`), else `verifier`'s; with `modelSure`, the glyphs' first choice counts too.
+    convenience init(
+        verifier: TextVerifier, broad: TextVerifier?, image: @escaping () throws -> GrayImage,
+        modelSure: ((String, [Int]) throws -> Bool)? = nil
+    ) {
+        let judge = { (value: String) in broad?.canVerify(value) == true ? broad! : verifier }
+        self.init(
+            glyphsConfirm: { value, places in
+                let image = try image()
+                if FieldExtractor.trace {
+                    let judged = judge(value).judge(value, image: image)
+                    print("TRACE character votes \(value): glyphs at \(places) " + (judged.map { j in places.map { "\(j[$0].expected) \(j[$0].distance) (\(j[$0].rival.map(String.init) ?? "-") \(j[$0].rivalDistance))" }.joined(separator: ", ") } ?? "cannot cut"))
+                }
+                return judge(value).confirms(value, at: places, image: image)
+            },
+            glyphsRankFirst: modelSure == nil ? nil : { value, places in judge(value).ranksFirst(value, at: places, image: try image()) },
+            modelSure: modelSure)
     }
 
     func judge(_ candidate: NormalizedReading, readings: [NormalizedReading]) throws -> Verdict {
@@ -358,12 +384,20 @@ final class CharacterVotes {
             return .noOpinion("Tesseract read \(unread.count) of its characters otherwise")
         }
         let key = "\(value)\(unread)"
-        let clear = try glyphVerdicts[key] ?? glyphsConfirm(value, unread)
+        let clear = try glyphVerdicts[key] ?? glyphsConfirm(value, unread) || nearestAndSure(value, unread)
         glyphVerdicts[key] = clear
         guard clear else {
             return .noOpinion("the glyphs do not confirm \(unread.map { String(characters[$0]) }.joined())")
         }
         return .confirms
+    }
+}
+
+extension CharacterVotes {
+    /// The model read the characters surely and their glyphs lie nearest to them.
+    private func nearestAndSure(_ value: String, _ places: [Int]) throws -> Bool {
+        guard let modelSure, let glyphsRankFirst, try modelSure(value, places) else { return false }
+        return try glyphsRankFirst(value, places)
     }
 }
 
@@ -540,7 +574,7 @@ extension FieldPolicy {
         let surname = own.unlistedSurname ? " (its surname is not on the list)" : ""
         own.check = .valid
         own.note = nil
-        let how = confirmer == second.characters?.name ? "each character read by Tesseract or clear in its glyph" : "confirmed glyph by glyph"
+        let how = confirmer == second.characters?.name ? "each character read by Tesseract or seen in its glyph" : "confirmed glyph by glyph"
         return .accept(
             own, judges: [second.model.name, confirmer],
             because: "the second OCR model read \(own.value)\(surname), \(how); Tesseract read \(shown)")

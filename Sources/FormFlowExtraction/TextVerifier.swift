@@ -270,6 +270,16 @@ public struct TextVerifier: Sendable {
         }
     }
 
+    /// Whether the glyphs at `positions` lie nearer to the characters of `expected` there than to any other
+    /// character, within `maximumDistance`: the glyphs' first choice, short of the margin `confirms` asks.
+    /// Not a confirmation on its own (a Kai 吴 lay 0.31 from 吴 and 0.34 from 昊); one of two readers.
+    public func ranksFirst(_ expected: String, at positions: [Int], image: GrayImage) -> Bool {
+        guard canVerify(expected), let judged = judge(expected, image: image) else { return false }
+        return positions.allSatisfy { k in
+            judged.indices.contains(k) && judged[k].distance <= maximumDistance && judged[k].distance < judged[k].rivalDistance
+        }
+    }
+
     /// Glyphs prepared for comparison and their distances, shared by the entries tried on one line.
     struct Cache {
         var queries: [Int: GlyphClassifier.Index.Query] = [:]

@@ -168,6 +168,24 @@ struct SecondModelTests {
         #expect(try clear.judge(own, readings: FieldPolicyTests.readings(["厦门盛宏医疗器械股份有限公"])) != .confirms)
     }
 
+    @Test("a name's character no reading of Tesseract's has is voted by its glyph's first choice only where the model read it surely")
+    func nearestGlyphAndSureModel() throws {
+        // A Kai 吴 under a seal read 要 by every reading of Tesseract's; the model read 吴敏.
+        let readings = FieldPolicyTests.readings(["要敏", "要敏"])
+        let own = NormalizedReading(value: .text("吴敏"), check: .valid)
+        func votes(rankFirst: Bool, sure: Bool) -> CharacterVotes {
+            CharacterVotes(
+                glyphsConfirm: { _, _ in false }, glyphsRankFirst: { _, places in places == [0] && rankFirst },
+                modelSure: { value, places in value == "吴敏" && places == [0] && sure })
+        }
+        #expect(try votes(rankFirst: true, sure: true).judge(own, readings: readings) == .confirms)
+        #expect(try votes(rankFirst: false, sure: true).judge(own, readings: readings) != .confirms, "the glyph is nearer another character")
+        #expect(try votes(rankFirst: true, sure: false).judge(own, readings: readings) != .confirms, "the model was unsure")
+        // Without the model's side (organisations), a glyph's first choice is no vote.
+        let withoutModel = CharacterVotes(glyphsConfirm: { _, _ in false }, glyphsRankFirst: { _, _ in true })
+        #expect(try withoutModel.judge(own, readings: readings) != .confirms)
+    }
+
     @Test("character votes confirm the model's own reading in the policy; a glyph doubt still stops it")
     func characterVotesInPolicy() throws {
         let readings = FieldPolicyTests.readings(["成都其易办数据服务有限公司", "成都其易办数据服务有限公司"])

@@ -122,6 +122,16 @@ struct TextVerifierTests {
         #expect(verifier.judge("陈磊X", image: lines.draw("陈磊", gap: 8)) == nil)  // X has no prototypes
     }
 
+    @Test("A glyph ranks first for its own character, not for a misread of it")
+    func ranksFirst() throws {
+        let (lines, verifier) = try Self.names()
+        let image = lines.draw("陈磊", gap: 8)
+        #expect(verifier.ranksFirst("陈磊", at: [0, 1], image: image))
+        #expect(!verifier.ranksFirst("陈大", at: [1], image: image), "磊 is nearer its own prototypes than 大's")
+        #expect(verifier.ranksFirst("陈大", at: [0], image: image), "only the places asked are judged")
+        #expect(!verifier.ranksFirst("陈磊X", at: [0], image: image), "X has no prototypes")
+    }
+
     @Test("Two other readers outvote a glyph only where it also looks like the text's character")
     func outvotedOnlyNearOwn() throws {
         let (lines, verifier) = try Self.names()
