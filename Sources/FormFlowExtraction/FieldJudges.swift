@@ -238,11 +238,17 @@ final class SecondModelJudge: GlyphJudge {
     /// short line depends on the paper around it: a clean scan's 郄湉 was read 郄 (0.50) with a third of
     /// the line's height as margin, 郄活 with a fifth, 郄湉 (0.98, 0.86) with half. Asked only to confirm
     /// what another reader (the glyphs) read clearly, never for a reading of its own.
+    /// Not where the other wider crop reads another text of the same length: the model does not agree
+    /// with itself then (a G4 scan's 逄敏 read 逄敏 and 逢敏 on the two wider crops, and the glyphs, which
+    /// lose 逄's stroke at 200 dpi, read 逢; a 郄湉 read 郄恬 and 郄湉 stays with an operator too). The
+    /// line's own crop is what the wider ones are asked beside, as unsure of the rare character
+    /// (丰犇敏, 丰 0.54 and 酆 0.45, for 酆犇敏, which both wider crops read).
     func readsOnAWiderCrop(_ candidate: NormalizedReading) throws -> Bool {
-        try readWider().contains { reading in
-            if FieldExtractor.trace { print("TRACE second model wider crop \(reading.map { "\($0.value)" } ?? "unsure")") }
-            return reading?.value == candidate.value && reading?.check == candidate.check
-        }
+        let wider = try readWider()
+        if FieldExtractor.trace { print("TRACE second model wider crops " + wider.map { $0.map { "\($0.value)" } ?? "unsure" }.joined(separator: " / ")) }
+        guard wider.contains(where: { $0?.value == candidate.value && $0?.check == candidate.check }) else { return false }
+        guard let text = candidate.value.text else { return true }
+        return !wider.contains { $0?.value.text.map { $0.count == text.count && $0 != text } ?? false }
     }
 
     convenience init(read: @escaping () throws -> NormalizedReading?) {

@@ -322,20 +322,27 @@ struct SecondModelTests {
         #expect(majority.value == .text("140305197909026053"))
     }
 
-    @Test("a wider crop of the line confirms only what the model read there itself, surely enough, and only when asked")
+    @Test("a wider crop of the line confirms only what the model read there itself, surely enough, never split, and only when asked")
     func widerCrop() throws {
         var asked = 0
         let model = SecondModelJudge(
             line: { (nil, NormalizedReading(value: .text("郄"), check: .valid)) },
             wider: {
                 asked += 1
-                return [NormalizedReading(value: .text("郄活"), check: .valid), nil, NormalizedReading(value: .text("郄湉"), check: .valid)]
+                return [NormalizedReading(value: .text("郄"), check: .valid), nil, NormalizedReading(value: .text("郄湉"), check: .valid)]
             })
         let glyphs = NormalizedReading(value: .text("郄湉"), check: .valid)
         #expect(try model.judge(glyphs) != .confirms)
         #expect(asked == 0)
         #expect(try model.readsOnAWiderCrop(glyphs))
         #expect(try !model.readsOnAWiderCrop(NormalizedReading(value: .text("郄恬"), check: .valid)))
+        // The model split between two texts of the name's length on its wider crops agrees with neither
+        // (逄敏 and 逢敏 on a G4 scan whose glyphs read 逢).
+        let split = SecondModelJudge(
+            line: { (nil, nil) },
+            wider: { [NormalizedReading(value: .text("逄敏"), check: .valid), NormalizedReading(value: .text("逢敏"), check: .valid)] })
+        #expect(try !split.readsOnAWiderCrop(NormalizedReading(value: .text("逢敏"), check: .valid)))
+        #expect(try !split.readsOnAWiderCrop(NormalizedReading(value: .text("逄敏"), check: .valid)))
         // Where every wider reading was unsure there is nothing to confirm with.
         let unsure = SecondModelJudge(line: { (nil, nil) }, wider: { [nil, nil] })
         #expect(try !unsure.readsOnAWiderCrop(glyphs))
