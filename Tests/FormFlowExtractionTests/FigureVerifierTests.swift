@@ -169,6 +169,14 @@ struct FigureVerifierTests {
         #expect(FigureVerifier.misplacedOne(Array("02210222"), pieces: pieces(oneAt: 3, start: 9)) == nil, "centred: 10.5")
         #expect(FigureVerifier.misplacedOne(Array("02210222"), pieces: pieces(oneAt: 3, start: 7)) == nil, "left of the middle: 8.5")
         #expect(FigureVerifier.misplacedOne(Array("02210222"), pieces: pieces(oneAt: 3, start: 12)) == 3, "right of it: 13.5")
+        // One other figure off its step (a thin 3 whose left half was lost: centred 3 px right) among seven
+        // is left out of the fit; two such are no even steps.
+        var oneOff = pieces(oneAt: 3, start: 12)
+        oneOff[6] = GlyphLine.Piece(start: 20 * 6 + 8, end: 20 * 6 + 20)
+        #expect(FigureVerifier.misplacedOne(Array("02210222"), pieces: oneOff) == 3)
+        var twoOff = oneOff
+        twoOff[1] = GlyphLine.Piece(start: 20 + 8, end: 20 + 20)
+        #expect(FigureVerifier.misplacedOne(Array("02210222"), pieces: twoOff) == nil)
     }
 
     @Test("A claim number's letters and an amount's cents are left aside: the run of figures between is judged")
