@@ -52,16 +52,29 @@ enum Reconciler {
             let words = result.readings["total_in_words"], !words.uncertain,
             let text = words.chosen?.value.text, let spelled = ChineseAmount.parse(text), spelled != figures
         else { return }
+        guard partsSum(result) == spelled else { return }
+        total.uncertain = true
+        total.note =
+            "the parts add up to \(Money.format(spelled)) and the amount in words says \(Money.format(spelled)); the figures read \(Money.format(figures)): a misread cannot be ruled out"
+        result.readings["total"] = total
+    }
+
+    /// Whether the second model's figures for the total are what the amount in words says and what the
+    /// parts, read with confidence, add up to: three readers against Tesseract's one.
+    static func modelFiguresOutvote(_ modelFigures: Decimal, words: String, _ result: ExtractionResult) -> Bool {
+        ChineseAmount.parse(words) == modelFigures && partsSum(result, confident: true) == modelFigures
+    }
+
+    /// What the total's parts add up to (the items on a claim, amount + tax on an invoice), where every part
+    /// was read (and, with `confident`, none is uncertain); nil otherwise.
+    static func partsSum(_ result: ExtractionResult, confident: Bool = false) -> Decimal? {
         let parts: [FieldReading?] =
             itemsAddUpTo(result) == "total"
             ? result.rows.map { $0["amount"] }
             : [result.readings["amount"], result.readings["tax_amount"]]
         let values = parts.compactMap { money($0?.chosen) }
-        guard !parts.isEmpty, values.count == parts.count, values.reduce(0, +) == spelled else { return }
-        total.uncertain = true
-        total.note =
-            "the parts add up to \(Money.format(spelled)) and the amount in words says \(Money.format(spelled)); the figures read \(Money.format(figures)): a misread cannot be ruled out"
-        result.readings["total"] = total
+        guard !parts.isEmpty, values.count == parts.count, !confident || parts.allSatisfy({ $0?.uncertain == false }) else { return nil }
+        return values.reduce(0, +)
     }
 
     /// VAT invoices: a tax amount that does not fit amount × rate, where the second model reads the one that
@@ -324,6 +337,21 @@ enum Reconciler {
                 // so the items' sum held): where the second model reads the figures as another amount than
                 // Tesseract did, the words' difference is no violation read with confidence.
                 if let figures = money(total.chosen), let modelFigures = modelDisputes(figures, totalBySecondModel) {
+                    // Three against one: the model's figures are what the words say and what the parts, read
+                    // with confidence, add up to (a colour scan's Kai 1315.70 read 1815.70 by Tesseract at
+                    // every resolution). A real words_mismatch leaves the parts with the figures.
+                    if modelFiguresOutvote(modelFigures, words: reading, result) {
+                        let modelText = Money.format(modelFigures)
+                        total.confirm(
+                            NormalizedReading(value: .text(modelText), check: .valid),
+                            because: "Tesseract read \(Money.format(figures)); the second OCR model read \(modelText), which the amount in words says and the parts add up to",
+                            by: "second model")
+                        total.decidedBy = ["second model", "amount-in-words glyphs", "form's sums"]
+                        words.confirm(
+                            NormalizedReading(value: .text(reading), check: .valid),
+                            because: "agrees with the amount in figures as the second OCR model reads them", by: "amount-in-words glyphs")
+                        break
+                    }
                     total.uncertain = true
                     total.note =
                         "Tesseract read \(Money.format(figures)), the second OCR model \(Money.format(modelFigures)), and the amount in words says \(reading): a misread cannot be ruled out"

@@ -219,6 +219,21 @@ struct ReconcilerTests {
         #expect(sumWrong.readings["total"]?.uncertain == false)
     }
 
+    @Test("the model's total is taken over Tesseract's only where the words say it and the confident parts add up to it")
+    func modelTotalOutvotesTesseract() throws {
+        // A Kai 1315.70 read 1815.70 by Tesseract at every resolution; the model read 1315.70.
+        let model = try #require(Decimal(string: "1315.70"))
+        let words = "壹仟叁佰壹拾伍元柒角"
+        #expect(Reconciler.modelFiguresOutvote(model, words: words, Self.invoice(amount: "1277.38", tax: "38.32", total: "1815.70")))
+        // A words_mismatch the model misread its way into: the parts add up to Tesseract's figures.
+        #expect(!Reconciler.modelFiguresOutvote(model, words: words, Self.invoice(amount: "1762.82", tax: "52.88", total: "1815.70")))
+        // The parts add up to it but one of them is uncertain, or the words say another amount: not taken.
+        #expect(
+            !Reconciler.modelFiguresOutvote(
+                model, words: words, Self.invoice(amount: "1277.38", tax: "38.32", total: "1815.70", amountUncertain: true)))
+        #expect(!Reconciler.modelFiguresOutvote(model, words: "壹仟叁佰贰拾伍元柒角", Self.invoice(amount: "1277.38", tax: "38.32", total: "1815.70")))
+    }
+
     @Test("both VAT relations failing where one figure of one amount would make both hold: that amount is uncertain")
     func oneFigureFromBothRelations() {
         func invoice(amount: String, tax: String, total: String) -> ExtractionResult {
