@@ -864,6 +864,11 @@ public struct FieldExtractor: Sendable {
         /// majority of those must not outvote it.
         case withFirst
 
+        /// The figures of a reading before its decimal point.
+        static func integerFigures(_ reading: NormalizedReading) -> Int {
+            (reading.value.text ?? "").prefix { $0 != "." }.filter(\.isASCIIDigit).count
+        }
+
         func decide(_ readings: [NormalizedReading]) -> NormalizedReading? {
             let usable = readings.filter { $0.check != .malformed }
             switch self {
@@ -881,7 +886,10 @@ public struct FieldExtractor: Sendable {
             case .twoResolutions:
                 for (index, reading) in usable.enumerated() {
                     if usable[(index + 1)...].contains(where: { $0.value == reading.value && $0.resolution != reading.resolution }) {
-                        return reading
+                        // Two readings more figures long say the agreeing ones lost leading figures (a G4
+                        // scan's tax 3291.07 read 391.07, 891.07, 89.07, 89.07): no agreement.
+                        let longer = usable.filter { Self.integerFigures($0) > Self.integerFigures(reading) }
+                        return longer.count >= 2 ? nil : reading
                     }
                 }
                 return nil

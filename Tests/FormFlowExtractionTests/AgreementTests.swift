@@ -40,6 +40,19 @@ struct AgreementTests {
         #expect(FieldExtractor.decide(.twoResolutions, readings, final: false)?.value == .text("91310115F5AA1DGDA2"))
     }
 
+    @Test("two amounts agreeing beside two readings with more figures before the point lost their leading figures: no agreement")
+    func lostLeadingFigures() {
+        // A G4 scan's tax 3291.07, its thin strokes lost.
+        let readings = [
+            reading("391.07", .valid, at: 100), reading("891.07", .valid, at: 70), reading("89.07", .valid, at: 101),
+            reading("89.07", .valid, at: 85),
+        ]
+        #expect(FieldExtractor.decide(.twoResolutions, readings, final: true) == nil)
+        // One longer reading (a rule's end read as a 1) does not stop the agreement.
+        let oneLonger = [reading("14640.27", .valid, at: 100), reading("4640.27", .valid, at: 70), reading("4640.27", .valid, at: 85)]
+        #expect(FieldExtractor.decide(.twoResolutions, oneLonger, final: true)?.value == .text("4640.27"))
+    }
+
     @Test("codes need the other model among the agreeing readings; counts need the first reading among the agreeing ones")
     func acrossModels() {
         var other = reading("021439010246", .valid, at: 101)
