@@ -251,15 +251,7 @@ public struct FigureVerifier: Sendable {
             }
             tall = Array(tall[..<cut])
         }
-        guard let first = tall.first, let last = tall.last else { return nil }
-        let cellWidth = Double(last.end - first.start) / Double(figures.count)
-        var cells = [GlyphLine.Piece?](repeating: nil, count: figures.count)
-        for piece in tall {
-            let centre = Double(piece.start + piece.end - 1) / 2
-            let cell = min(figures.count - 1, max(0, Int((centre - Double(first.start)) / cellWidth)))
-            cells[cell] = cells[cell].map { GlyphLine.Piece(start: min($0.start, piece.start), end: max($0.end, piece.end)) } ?? piece
-        }
-        let glyphs = cells.compactMap { $0 }
+        let glyphs = Self.evenCells(tall, count: figures.count).compactMap { $0 }
         guard glyphs.count == figures.count else { return nil }
         guard let index = Self.misplacedOne(figures, pieces: glyphs) else { return nil }
         return "glyph \(prefix + index + 1) is read 1 but stands where a 4's stem does: a 4 that lost its strokes?"
@@ -286,6 +278,10 @@ public struct FigureVerifier: Sendable {
             // and separators only, each character one cell (a date's hyphen takes a figure's advance), the
             // pieces are put into their cells and joined there.
             pieces = cells
+        } else if let (characters, cells) = Self.leadingRun(of: text, pieces: tall) {
+            // A tax ID's figures in two pieces and letters after them: its leading run alone is judged.
+            guard let index = Self.misplacedOne(characters, pieces: cells) else { return nil }
+            return "glyph \(index + 1) is read 1 but stands where a 4's stem does: a 4 that lost its strokes?"
         } else {
             return nil
         }
@@ -303,21 +299,48 @@ public struct FigureVerifier: Sendable {
         return "glyph \(misplaced + 1) is read 1 but stands where a 4's stem does: a 4 that lost its strokes?"
     }
 
+    /// The leading figures of a value that goes on with a letter (a tax ID's 9131011514 before C6CD7BDC),
+    /// with their glyphs: the tall `pieces` up to the first end where they fill as many even cells, each
+    /// holding ink, whose figures other than 1 stand at even steps (`StepFit`); nil where no end does so.
+    /// Later ends fit too where wider cells each take two figures (9 and 1, 3 and 1 at twice the step),
+    /// and an earlier one leaves a last figure in two pieces half out, off its step.
+    static func leadingRun(of text: String, pieces: [GlyphLine.Piece]) -> (characters: [Character], cells: [GlyphLine.Piece])? {
+        let characters = Array(text.prefix { $0.isASCIIDigit })
+        guard characters.count >= 5, characters.count < text.count, text.dropFirst(characters.count).first?.isLetter == true,
+            pieces.count > characters.count
+        else { return nil }
+        for end in (characters.count - 1)..<(pieces.count - 1) {
+            let cells = evenCells(Array(pieces[...end]), count: characters.count).compactMap { $0 }
+            guard cells.count == characters.count else { continue }
+            let figures = characters.indices.filter { characters[$0] != "1" }.map { (place: Double($0), centre: Double(cells[$0].start + cells[$0].end - 1) / 2) }
+            if let fit = StepFit([figures]), fit.worstMisfit([figures]) == nil { return (characters, cells) }
+        }
+        return nil
+    }
+
+    /// `pieces` put into `count` even cells from the first piece's start to the last one's end, the pieces
+    /// of a cell joined (a thin face's figure in two pieces side by side); nil for a cell without ink.
+    static func evenCells(_ pieces: [GlyphLine.Piece], count: Int) -> [GlyphLine.Piece?] {
+        var cells = [GlyphLine.Piece?](repeating: nil, count: count)
+        guard let first = pieces.first, let last = pieces.last, count > 0 else { return cells }
+        let cellWidth = Double(last.end - first.start) / Double(count)
+        for piece in pieces {
+            let centre = Double(piece.start + piece.end - 1) / 2
+            let cell = min(count - 1, max(0, Int((centre - Double(first.start)) / cellWidth)))
+            cells[cell] = cells[cell].map { GlyphLine.Piece(start: min($0.start, piece.start), end: max($0.end, piece.end)) } ?? piece
+        }
+        return cells
+    }
+
     /// The glyphs of `text`, figures and separators that begins and ends with a figure, as the tall
     /// `pieces` put into even cells one character wide and joined there; nil unless every figure's cell
     /// holds ink and no separator's does.
     static func cells(of text: String, pieces: [GlyphLine.Piece]) -> [GlyphLine.Piece]? {
         let characters = Array(text)
         guard characters.allSatisfy({ $0.isASCIIDigit || separators.contains($0) }), characters.first?.isASCIIDigit == true,
-            characters.last?.isASCIIDigit == true, let first = pieces.first, let last = pieces.last
+            characters.last?.isASCIIDigit == true
         else { return nil }
-        let cellWidth = Double(last.end - first.start) / Double(characters.count)
-        var cells = [GlyphLine.Piece?](repeating: nil, count: characters.count)
-        for piece in pieces {
-            let centre = Double(piece.start + piece.end - 1) / 2
-            let cell = min(characters.count - 1, max(0, Int((centre - Double(first.start)) / cellWidth)))
-            cells[cell] = cells[cell].map { GlyphLine.Piece(start: min($0.start, piece.start), end: max($0.end, piece.end)) } ?? piece
-        }
+        let cells = evenCells(pieces, count: characters.count)
         guard zip(characters, cells).allSatisfy({ $0.isASCIIDigit == ($1 != nil) }) else { return nil }
         return cells.compactMap { $0 }
     }

@@ -60,7 +60,8 @@ enum Reconciler {
     }
 
     /// Whether the second model's figures for the total are what the amount in words says and what the
-    /// parts, read with confidence, add up to: three readers against Tesseract's one.
+    /// parts, read with confidence, add up to: three readers against Tesseract's one (or none: a total
+    /// Tesseract could not read).
     static func modelFiguresOutvote(_ modelFigures: Decimal, words: String, _ result: ExtractionResult) -> Bool {
         ChineseAmount.parse(words) == modelFigures && partsSum(result, confident: true) == modelFigures
     }
@@ -386,12 +387,28 @@ enum Reconciler {
                 return nil
             }
             let modelSaid = wordsByModel()?.filter { !$0.isWhitespace }
-            if words.chosen == nil,
-                let said = (modelSaid.flatMap { ChineseAmount.parse($0) } != nil ? modelSaid : nil)
-                    ?? (Set(glyphsRead).count == 1 ? glyphsRead.first : nil)
-            {
+            let wordsSay =
+                (modelSaid.flatMap { ChineseAmount.parse($0) } != nil ? modelSaid : nil)
+                ?? (Set(glyphsRead).count == 1 ? glyphsRead.first : nil)
+            if words.chosen == nil, let said = wordsSay {
                 words.chosen = NormalizedReading(value: .text(said), check: .valid)
                 words.note = "cannot confirm the amount in words against an uncertain total; they read \(said)"
+            }
+            // A total Tesseract could not read (a G4 scan's seal over it) is what the second model reads in
+            // its figures where the words say that amount and the parts, read with confidence, add up to it.
+            if total.uncertain, let said = wordsSay, let modelText = totalBySecondModel(),
+                let modelFigures = Money.parse(modelText.filter { $0.isASCIIDigit || $0 == "." }),
+                modelFiguresOutvote(modelFigures, words: said, result)
+            {
+                let shown = total.candidates.map { "\($0.value)" }.joined(separator: " / ")
+                total.confirm(
+                    NormalizedReading(value: .text(Money.format(modelFigures)), check: .valid),
+                    because: "Tesseract read \(shown.isEmpty ? "nothing clear" : shown); the second OCR model read \(Money.format(modelFigures)), which the amount in words says and the parts add up to",
+                    by: "second model")
+                total.decidedBy = ["second model", "amount in words", "form's sums"]
+                words.confirm(
+                    NormalizedReading(value: .text(said), check: .valid),
+                    because: "agrees with the amount in figures as the second OCR model reads them", by: "amount in words")
             }
         }
         result.readings["total_in_words"] = words

@@ -214,6 +214,13 @@ struct FigureVerifierTests {
         let taxID = Self.tabular("911101051899BE33A6", lines: lines, cell: cell, shifts: [8: cell / 5])
         #expect(verifier.placementDoubt("911101051899BE33A6", image: taxID)?.contains("glyph 9") == true)
         #expect(verifier.placementDoubt("911101051899BE33A6", image: Self.tabular("911101051899BE33A6", lines: lines, cell: cell)) == nil)
+        // Its 0s and a 9 broken into halves: the leading run of figures is cut off the letters and judged alone.
+        let halves: Set<Int> = [4, 6, 10]
+        let brokenTaxID = Self.tabular("911101051899BE33A6", lines: lines, cell: cell, shifts: [8: cell / 5], split: halves)
+        #expect(verifier.placementDoubt("911101051899BE33A6", image: brokenTaxID)?.contains("glyph 9") == true)
+        #expect(
+            verifier.placementDoubt("911101051899BE33A6", image: Self.tabular("911101051899BE33A6", lines: lines, cell: cell, split: halves))
+                == nil)
         // Glyphs drawn each its own width apart (proportional) stand at no even steps: no judgement.
         #expect(verifier.placementDoubt("2026-09-01", image: lines.draw("2026-09-01")) == nil)
     }
