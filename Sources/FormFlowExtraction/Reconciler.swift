@@ -29,6 +29,7 @@ enum Reconciler {
             return said
         }
         settleTotalByItems(&result)
+        settleReceiptsByAttachments(&result)
         settleVATArithmetic(&result)
         settleTaxRate(&result)
         takeTaxTheModelAndRateAgreeOn(&result, taxBySecondModel: { amountByModel("tax_amount") })
@@ -472,6 +473,23 @@ enum Reconciler {
                 result.rows[index]["amount"]?.confirm(candidate, because: "completes the sum of the items", by: "items sum")
             }
         }
+    }
+
+    /// Claims: the attachments count is the receipts' sum. One uncertain count whose own best reading
+    /// completes it, with the attachments and every other count settled, is confirmed, as the items' sum
+    /// confirms one amount; never another seen reading (a colour scan's lone 4 whose glyph tied with 1).
+    static func settleReceiptsByAttachments(_ result: inout ExtractionResult) {
+        guard !result.rows.isEmpty, let attachments = result.readings["attachments"], !attachments.uncertain,
+            let whole = attachments.chosen?.value.integer
+        else { return }
+        let counts = result.rows.compactMap { $0["receipts"] }
+        let uncertain = counts.indices.filter { counts[$0].uncertain }
+        guard counts.count == result.rows.count, uncertain.count == 1, let index = uncertain.first else { return }
+        let others = counts.indices.filter { $0 != index }.compactMap { counts[$0].chosen?.value.integer }
+        guard others.count == counts.count - 1, let candidate = counts[index].chosen, candidate.check == .valid,
+            candidate.value.integer == whole - others.reduce(0, +)
+        else { return }
+        result.rows[index]["receipts"]?.confirm(candidate, because: "completes the attachments count, the receipts' sum", by: "attachments sum")
     }
 
     /// VAT invoices: an uncertain tax rate whose own best reading makes the tax exactly the amount × rate,

@@ -54,6 +54,36 @@ struct ReconcilerTests {
         #expect(result.rows[1]["amount"]?.value == .text("250.00"))
     }
 
+    @Test("an uncertain receipts count whose own best reading completes the attachments count is confirmed; another is not")
+    func receiptsByAttachments() {
+        func count(_ name: String, _ values: [Int], uncertain: Bool) -> FieldReading {
+            let readings = values.map { NormalizedReading(value: .integer($0), check: .valid) }
+            return FieldReading(
+                name: name, type: .integer, chosen: readings.first, candidates: readings, raw: "", confidence: 80, box: nil,
+                uncertain: uncertain, note: nil, image: nil)
+        }
+        func claim(attachments: Int, uncertainCount: [Int]) -> ExtractionResult {
+            ExtractionResult(
+                readings: ["attachments": count("attachments", [attachments], uncertain: false)],
+                rows: [
+                    ["receipts": count("receipts", [1], uncertain: false)], ["receipts": count("receipts", uncertainCount, uncertain: true)],
+                    ["receipts": count("receipts", [3], uncertain: false)],
+                ], registration: nil, problems: [])
+        }
+        var fits = claim(attachments: 8, uncertainCount: [4, 1])
+        Reconciler.settleReceiptsByAttachments(&fits)
+        #expect(fits.rows[1]["receipts"]?.uncertain == false)
+        // Its other reading would complete the sum: not taken, a real attachments_mismatch may hide there.
+        var other = claim(attachments: 5, uncertainCount: [4, 1])
+        Reconciler.settleReceiptsByAttachments(&other)
+        #expect(other.rows[1]["receipts"]?.uncertain == true)
+        // An uncertain attachments count settles nothing.
+        var unsure = claim(attachments: 8, uncertainCount: [4])
+        unsure.readings["attachments"]?.uncertain = true
+        Reconciler.settleReceiptsByAttachments(&unsure)
+        #expect(unsure.rows[1]["receipts"]?.uncertain == true)
+    }
+
     @Test("VAT arithmetic confirms an uncertain tax only when its own best reading fits")
     func vatArithmetic() {
         var fits = ExtractionResult(
