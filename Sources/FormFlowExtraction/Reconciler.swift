@@ -67,6 +67,21 @@ enum Reconciler {
         ChineseAmount.parse(words) == modelFigures && partsSum(result, confident: true) == modelFigures
     }
 
+    /// The total as the second model reads its figures (`modelFiguresOutvote`), with the words that say it.
+    static func takeModelTotal(
+        _ modelFigures: Decimal, words said: String, tesseractRead: String, _ total: inout FieldReading, _ words: inout FieldReading
+    ) {
+        let modelText = Money.format(modelFigures)
+        total.confirm(
+            NormalizedReading(value: .text(modelText), check: .valid),
+            because: "Tesseract read \(tesseractRead); the second OCR model read \(modelText), which the amount in words says and the parts add up to",
+            by: "second model")
+        total.decidedBy = ["second model", "amount in words", "form's sums"]
+        words.confirm(
+            NormalizedReading(value: .text(said), check: .valid),
+            because: "agrees with the amount in figures as the second OCR model reads them", by: "amount in words")
+    }
+
     /// What the total's parts add up to (the items on a claim, amount + tax on an invoice), where every part
     /// was read (and, with `confident`, none is uncertain); nil otherwise.
     static func partsSum(_ result: ExtractionResult, confident: Bool = false) -> Decimal? {
@@ -343,15 +358,7 @@ enum Reconciler {
                     // with confidence, add up to (a colour scan's Kai 1315.70 read 1815.70 by Tesseract at
                     // every resolution). A real words_mismatch leaves the parts with the figures.
                     if modelFiguresOutvote(modelFigures, words: reading, result) {
-                        let modelText = Money.format(modelFigures)
-                        total.confirm(
-                            NormalizedReading(value: .text(modelText), check: .valid),
-                            because: "Tesseract read \(Money.format(figures)); the second OCR model read \(modelText), which the amount in words says and the parts add up to",
-                            by: "second model")
-                        total.decidedBy = ["second model", "amount-in-words glyphs", "form's sums"]
-                        words.confirm(
-                            NormalizedReading(value: .text(reading), check: .valid),
-                            because: "agrees with the amount in figures as the second OCR model reads them", by: "amount-in-words glyphs")
+                        takeModelTotal(modelFigures, words: reading, tesseractRead: Money.format(figures), &total, &words)
                         break
                     }
                     total.uncertain = true
@@ -397,19 +404,11 @@ enum Reconciler {
             }
             // A total Tesseract could not read (a G4 scan's seal over it) is what the second model reads in
             // its figures where the words say that amount and the parts, read with confidence, add up to it.
-            if total.uncertain, let said = wordsSay, let modelText = totalBySecondModel(),
-                let modelFigures = Money.parse(modelText.filter { $0.isASCIIDigit || $0 == "." }),
+            if total.uncertain, let said = wordsSay, let modelFigures = modelAmount(totalBySecondModel()),
                 modelFiguresOutvote(modelFigures, words: said, result)
             {
                 let shown = total.candidates.map { "\($0.value)" }.joined(separator: " / ")
-                total.confirm(
-                    NormalizedReading(value: .text(Money.format(modelFigures)), check: .valid),
-                    because: "Tesseract read \(shown.isEmpty ? "nothing clear" : shown); the second OCR model read \(Money.format(modelFigures)), which the amount in words says and the parts add up to",
-                    by: "second model")
-                total.decidedBy = ["second model", "amount in words", "form's sums"]
-                words.confirm(
-                    NormalizedReading(value: .text(said), check: .valid),
-                    because: "agrees with the amount in figures as the second OCR model reads them", by: "amount in words")
+                takeModelTotal(modelFigures, words: said, tesseractRead: shown.isEmpty ? "nothing clear" : shown, &total, &words)
             }
         }
         result.readings["total_in_words"] = words
@@ -427,9 +426,13 @@ enum Reconciler {
     /// The amount the second model reads in figures where it differs from `figures` (Tesseract's); nil where
     /// it reads the same or nothing.
     static func modelDisputes(_ figures: Decimal, _ read: () -> String?) -> Decimal? {
-        guard let text = read(), let model = Money.parse(text.filter { $0.isASCIIDigit || $0 == "." }), model != figures
-        else { return nil }
+        guard let model = modelAmount(read()), model != figures else { return nil }
         return model
+    }
+
+    /// An amount as the second model read its line, its figures and point only (a ¥ or a space dropped).
+    static func modelAmount(_ text: String?) -> Decimal? {
+        text.flatMap { Money.parse($0.filter { $0.isASCIIDigit || $0 == "." }) }
     }
 
     /// The one candidate total whose words (元 or 圆) the second model read exactly, with those words.
