@@ -144,7 +144,11 @@ public enum InkLocator {
         // A blob joins a line by overlapping the rows of the line's first (tallest) blob, not the line's
         // grown box: else small marks one above the other (the dashes of a seal's ring) chain into a
         // line many rows high.
-        var lines: [(box: PixelRect, pixels: Int)] = []
+        // Each line's ink in blobs of a character's size is counted apart (`glyphInk`): a seal's star and
+        // arcs, taller than any character, outweighed a total's figures in the line beneath them.
+        let glyphHeight = Int(glyphHeightLimit * unit)
+        func glyphInk(_ blob: Blob) -> Int { blob.box.height <= glyphHeight ? blob.pixels : 0 }
+        var lines: [(box: PixelRect, pixels: Int, glyphInk: Int)] = []
         var cores: [PixelRect] = []
         for blob in blobs.sorted(by: { $0.box.height > $1.box.height }) {
             if let index = cores.firstIndex(where: { core in
@@ -153,8 +157,9 @@ public enum InkLocator {
             }) {
                 lines[index].box = lines[index].box.union(blob.box)
                 lines[index].pixels += blob.pixels
+                lines[index].glyphInk += glyphInk(blob)
             } else {
-                lines.append((blob.box, blob.pixels))
+                lines.append((blob.box, blob.pixels, glyphInk(blob)))
                 cores.append(blob.box)
             }
         }
@@ -184,16 +189,18 @@ public enum InkLocator {
                             : gap >= 0 && gap <= min(a.height, b.height) / 2,
                         a.union(b).height <= max(a.height, b.height) * 2
                     else { continue }
-                    lines[first] = (a.union(b), lines[first].pixels + lines[second].pixels)
+                    lines[first] = (
+                        a.union(b), lines[first].pixels + lines[second].pixels, lines[first].glyphInk + lines[second].glyphInk
+                    )
                     lines.remove(at: second)
                     merged = true
                     break search
                 }
             }
         }
-        guard let line = lines.max(by: { $0.pixels < $1.pixels }) else { return nil }
+        guard let line = lines.max(by: { ($0.glyphInk, $0.pixels) < ($1.glyphInk, $1.pixels) }) else { return nil }
         if FieldExtractor.trace {
-            print("TRACE ink zone \(zone) unit \(unit) level \(level) lines \(lines.map { "\($0.box) \($0.pixels)px" })")
+            print("TRACE ink zone \(zone) unit \(unit) level \(level) lines \(lines.map { "\($0.box) \($0.pixels)px (\($0.glyphInk) in glyphs)" })")
         }
         // Too little ink for a character (a stray mark, the tail of a neighbouring line). A thin face's
         // "1" alone is a stem three pixels wide: 55 pixels of ink at 300 dpi on a colour scan (a receipts
@@ -212,7 +219,6 @@ public enum InkLocator {
         // Blobs taller than any character (a seal's arc in a black-and-white scan, where its red is black)
         // make the line look far taller than its glyphs: the glyphs' own height is that of the tallest
         // blob a character can be.
-        let glyphHeight = Int(glyphHeightLimit * unit)
         let glyphSized = members.filter { $0.box.height <= glyphHeight }
         let textHeight = glyphSized.map(\.box.height).max() ?? line.box.height
         // The label's colon (two dots) can reach into the zone when the value is printed close to it:

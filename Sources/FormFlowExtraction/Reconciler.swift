@@ -60,26 +60,59 @@ enum Reconciler {
         result.readings["total"] = total
     }
 
-    /// Whether the second model's figures for the total are what the amount in words says and what the
-    /// parts, read with confidence, add up to: three readers against Tesseract's one (or none: a total
-    /// Tesseract could not read).
-    static func modelFiguresOutvote(_ modelFigures: Decimal, words: String, _ result: ExtractionResult) -> Bool {
-        ChineseAmount.parse(words) == modelFigures && partsSum(result, confident: true) == modelFigures
+    /// Who, besides the second model, says the total is the model's figures: the amount in words, and the
+    /// parts read with confidence (the items on a claim, amount + tax on an invoice). Tesseract's figures are
+    /// outvoted where one of them does and neither says what Tesseract read: two readers against one (a G4
+    /// scan's 31657.11 read 81657.11 at every resolution; the model and 29865.20 + 1791.91 say 31657.11, so
+    /// the words' 31667.11 is the invoice's real words_mismatch). Nil where none backs the model, or one
+    /// backs Tesseract (a words_mismatch the model misread its way into: the parts add up to the figures).
+    static func readersBackingModelFigures(
+        _ modelFigures: Decimal, tesseractRead: [Decimal], words: String?, _ result: ExtractionResult
+    ) -> [String]? {
+        let others: [(reader: String, says: Decimal?)] = [
+            ("amount in words", words.flatMap { ChineseAmount.parse($0) }), ("form's sums", partsSum(result, confident: true)),
+        ]
+        let rivals = Set(tesseractRead).subtracting([modelFigures])
+        guard !others.contains(where: { $0.says.map(rivals.contains) == true }) else { return nil }
+        let backing = others.filter { $0.says == modelFigures }.map(\.reader)
+        return backing.isEmpty ? nil : backing
     }
 
-    /// The total as the second model reads its figures (`modelFiguresOutvote`), with the words that say it.
+    /// Whether the reading is the second model's, taken over Tesseract's with another reader backing it
+    /// (`takeModelTotal`): Tesseract's differing readings are what was outvoted, not a doubt.
+    static func outvotedTesseract(_ reading: FieldReading) -> Bool {
+        guard let judges = reading.decidedBy else { return false }
+        return judges.first == "second model" && judges.count > 1
+    }
+
+    /// The total as the second model reads its figures, with the readers that back it
+    /// (`readersBackingModelFigures`). Words that say another amount keep what they say where they were
+    /// read clearly (validation reports the words_mismatch), and stay uncertain otherwise.
     static func takeModelTotal(
-        _ modelFigures: Decimal, words said: String, tesseractRead: String, _ total: inout FieldReading, _ words: inout FieldReading
+        _ modelFigures: Decimal, backedBy backing: [String], words said: String, wordsClear: Bool, tesseractRead: String,
+        _ total: inout FieldReading, _ words: inout FieldReading
     ) {
         let modelText = Money.format(modelFigures)
+        let phrases = backing.map { $0 == "amount in words" ? "the amount in words says" : "the parts add up to" }
         total.confirm(
             NormalizedReading(value: .text(modelText), check: .valid),
-            because: "Tesseract read \(tesseractRead); the second OCR model read \(modelText), which the amount in words says and the parts add up to",
+            because: "Tesseract read \(tesseractRead); the second OCR model read \(modelText), which \(phrases.joined(separator: " and ")) too",
             by: "second model")
-        total.decidedBy = ["second model", "amount in words", "form's sums"]
-        words.confirm(
-            NormalizedReading(value: .text(said), check: .valid),
-            because: "agrees with the amount in figures as the second OCR model reads them", by: "amount in words")
+        total.decidedBy = ["second model"] + backing
+        if ChineseAmount.parse(said) == modelFigures {
+            words.confirm(
+                NormalizedReading(value: .text(said), check: .valid),
+                because: "agrees with the amount in figures as the second OCR model reads them", by: "amount in words")
+        } else if wordsClear {
+            words.confirm(
+                NormalizedReading(value: .text(said), check: .valid),
+                because: "differs from the amount in figures (the second OCR model's, which the parts add up to)",
+                by: "amount-in-words glyphs")
+        } else {
+            words.chosen = NormalizedReading(value: .text(said), check: .valid)
+            words.uncertain = true
+            words.note = "they read \(said), not the amount in figures \(modelText): compare the words on the paper"
+        }
     }
 
     /// What the total's parts add up to (the items on a claim, amount + tax on an invoice), where every part
@@ -173,7 +206,8 @@ enum Reconciler {
         // once per field: by its name, a table's cell by "row.column", 2.amount).
         var modelReadings: [String: String?] = [:]
         func dispute(_ reading: inout FieldReading, key: String? = nil) -> String? {
-            guard !reading.uncertain else { return nil }
+            // A total the model and another reader already took over Tesseract's readings is settled.
+            guard !reading.uncertain, !outvotedTesseract(reading) else { return nil }
             let shown = reading.candidates.map { "\($0.value)" }.joined(separator: " / ")
             if Set(reading.candidates.filter { $0.check == .valid }.map(\.value)).count > 1 {
                 return "the readings of this amount differ (\(shown))"
@@ -354,11 +388,16 @@ enum Reconciler {
                 // so the items' sum held): where the second model reads the figures as another amount than
                 // Tesseract did, the words' difference is no violation read with confidence.
                 if let figures = money(total.chosen), let modelFigures = modelDisputes(figures, totalBySecondModel) {
-                    // Three against one: the model's figures are what the words say and what the parts, read
-                    // with confidence, add up to (a colour scan's Kai 1315.70 read 1815.70 by Tesseract at
-                    // every resolution). A real words_mismatch leaves the parts with the figures.
-                    if modelFiguresOutvote(modelFigures, words: reading, result) {
-                        takeModelTotal(modelFigures, words: reading, tesseractRead: Money.format(figures), &total, &words)
+                    // Two readers against one: the model's figures are what the words say or what the parts,
+                    // read with confidence, add up to (a colour scan's Kai 1315.70 read 1815.70 by Tesseract at
+                    // every resolution), and neither says Tesseract's. A real words_mismatch leaves the parts
+                    // with the figures.
+                    if let backing = readersBackingModelFigures(modelFigures, tesseractRead: [figures], words: reading, result) {
+                        // The glyphs' words are a clear reading unless the model reads them as its figures.
+                        let clear = !modelReadsTheFigures(NormalizedReading(value: .text(Money.format(modelFigures)), check: .valid), wordsByModel)
+                        takeModelTotal(
+                            modelFigures, backedBy: backing, words: reading, wordsClear: clear, tesseractRead: Money.format(figures),
+                            &total, &words)
                         break
                     }
                     total.uncertain = true
@@ -403,12 +442,19 @@ enum Reconciler {
                 words.note = "cannot confirm the amount in words against an uncertain total; they read \(said)"
             }
             // A total Tesseract could not read (a G4 scan's seal over it) is what the second model reads in
-            // its figures where the words say that amount and the parts, read with confidence, add up to it.
+            // its figures where another reader backs it: the parts, read with confidence, or the words as the
+            // glyphs read them (the model's own reading of the words is not a second reader).
             if total.uncertain, let said = wordsSay, let modelFigures = modelAmount(totalBySecondModel()),
-                modelFiguresOutvote(modelFigures, words: said, result)
+                let backing = readersBackingModelFigures(
+                    modelFigures, tesseractRead: total.candidates.compactMap { money($0) }, words: said, result),
+                backing != ["amount in words"] || glyphsRead.contains(said)
             {
                 let shown = total.candidates.map { "\($0.value)" }.joined(separator: " / ")
-                takeModelTotal(modelFigures, words: said, tesseractRead: shown.isEmpty ? "nothing clear" : shown, &total, &words)
+                // Words that say another amount are claimed only where the glyphs and the model read them alike.
+                let clear = glyphsRead.contains(said) && modelSaid == said
+                takeModelTotal(
+                    modelFigures, backedBy: backing, words: said, wordsClear: clear, tesseractRead: shown.isEmpty ? "nothing clear" : shown,
+                    &total, &words)
             }
         }
         result.readings["total_in_words"] = words

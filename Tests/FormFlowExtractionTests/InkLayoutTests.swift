@@ -201,6 +201,14 @@ struct InkLayoutTests {
         let nameBox = try #require(InkLocator.valueBox(in: name.image, zone: zone))
         #expect(abs(nameBox.x - 80) <= 1 && abs(nameBox.maxX - (80 + 11 * 42 + 36)) <= 1, "the name alone: \(nameBox)")
 
+        // The seal's solid star, taller than any character and heavier than the figures, in the rows
+        // beneath a total's figures: the figures are the value.
+        var total = Canvas(width: 900, height: 170)
+        total.textLine(x: 80, y: 45, glyphs: 4, size: 24)
+        total.fill(x: 400, y: 68, width: 70, height: 58)
+        let totalBox = try #require(InkLocator.valueBox(in: total.image, zone: PixelRect(x: 40, y: 40, width: 800, height: 90)))
+        #expect(abs(totalBox.x - 80) <= 1 && abs(totalBox.y - 45) <= 1 && abs(totalBox.maxY - 69) <= 1, "the figures, not the star: \(totalBox)")
+
         // A value with gaps of a character or two inside (a date's 年 and 月 apart) stays whole.
         var date = Canvas(width: 1800, height: 170)
         date.textLine(x: 80, y: 65, glyphs: 4, size: 36)

@@ -249,19 +249,29 @@ struct ReconcilerTests {
         #expect(sumWrong.readings["total"]?.uncertain == false)
     }
 
-    @Test("the model's total is taken over Tesseract's only where the words say it and the confident parts add up to it")
+    @Test("the model's total is taken over Tesseract's where the words or the confident parts back it, and neither backs Tesseract")
     func modelTotalOutvotesTesseract() throws {
         // A Kai 1315.70 read 1815.70 by Tesseract at every resolution; the model read 1315.70.
         let model = try #require(Decimal(string: "1315.70"))
+        let tesseract = try #require(Decimal(string: "1815.70"))
         let words = "壹仟叁佰壹拾伍元柒角"
-        #expect(Reconciler.modelFiguresOutvote(model, words: words, Self.invoice(amount: "1277.38", tax: "38.32", total: "1815.70")))
+        func backing(words: String?, _ result: ExtractionResult) -> [String]? {
+            Reconciler.readersBackingModelFigures(model, tesseractRead: [tesseract], words: words, result)
+        }
+        let fits = Self.invoice(amount: "1277.38", tax: "38.32", total: "1815.70")
+        #expect(backing(words: words, fits) == ["amount in words", "form's sums"])
         // A words_mismatch the model misread its way into: the parts add up to Tesseract's figures.
-        #expect(!Reconciler.modelFiguresOutvote(model, words: words, Self.invoice(amount: "1762.82", tax: "52.88", total: "1815.70")))
-        // The parts add up to it but one of them is uncertain, or the words say another amount: not taken.
+        #expect(backing(words: words, Self.invoice(amount: "1762.82", tax: "52.88", total: "1815.70")) == nil)
+        // A sum_mismatch: the words back the model, the parts add up to neither.
+        #expect(backing(words: words, Self.invoice(amount: "1277.38", tax: "48.32", total: "1815.70")) == ["amount in words"])
+        // A words_mismatch: the parts back the model, the words say a third amount.
+        #expect(backing(words: "壹仟叁佰贰拾伍元柒角", fits) == ["form's sums"])
+        // The words say Tesseract's figures: not taken, whatever the parts say.
+        #expect(backing(words: "壹仟捌佰壹拾伍元柒角", fits) == nil)
+        // Nobody backs the model: an uncertain part adds up to nothing, the words say a third amount.
         #expect(
-            !Reconciler.modelFiguresOutvote(
-                model, words: words, Self.invoice(amount: "1277.38", tax: "38.32", total: "1815.70", amountUncertain: true)))
-        #expect(!Reconciler.modelFiguresOutvote(model, words: "壹仟叁佰贰拾伍元柒角", Self.invoice(amount: "1277.38", tax: "38.32", total: "1815.70")))
+            backing(words: "壹仟叁佰贰拾伍元柒角", Self.invoice(amount: "1277.38", tax: "38.32", total: "1815.70", amountUncertain: true))
+                == nil)
     }
 
     @Test("both VAT relations failing where one figure of one amount would make both hold: that amount is uncertain")
