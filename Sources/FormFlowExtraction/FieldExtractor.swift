@@ -710,6 +710,7 @@ public struct FieldExtractor: Sendable {
             }
         }
         empty.candidates = Self.distinct(readings)
+        if Self.trace { print("TRACE undecided \(spec.name) \(readings.map { "\($0.value) \($0.check)" })") }
         // Not enough agreement: keep the best reading and say so; validation routes the page to exceptions.
         empty.chosen = readings.first { $0.check == .valid } ?? readings.first { $0.check == .checksumFailed } ?? readings.first
         empty.uncertain = true

@@ -250,7 +250,8 @@ public enum InkLocator {
     static let glyphHeightLimit = 50.0
 
     /// The run of `members` (left to right) with the most ink whose neighbours are at most `gap` apart.
-    /// Only the blobs that `counts` are weighed.
+    /// Only the blobs that `counts` are weighed, and, where there are several runs, only those standing on
+    /// the run's baseline (`alignedInk`).
     static func heaviestRun(of members: [Blob], gap: Int, counts: (Blob) -> Bool = { _ in true }) -> [Blob] {
         var runs: [[Blob]] = []
         var reach = Int.min
@@ -259,8 +260,26 @@ public enum InkLocator {
             runs[runs.count - 1].append(member)
             reach = max(reach, member.box.maxX)
         }
-        let weights = runs.map { run in run.reduce(0) { $0 + (counts($1) ? $1.pixels : 0) } }
+        guard runs.count > 1 else { return runs[0] }
+        let counted = runs.map { $0.filter(counts) }
+        // Feet line up or not only among three blobs or more: with a shorter run (3%, two dashes of a ring)
+        // every run is weighed whole.
+        let aligned = counted.allSatisfy { $0.count >= 3 }
+        let weights = counted.map { aligned ? alignedInk($0) : $0.reduce(0) { $0 + $1.pixels } }
         return runs[weights.indices.max { weights[$0] < weights[$1] }!]
+    }
+
+    /// The most ink of the run's blobs whose feet stand on one baseline, within a quarter of the median
+    /// blob's height: a value's glyphs stand on one line, a seal's dashes follow its arc (a G4 scan's ring
+    /// beside a total printed in a thin face outweighed the figures, 7523.01, with its heavy dashes). The
+    /// baseline is the one the most ink stands on, not the median foot: a value inside a seal shares its
+    /// run with the seal's characters, whose feet follow the ring.
+    static func alignedInk(_ run: [Blob]) -> Int {
+        guard !run.isEmpty else { return 0 }
+        let tolerance = max(3, run.map(\.box.height).sorted()[run.count / 2] / 4)
+        return run.map { base in
+            run.filter { abs($0.box.maxY - base.box.maxY) <= tolerance }.reduce(0) { $0 + $1.pixels }
+        }.max()!
     }
 
     /// Clears horizontal runs of at least `across` and vertical runs of at least `down` inked pixels

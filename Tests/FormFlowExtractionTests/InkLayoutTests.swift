@@ -209,6 +209,22 @@ struct InkLayoutTests {
         let totalBox = try #require(InkLocator.valueBox(in: total.image, zone: PixelRect(x: 40, y: 40, width: 800, height: 90)))
         #expect(abs(totalBox.x - 80) <= 1 && abs(totalBox.y - 45) <= 1 && abs(totalBox.maxY - 69) <= 1, "the figures, not the star: \(totalBox)")
 
+        // A seal's heavy dashes along its arc, in the rows of a total printed in a thin face: more ink
+        // than the figures, but their feet follow the arc; the figures stand on one baseline.
+        var thin = Canvas(width: 900, height: 170)
+        for index in 0..<7 { thin.fill(x: 80 + index * 18, y: 70, width: 10, height: 30) }
+        for (index, top) in [66, 72, 78, 84, 84, 78, 72, 66].enumerated() {
+            thin.fill(x: 400 + index * 50, y: top, width: 40, height: 14)
+        }
+        let thinBox = try #require(InkLocator.valueBox(in: thin.image, zone: PixelRect(x: 40, y: 40, width: 800, height: 90)))
+        #expect(abs(thinBox.x - 80) <= 1 && abs(thinBox.maxX - 198) <= 1, "the figures, not the dashes: \(thinBox)")
+        // The pure rule: the most ink on one baseline, whatever stands beside it.
+        func blob(_ x: Int, _ y: Int, _ width: Int, _ height: Int) -> InkLocator.Blob {
+            InkLocator.Blob(box: PixelRect(x: x, y: y, width: width, height: height), pixels: width * height)
+        }
+        #expect(InkLocator.alignedInk([blob(0, 10, 10, 30), blob(20, 10, 10, 30), blob(40, 0, 10, 20)]) == 600)
+        #expect(InkLocator.alignedInk([blob(0, 0, 40, 14), blob(50, 6, 40, 14), blob(100, 12, 40, 14)]) == 560)
+
         // A value with gaps of a character or two inside (a date's 年 and 月 apart) stays whole.
         var date = Canvas(width: 1800, height: 170)
         date.textLine(x: 80, y: 65, glyphs: 4, size: 36)
