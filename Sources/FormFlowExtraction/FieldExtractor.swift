@@ -58,6 +58,11 @@ public struct FieldExtractor: Sendable {
 
     public static let trace = ProcessInfo.processInfo.environment["FORMFLOW_TRACE"] != nil
 
+    /// Prints a trace line (`FORMFLOW_TRACE`), ID and bank card numbers in it masked as on the console.
+    public static func tracePrint(_ line: String) {
+        print(Masking.maskDigitRuns(in: line))
+    }
+
     public init(
         template: FormTemplate, glyphs: GlyphClassifier?, figures: FigureVerifier? = nil, text: TextVerifier? = nil,
         names: TextVerifier? = nil
@@ -160,14 +165,14 @@ public struct FieldExtractor: Sendable {
             &result, glyphs: glyphs,
             wordsBySecondModel: {
                 guard let wordsArea, let line = try? reader.readLine(in: wordsArea) else { return nil }
-                if Self.trace { print("TRACE second model words \(line.text) \(line.confidences)") }
+                if Self.trace { FieldExtractor.tracePrint("TRACE second model words \(line.text) \(line.confidences)") }
                 return line.lowestConfidence >= SecondModelJudge.minimumProbability ? line.text : nil
             },
             amountBySecondModel: { name in
                 guard let ink = (locations[name]?.1 ?? cellLocations[name]?.1)?.inkBox,
                     let line = try? reader.readLine(in: Self.lineArea(ink, reader))
                 else { return nil }
-                if Self.trace { print("TRACE second model amount \(name) \(line.text) \(line.confidences)") }
+                if Self.trace { FieldExtractor.tracePrint("TRACE second model amount \(name) \(line.text) \(line.confidences)") }
                 return line.lowestConfidence >= SecondModelJudge.minimumProbability ? line.text : nil
             },
             figuresSpell: { [figures] name, text in
@@ -175,7 +180,7 @@ public struct FieldExtractor: Sendable {
                     let image = try? reader.pixels(in: Self.inkArea(ink, reader))
                 else { return false }
                 let outcome = figures.verify(text, image: image, alphabet: .digits)
-                if Self.trace { print("TRACE figures \(name) \(text): \(outcome)") }
+                if Self.trace { FieldExtractor.tracePrint("TRACE figures \(name) \(text): \(outcome)") }
                 return outcome == .confirmed
             })
         for column in template.table?.common ?? [] {
@@ -410,7 +415,7 @@ public struct FieldExtractor: Sendable {
             let entry = try Self.chooseEntry(among: vocabulary, by: [names, text], image: reader.pixels(in: Self.inkArea(ink, reader))),
             let reading = normalize(entry, spec), reading.check == .valid
         {
-            if Self.trace { print("TRACE text \(spec.name) chose an entry") }
+            if Self.trace { FieldExtractor.tracePrint("TRACE text \(spec.name) chose an entry") }
             empty.raw = entry
             empty.chosen = reading
             empty.candidates = [reading]
@@ -426,7 +431,7 @@ public struct FieldExtractor: Sendable {
             let amount = figures.readAmount(image: try reader.pixels(in: Self.inkArea(ink, reader))),
             var reading = normalize(amount, spec), reading.check == .valid
         {
-            if Self.trace { print("TRACE figures \(spec.name) read an amount") }
+            if Self.trace { FieldExtractor.tracePrint("TRACE figures \(spec.name) read an amount") }
             reading.resolution = 100
             empty.raw = amount
             empty.chosen = reading
@@ -445,7 +450,7 @@ public struct FieldExtractor: Sendable {
                 image: try reader.pixels(in: Self.inkArea(ink, reader)), alphabet: alphabet, lengths: spec.type.lengths)
         }
         if let text = figureReading, let reading = normalize(text, spec), reading.check == .valid, reading.note == nil {
-            if Self.trace { print("TRACE figures \(spec.name) read and checked") }
+            if Self.trace { FieldExtractor.tracePrint("TRACE figures \(spec.name) read and checked") }
             empty.raw = text
             empty.chosen = reading
             empty.candidates = [reading]
@@ -521,8 +526,8 @@ public struct FieldExtractor: Sendable {
             let area = location.inkBox.map { Self.lineArea($0, reader) } ?? box
             guard let line = try reader.readLine(in: area) else { return (nil, nil) }
             if Self.trace {
-                print("TRACE second model line \(line.text) \(line.confidences)")
-                print("TRACE second model alternatives " + line.alternatives.map { $0.map { "\($0.character)\($0.probability)" }.joined(separator: " ") }.joined(separator: " | "))
+                FieldExtractor.tracePrint("TRACE second model line \(line.text) \(line.confidences)")
+                FieldExtractor.tracePrint("TRACE second model alternatives " + line.alternatives.map { $0.map { "\($0.character)\($0.probability)" }.joined(separator: " ") }.joined(separator: " | "))
             }
             guard line.lowestConfidence >= SecondModelJudge.minimumProbability else { return (line, nil) }
             return (line, normalize(line.text, spec, characters: characters))
@@ -687,7 +692,7 @@ public struct FieldExtractor: Sendable {
                 final: remaining.isEmpty)
             switch decision {
             case .accept(let chosen, let judges, let because), .uncertain(let chosen, let judges, let because):
-                if Self.trace { print("TRACE policy \(spec.name) \(decision)") }
+                if Self.trace { FieldExtractor.tracePrint("TRACE policy \(spec.name) \(decision)") }
                 empty.chosen = chosen
                 empty.candidates = Self.distinct(readings)
                 if case .accept = decision { empty.uncertain = false } else { empty.uncertain = true }
@@ -710,7 +715,7 @@ public struct FieldExtractor: Sendable {
             }
         }
         empty.candidates = Self.distinct(readings)
-        if Self.trace { print("TRACE undecided \(spec.name) \(readings.map { "\($0.value) \($0.check)" })") }
+        if Self.trace { FieldExtractor.tracePrint("TRACE undecided \(spec.name) \(readings.map { "\($0.value) \($0.check)" })") }
         // Not enough agreement: keep the best reading and say so; validation routes the page to exceptions.
         empty.chosen = readings.first { $0.check == .valid } ?? readings.first { $0.check == .checksumFailed } ?? readings.first
         empty.uncertain = true
@@ -769,7 +774,7 @@ public struct FieldExtractor: Sendable {
             field.uncertain = false
             field.decidedBy = ["name glyphs", "tesseract"]
             field.note = "the glyphs read \(text) clearly; Tesseract read the same characters with one more (\(framing[0])) that the line's ink does not hold"
-            if Self.trace { print("TRACE glyphs read \(spec.name) \(text) inside Tesseract's \(framing[0])") }
+            if Self.trace { FieldExtractor.tracePrint("TRACE glyphs read \(spec.name) \(text) inside Tesseract's \(framing[0])") }
             return
         }
         // Where Tesseract's model lacks a character (曌, 珺), the glyphs and the second model are the two
@@ -789,12 +794,12 @@ public struct FieldExtractor: Sendable {
             field.decidedBy = ["name glyphs", secondModel.name]
             field.note =
                 "the glyphs read \(text) clearly and the second OCR model \(how)\(surnameNote); Tesseract read \(readings.map { "\($0.value)" }.joined(separator: " / "))"
-            if Self.trace { print("TRACE glyphs and second model read \(spec.name) \(text)") }
+            if Self.trace { FieldExtractor.tracePrint("TRACE glyphs and second model read \(spec.name) \(text)") }
             return
         }
         field.chosen = reading
         field.note = "the glyphs alone read \(text), put forward unconfirmed; " + (field.note ?? "")
-        if Self.trace { print("TRACE glyphs alone read \(spec.name) \(text)") }
+        if Self.trace { FieldExtractor.tracePrint("TRACE glyphs alone read \(spec.name) \(text)") }
     }
 
     /// The one entry of a closed list the first verifier able to spell every entry finds in the ink (the
@@ -833,12 +838,12 @@ public struct FieldExtractor: Sendable {
         }
         if let figures, let alphabet = FigureVerifier.Alphabet(spec.type) {
             let outcome = figures.verify(value, image: try reader.pixels(in: Self.inkArea(ink, reader)), alphabet: alphabet)
-            if Self.trace { print("TRACE figures \(spec.name) \(outcome)") }
+            if Self.trace { FieldExtractor.tracePrint("TRACE figures \(spec.name) \(outcome)") }
             return outcome == .confirmed ? "one reading, confirmed glyph by glyph by the figure classifier" : nil
         }
         if spec.type == .organisation, let text, vocabulary.contains(value), text.canVerify(value) {
             let outcome = text.verify(value, image: try reader.pixels(in: Self.inkArea(ink, reader)))
-            if Self.trace { print("TRACE text \(spec.name) \(outcome)") }
+            if Self.trace { FieldExtractor.tracePrint("TRACE text \(spec.name) \(outcome)") }
             return outcome == .confirmed ? "one reading of a known name, confirmed glyph by glyph" : nil
         }
         return nil

@@ -28,7 +28,7 @@ struct NameGlyphs: GlyphJudge {
     func judge(_ candidate: NormalizedReading) throws -> Verdict {
         guard case .text(let value) = candidate.value else { return .noOpinion("not a name") }
         if FieldExtractor.trace, let judged = verifier.judge(value, image: try image()) {
-            for j in judged { print("TRACE   glyph \(j.expected) \(j.distance) nearest other \(j.rival.map(String.init) ?? "-") \(j.rivalDistance)") }
+            for j in judged { FieldExtractor.tracePrint("TRACE   glyph \(j.expected) \(j.distance) nearest other \(j.rival.map(String.init) ?? "-") \(j.rivalDistance)") }
         }
         return verifier.opinion(on: value, image: try image())
     }
@@ -77,7 +77,7 @@ struct ListOrGlyphs: GlyphJudge {
         let judge = broad?.canVerify(value) == true ? broad! : verifier
         let opinion = judge.opinion(on: value, image: image)
         if case .contradicts = opinion, judge.verifyAllowingOneUnclear(value, image: image) == .confirmed {
-            if FieldExtractor.trace { print("TRACE list or glyphs \(value): confirmed with one unclear glyph") }
+            if FieldExtractor.trace { FieldExtractor.tracePrint("TRACE list or glyphs \(value): confirmed with one unclear glyph") }
             return .confirms
         }
         return opinion
@@ -183,7 +183,7 @@ struct GlyphDoubt: GlyphJudge {
         let judge = broad?.canVerify(value) == true ? broad! : verifier
         let image = try image()
         if FieldExtractor.trace, let judged = judge.judge(value, image: image) {
-            print("TRACE doubt \(value): " + judged.map { "\($0.expected) \($0.distance) (\($0.rival.map(String.init) ?? "-") \($0.rivalDistance))" }.joined(separator: ", "))
+            FieldExtractor.tracePrint("TRACE doubt \(value): " + judged.map { "\($0.expected) \($0.distance) (\($0.rival.map(String.init) ?? "-") \($0.rivalDistance))" }.joined(separator: ", "))
         }
         let outvotedHere = { (place: Int, character: Character) in outvoted(value, place, character) }
         if let why = judge.doubt(
@@ -245,7 +245,7 @@ final class SecondModelJudge: GlyphJudge {
     /// (丰犇敏, 丰 0.54 and 酆 0.45, for 酆犇敏, which both wider crops read).
     func readsOnAWiderCrop(_ candidate: NormalizedReading) throws -> Bool {
         let wider = try readWider()
-        if FieldExtractor.trace { print("TRACE second model wider crops " + wider.map { $0.map { "\($0.value)" } ?? "unsure" }.joined(separator: " / ")) }
+        if FieldExtractor.trace { FieldExtractor.tracePrint("TRACE second model wider crops " + wider.map { $0.map { "\($0.value)" } ?? "unsure" }.joined(separator: " / ")) }
         guard wider.contains(where: { $0?.value == candidate.value && $0?.check == candidate.check }) else { return false }
         guard let text = candidate.value.text else { return true }
         return !wider.contains { $0?.value.text.map { $0.count == text.count && $0 != text } ?? false }
@@ -261,7 +261,7 @@ final class SecondModelJudge: GlyphJudge {
         if let made { return made }
         let result = try read()
         made = result
-        if FieldExtractor.trace { print("TRACE second model read \(result.reading.map { "\($0.value) \($0.check)" } ?? "nothing usable")") }
+        if FieldExtractor.trace { FieldExtractor.tracePrint("TRACE second model read \(result.reading.map { "\($0.value) \($0.check)" } ?? "nothing usable")") }
         return result
     }
 
@@ -371,7 +371,7 @@ final class CharacterVotes {
                 let image = try image()
                 if FieldExtractor.trace {
                     let judged = judge(value).judge(value, image: image)
-                    print("TRACE character votes \(value): glyphs at \(places) " + (judged.map { j in places.map { "\(j[$0].expected) \(j[$0].distance) (\(j[$0].rival.map(String.init) ?? "-") \(j[$0].rivalDistance))" }.joined(separator: ", ") } ?? "cannot cut"))
+                    FieldExtractor.tracePrint("TRACE character votes \(value): glyphs at \(places) " + (judged.map { j in places.map { "\(j[$0].expected) \(j[$0].distance) (\(j[$0].rival.map(String.init) ?? "-") \(j[$0].rivalDistance))" }.joined(separator: ", ") } ?? "cannot cut"))
                 }
                 return judge(value).confirms(value, at: places, image: image)
             },
@@ -621,7 +621,7 @@ final class MemoJudge: GlyphJudge {
     func judge(_ candidate: NormalizedReading) throws -> Verdict {
         if let known = verdicts[candidate.value] { return known }
         let verdict = try judge.judge(candidate)
-        if FieldExtractor.trace { print("TRACE \(judge.name) \(candidate.value): \(verdict)") }
+        if FieldExtractor.trace { FieldExtractor.tracePrint("TRACE \(judge.name) \(candidate.value): \(verdict)") }
         verdicts[candidate.value] = verdict
         return verdict
     }

@@ -32,7 +32,7 @@ public struct FrameRecognizer: Sendable {
         let page = reader.pageSize
         let reduction = min(1, Self.overviewWidth / Double(page.width))
         guard let found = FrameFinder.frame(in: try reader.overview(scale: reduction)) else {
-            if FieldExtractor.trace { print("TRACE frame: no ruled box found") }
+            if FieldExtractor.trace { FieldExtractor.tracePrint("TRACE frame: no ruled box found") }
             return nil
         }
         let frame = (
@@ -55,7 +55,7 @@ public struct FrameRecognizer: Sendable {
                         found: found, missing: ["ruled box", "title"].filter { !found.contains($0) }))
             }
             guard abs(scaleX / scaleY - 1) <= Self.proportionTolerance, abs(scaleX / pageScale - 1) < 0.2 else {
-                if FieldExtractor.trace { print("TRACE frame \(template.form): box \(found) scale \(scaleX) × \(scaleY), page \(pageScale)") }
+                if FieldExtractor.trace { FieldExtractor.tracePrint("TRACE frame \(template.form): box \(found) scale \(scaleX) × \(scaleY), page \(pageScale)") }
                 continue
             }
             found.append("ruled box")

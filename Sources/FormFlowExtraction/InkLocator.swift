@@ -200,7 +200,7 @@ public enum InkLocator {
         }
         guard let line = lines.max(by: { ($0.glyphInk, $0.pixels) < ($1.glyphInk, $1.pixels) }) else { return nil }
         if FieldExtractor.trace {
-            print("TRACE ink zone \(zone) unit \(unit) level \(level) lines \(lines.map { "\($0.box) \($0.pixels)px (\($0.glyphInk) in glyphs)" })")
+            FieldExtractor.tracePrint("TRACE ink zone \(zone) unit \(unit) level \(level) lines \(lines.map { "\($0.box) \($0.pixels)px (\($0.glyphInk) in glyphs)" })")
         }
         // Too little ink for a character (a stray mark, the tail of a neighbouring line). A thin face's
         // "1" alone is a stem three pixels wide: 55 pixels of ink at 300 dpi on a colour scan (a receipts
@@ -209,7 +209,7 @@ public enum InkLocator {
             line.box.width * 3 <= line.box.height && Double(line.box.height) <= 45 * unit
             && line.pixels >= Int(40 * unit * unit)
         guard line.pixels >= Int(minimumInk * unit * unit) || stroke, line.box.height >= Int(minimumHeight * unit) else {
-            if FieldExtractor.trace { print("TRACE ink line \(line.box) \(line.pixels) px: too little for a character") }
+            if FieldExtractor.trace { FieldExtractor.tracePrint("TRACE ink line \(line.box) \(line.pixels) px: too little for a character") }
             return nil
         }
         var members = blobs.filter { blob in

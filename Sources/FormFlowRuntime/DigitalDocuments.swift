@@ -84,7 +84,7 @@ struct DigitalDocuments {
     /// and where both read it differently an operator sees both.
     func reading(_ page: PageText, source: DigitalInvoice.Source) throws(DigitalError) -> TextLayerReading {
         let read = try readingTwice(page, source: source)
-        if FieldExtractor.trace { print("TRACE page text (\(source.rawValue)): \(read.note) \(read.disagreements)") }
+        if FieldExtractor.trace { FieldExtractor.tracePrint("TRACE page text (\(source.rawValue)): \(read.note) \(read.disagreements)") }
         return read
     }
 
