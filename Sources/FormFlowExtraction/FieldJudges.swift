@@ -382,7 +382,9 @@ final class CharacterVotes {
     func judge(_ candidate: NormalizedReading, readings: [NormalizedReading]) throws -> Verdict {
         guard case .text(let value) = candidate.value else { return .noOpinion("not text") }
         let characters = Array(value)
-        let sameLength = readings.compactMap { $0.value.text.map(Array.init) }.filter { $0.count == characters.count }
+        let texts = readings.compactMap { $0.value.text.map(Array.init) }
+        if texts.contains(where: { Self.readWithOneMore($0, characters) }) { return .confirms }
+        let sameLength = texts.filter { $0.count == characters.count }
         guard !sameLength.isEmpty else { return .noOpinion("no reading of Tesseract's has \(characters.count) characters") }
         let unread = characters.indices.filter { k in !sameLength.contains { $0[k] == characters[k] } }
         if unread.isEmpty { return .confirms }
@@ -400,6 +402,18 @@ final class CharacterVotes {
 }
 
 extension CharacterVotes {
+    /// Whether Tesseract's `reading` is `value` with one character more: every character read, in order,
+    /// and a group of strokes (or a speck before the value) taken for one of its own (办公有用品 for
+    /// 办公用品 on phone photos, whose line the glyphs cut into four characters, not five; 二胡建国).
+    static func readWithOneMore(_ reading: [Character], _ value: [Character]) -> Bool {
+        guard reading.count == value.count + 1 else { return false }
+        return reading.indices.contains { skipped in
+            var rest = reading
+            rest.remove(at: skipped)
+            return rest == value
+        }
+    }
+
     /// The model read the characters surely and their glyphs lie nearest to them.
     private func nearestAndSure(_ value: String, _ places: [Int]) throws -> Bool {
         guard let modelSure, let glyphsRankFirst, try modelSure(value, places) else { return false }

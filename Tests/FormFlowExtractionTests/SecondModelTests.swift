@@ -168,6 +168,23 @@ struct SecondModelTests {
         #expect(try clear.judge(own, readings: FieldPolicyTests.readings(["厦门盛宏医疗器械股份有限公"])) != .confirms)
     }
 
+    @Test("a reading of Tesseract's with one character more reads every character of the model's, in order")
+    func oneCharacterMore() throws {
+        // Phone photos: 办公用品 read 办公有用品 by Tesseract, 办公用品 by the model; 胡建国 read 二胡建国.
+        let never = CharacterVotes { _, _ in
+            Issue.record("glyphs asked"); return false
+        }
+        let category = NormalizedReading(value: .text("办公用品"), check: .valid)
+        #expect(try never.judge(category, readings: FieldPolicyTests.readings(["办公有用品", "办公有用品"])) == .confirms)
+        let name = NormalizedReading(value: .text("胡建国"), check: .valid)
+        #expect(try never.judge(name, readings: FieldPolicyTests.readings(["二胡建国"])) == .confirms)
+        // One more and one other character (办公有用具), or two more: not every character read.
+        let unread = CharacterVotes { _, _ in false }
+        #expect(try unread.judge(category, readings: FieldPolicyTests.readings(["办公有用具"])) != .confirms)
+        #expect(try unread.judge(category, readings: FieldPolicyTests.readings(["办公有用品品"])) != .confirms)
+        #expect(!CharacterVotes.readWithOneMore(Array("办公用品"), Array("办公用品")))
+    }
+
     @Test("a name's character no reading of Tesseract's has is voted by its glyph's first choice only where the model read it surely")
     func nearestGlyphAndSureModel() throws {
         // A Kai 吴 under a seal read 要 by every reading of Tesseract's; the model read 吴敏.
