@@ -282,11 +282,20 @@ final class SecondModelJudge: GlyphJudge {
         let tesseractCharacters = Set(tesseractRead.joined())
         return zip(text, zip(line.text, line.alternatives)).allSatisfy { character, model in
             let (first, place) = model
-            return first == character
-                || ((tesseractCharacters.contains(first) || tesseractCharacters.contains(character))
-                    && place.contains { $0.character == character && $0.probability >= Self.minimumAlternative })
+            guard first != character else { return true }
+            guard place.contains(where: { $0.character == character && $0.probability >= Self.minimumAlternative }) else { return false }
+            if tesseractCharacters.contains(first) { return true }
+            // Tesseract read the glyphs' character, not the model's: the model must not have preferred its
+            // own (a phone photo's 逄燚, the model 逄 at 0.73 and 逢 at 0.27; the glyphs, which cannot
+            // tell them apart at 72 dpi, and one reading of Tesseract's of five read 逢).
+            let firstProbability = place.first { $0.character == first }?.probability ?? 0
+            return tesseractCharacters.contains(character) && firstProbability < Self.preferredProbability
         }
     }
+
+    /// How likely the model's first choice at a place may be for another character that Tesseract and the
+    /// glyphs read there to count as seen by it (`sees`).
+    static let preferredProbability = 0.6
 
     /// Whether, at `place` of `value`, the glyphs' `character` is outvoted by two readers: the model read the
     /// value's character there at least `sureProbability` likely and found `character` under

@@ -388,6 +388,13 @@ struct SecondModelTests {
         #expect(try modelOwn.sees("郭伟嫚", tesseractRead: ["郭伟如"]))
         // Tesseract and the glyphs read the character the model put second (a traditional variant first).
         #expect(try modelOwn.sees("郭伟媛", tesseractRead: ["郭伟媛", "郭伟如"]))
+        // The model preferred its own character (逄 at 0.73, 逢 at 0.27) that no reading of Tesseract's holds:
+        // one reading of Tesseract's with the glyphs' 逢 does not make it a second opinion on them.
+        let preferred = #"{"text": "逄燚", "confidences": [0.7318, 0.9784], "alternatives": [[["逄", 0.7318], ["逢", 0.2681]], [["燚", 0.9784], ["焱", 0.0085]]]}"#
+        let preferredLine = try #require(LineReading(json: preferred))
+        let modelPreferred = SecondModelJudge(line: { (preferredLine, NormalizedReading(value: .text("逄燚"), check: .valid)) })
+        #expect(try !modelPreferred.sees("逢燚", tesseractRead: ["竹林", "因梦", "逢梦"]))
+        #expect(try modelPreferred.sees("逢燚", tesseractRead: ["逄梦"]), "Tesseract read the model's first choice")
         // Seeing is not reading: the judge still confirms only what the model read.
         #expect(try model.judge(NormalizedReading(value: .text("高婷湉"), check: .valid)) != .confirms)
     }
