@@ -675,7 +675,7 @@ public struct FieldExtractor: Sendable {
                     try secondModel?.readsSurely(value, at: places) ?? false
                 }
             case .organisation where text != nil && location.inkBox != nil, .enumerated where text != nil && location.inkBox != nil:
-                CharacterVotes(verifier: text!, broad: names, image: inkImage)
+                CharacterVotes(verifier: text!, broad: names, image: inkImage, isListed: { vocabulary.contains($0) })
             default: nil
             }
         let secondReader = secondModel.map {

@@ -359,20 +359,24 @@ final class CharacterVotes {
     private var glyphVerdicts: [String: Bool] = [:]
     var name: String { "tesseract + glyphs, character by character" }
 
+    /// Whether a value is an exact entry of the field's list (`readWithOneMore`).
+    private let isListed: (String) -> Bool
+
     init(
         glyphsConfirm: @escaping (String, [Int]) throws -> Bool, glyphsRankFirst: ((String, [Int]) throws -> Bool)? = nil,
-        modelSure: ((String, [Int]) throws -> Bool)? = nil
+        modelSure: ((String, [Int]) throws -> Bool)? = nil, isListed: @escaping (String) -> Bool = { _ in false }
     ) {
         self.glyphsConfirm = glyphsConfirm
         self.glyphsRankFirst = glyphsRankFirst
         self.modelSure = modelSure
+        self.isListed = isListed
     }
 
     /// The judge over a line's glyphs: the names' stroke-direction prototypes wherever they know every
     /// character (`broad`), else `verifier`'s; with `modelSure`, the glyphs' first choice counts too.
     convenience init(
         verifier: TextVerifier, broad: TextVerifier?, image: @escaping () throws -> GrayImage,
-        modelSure: ((String, [Int]) throws -> Bool)? = nil
+        modelSure: ((String, [Int]) throws -> Bool)? = nil, isListed: @escaping (String) -> Bool = { _ in false }
     ) {
         let judge = { (value: String) in broad?.canVerify(value) == true ? broad! : verifier }
         self.init(
@@ -385,14 +389,15 @@ final class CharacterVotes {
                 return judge(value).confirms(value, at: places, image: image)
             },
             glyphsRankFirst: modelSure == nil ? nil : { value, places in judge(value).ranksFirst(value, at: places, image: try image()) },
-            modelSure: modelSure)
+            modelSure: modelSure, isListed: isListed)
     }
 
     func judge(_ candidate: NormalizedReading, readings: [NormalizedReading]) throws -> Verdict {
         guard case .text(let value) = candidate.value else { return .noOpinion("not text") }
         let characters = Array(value)
         let texts = readings.compactMap { $0.value.text.map(Array.init) }
-        if texts.contains(where: { Self.readWithOneMore($0, characters) }) { return .confirms }
+        let listed = isListed(value)
+        if texts.contains(where: { Self.readWithOneMore($0, characters, listed: listed) }) { return .confirms }
         let sameLength = texts.filter { $0.count == characters.count }
         guard !sameLength.isEmpty else { return .noOpinion("no reading of Tesseract's has \(characters.count) characters") }
         let unread = characters.indices.filter { k in !sameLength.contains { $0[k] == characters[k] } }
@@ -412,16 +417,24 @@ final class CharacterVotes {
 
 extension CharacterVotes {
     /// Whether Tesseract's `reading` is `value` with one character more: every character read, in order,
-    /// and a group of strokes (or a speck before the value) taken for one of its own (办公有用品 for
-    /// 办公用品 on phone photos, whose line the glyphs cut into four characters, not five; 二胡建国).
-    static func readWithOneMore(_ reading: [Character], _ value: [Character]) -> Bool {
-        guard reading.count == value.count + 1 else { return false }
+    /// and a group of strokes taken for one of its own. Anywhere in an exact entry of the field's list
+    /// (办公有用品 for 办公用品 on phone photos, whose line the glyphs cut into four characters, not five);
+    /// elsewhere only before the value, as a rule's or the label's strokes (一, 二) or its first character
+    /// doubled (二胡建国, 一宁波润创…, 上上海申诚…). Not inside a name or an unlisted organisation: the model
+    /// drops a character it does not know (石韡 read 石), and a misread of it would then look like one more.
+    static func readWithOneMore(_ reading: [Character], _ value: [Character], listed: Bool) -> Bool {
+        guard reading.count == value.count + 1, !value.isEmpty else { return false }
+        if Array(reading.dropFirst()) == value { return Self.leadingMarks.contains(reading[0]) || reading[0] == value[0] || listed }
+        guard listed else { return false }
         return reading.indices.contains { skipped in
             var rest = reading
             rest.remove(at: skipped)
             return rest == value
         }
     }
+
+    /// What a rule or the end of a label before a value is read as.
+    static let leadingMarks: Set<Character> = ["一", "二", "-", "_", "|", "丨", "—"]
 
     /// The model read the characters surely and their glyphs lie nearest to them.
     private func nearestAndSure(_ value: String, _ places: [Int]) throws -> Bool {

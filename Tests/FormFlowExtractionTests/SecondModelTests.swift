@@ -171,18 +171,25 @@ struct SecondModelTests {
     @Test("a reading of Tesseract's with one character more reads every character of the model's, in order")
     func oneCharacterMore() throws {
         // Phone photos: 办公用品 read 办公有用品 by Tesseract, 办公用品 by the model; 胡建国 read 二胡建国.
+        let listed = CharacterVotes(glyphsConfirm: { _, _ in Issue.record("glyphs asked"); return false }, isListed: { $0 == "办公用品" })
+        let category = NormalizedReading(value: .text("办公用品"), check: .valid)
+        #expect(try listed.judge(category, readings: FieldPolicyTests.readings(["办公有用品", "办公有用品"])) == .confirms)
         let never = CharacterVotes { _, _ in
             Issue.record("glyphs asked"); return false
         }
-        let category = NormalizedReading(value: .text("办公用品"), check: .valid)
-        #expect(try never.judge(category, readings: FieldPolicyTests.readings(["办公有用品", "办公有用品"])) == .confirms)
         let name = NormalizedReading(value: .text("胡建国"), check: .valid)
         #expect(try never.judge(name, readings: FieldPolicyTests.readings(["二胡建国"])) == .confirms)
         // One more and one other character (办公有用具), or two more: not every character read.
-        let unread = CharacterVotes { _, _ in false }
+        let unread = CharacterVotes(glyphsConfirm: { _, _ in false }, isListed: { $0 == "办公用品" })
         #expect(try unread.judge(category, readings: FieldPolicyTests.readings(["办公有用具"])) != .confirms)
         #expect(try unread.judge(category, readings: FieldPolicyTests.readings(["办公有用品品"])) != .confirms)
-        #expect(!CharacterVotes.readWithOneMore(Array("办公用品"), Array("办公用品")))
+        #expect(!CharacterVotes.readWithOneMore(Array("办公用品"), Array("办公用品"), listed: true))
+        // Inside a name or an unlisted value, one more is a character the model may have dropped (石韡 read
+        // 石 by the model, 石苇 by Tesseract); before it, only a rule's strokes or the first doubled.
+        #expect(!CharacterVotes.readWithOneMore(Array("石苇"), Array("石"), listed: false))
+        #expect(!CharacterVotes.readWithOneMore(Array("上海申城物业管理有限公导"), Array("上海申城物业管理有限公"), listed: false))
+        #expect(!CharacterVotes.readWithOneMore(Array("韡建国"), Array("建国"), listed: false))
+        #expect(CharacterVotes.readWithOneMore(Array("上上海申诚物业管理有限公司"), Array("上海申诚物业管理有限公司"), listed: false))
     }
 
     @Test("a name's character no reading of Tesseract's has is voted by its glyph's first choice only where the model read it surely")
