@@ -254,7 +254,12 @@ public struct FigureVerifier: Sendable {
         let glyphs = Self.evenCells(tall, count: figures.count).compactMap { $0 }
         guard glyphs.count == figures.count else { return nil }
         guard let index = Self.misplacedOne(figures, pieces: glyphs) else { return nil }
-        return "glyph \(prefix + index + 1) is read 1 but stands where a 4's stem does: a 4 that lost its strokes?"
+        return Self.lostStrokes(at: prefix + index)
+    }
+
+    /// The doubt about the glyph at `index` (from 0) that `misplacedOne` found.
+    static func lostStrokes(at index: Int) -> String {
+        "glyph \(index + 1) is read 1 but stands where a 4's stem does: a 4 that lost its strokes?"
     }
 
     /// Characters of a value that stand between its runs of figures and may take no glyph of their own
@@ -281,7 +286,7 @@ public struct FigureVerifier: Sendable {
         } else if let (characters, cells) = Self.leadingRun(of: text, pieces: tall) {
             // A tax ID's figures in two pieces and letters after them: its leading run alone is judged.
             guard let index = Self.misplacedOne(characters, pieces: cells) else { return nil }
-            return "glyph \(index + 1) is read 1 but stands where a 4's stem does: a 4 that lost its strokes?"
+            return Self.lostStrokes(at: index)
         } else {
             return nil
         }
@@ -296,7 +301,7 @@ public struct FigureVerifier: Sendable {
             if !Self.separators.contains(character) { index += 1 }
         }
         guard let misplaced = Self.misplacedOne(glyphs, pieces: pieces, runs: runs.filter { !$0.isEmpty }) else { return nil }
-        return "glyph \(misplaced + 1) is read 1 but stands where a 4's stem does: a 4 that lost its strokes?"
+        return Self.lostStrokes(at: misplaced)
     }
 
     /// The leading figures of a value that goes on with a letter (a tax ID's 9131011514 before C6CD7BDC),
