@@ -209,18 +209,33 @@ enum Reconciler {
             // A total the model and another reader already took over Tesseract's readings is settled.
             guard !reading.uncertain, !outvotedTesseract(reading) else { return nil }
             let shown = reading.candidates.map { "\($0.value)" }.joined(separator: " / ")
-            if Set(reading.candidates.filter { $0.check == .valid }.map(\.value)).count > 1 {
-                return "the readings of this amount differ (\(shown))"
-            }
             let key = key ?? reading.name
-            guard let chosen = money(reading.chosen), let chosenText = reading.chosen?.value.text else { return nil }
-            if modelReadings[key] == nil { modelReadings[key] = .some(amountBySecondModel(key)) }
-            guard let modelAmount = modelDisputes(chosen, { modelReadings[key] ?? nil }) else { return nil }
-            let modelText = Money.format(modelAmount)
-            if figuresSpell(key, modelText), !figuresSpell(key, chosenText) {
+            func modelReading() -> String? {
+                if modelReadings[key] == nil { modelReadings[key] = .some(amountBySecondModel(key)) }
+                return modelReadings[key] ?? nil
+            }
+            func take(_ modelText: String) {
                 reading.chosen = NormalizedReading(value: .text(modelText), check: .valid)
                 reading.note = "Tesseract read \(shown); the second OCR model read \(modelText), and so do the figure glyphs, clearly"
                 reading.decidedBy = ["second model", "figure glyphs"]
+            }
+            let read = Array(Set(reading.candidates.filter { $0.check == .valid }.compactMap(\.value.text)))
+            if read.count > 1 {
+                // Tesseract's readings differ (a Kai 3 read 8 at one resolution): the model and the glyphs,
+                // two readers that are not Tesseract, may settle which it is, as below.
+                if let modelAmount = modelAmount(modelReading()),
+                    let settled = modelAndGlyphsSettle(Money.format(modelAmount), against: read, key: key, figuresSpell: figuresSpell)
+                {
+                    take(settled)
+                    return nil
+                }
+                return "the readings of this amount differ (\(shown))"
+            }
+            guard let chosen = money(reading.chosen), let chosenText = reading.chosen?.value.text else { return nil }
+            guard let modelAmount = modelDisputes(chosen, modelReading) else { return nil }
+            let modelText = Money.format(modelAmount)
+            if let settled = modelAndGlyphsSettle(modelText, against: [chosenText], key: key, figuresSpell: figuresSpell) {
+                take(settled)
                 return nil
             }
             return "Tesseract read \(shown), the second OCR model \(modelText)"
@@ -234,32 +249,52 @@ enum Reconciler {
             }
             result.readings[name] = reading
         }
-        let amount = money(result.readings["amount"]?.chosen)
-        let tax = money(result.readings["tax_amount"]?.chosen)
-        let total = money(result.readings["total"]?.chosen)
-        if let amount, let tax, let total, amount + tax != total {
+        func value(_ name: String) -> Decimal? { money(result.readings[name]?.chosen) }
+        if let amount = value("amount"), let tax = value("tax_amount"), let total = value("total"), amount + tax != total {
             for name in ["amount", "tax_amount", "total"] { doubt(name, "amount + tax = total") }
         }
-        if let amount, let tax, let rate = result.readings["tax_rate"]?.chosen?.value.text, let percent = Money.rate(rate),
-            !taxFits(amount: amount, tax: tax, percent: percent)
+        // Read again: an amount the model and the glyphs settled above is judged as settled.
+        if let amount = value("amount"), let tax = value("tax_amount"), let rate = result.readings["tax_rate"]?.chosen?.value.text,
+            let percent = Money.rate(rate), !taxFits(amount: amount, tax: tax, percent: percent)
         {
             for name in ["amount", "tax_amount"] { doubt(name, "tax = amount × rate") }
         }
         let target = itemsAddUpTo(result)
         let parts = result.rows.compactMap { $0["amount"] }
-        if !result.rows.isEmpty, parts.count == result.rows.count, let whole = money(result.readings[target]?.chosen) {
-            let values = parts.compactMap { money($0.chosen) }
-            guard values.count == parts.count, values.reduce(0, +) != whole else { return }
-            doubt(target, "the items' sum")
-            for index in result.rows.indices {
-                guard var reading = result.rows[index]["amount"] else { continue }
-                if let why = dispute(&reading, key: "\(index).amount") {
-                    reading.uncertain = true
-                    reading.note = "the items' sum does not hold, and \(why): a misread cannot be ruled out"
-                }
-                result.rows[index]["amount"] = reading
-            }
+        guard !result.rows.isEmpty, parts.count == result.rows.count, let whole = value(target) else { return }
+        func itemsSum() -> Decimal? {
+            let values = result.rows.compactMap { money($0["amount"]?.chosen) }
+            return values.count == result.rows.count ? values.reduce(0, +) : nil
         }
+        guard let sum = itemsSum(), sum != whole else { return }
+        // The items first: one the model and the glyphs settle may complete the sum, and then nothing is in doubt.
+        var disputed: [Int: String] = [:]
+        for index in result.rows.indices {
+            guard var reading = result.rows[index]["amount"] else { continue }
+            disputed[index] = dispute(&reading, key: "\(index).amount")
+            result.rows[index]["amount"] = reading
+        }
+        if disputed.isEmpty, itemsSum() == whole { return }
+        doubt(target, "the items' sum")
+        for (index, why) in disputed {
+            result.rows[index]["amount"]?.uncertain = true
+            result.rows[index]["amount"]?.note = "the items' sum does not hold, and \(why): a misread cannot be ruled out"
+        }
+    }
+
+    /// The second model's amount where the figure glyphs spell it clearly and none of Tesseract's
+    /// readings (`tesseractRead`): two readers that are not Tesseract agree. Nil otherwise, and nil where
+    /// the model has a 1 where Tesseract read a 4: a G4 scan's 4 that lost its strokes reads 1 to the model
+    /// and the glyphs alike, never the other way round.
+    static func modelAndGlyphsSettle(
+        _ modelText: String, against tesseractRead: [String], key: String, figuresSpell: (String, String) -> Bool
+    ) -> String? {
+        let rivals = tesseractRead.filter { $0 != modelText }
+        guard !rivals.isEmpty, figuresSpell(key, modelText), !rivals.contains(where: { figuresSpell(key, $0) }) else { return nil }
+        let losesAFour = rivals.contains { rival in
+            rival.count == modelText.count && zip(rival, modelText).contains { $0 == "4" && $1 == "1" }
+        }
+        return losesAFour ? nil : modelText
     }
 
     /// Money read once (`FieldReading.readOnce`) is confirmed when the form's redundancy holds over those

@@ -221,6 +221,46 @@ struct ReconcilerTests {
         }
     }
 
+    @Test("readings that differ are settled where the model and the figure glyphs agree on one; never a 4 read 1")
+    func modelAndGlyphsSettleDifferingReadings() {
+        // A Kai 3607.11 read 3607.11 once and 8607.11 twice; the items add up to 0.01 less than the total:
+        // the claim's real sum_mismatch, which stayed "uncertain" while the readings differed.
+        func claim(_ readings: [String], total: String = "3707.12") -> ExtractionResult {
+            ExtractionResult(
+                readings: ["total": Self.money("total", [total], uncertain: false)],
+                rows: [
+                    ["amount": Self.money("amount", ["100.00"], uncertain: false)],
+                    ["amount": Self.money("amount", readings, uncertain: false)],
+                ], registration: nil, problems: [])
+        }
+        let model = ["0.amount": "100.00", "1.amount": "3607.11", "total": "3707.12"]
+        let spells = { (key: String, text: String) in key != "1.amount" || text == "3607.11" }
+        var settled = claim(["8607.11", "3607.11"])
+        Reconciler.doubtDisputedAmountsOfBrokenSums(&settled, amountBySecondModel: { model[$0] }, figuresSpell: spells)
+        #expect(settled.rows[1]["amount"]?.value == .text("3607.11"))
+        #expect(settled.rows[1]["amount"]?.uncertain == false)
+        #expect(settled.rows[1]["amount"]?.decidedBy == ["second model", "figure glyphs"])
+        #expect(settled.readings["total"]?.uncertain == false, "the sum is judged on values read with confidence")
+        // Settled so that the sum holds: nothing is in doubt.
+        var completes = claim(["8607.11", "3607.11"], total: "3707.11")
+        Reconciler.doubtDisputedAmountsOfBrokenSums(
+            &completes, amountBySecondModel: { ["1.amount": "3607.11"][$0] ?? model[$0] }, figuresSpell: spells)
+        #expect(completes.rows[1]["amount"]?.uncertain == false)
+        #expect(completes.rows[1]["amount"]?.value == .text("3607.11"))
+        // Glyphs that also spell the other reading settle nothing.
+        var both = claim(["8607.11", "3607.11"])
+        Reconciler.doubtDisputedAmountsOfBrokenSums(&both, amountBySecondModel: { model[$0] }, figuresSpell: { _, _ in true })
+        #expect(both.rows[1]["amount"]?.uncertain == true)
+        // A G4 4 that lost its strokes reads 1 to the model and the glyphs alike: Tesseract's 4 is not outvoted.
+        var lostFour = claim(["4405.19", "1105.19"])
+        Reconciler.doubtDisputedAmountsOfBrokenSums(
+            &lostFour, amountBySecondModel: { ["1.amount": "1105.19"][$0] ?? model[$0] },
+            figuresSpell: { key, text in key != "1.amount" || text == "1105.19" })
+        #expect(lostFour.rows[1]["amount"]?.uncertain == true)
+        #expect(Reconciler.modelAndGlyphsSettle("1105.19", against: ["4405.19"], key: "k", figuresSpell: { _, _ in true }) == nil)
+        #expect(Reconciler.modelAndGlyphsSettle("4405.19", against: ["1105.19"], key: "k", figuresSpell: { _, t in t == "4405.19" }) == "4405.19")
+    }
+
     @Test("a total that the parts and the words both give otherwise is uncertain; a single real break stands")
     func totalOutvotedByBothRelations() {
         func invoice(total: String, words: String) -> ExtractionResult {
