@@ -35,16 +35,21 @@ extension PageImage {
 
     /// A black-and-white page as smooth gray at 300 dpi: the thin strokes of a light typeface break into
     /// specks at 200 dpi in one bit, which the ink locator drops and the glyph prototypes (rendered in
-    /// gray) do not resemble. Interpolated up, the broken strokes join again as gray lines.
+    /// gray) do not resemble. Interpolated up, the broken strokes join again as gray lines; blurred by a
+    /// pixel, the one-bit edges' steps become the gray ramps of a gray scan, which Tesseract reads better
+    /// (300 G4 scans of four seeds: field accuracy 87.8% → 90.1%, straight-through 109 → 115 of 221;
+    /// blurring before the scale, or 5 pixels wide, did worse).
     public func smoothedFromBilevel() throws(OCRError) -> PageImage {
         guard isBilevel, let gray = pixConvertTo8(pix, 0) else { return self }
         var grayOwned: UnsafeMutablePointer<PIX>? = gray
         defer { pixDestroy(&grayOwned) }
         let factor = dpi < 300 ? Float(300) / Float(dpi) : 1
-        let smooth: UnsafeMutablePointer<PIX>? =
-            factor > 1.05 ? pixScale(gray, factor, factor) : pixBlockconv(gray, 1, 1)
-        guard let smooth else { throw OCRError(.imageOperationFailed, "could not smooth the black-and-white page") }
-        return PageImage(taking: smooth, dpi: factor > 1.05 ? 300 : dpi)
+        var scaled: UnsafeMutablePointer<PIX>? = factor > 1.05 ? pixScale(gray, factor, factor) : nil
+        defer { pixDestroy(&scaled) }
+        guard let smooth = pixBlockconv(scaled ?? gray, 1, 1) else {
+            throw OCRError(.imageOperationFailed, "could not smooth the black-and-white page")
+        }
+        return PageImage(taking: smooth, dpi: scaled != nil ? 300 : dpi)
     }
 
     /// 8-bit gray by luminance: the form as printed, coloured ink included (its ruled box, title and
