@@ -681,7 +681,7 @@ public struct FieldExtractor: Sendable {
         let secondReader = secondModel.map {
             FieldPolicy.SecondReader(
                 model: $0, doubt: glyphDoubt ?? judge, confirm: glyphConfirm, characters: characterVotes,
-                onlyUnsplitReadings: spec.type == .code)
+                onlyUnsplitReadings: spec.type == .code, dissentsOnSplitReadings: spec.type.hasCheckCharacter)
         }
         while true {
             let decision = try FieldPolicy.decide(

@@ -542,6 +542,17 @@ enum FieldPolicy {
                     decided, judges: [agreement.name] + (secondReader.map { [$0.model.name] } ?? []),
                     because: "\(why) and the check character fails: a misread cannot be ruled out")
             }
+            // A check character passes by chance once in eleven: two misreads in one ID (0 read 9, 4 read 1
+            // on a phone photo) passed it, read so twice of three. Where Tesseract's readings differ, the
+            // model's reading of another value of the same length is a dissent that the check cannot outvote.
+            if decided.check == .valid, verdict != .confirms, secondReader?.dissentsOnSplitReadings == true,
+                Set(readings.map(\.value)).count > 1, let model = secondReader?.model, let own = try model.value(),
+                let ownText = own.value.text, let decidedText = decided.value.text, ownText.count == decidedText.count, ownText != decidedText
+            {
+                return .uncertain(
+                    decided, judges: [agreement.name, model.name],
+                    because: "the readings differ (\(shown)) and the second OCR model reads \(own.value): a misread cannot be ruled out")
+            }
             if modelMayObject, verdict != .confirms, let model = secondReader?.model, let own = try model.value() {
                 guard own.value == decided.value else {
                     if contradictionWaits && !final { return .readMore }
@@ -572,6 +583,10 @@ extension FieldPolicy {
         /// lost both engines misread alike: a G4 scan's BX68224331061 read BX68221331061 by both after one
         /// reading of Tesseract's, its later readings split two and two).
         var onlyUnsplitReadings = false
+        /// Whether the model's reading of another value (as long) makes the field uncertain where
+        /// Tesseract's readings differ, even one whose check character passes (values with a check
+        /// character: the check passes a misread once in eleven).
+        var dissentsOnSplitReadings = false
     }
 
     /// Two independent readers agree: a well-formed reading of Tesseract's that the second model read

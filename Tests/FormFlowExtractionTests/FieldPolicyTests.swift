@@ -133,6 +133,32 @@ struct FieldPolicyTests {
         else { Issue.record("glyphs reading another value let the failing one through"); return }
     }
 
+    @Test("a checked value Tesseract's readings split on is uncertain where the model reads another one, though its check passes")
+    func modelDissentOnSplitCheckedValue() throws {
+        // A phone photo's ID 110101196812195945 read 110191196812195915 twice (0 read 9, 4 read 1: the
+        // check passes by chance) and once with a figure too many; the model read 110101196812195915.
+        let printed = "110191196812195915"
+        var readings = Self.readings([printed, printed, "1101911968121959145"])
+        readings[2].check = .malformed
+        func decide(_ readings: [NormalizedReading], model: String?) throws -> FieldPolicy.Decision {
+            let judge = SecondModelJudge(read: { model.map { NormalizedReading(value: .text($0), check: .checksumFailed) } })
+            return try FieldPolicy.decide(
+                readings, agreement: Self.twoResolutions, glyphs: nil,
+                secondReader: FieldPolicy.SecondReader(model: judge, doubt: nil, confirm: nil, dissentsOnSplitReadings: true),
+                glyphsMustConfirm: false, glyphsConfirmAReading: false, contradictionWaits: false, tesseractDoubts: false, final: true)
+        }
+        guard case .uncertain(_, let judges, let why) = try decide(readings, model: "110101196812195915") else {
+            Issue.record("a split reading the model dissents from was taken"); return
+        }
+        #expect(judges.contains("second model"))
+        #expect(why.contains("110101196812195915"))
+        // No dissent where the model reads nothing, or where Tesseract's readings are unanimous.
+        guard case .accept = try decide(readings, model: nil) else { Issue.record("no model reading, yet not taken"); return }
+        guard case .accept = try decide([readings[0], readings[1]], model: "110101196812195915") else {
+            Issue.record("unanimous readings were held against the model's misread"); return
+        }
+    }
+
     @Test("organisation glyphs: a known name is no opinion; an unknown one with all characters known must be confirmed")
     func organisationGlyphs() throws {
         let lines = try PrototypeLines(file: "form-text.txt", heldOut: "WenQuanYi_Micro_Hei_Regular")
