@@ -109,7 +109,11 @@ public enum FieldNormalizer {
             let code = String(compact.uppercased().filter { CheckDigits.usccAlphabet.contains($0) || $0 == "O" || $0 == "I" })
                 .map { $0 == "O" ? "0" : $0 == "I" ? "1" : String($0) }.joined()
             guard !code.isEmpty else { return nil }
-            guard code.count == 18 else { return NormalizedReading(value: .text(code), check: .malformed) }
+            // Characters 3–8 are the registering office's administrative division (GB 32100): figures only.
+            // A letter there is a misread (a seal's 0 read U by both engines), not an invalid code.
+            guard code.count == 18, code.dropFirst(2).prefix(6).allSatisfy(\.isASCIIDigit) else {
+                return NormalizedReading(value: .text(code), check: .malformed)
+            }
             return NormalizedReading(value: .text(code), check: CheckDigits.isValidUSCC(code) ? .valid : .checksumFailed)
         case .bankCard:
             let number = digitsOnly(compact, keeping: "")

@@ -85,6 +85,8 @@ struct FieldNormalizerTests {
     func taxIDsAndCards() {
         #expect(normalize("91350100M000100Y43", .uscc)?.check == .valid)
         #expect(normalize("91350100M000100Y44", .uscc)?.check == .checksumFailed)
+        // Characters 3–8 are an administrative division: a letter there is a misread, not an invalid code.
+        #expect(normalize("913501U0M000100Y43", .uscc)?.check == .malformed)
         #expect(normalize("6222026197192206181", .bankCard)?.check == .valid)
         #expect(normalize("6222026197192206182", .bankCard)?.check == .checksumFailed)
         #expect(normalize("62220261971922061", .bankCard)?.check == .checksumFailed)  // 17 digits, Luhn fails
