@@ -39,6 +39,33 @@ enum Reconciler {
         doubtDisputedAmountsOfBrokenSums(&result, amountBySecondModel: amountByModel, figuresSpell: figuresSpell)
         doubtAmountsOneFigureFromBothRelations(&result)
         doubtTotalThatBothRelationsOutvote(&result)
+        doubtFiguresWhoseFoursTheWordsHave(&result)
+    }
+
+    /// Whether `read` is `fitting` with some of its 4s read 1, or its leading 4 lost: a G4 scan's thin 4
+    /// keeps only its stem (4405.19 read 1105.19 by every reader, 48005.50 read 8005.50), and never the
+    /// other way round.
+    static func lostFours(_ read: Decimal, _ fitting: Decimal) -> Bool {
+        let a = Array(Money.format(read)), b = Array(Money.format(fitting))
+        if b.first == "4", Array(b.dropFirst()) == a { return true }
+        let differing = zip(a, b).filter { $0 != $1 }
+        return a.count == b.count && !differing.isEmpty && differing.allSatisfy { $0 == "1" && $1 == "4" }
+    }
+
+    /// Where the amount in words spells the total's figures with 4s the figures read as 1 (肆仟贰佰… for
+    /// 1211.79 on a G4 scan), the figures are more likely a 4 that lost its strokes than the form wrong:
+    /// the total is uncertain and no words_mismatch is claimed on it. The words' amount is named, never
+    /// taken.
+    static func doubtFiguresWhoseFoursTheWordsHave(_ result: inout ExtractionResult) {
+        guard var total = result.readings["total"], !total.uncertain, !outvotedTesseract(total), let figures = money(total.chosen),
+            let words = result.readings["total_in_words"], !words.uncertain,
+            let said = words.chosen?.value.text.flatMap({ ChineseAmount.parse($0) }), lostFours(figures, said)
+        else { return }
+        total.uncertain = true
+        total.note =
+            "the amount in words says \(Money.format(said)), the figures \(Money.format(figures)) with a 1 where the words have 4: "
+            + "a 4 that lost its strokes cannot be ruled out"
+        result.readings["total"] = total
     }
 
     /// Where the parts (amount + tax on an invoice, the items on a claim) and the amount in words give one
@@ -179,12 +206,15 @@ enum Reconciler {
             ("tax_amount", tax, total - amount, taxHolds(amount, total - amount)),
             ("amount", amount, total - tax, taxHolds(total - tax, tax)),
         ]
-        for candidate in candidates where candidate.fits && oneFigureApart(candidate.read, candidate.fitting) {
-            guard var reading = result.readings[candidate.name], !reading.uncertain else { continue }
+        for candidate in candidates where candidate.fits {
+            let apart =
+                oneFigureApart(candidate.read, candidate.fitting)
+                ? "one figure from" : lostFours(candidate.read, candidate.fitting) ? "with 4s read as 1 in" : nil
+            guard let apart, var reading = result.readings[candidate.name], !reading.uncertain else { continue }
             reading.uncertain = true
             reading.note =
                 "amount + tax = total and tax = amount × rate both fail, and both hold with \(Money.format(candidate.fitting)), "
-                + "one figure from the reading \(Money.format(candidate.read)): a misread cannot be ruled out"
+                + "\(apart) the reading \(Money.format(candidate.read)): a misread cannot be ruled out"
             result.readings[candidate.name] = reading
         }
     }

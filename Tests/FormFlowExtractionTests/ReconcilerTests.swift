@@ -338,6 +338,43 @@ struct ReconcilerTests {
         var far = invoice(amount: "51519.18", tax: "1225.58", total: "53064.76")
         Reconciler.doubtAmountsOneFigureFromBothRelations(&far)
         #expect(far.readings["tax_amount"]?.uncertain == false)
+        // A G4 scan's thin 4s kept only their stems: 4405.19 read 1105.19, two figures away, but only 4s as 1s.
+        var lostFours = Self.invoice(amount: "33886.06", tax: "1105.19", total: "38291.25", rate: "13%")
+        Reconciler.doubtAmountsOneFigureFromBothRelations(&lostFours)
+        #expect(lostFours.readings["tax_amount"]?.uncertain == true)
+        #expect(lostFours.readings["tax_amount"]?.note?.contains("4405.19") == true)
+        // ... or a leading 4 lost altogether: 48005.50 read 8005.50.
+        var lostLeadingFour = Self.invoice(amount: "8005.50", tax: "6240.72", total: "54246.22", rate: "13%")
+        Reconciler.doubtAmountsOneFigureFromBothRelations(&lostLeadingFour)
+        #expect(lostLeadingFour.readings["amount"]?.uncertain == true)
+    }
+
+    @Test("a 1 where the fitting amount has a 4 is a 4 that may have lost its strokes; never the other way round")
+    func lostFours() throws {
+        func lost(_ read: String, _ fitting: String) throws -> Bool {
+            Reconciler.lostFours(try #require(Decimal(string: read)), try #require(Decimal(string: fitting)))
+        }
+        #expect(try lost("1105.19", "4405.19"))
+        #expect(try lost("8005.50", "48005.50"))
+        #expect(try !lost("4405.19", "1105.19"))
+        #expect(try !lost("1211.79", "7211.79"))
+        #expect(try !lost("1211.79", "1211.79"))
+        #expect(try !lost("1105.19", "4405.18"))
+        // The words spell the figures with a 4 where they read 1: the total is uncertain, not a words_mismatch.
+        func claim(total: String, words: String) -> ExtractionResult {
+            var wordsReading = Self.money("total_in_words", [words], uncertain: false)
+            wordsReading.type = .amountInWords
+            return ExtractionResult(
+                readings: ["total": Self.money("total", [total], uncertain: false), "total_in_words": wordsReading], rows: [],
+                registration: nil, problems: [])
+        }
+        var fours = claim(total: "1211.79", words: "肆仟贰佰壹拾壹元柒角玖分")
+        Reconciler.doubtFiguresWhoseFoursTheWordsHave(&fours)
+        #expect(fours.readings["total"]?.uncertain == true)
+        #expect(fours.readings["total"]?.note?.contains("4211.79") == true)
+        var realMismatch = claim(total: "1211.79", words: "柒仟贰佰壹拾壹元柒角玖分")
+        Reconciler.doubtFiguresWhoseFoursTheWordsHave(&realMismatch)
+        #expect(realMismatch.readings["total"]?.uncertain == false)
     }
 
     @Test("a tax off the rate, where the second model reads the one on it to the cent, is that one; otherwise it stays")
