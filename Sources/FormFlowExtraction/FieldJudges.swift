@@ -603,12 +603,8 @@ extension FieldPolicy {
         // lone passing reading beside four failing ones alike is a misread of its own (3 read 8 once).
         let count = { (value: FieldValue) in readings.filter { $0.value == value }.count }
         let passingCount = readings.filter { $0.check == .valid }.map { count($0.value) }.max() ?? 0
-        // A failing one is Tesseract's majority too: a seal's F read P in one reading of two (and by the
-        // model) was reported as an invalid tax ID.
         for reading in readings
-        where reading.check == .valid
-            || (reading.check == .checksumFailed && count(reading.value) > passingCount && 2 * count(reading.value) > readings.count)
-        {
+        where reading.check == .valid || (reading.check == .checksumFailed && count(reading.value) > passingCount) {
             if second.onlyUnsplitReadings {
                 let others = readings.filter { $0.check == .valid && $0.value != reading.value }.map { count($0.value) }
                 // Split readings are judged once all are made: a plurality then, never a tie.
