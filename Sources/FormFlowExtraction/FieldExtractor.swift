@@ -888,14 +888,26 @@ public struct FieldExtractor: Sendable {
                 guard let first = readings.first, first.check != .malformed,
                     readings.dropFirst().contains(where: { $0.value == first.value && $0.resolution != first.resolution })
                 else { return nil }
-                return first
+                // Outvoted only by a value of its own length (a 4 that is a lone 1 at reduced resolution), not
+                // by one read as often with a figure fewer or more: a G4 scan's receipts 3 read 30 three
+                // times of six, the 30 first.
+                let length = "\(first.value)".count
+                let count = usable.filter { $0.value == first.value }.count
+                let longerOrShorter = Dictionary(grouping: usable.filter { "\($0.value)".count != length }, by: \.value)
+                return longerOrShorter.values.contains { $0.count >= count } ? nil : first
             case .twoResolutions:
                 for (index, reading) in usable.enumerated() {
                     if usable[(index + 1)...].contains(where: { $0.value == reading.value && $0.resolution != reading.resolution }) {
                         // Two readings more figures long say the agreeing ones lost leading figures (a G4
                         // scan's tax 3291.07 read 391.07, 891.07, 89.07, 89.07): no agreement.
                         let longer = usable.filter { Self.integerFigures($0) > Self.integerFigures(reading) }
-                        return longer.count >= 2 ? nil : reading
+                        guard longer.count < 2 else { return nil }
+                        // Nor where another value is read as often: a G4 scan's receipts 3 read 30 three
+                        // times of six was taken because its pair came first.
+                        let count = usable.filter { $0.value == reading.value }.count
+                        let rivals = Dictionary(grouping: usable.filter { $0.value != reading.value }, by: \.value)
+                        if rivals.values.contains(where: { $0.count >= count }) { continue }
+                        return reading
                     }
                 }
                 return nil

@@ -73,6 +73,25 @@ struct AgreementTests {
         #expect(FieldExtractor.Agreement.withFirst.decide(counts + [reading("1", .valid, at: 85)])?.value == .text("1"))
     }
 
+    @Test("agreement is no agreement where another value is read as often (of another length, for counts)")
+    func ties() {
+        // A G4 scan's receipts 3 read 30 three times of six, the 30 first and paired at another resolution.
+        let receipts = [
+            reading("30", .valid, at: 100), reading("3", .valid, at: 70), reading("3", .valid, at: 101),
+            reading("30", .valid, at: 85), reading("3", .valid, at: 71), reading("30", .valid, at: 70),
+        ]
+        #expect(FieldExtractor.Agreement.withFirst.decide(receipts) == nil)
+        #expect(FieldExtractor.Agreement.withFirst.decide(Array(receipts.dropLast(2))) == nil, "30 twice, 3 twice: a tie")
+        #expect(FieldExtractor.Agreement.withFirst.decide(Array(receipts.prefix(2)) + [reading("30", .valid, at: 85)])?.value == .text("30"))
+        // Two resolutions each for two values: neither; a third reading of one of them decides.
+        let amounts = [
+            reading("3891.07", .valid, at: 100), reading("3291.07", .valid, at: 70), reading("3291.07", .valid, at: 101),
+            reading("3891.07", .valid, at: 85),
+        ]
+        #expect(FieldExtractor.Agreement.twoResolutions.decide(amounts) == nil)
+        #expect(FieldExtractor.Agreement.twoResolutions.decide(amounts + [reading("3291.07", .valid, at: 71)])?.value == .text("3291.07"))
+    }
+
     @Test("one passing reading alone settles nothing")
     func lonePassingReading() {
         let readings = [
