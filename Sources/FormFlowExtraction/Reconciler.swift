@@ -40,6 +40,61 @@ enum Reconciler {
         doubtAmountsOneFigureFromBothRelations(&result)
         doubtTotalThatBothRelationsOutvote(&result)
         doubtFiguresWhoseFoursTheWordsHave(&result)
+        doubtAmountsWhoseOnesMakeABrokenRelationHold(&result)
+    }
+
+    /// `read` with some of its 1s read as 4s, or a 4 put before it (`lostFours`), at most 64 of them.
+    static func withFours(_ read: Decimal) -> [Decimal] {
+        let text = Array(Money.format(read))
+        let ones = text.indices.filter { text[$0] == "1" }.prefix(6)
+        var variants: [Decimal] = Money.parse("4" + String(text)).map { [$0] } ?? []
+        for mask in 1..<(1 << ones.count) {
+            var changed = text
+            for (bit, index) in ones.enumerated() where mask & (1 << bit) != 0 { changed[index] = "4" }
+            if let value = Money.parse(String(changed)) { variants.append(value) }
+        }
+        return variants
+    }
+
+    /// A relation that fails (amount + tax = total, tax = amount × rate, the items' sum) but holds with one
+    /// of its amounts' 1s read as 4s is more likely a G4 scan's 4 that lost its strokes than a wrong form
+    /// (47186.27 read 17186.27 beside a tax of 13% of 47186.27): that amount is uncertain and no violation is
+    /// claimed on it. The fitting amount is named, never taken.
+    static func doubtAmountsWhoseOnesMakeABrokenRelationHold(_ result: inout ExtractionResult) {
+        func doubt(_ name: String, _ relation: String, holdsWith: (Decimal) -> Bool) {
+            guard var reading = result.readings[name], !reading.uncertain, !outvotedTesseract(reading), let read = money(reading.chosen),
+                let fitting = withFours(read).first(where: holdsWith)
+            else { return }
+            reading.uncertain = true
+            reading.note = "\(relation) does not hold, but holds with \(Money.format(fitting)): a 4 read 1 cannot be ruled out"
+            result.readings[name] = reading
+        }
+        func value(_ name: String) -> Decimal? { money(result.readings[name]?.chosen) }
+        if let amount = value("amount"), let tax = value("tax_amount"), let total = value("total"), amount + tax != total {
+            doubt("amount", "amount + tax = total") { $0 + tax == total }
+            doubt("tax_amount", "amount + tax = total") { amount + $0 == total }
+            doubt("total", "amount + tax = total") { amount + tax == $0 }
+        }
+        if let amount = value("amount"), let tax = value("tax_amount"), let rate = result.readings["tax_rate"]?.chosen?.value.text,
+            let percent = Money.rate(rate), !taxFits(amount: amount, tax: tax, percent: percent)
+        {
+            doubt("amount", "tax = amount × rate") { taxFits(amount: $0, tax: tax, percent: percent) }
+            doubt("tax_amount", "tax = amount × rate") { taxFits(amount: amount, tax: $0, percent: percent) }
+        }
+        let target = itemsAddUpTo(result)
+        let items = result.rows.compactMap { money($0["amount"]?.chosen) }
+        guard !result.rows.isEmpty, items.count == result.rows.count, let whole = value(target) else { return }
+        let sum = items.reduce(0, +)
+        guard sum != whole else { return }
+        doubt(target, "the items' sum") { $0 == sum }
+        for index in result.rows.indices {
+            guard var reading = result.rows[index]["amount"], !reading.uncertain, let read = money(reading.chosen),
+                let fitting = withFours(read).first(where: { sum - read + $0 == whole })
+            else { continue }
+            reading.uncertain = true
+            reading.note = "the items' sum does not hold, but holds with \(Money.format(fitting)): a 4 read 1 cannot be ruled out"
+            result.rows[index]["amount"] = reading
+        }
     }
 
     /// Whether `read` is `fitting` with some of its 4s read 1, or its leading 4 lost: a G4 scan's thin 4

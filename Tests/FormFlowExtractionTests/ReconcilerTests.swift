@@ -372,6 +372,26 @@ struct ReconcilerTests {
         Reconciler.doubtFiguresWhoseFoursTheWordsHave(&fours)
         #expect(fours.readings["total"]?.uncertain == true)
         #expect(fours.readings["total"]?.note?.contains("4211.79") == true)
+        // One relation broken only by a 1 that could be a 4 (47186.27 read 17186.27; the tax is 13% of 47186.27):
+        // the amount is uncertain; a real sum_mismatch beside it is not explained by it and stays.
+        var taxHolds = Self.invoice(amount: "17186.27", tax: "6134.22", total: "53420.50", rate: "13%")
+        Reconciler.doubtAmountsWhoseOnesMakeABrokenRelationHold(&taxHolds)
+        #expect(taxHolds.readings["amount"]?.uncertain == true)
+        #expect(taxHolds.readings["amount"]?.note?.contains("47186.27") == true)
+        #expect(taxHolds.readings["tax_amount"]?.uncertain == false)
+        var realBreak = Self.invoice(amount: "47186.27", tax: "6134.22", total: "53420.50", rate: "13%")
+        Reconciler.doubtAmountsWhoseOnesMakeABrokenRelationHold(&realBreak)
+        #expect(["amount", "tax_amount", "total"].allSatisfy { realBreak.readings[$0]?.uncertain == false })
+        // An item whose 1 read for a 4 breaks the items' sum.
+        var items = ExtractionResult(
+            readings: ["total": Self.money("total", ["4600.00"], uncertain: false)],
+            rows: [
+                ["amount": Self.money("amount", ["100.00"], uncertain: false)],
+                ["amount": Self.money("amount", ["1500.00"], uncertain: false)],
+            ], registration: nil, problems: [])
+        Reconciler.doubtAmountsWhoseOnesMakeABrokenRelationHold(&items)
+        #expect(items.rows[1]["amount"]?.uncertain == true)
+        #expect(items.rows[0]["amount"]?.uncertain == false)
         var realMismatch = claim(total: "1211.79", words: "柒仟贰佰壹拾壹元柒角玖分")
         Reconciler.doubtFiguresWhoseFoursTheWordsHave(&realMismatch)
         #expect(realMismatch.readings["total"]?.uncertain == false)
