@@ -261,15 +261,12 @@ enum Reconciler {
             ("tax_amount", tax, total - amount, taxHolds(amount, total - amount)),
             ("amount", amount, total - tax, taxHolds(total - tax, tax)),
         ]
-        for candidate in candidates where candidate.fits {
-            let apart =
-                oneFigureApart(candidate.read, candidate.fitting)
-                ? "one figure from" : lostFours(candidate.read, candidate.fitting) ? "with 4s read as 1 in" : nil
-            guard let apart, var reading = result.readings[candidate.name], !reading.uncertain else { continue }
+        for candidate in candidates where candidate.fits && oneFigureApart(candidate.read, candidate.fitting) {
+            guard var reading = result.readings[candidate.name], !reading.uncertain else { continue }
             reading.uncertain = true
             reading.note =
                 "amount + tax = total and tax = amount × rate both fail, and both hold with \(Money.format(candidate.fitting)), "
-                + "\(apart) the reading \(Money.format(candidate.read)): a misread cannot be ruled out"
+                + "one figure from the reading \(Money.format(candidate.read)): a misread cannot be ruled out"
             result.readings[candidate.name] = reading
         }
     }

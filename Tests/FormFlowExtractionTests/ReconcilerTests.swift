@@ -338,14 +338,16 @@ struct ReconcilerTests {
         var far = invoice(amount: "51519.18", tax: "1225.58", total: "53064.76")
         Reconciler.doubtAmountsOneFigureFromBothRelations(&far)
         #expect(far.readings["tax_amount"]?.uncertain == false)
-        // A G4 scan's thin 4s kept only their stems: 4405.19 read 1105.19, two figures away, but only 4s as 1s.
+        // A G4 scan's thin 4s kept only their stems: 4405.19 read 1105.19, two figures away, but only 4s as 1s
+        // (`doubtAmountsWhoseOnesMakeABrokenRelationHold`).
         var lostFours = Self.invoice(amount: "33886.06", tax: "1105.19", total: "38291.25", rate: "13%")
-        Reconciler.doubtAmountsOneFigureFromBothRelations(&lostFours)
+        Reconciler.doubtAmountsWhoseOnesMakeABrokenRelationHold(&lostFours)
         #expect(lostFours.readings["tax_amount"]?.uncertain == true)
         #expect(lostFours.readings["tax_amount"]?.note?.contains("4405.19") == true)
+        #expect(lostFours.readings["amount"]?.uncertain == false)
         // ... or a leading 4 lost altogether: 48005.50 read 8005.50.
         var lostLeadingFour = Self.invoice(amount: "8005.50", tax: "6240.72", total: "54246.22", rate: "13%")
-        Reconciler.doubtAmountsOneFigureFromBothRelations(&lostLeadingFour)
+        Reconciler.doubtAmountsWhoseOnesMakeABrokenRelationHold(&lostLeadingFour)
         #expect(lostLeadingFour.readings["amount"]?.uncertain == true)
     }
 
