@@ -39,11 +39,12 @@ enum Reconciler {
         doubtDisputedAmountsOfBrokenSums(&result, amountBySecondModel: amountByModel, figuresSpell: figuresSpell)
         doubtAmountsOneFigureFromBothRelations(&result)
         doubtTotalThatBothRelationsOutvote(&result)
-        doubtFiguresWhoseFoursTheWordsHave(&result)
         doubtAmountsWhoseOnesMakeABrokenRelationHold(&result)
     }
 
-    /// `read` with some of its 1s read as 4s, or a 4 put before it (`lostFours`), at most 64 of them.
+    /// `read` with some of its 1s read as 4s, or a 4 put before it, at most 64 of them: a G4 scan's thin 4
+    /// keeps only its stem (4405.19 read 1105.19 by every reader) or is lost (48005.50 read 8005.50), and
+    /// never the other way round.
     static func withFours(_ read: Decimal) -> [Decimal] {
         let text = Array(Money.format(read))
         let ones = text.indices.filter { text[$0] == "1" }.prefix(6)
@@ -56,10 +57,10 @@ enum Reconciler {
         return variants
     }
 
-    /// A relation that fails (amount + tax = total, tax = amount × rate, the items' sum) but holds with one
-    /// of its amounts' 1s read as 4s is more likely a G4 scan's 4 that lost its strokes than a wrong form
-    /// (47186.27 read 17186.27 beside a tax of 13% of 47186.27): that amount is uncertain and no violation is
-    /// claimed on it. The fitting amount is named, never taken.
+    /// A relation that fails (amount + tax = total, tax = amount × rate, the amount in words, the items'
+    /// sum) but holds with one of its amounts' 1s read as 4s is more likely a G4 scan's 4 that lost its
+    /// strokes than a wrong form (47186.27 read 17186.27 beside a tax of 13% of 47186.27): that amount is
+    /// uncertain and no violation is claimed on it. The fitting amount is named, never taken.
     static func doubtAmountsWhoseOnesMakeABrokenRelationHold(_ result: inout ExtractionResult) {
         func doubt(_ name: String, _ relation: String, holdsWith: (Decimal) -> Bool) {
             guard var reading = result.readings[name], !reading.uncertain, !outvotedTesseract(reading), let read = money(reading.chosen),
@@ -81,6 +82,12 @@ enum Reconciler {
             doubt("amount", "tax = amount × rate") { taxFits(amount: $0, tax: tax, percent: percent) }
             doubt("tax_amount", "tax = amount × rate") { taxFits(amount: amount, tax: $0, percent: percent) }
         }
+        // The words spell the figures with 4s where the figures read 1 (肆仟贰佰… beside 1211.79).
+        if let figures = value("total"), let words = result.readings["total_in_words"], !words.uncertain,
+            let said = words.chosen?.value.text.flatMap({ ChineseAmount.parse($0) }), said != figures
+        {
+            doubt("total", "figures = amount in words") { $0 == said }
+        }
         let target = itemsAddUpTo(result)
         let items = result.rows.compactMap { money($0["amount"]?.chosen) }
         guard !result.rows.isEmpty, items.count == result.rows.count, let whole = value(target) else { return }
@@ -95,32 +102,6 @@ enum Reconciler {
             reading.note = "the items' sum does not hold, but holds with \(Money.format(fitting)): a 4 read 1 cannot be ruled out"
             result.rows[index]["amount"] = reading
         }
-    }
-
-    /// Whether `read` is `fitting` with some of its 4s read 1, or its leading 4 lost: a G4 scan's thin 4
-    /// keeps only its stem (4405.19 read 1105.19 by every reader, 48005.50 read 8005.50), and never the
-    /// other way round.
-    static func lostFours(_ read: Decimal, _ fitting: Decimal) -> Bool {
-        let a = Array(Money.format(read)), b = Array(Money.format(fitting))
-        if b.first == "4", Array(b.dropFirst()) == a { return true }
-        let differing = zip(a, b).filter { $0 != $1 }
-        return a.count == b.count && !differing.isEmpty && differing.allSatisfy { $0 == "1" && $1 == "4" }
-    }
-
-    /// Where the amount in words spells the total's figures with 4s the figures read as 1 (肆仟贰佰… for
-    /// 1211.79 on a G4 scan), the figures are more likely a 4 that lost its strokes than the form wrong:
-    /// the total is uncertain and no words_mismatch is claimed on it. The words' amount is named, never
-    /// taken.
-    static func doubtFiguresWhoseFoursTheWordsHave(_ result: inout ExtractionResult) {
-        guard var total = result.readings["total"], !total.uncertain, !outvotedTesseract(total), let figures = money(total.chosen),
-            let words = result.readings["total_in_words"], !words.uncertain,
-            let said = words.chosen?.value.text.flatMap({ ChineseAmount.parse($0) }), lostFours(figures, said)
-        else { return }
-        total.uncertain = true
-        total.note =
-            "the amount in words says \(Money.format(said)), the figures \(Money.format(figures)) with a 1 where the words have 4: "
-            + "a 4 that lost its strokes cannot be ruled out"
-        result.readings["total"] = total
     }
 
     /// Where the parts (amount + tax on an invoice, the items on a claim) and the amount in words give one

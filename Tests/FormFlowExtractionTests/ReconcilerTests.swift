@@ -353,15 +353,15 @@ struct ReconcilerTests {
 
     @Test("a 1 where the fitting amount has a 4 is a 4 that may have lost its strokes; never the other way round")
     func lostFours() throws {
-        func lost(_ read: String, _ fitting: String) throws -> Bool {
-            Reconciler.lostFours(try #require(Decimal(string: read)), try #require(Decimal(string: fitting)))
+        func fits(_ read: String, _ fitting: String) throws -> Bool {
+            Reconciler.withFours(try #require(Decimal(string: read))).contains(try #require(Decimal(string: fitting)))
         }
-        #expect(try lost("1105.19", "4405.19"))
-        #expect(try lost("8005.50", "48005.50"))
-        #expect(try !lost("4405.19", "1105.19"))
-        #expect(try !lost("1211.79", "7211.79"))
-        #expect(try !lost("1211.79", "1211.79"))
-        #expect(try !lost("1105.19", "4405.18"))
+        #expect(try fits("1105.19", "4405.19"))
+        #expect(try fits("8005.50", "48005.50"))
+        #expect(try !fits("4405.19", "1105.19"))
+        #expect(try !fits("1211.79", "7211.79"))
+        #expect(try !fits("1211.79", "1211.79"))
+        #expect(try !fits("1105.19", "4405.18"))
         // The words spell the figures with a 4 where they read 1: the total is uncertain, not a words_mismatch.
         func claim(total: String, words: String) -> ExtractionResult {
             var wordsReading = Self.money("total_in_words", [words], uncertain: false)
@@ -371,7 +371,7 @@ struct ReconcilerTests {
                 registration: nil, problems: [])
         }
         var fours = claim(total: "1211.79", words: "肆仟贰佰壹拾壹元柒角玖分")
-        Reconciler.doubtFiguresWhoseFoursTheWordsHave(&fours)
+        Reconciler.doubtAmountsWhoseOnesMakeABrokenRelationHold(&fours)
         #expect(fours.readings["total"]?.uncertain == true)
         #expect(fours.readings["total"]?.note?.contains("4211.79") == true)
         // One relation broken only by a 1 that could be a 4 (47186.27 read 17186.27; the tax is 13% of 47186.27):
@@ -395,7 +395,7 @@ struct ReconcilerTests {
         #expect(items.rows[1]["amount"]?.uncertain == true)
         #expect(items.rows[0]["amount"]?.uncertain == false)
         var realMismatch = claim(total: "1211.79", words: "柒仟贰佰壹拾壹元柒角玖分")
-        Reconciler.doubtFiguresWhoseFoursTheWordsHave(&realMismatch)
+        Reconciler.doubtAmountsWhoseOnesMakeABrokenRelationHold(&realMismatch)
         #expect(realMismatch.readings["total"]?.uncertain == false)
     }
 
