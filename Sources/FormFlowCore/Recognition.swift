@@ -138,11 +138,17 @@ public protocol PageReader {
     func inkTouchesScanEdge(in rect: PixelRect) throws -> Bool
     /// The second OCR model's reading of one line (a value's ink), or nil when there is no second model.
     func readLine(in zone: PixelRect) throws -> LineReading?
+    /// Whether the page came from a black-and-white (1-bit) scan, whose thin strokes may be lost: a 4
+    /// that keeps only its stem reads as 1 to every reader, so the sums must not take such a 1 as read.
+    var strokesMayBeLost: Bool { get }
 }
 
 extension PageReader {
     /// No second model unless the reader has one.
     public func readLine(in zone: PixelRect) throws -> LineReading? { nil }
+
+    /// A gray or colour page unless the reader says otherwise.
+    public var strokesMayBeLost: Bool { false }
 
     /// For a page that was not rotated: `rect` reaches the page's own edge.
     public func inkTouchesScanEdge(in rect: PixelRect) throws -> Bool {

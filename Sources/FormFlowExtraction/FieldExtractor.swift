@@ -162,7 +162,7 @@ public struct FieldExtractor: Sendable {
         // Redundancy first (the amount in words is only ever settled there), then what is still missing.
         let wordsArea = locations["total_in_words"]?.1?.inkBox.map { Self.lineArea($0, reader) }
         Reconciler.reconcile(
-            &result, glyphs: glyphs,
+            &result, glyphs: glyphs, strokesMayBeLost: reader.strokesMayBeLost,
             wordsBySecondModel: {
                 guard let wordsArea, let line = try? reader.readLine(in: wordsArea) else { return nil }
                 if Self.trace { FieldExtractor.tracePrint("TRACE second model words \(line.text) \(line.confidences)") }

@@ -12,9 +12,13 @@ public final class TesseractPageReader: PageReader {
 
     static let trace = ProcessInfo.processInfo.environment["FORMFLOW_TRACE"] != nil
 
-    public init(engine: OCREngine, page: PageImage) {
+    /// The page came from a 1-bit scan (`PageReader.strokesMayBeLost`).
+    public let strokesMayBeLost: Bool
+
+    public init(engine: OCREngine, page: PageImage, fromBilevel: Bool = false) {
         self.engine = engine
         self.page = page
+        self.strokesMayBeLost = fromBilevel
     }
 
     deinit {

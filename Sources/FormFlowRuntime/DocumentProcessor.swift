@@ -181,7 +181,7 @@ public final class DocumentProcessor {
             return record
         }
         let page = recognisedPage.values
-        let reader = TesseractPageReader(engine: engine, page: page)
+        let reader = TesseractPageReader(engine: engine, page: page, fromBilevel: recognisedPage.fromBilevel)
         let extraction: ExtractionResult
         do {
             let extractor = pipeline.extractor(for: template)

@@ -20,6 +20,8 @@ struct Recognised {
     var recognitionTime: Duration
     /// Time spent preparing pixels (turning, colour, rectifying, deskewing), as against recognising.
     var preparationTime: Duration = .zero
+    /// The page was a 1-bit scan (smoothed to gray): its thin strokes may be lost.
+    var fromBilevel = false
 }
 
 extension DocumentProcessor {
@@ -41,6 +43,7 @@ extension DocumentProcessor {
         var notes: [String] = []
         // A phone's picture: colour, and a resolution claim no scanner makes (or a turn in its EXIF).
         let photo = first.isColour && (first.dpi < 150 || (orientation.map { $0 != .upright } ?? false))
+        let bilevel = first.isBilevel
         let clock = ContinuousClock()
         let preparing = clock.now
         let (layout, values) = try Self.grayPages(of: consume first, orientation: orientation, notes: &notes)
@@ -63,6 +66,7 @@ extension DocumentProcessor {
                     found.preparation = notes + (attempt.label.map { [$0] } ?? []) + found.preparation
                     found.recognitionTime = time
                     found.preparationTime = preparationTime
+                    found.fromBilevel = bilevel
                     return found
                 }
             }
@@ -96,12 +100,12 @@ extension DocumentProcessor {
                 ],
                 preparation: notes + [
                     "no printed form found (its ink lost in the scan?): registered by where \(names.count) values stand (\(names.joined(separator: ", ")))"
-                ], recognitionTime: time, preparationTime: preparationTime)
+                ], recognitionTime: time, preparationTime: preparationTime, fromBilevel: bilevel)
         }
         return Recognised(
             template: classification.template, registration: nil, layoutText: text,
             values: try values?.deskewed(like: normalized) ?? normalized, evidence: classification.evidence,
-            preparation: notes, recognitionTime: time, preparationTime: preparationTime)
+            preparation: notes, recognitionTime: time, preparationTime: preparationTime, fromBilevel: bilevel)
     }
 
     /// The one template whose values stand where the page's do, for a page without title or labels (a red

@@ -397,6 +397,26 @@ struct ReconcilerTests {
         var realMismatch = claim(total: "1211.79", words: "柒仟贰佰壹拾壹元柒角玖分")
         Reconciler.doubtAmountsWhoseOnesMakeABrokenRelationHold(&realMismatch)
         #expect(realMismatch.readings["total"]?.uncertain == false)
+
+    }
+
+    @Test("a 1 is doubted as a 4 that lost its strokes only on a 1-bit scan; elsewhere the broken sum is the form's")
+    func foursLostOnlyOnBilevelPages() {
+        func items() -> ExtractionResult {
+            ExtractionResult(
+                readings: ["total": Self.money("total", ["4600.00"], uncertain: false)],
+                rows: [
+                    ["amount": Self.money("amount", ["100.00"], uncertain: false)],
+                    ["amount": Self.money("amount", ["1500.00"], uncertain: false)],
+                ], registration: nil, problems: [])
+        }
+        var bilevel = items()
+        Reconciler.reconcile(&bilevel, glyphs: nil, strokesMayBeLost: true)
+        #expect(bilevel.rows[1]["amount"]?.uncertain == true)
+        var gray = items()
+        Reconciler.reconcile(&gray, glyphs: nil, strokesMayBeLost: false)
+        #expect(gray.rows.allSatisfy { $0["amount"]?.uncertain == false })
+        #expect(gray.readings["total"]?.uncertain == false)
     }
 
     @Test("a tax off the rate, where the second model reads the one on it to the cent, is that one; otherwise it stays")
