@@ -506,6 +506,8 @@ public struct FieldExtractor: Sendable {
             guard let ink = location.inkBox else { return GrayImage(width: 1, height: 1, pixels: [255]) }
             return try reader.pixels(in: Self.inkArea(ink, reader))
         }
+        // A 1 standing where a 4's stem does (`FigurePlacement`) is judged only on pages from a 1-bit scan.
+        let placementJudged = figures != nil && location.inkBox != nil && reader.strokesMayBeLost
         let glyphJudge: MemoJudge? =
             switch spec.type {
             case .chineseName where names != nil && location.inkBox != nil:
@@ -516,8 +518,9 @@ public struct FieldExtractor: Sendable {
                 MemoJudge(ListOrGlyphs(verifier: text!, broad: names, known: vocabulary, image: inkImage))
             // An amount too: its sums and words may still confirm it, but its readings agreeing do not. A
             // date, which nothing checks either (a G4 scan's 2026-09-04 read 2026-09-01 by both engines).
-            case .code where figures != nil && location.inkBox != nil, .money where figures != nil && location.inkBox != nil,
-                .date where figures != nil && location.inkBox != nil:
+            // Only on a 1-bit scan, whose strokes may be lost: elsewhere a narrow 1 is a 1 (a phone photo's
+            // tax ID 91310115C77944B69W, read alike by both engines, was doubted and its bad_tax_id lost).
+            case .code where placementJudged, .money where placementJudged, .date where placementJudged:
                 MemoJudge(FigurePlacement(verifier: figures!, image: inkImage))
             default: nil
             }
@@ -574,7 +577,7 @@ public struct FieldExtractor: Sendable {
             // The same for a code, which the model reads alike (BX68224331061 read BX68221331061 by both):
             // its glyph judge is that placement already, and asked once per reading.
             case .code: glyphJudge
-            case _ where spec.type.hasCheckCharacter && figures != nil && location.inkBox != nil:
+            case _ where spec.type.hasCheckCharacter && placementJudged:
                 MemoJudge(FigurePlacement(verifier: figures!, image: inkImage))
             default: nil
             }
