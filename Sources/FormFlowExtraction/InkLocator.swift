@@ -148,7 +148,7 @@ public enum InkLocator {
         // arcs, taller than any character, outweighed a total's figures in the line beneath them.
         let glyphHeight = Int(glyphHeightLimit * unit)
         func glyphInk(_ blob: Blob) -> Int { blob.box.height <= glyphHeight ? blob.pixels : 0 }
-        var lines: [(box: PixelRect, pixels: Int, glyphInk: Int)] = []
+        var lines: [(box: PixelRect, pixels: Int, glyphInk: Int, blobs: [Blob])] = []
         var cores: [PixelRect] = []
         for blob in blobs.sorted(by: { $0.box.height > $1.box.height }) {
             if let index = cores.firstIndex(where: { core in
@@ -158,8 +158,9 @@ public enum InkLocator {
                 lines[index].box = lines[index].box.union(blob.box)
                 lines[index].pixels += blob.pixels
                 lines[index].glyphInk += glyphInk(blob)
+                lines[index].blobs.append(blob)
             } else {
-                lines.append((blob.box, blob.pixels, glyphInk(blob)))
+                lines.append((blob.box, blob.pixels, glyphInk(blob), [blob]))
                 cores.append(blob.box)
             }
         }
@@ -190,7 +191,8 @@ public enum InkLocator {
                         a.union(b).height <= max(a.height, b.height) * 2
                     else { continue }
                     lines[first] = (
-                        a.union(b), lines[first].pixels + lines[second].pixels, lines[first].glyphInk + lines[second].glyphInk
+                        a.union(b), lines[first].pixels + lines[second].pixels, lines[first].glyphInk + lines[second].glyphInk,
+                        lines[first].blobs + lines[second].blobs
                     )
                     lines.remove(at: second)
                     merged = true
@@ -198,9 +200,16 @@ public enum InkLocator {
                 }
             }
         }
-        guard let line = lines.max(by: { ($0.glyphInk, $0.pixels) < ($1.glyphInk, $1.pixels) }) else { return nil }
+        // Where every line has three glyphs or more, only the ink standing on each line's baseline is
+        // weighed (`alignedInk`): a G4 scan's seal under a total, its dashes following the ring in the
+        // zone's lower rows, outweighed the figures 30393.20 above it.
+        let glyphBlobs = lines.map { $0.blobs.filter { $0.box.height <= glyphHeight } }
+        let weighAligned = lines.count > 1 && glyphBlobs.allSatisfy { $0.count >= 3 }
+        let weights = lines.indices.map { weighAligned ? alignedInk(glyphBlobs[$0]) : lines[$0].glyphInk }
+        guard let best = lines.indices.max(by: { (weights[$0], lines[$0].pixels) < (weights[$1], lines[$1].pixels) }) else { return nil }
+        let line = lines[best]
         if FieldExtractor.trace {
-            FieldExtractor.tracePrint("TRACE ink zone \(zone) unit \(unit) level \(level) lines \(lines.map { "\($0.box) \($0.pixels)px (\($0.glyphInk) in glyphs)" })")
+            FieldExtractor.tracePrint("TRACE ink zone \(zone) unit \(unit) level \(level) lines \(lines.indices.map { "\(lines[$0].box) \(lines[$0].pixels)px (\(lines[$0].glyphInk) in glyphs\(weighAligned ? ", \(weights[$0]) aligned" : ""))" })")
         }
         // Too little ink for a character (a stray mark, the tail of a neighbouring line). A thin face's
         // "1" alone is a stem three pixels wide: 55 pixels of ink at 300 dpi on a colour scan (a receipts

@@ -218,6 +218,15 @@ struct InkLayoutTests {
         }
         let thinBox = try #require(InkLocator.valueBox(in: thin.image, zone: PixelRect(x: 40, y: 40, width: 800, height: 90)))
         #expect(abs(thinBox.x - 80) <= 1 && abs(thinBox.maxX - 198) <= 1, "the figures, not the dashes: \(thinBox)")
+        // The same dashes in rows of their own, below the figures (the ring's top under a total): two
+        // lines, and the figures' one baseline outweighs the heavier arc.
+        var below = Canvas(width: 900, height: 200)
+        for index in 0..<8 { below.fill(x: 80 + index * 18, y: 50, width: 10, height: 28) }
+        for (index, top) in [100, 105, 108, 108, 105, 100].enumerated() {
+            below.fill(x: 250 + index * 36, y: top, width: 30, height: 16)
+        }
+        let belowBox = try #require(InkLocator.valueBox(in: below.image, zone: PixelRect(x: 40, y: 40, width: 800, height: 100)))
+        #expect(abs(belowBox.x - 80) <= 1 && abs(belowBox.y - 50) <= 1 && abs(belowBox.maxY - 78) <= 1, "the figures, not the arc: \(belowBox)")
         // The pure rule: the most ink on one baseline, whatever stands beside it.
         func blob(_ x: Int, _ y: Int, _ width: Int, _ height: Int) -> InkLocator.Blob {
             InkLocator.Blob(box: PixelRect(x: x, y: y, width: width, height: height), pixels: width * height)
