@@ -40,6 +40,27 @@ public struct ExtractionResult: Sendable {
     public func uncertainFields(tableName: String?) -> [String] {
         evidence(tableName: tableName).filter(\.value.uncertain).map(\.key).sorted()
     }
+
+    /// The uncertain amounts whose readings differ, by name (cells as `items[0].amount`): their
+    /// well-formed readings, two or more. A relation that fails with each of them fails whichever is
+    /// right (`Validator.evaluate`'s `disputed`).
+    public func disputedAmounts(tableName: String?) -> [String: [FieldValue]] {
+        func values(_ reading: FieldReading) -> [FieldValue]? {
+            guard reading.uncertain, reading.type == .money else { return nil }
+            var seen: [FieldValue] = []
+            for candidate in reading.candidates where candidate.check == .valid && !seen.contains(candidate.value) {
+                seen.append(candidate.value)
+            }
+            return seen.count >= 2 ? seen : nil
+        }
+        var disputed = readings.compactMapValues(values)
+        for (index, row) in rows.enumerated() {
+            for (column, reading) in row {
+                if let found = values(reading) { disputed["\(tableName ?? "table")[\(index)].\(column)"] = found }
+            }
+        }
+        return disputed
+    }
 }
 
 /// Reads every field of a registered page: the layout pass says where each value is, a re-read at full

@@ -209,7 +209,8 @@ public final class DocumentProcessor {
                     message: "pages \(([recognisedPage.pageNumber] + formPages).map(String.init).joined(separator: ", ")) are each a form; only page \(recognisedPage.pageNumber) was read. Scan each form as its own file"))
         }
         violations += validator.evaluate(
-            form: template.form, fields: fields, uncertain: extraction.uncertainFields(tableName: tableName))
+            form: template.form, fields: fields, uncertain: extraction.uncertainFields(tableName: tableName),
+            disputed: extraction.disputedAmounts(tableName: tableName))
         stop("validate")
         // The operator sees what was read beside each value a violation names, and the whole page behind
         // the field boxes (in the boxes' frame); ID and bank numbers masked there as in text.

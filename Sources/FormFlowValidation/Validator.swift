@@ -15,19 +15,91 @@ public struct Validator: Sendable {
         rules.rules.filter { $0.check == .duplicate && $0.applies(to: form) }
     }
 
-    public func evaluate(form: FormKind, fields: [String: FieldValue], uncertain: [String]) -> [Violation] {
+    /// - Parameter disputed: uncertain amounts whose readings differ, with those readings
+    ///   (`ExtractionResult.disputedAmounts`): a sum or tax that fails with every one of them is broken.
+    public func evaluate(
+        form: FormKind, fields: [String: FieldValue], uncertain: [String], disputed: [String: [FieldValue]] = [:]
+    ) -> [Violation] {
         var violations: [Violation] = []
         for rule in rules.rules where rule.applies(to: form) && rule.check != .duplicate {
-            if let detail = Self.check(rule, fields: fields, uncertain: uncertain),
-                Self.readWithConfidence(detail, rule: rule, uncertain: uncertain)
-            {
-                violations.append(
-                    Violation(
-                        rule: rule.id, message: Masking.maskDigitRuns(in: "\(rule.message): \(detail.message)"),
-                        fields: detail.fields))
+            guard let detail = Self.check(rule, fields: fields, uncertain: uncertain) else { continue }
+            var message = "\(rule.message): \(detail.message)"
+            if !Self.readWithConfidence(detail, rule: rule, uncertain: uncertain) {
+                guard let readings = Self.brokenWhicheverReading(rule, detail, fields: fields, uncertain: uncertain, disputed: disputed)
+                else { continue }
+                message += "; it fails with every reading of \(readings.name) (\(readings.values)): check \(readings.name) on the paper"
             }
+            violations.append(Violation(rule: rule.id, message: Masking.maskDigitRuns(in: message), fields: detail.fields))
         }
         return violations
+    }
+
+    /// Where the one uncertain value a sum or tax rule reads is an amount read in several ways, and the
+    /// rule fails with each of them, the form breaks it whichever reading is right (a total read 28098.36
+    /// and 28093.36 beside amount + tax = 28097.36): the name and the readings, for the message. Only
+    /// arithmetic between amounts; never a check character, which a misread fails as readily.
+    static func brokenWhicheverReading(
+        _ rule: Rule, _ failure: Failure, fields: [String: FieldValue], uncertain: [String], disputed: [String: [FieldValue]]
+    ) -> (name: String, values: String)? {
+        guard [.itemsSum, .amountPlusTax, .taxRate].contains(rule.check) else { return nil }
+        let inputs = failure.inputs ?? failure.fields
+        let doubted = uncertain.filter { name in inputs.contains { name == $0 || name.hasPrefix("\($0)[") } }
+        guard doubted.count == 1, let name = doubted.first, let readings = disputed[name], readings.count >= 2 else { return nil }
+        // Readings that are fragments (4.26 and 1.26 for a total the items make 15494.26; 4757.78 where
+        // 44757.73 would fit, a lost leading 4) say nothing about the value: one reading must be as long
+        // as the value that would make the rule hold.
+        guard let fitting = valueThatHolds(rule, name, fields: fields),
+            readings.contains(where: { $0.text.flatMap(Money.parse).map(Money.format)?.count == Money.format(fitting).count })
+        else { return nil }
+        let failsWithEach = readings.allSatisfy { reading in
+            check(rule, fields: substituting(reading, for: name, in: fields), uncertain: uncertain) != nil
+        }
+        return failsWithEach ? (name, readings.map { "\($0)" }.joined(separator: " / ")) : nil
+    }
+
+    /// The value of `name` that would make a sum or tax rule hold, the others as read (the amount of a
+    /// tax rule approximately: the tax over the rate).
+    static func valueThatHolds(_ rule: Rule, _ name: String, fields: [String: FieldValue]) -> Decimal? {
+        func value(_ field: String) -> Decimal? { money(fields[field]) }
+        switch rule.check {
+        case .amountPlusTax:
+            let (amount, tax, total) = (rule.fields[0], rule.fields[1], rule.fields[2])
+            guard let a = value(amount), let t = value(tax), let sum = value(total) else { return nil }
+            return name == total ? a + t : name == amount ? sum - t : name == tax ? sum - a : nil
+        case .taxRate:
+            let (amount, rate, tax) = (rule.fields[0], rule.fields[1], rule.fields[2])
+            guard let a = value(amount), let t = value(tax), let percent = fields[rate]?.text.flatMap(Money.rate), percent > 0
+            else { return nil }
+            return name == tax ? Money.roundedToCent(a * percent / 100) : name == amount ? Money.roundedToCent(t * 100 / percent) : nil
+        case .itemsSum:
+            let total = rule.fields[0]
+            let amounts = (fields[rule.items]?.rows ?? []).map { money($0[rule.column]) }
+            guard let whole = value(total), amounts.allSatisfy({ $0 != nil }) else { return nil }
+            let sum = amounts.compactMap { $0 }.reduce(0, +)
+            if name == total { return sum }
+            let cells = amounts.indices.filter { "\(rule.items)[\($0)].\(rule.column)" == name }
+            guard let index = cells.first, let cell = amounts[index] else { return nil }
+            return whole - (sum - cell)
+        default:
+            return nil
+        }
+    }
+
+    /// `fields` with `value` for `name`: a field, or a table cell named `items[2].amount`.
+    static func substituting(_ value: FieldValue, for name: String, in fields: [String: FieldValue]) -> [String: FieldValue] {
+        var changed = fields
+        guard let open = name.firstIndex(of: "["), let close = name.firstIndex(of: "]"),
+            let index = Int(name[name.index(after: open)..<close]), name[close...].hasPrefix("].")
+        else {
+            changed[name] = value
+            return changed
+        }
+        let table = String(name[..<open])
+        let column = String(name[name.index(close, offsetBy: 2)...])
+        guard var rows = fields[table]?.rows, rows.indices.contains(index) else { return changed }
+        rows[index][column] = value
+        changed[table] = .rows(rows)
+        return changed
     }
 
     /// A rule is reported broken only over values read with confidence: a tax id the readers could not

@@ -145,4 +145,46 @@ struct ValidatorTests {
         let categoryUnsure = rules(validator.evaluate(form: .expenseClaim, fields: fields, uncertain: ["items[1].category"]))
         #expect(categoryUnsure.contains("sum_mismatch"))
     }
+
+    @Test("a sum that fails with every reading of its one disputed amount is broken whichever is right; one that holds with a reading is not claimed")
+    func brokenWhicheverReading() {
+        // amount + tax = 28097.36; the total read 28098.36 and 28093.36.
+        let fields = Self.invoice(amount: "26506.94", rate: "6%", tax: "1590.42", total: "28098.36")
+        let readings: [FieldValue] = [.text("28098.36"), .text("28093.36")]
+        let broken = validator.evaluate(form: .vatInvoice, fields: fields, uncertain: ["total"], disputed: ["total": readings])
+        #expect(Set(rules(broken)) == ["sum_mismatch", "uncertain_field"])
+        #expect(broken.first { $0.rule == "sum_mismatch" }?.message.contains("28098.36 / 28093.36") == true)
+        // One of the readings makes it hold: a misread, not a broken form.
+        let fits = validator.evaluate(
+            form: .vatInvoice, fields: fields, uncertain: ["total"], disputed: ["total": readings + [.text("28097.36")]])
+        #expect(rules(fits) == ["uncertain_field"])
+        // Two uncertain amounts in the rule, or a single reading: nothing is claimed.
+        let two = validator.evaluate(
+            form: .vatInvoice, fields: fields, uncertain: ["tax_amount", "total"], disputed: ["total": readings])
+        #expect(!rules(two).contains("sum_mismatch"))
+        let one = validator.evaluate(form: .vatInvoice, fields: fields, uncertain: ["total"], disputed: [:])
+        #expect(!rules(one).contains("sum_mismatch"))
+        // Fragments (no reading as long as 28097.36) say nothing about the value.
+        let fragments = validator.evaluate(
+            form: .vatInvoice, fields: fields, uncertain: ["total"], disputed: ["total": [.text("8.36"), .text("98.36")]])
+        #expect(rules(fragments) == ["uncertain_field"])
+        // A table cell: items 100.00 + 150.00 (or 180.00) never make 300.00; 200.00 would.
+        let claim: [String: FieldValue] = [
+            "total": .text("300.00"), "total_in_words": .text(ChineseAmount.render(Decimal(300))),
+            "items": .rows([
+                ["category": .text("差旅费"), "amount": .text("100.00"), "receipts": .integer(1)],
+                ["category": .text("住宿费"), "amount": .text("150.00"), "receipts": .integer(1)],
+            ]),
+        ]
+        let cell = rules(
+            validator.evaluate(
+                form: .expenseClaim, fields: claim, uncertain: ["items[1].amount"],
+                disputed: ["items[1].amount": [.text("150.00"), .text("180.00")]]))
+        #expect(cell.contains("sum_mismatch"))
+        let cellFits = rules(
+            validator.evaluate(
+                form: .expenseClaim, fields: claim, uncertain: ["items[1].amount"],
+                disputed: ["items[1].amount": [.text("150.00"), .text("200.00")]]))
+        #expect(!cellFits.contains("sum_mismatch"))
+    }
 }
