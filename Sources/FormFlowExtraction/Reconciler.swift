@@ -239,9 +239,16 @@ enum Reconciler {
         else { return }
         func taxHolds(_ amount: Decimal, _ tax: Decimal) -> Bool { taxFits(amount: amount, tax: tax, percent: percent) }
         guard !taxHolds(amount, tax) else { return }
+        // One figure misread, or one lost (a G4 scan's tax 6555.76 read 555.76 with confidence, and a false
+        // sum_mismatch and tax_mismatch claimed on it).
         func oneFigureApart(_ read: Decimal, _ fitting: Decimal) -> Bool {
             let a = Array(Money.format(read)), b = Array(Money.format(fitting))
-            return a.count == b.count && zip(a, b).filter { $0 != $1 }.count == 1
+            if a.count == b.count { return zip(a, b).filter { $0 != $1 }.count == 1 }
+            return b.count == a.count + 1 && b.indices.contains { index in
+                var shorter = b
+                shorter.remove(at: index)
+                return shorter == a
+            }
         }
         let candidates: [(name: String, read: Decimal, fitting: Decimal, fits: Bool)] = [
             ("tax_amount", tax, total - amount, taxHolds(amount, total - amount)),
@@ -252,7 +259,7 @@ enum Reconciler {
             reading.uncertain = true
             reading.note =
                 "amount + tax = total and tax = amount × rate both fail, and both hold with \(Money.format(candidate.fitting)), "
-                + "one figure from the reading \(Money.format(candidate.read)): a misread cannot be ruled out"
+                + "one figure from the reading \(Money.format(candidate.read)) (misread or lost): a misread cannot be ruled out"
             result.readings[candidate.name] = reading
         }
     }

@@ -334,6 +334,11 @@ struct ReconcilerTests {
         var wrongTax = invoice(amount: "51519.18", tax: "1515.58", total: "53034.76")
         Reconciler.doubtAmountsOneFigureFromBothRelations(&wrongTax)
         #expect(wrongTax.readings["tax_amount"]?.uncertain == false)
+        // A figure lost: a G4 scan's tax 6555.76 read 555.76 (50428.95 × 13% = 6555.76 = 56984.71 − 50428.95).
+        var lost = Self.invoice(amount: "50428.95", tax: "555.76", total: "56984.71", rate: "13%")
+        Reconciler.doubtAmountsOneFigureFromBothRelations(&lost)
+        #expect(lost.readings["tax_amount"]?.uncertain == true)
+        #expect(lost.readings["tax_amount"]?.note?.contains("6555.76") == true)
         // Both fail, but the fitting tax is more than one figure away: the readings stand.
         var far = invoice(amount: "51519.18", tax: "1225.58", total: "53064.76")
         Reconciler.doubtAmountsOneFigureFromBothRelations(&far)
