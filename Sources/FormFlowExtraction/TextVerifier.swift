@@ -96,9 +96,10 @@ public struct TextVerifier: Sendable {
         guard let groups = segment(characters, line: line, cache: &cache) else { return nil }
         return zip(characters, groups).map { character, group in
             let query = cache.queries[group.start * 1000 + group.end]!
-            let ranked = index.rank(query)
-            let own = ranked.first { $0.character == character }?.distance ?? .infinity
-            let other = ranked.first { $0.character != character }
+            // The two nearest characters hold the nearest other one; ranking all of them (8,200 on the
+            // names' index) cost a fifth of a worker's time.
+            let own = index.distance(query, to: character)
+            let other = index.nearest(query, count: 2).first { $0.character != character }
             return Judgement(expected: character, distance: own, rival: other?.character, rivalDistance: other?.distance ?? .infinity)
         }
     }
