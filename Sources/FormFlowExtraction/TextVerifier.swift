@@ -97,7 +97,7 @@ public struct TextVerifier: Sendable {
         return zip(characters, groups).map { character, group in
             let query = cache.queries[group.start * 1000 + group.end]!
             // The two nearest characters hold the nearest other one; ranking all of them (8,200 on the
-            // names' index) cost a fifth of a worker's time.
+            // names' index) took 7% of a worker's profile samples, the two nearest take about 4%.
             let own = index.distance(query, to: character)
             let other = index.nearest(query, count: 2).first { $0.character != character }
             return Judgement(expected: character, distance: own, rival: other?.character, rivalDistance: other?.distance ?? .infinity)
