@@ -14,6 +14,13 @@ struct ReconcilerTests {
     }
 
     /// An invoice's amount, tax, total and rate, each read with confidence unless said otherwise.
+    /// A claim whose total and items were each read once, alike, with confidence.
+    static func itemsClaim(total: String, items: [String]) -> ExtractionResult {
+        ExtractionResult(
+            readings: ["total": money("total", [total], uncertain: false)],
+            rows: items.map { ["amount": money("amount", [$0], uncertain: false)] }, registration: nil, problems: [])
+    }
+
     static func invoice(
         amount: String, tax: String, total: String, rate: String = "3%", amountUncertain: Bool = false
     ) -> ExtractionResult {
@@ -178,12 +185,7 @@ struct ReconcilerTests {
         #expect(claim.rows[1]["amount"]?.uncertain == true)
         #expect(claim.rows[0]["amount"]?.uncertain == false)
         // An item read alike by Tesseract (3378.50 as 8378.50) that the model reads otherwise, asked by its cell.
-        var items = ExtractionResult(
-            readings: ["total": Self.money("total", ["3478.50"], uncertain: false)],
-            rows: [
-                ["amount": Self.money("amount", ["100.00"], uncertain: false)],
-                ["amount": Self.money("amount", ["8378.50"], uncertain: false)],
-            ], registration: nil, problems: [])
+        var items = Self.itemsClaim(total: "3478.50", items: ["100.00", "8378.50"])
         Reconciler.doubtDisputedAmountsOfBrokenSums(&items) { ["0.amount": "100.00", "1.amount": "3378.50", "total": "3478.50"][$0] }
         #expect(items.rows[1]["amount"]?.uncertain == true)
         #expect(items.rows[0]["amount"]?.uncertain == false)
@@ -195,12 +197,7 @@ struct ReconcilerTests {
         // A Kai 3725.90 read 8725.90 at every resolution; the model reads 3725.90; the total 4000.00 is
         // printed with a real mismatch (the items add up to 3825.90).
         func claim() -> ExtractionResult {
-            ExtractionResult(
-                readings: ["total": Self.money("total", ["4000.00"], uncertain: false)],
-                rows: [
-                    ["amount": Self.money("amount", ["100.00"], uncertain: false)],
-                    ["amount": Self.money("amount", ["8725.90"], uncertain: false)],
-                ], registration: nil, problems: [])
+            Self.itemsClaim(total: "4000.00", items: ["100.00", "8725.90"])
         }
         let model = ["0.amount": "100.00", "1.amount": "3725.90", "total": "4000.00"]
         var outvoted = claim()
@@ -390,12 +387,7 @@ struct ReconcilerTests {
         Reconciler.doubtAmountsWhoseOnesMakeABrokenRelationHold(&realBreak)
         #expect(["amount", "tax_amount", "total"].allSatisfy { realBreak.readings[$0]?.uncertain == false })
         // An item whose 1 read for a 4 breaks the items' sum.
-        var items = ExtractionResult(
-            readings: ["total": Self.money("total", ["4600.00"], uncertain: false)],
-            rows: [
-                ["amount": Self.money("amount", ["100.00"], uncertain: false)],
-                ["amount": Self.money("amount", ["1500.00"], uncertain: false)],
-            ], registration: nil, problems: [])
+        var items = Self.itemsClaim(total: "4600.00", items: ["100.00", "1500.00"])
         Reconciler.doubtAmountsWhoseOnesMakeABrokenRelationHold(&items)
         #expect(items.rows[1]["amount"]?.uncertain == true)
         #expect(items.rows[0]["amount"]?.uncertain == false)
@@ -407,18 +399,11 @@ struct ReconcilerTests {
 
     @Test("a 1 is doubted as a 4 that lost its strokes only on a 1-bit scan; elsewhere the broken sum is the form's")
     func foursLostOnlyOnBilevelPages() {
-        func items() -> ExtractionResult {
-            ExtractionResult(
-                readings: ["total": Self.money("total", ["4600.00"], uncertain: false)],
-                rows: [
-                    ["amount": Self.money("amount", ["100.00"], uncertain: false)],
-                    ["amount": Self.money("amount", ["1500.00"], uncertain: false)],
-                ], registration: nil, problems: [])
-        }
-        var bilevel = items()
+        let items = Self.itemsClaim(total: "4600.00", items: ["100.00", "1500.00"])
+        var bilevel = items
         Reconciler.reconcile(&bilevel, glyphs: nil, strokesMayBeLost: true)
         #expect(bilevel.rows[1]["amount"]?.uncertain == true)
-        var gray = items()
+        var gray = items
         Reconciler.reconcile(&gray, glyphs: nil, strokesMayBeLost: false)
         #expect(gray.rows.allSatisfy { $0["amount"]?.uncertain == false })
         #expect(gray.readings["total"]?.uncertain == false)
