@@ -705,7 +705,8 @@ public struct FieldExtractor: Sendable {
         let secondReader = secondModel.map {
             FieldPolicy.SecondReader(
                 model: $0, doubt: glyphDoubt ?? judge, confirm: glyphConfirm, characters: characterVotes,
-                onlyUnsplitReadings: spec.type == .code, dissentsOnSplitReadings: spec.type.hasCheckCharacter)
+                onlyUnsplitReadings: spec.type == .code, dissentsOnSplitReadings: spec.type.hasCheckCharacter,
+                passesCheck: spec.type.hasCheckCharacter ? { [self] in normalize($0, spec)?.check == .valid } : nil)
         }
         while true {
             let decision = try FieldPolicy.decide(

@@ -346,6 +346,46 @@ struct SecondModelTests {
         #expect(majority.value == .text("140305197909026053"))
     }
 
+    @Test("a failing value both engines read is a possible misread where the model found a character there with which it passes")
+    func failingCheckPassingWithTheModelsAlternative() throws {
+        // A colour scan's tax ID 9144030038DB024G8C, read …024C8C by Tesseract and by the model, whose G
+        // at place 16 was 0.018 likely under its C.
+        let read = "9144030038DB024C8C"
+        #expect(!CheckDigits.isValidUSCC(read))
+        #expect(CheckDigits.isValidUSCC("9144030038DB024G8C"))
+        func decide(unsure: Double) throws -> FieldPolicy.Decision {
+            let alternatives = read.enumerated().map { place, character in
+                place == 15
+                    ? [LineReading.Alternative(character: "C", probability: 0.966), .init(character: "G", probability: unsure)]
+                    : [LineReading.Alternative(character: character, probability: 0.999)]
+            }
+            let model = SecondModelJudge(line: {
+                (
+                    LineReading(text: read, confidences: alternatives.map { $0[0].probability }, alternatives: alternatives),
+                    NormalizedReading(value: .text(read), check: .checksumFailed)
+                )
+            })
+            var reading = FieldPolicyTests.readings([read])[0]
+            reading.check = .checksumFailed
+            return try FieldPolicy.decide(
+                [reading, reading], agreement: TesseractAgreement(needs: .strong, layoutPass: false), glyphs: nil,
+                secondReader: FieldPolicy.SecondReader(
+                    model: model, doubt: nil, confirm: nil, passesCheck: { CheckDigits.isValidUSCC($0) }),
+                glyphsMustConfirm: false, glyphsConfirmAReading: false, contradictionWaits: false, tesseractDoubts: false,
+                final: true)
+        }
+        guard case .uncertain(_, _, let because) = try decide(unsure: 0.018) else {
+            Issue.record("a failing value was taken although the model found a passing character possible"); return
+        }
+        #expect(because.contains("passes with G at place 16"))
+        // A character the model did not think possible (under 0.01) leaves the two engines' reading taken,
+        // and so reported invalid.
+        guard case .accept(let chosen, _, _) = try decide(unsure: 0.004) else {
+            Issue.record("a failing value both read surely was not taken"); return
+        }
+        #expect(chosen.check == .checksumFailed)
+    }
+
     @Test("a wider crop of the line confirms only what the model read there itself, surely enough, never split, and only when asked")
     func widerCrop() throws {
         var asked = 0
