@@ -187,7 +187,7 @@ public struct FieldExtractor: Sendable {
             wordsBySecondModel: {
                 guard let wordsArea, let line = try? reader.readLine(in: wordsArea) else { return nil }
                 if Self.trace { FieldExtractor.tracePrint("TRACE second model words \(line.text) \(line.confidences)") }
-                return line.lowestConfidence >= SecondModelJudge.minimumProbability ? line.text : nil
+                return line
             },
             amountBySecondModel: { name in
                 guard let ink = (locations[name]?.1 ?? cellLocations[name]?.1)?.inkBox,

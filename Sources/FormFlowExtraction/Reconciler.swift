@@ -11,7 +11,8 @@ import Foundation
 /// a rule keeps its clear readings, and validation reports the break.
 enum Reconciler {
     /// - Parameter wordsBySecondModel: the second OCR model's reading of the amount-in-words line, asked
-    ///   only where its glyphs do not settle it (nil without a model, or where it is unsure).
+    ///   only where its glyphs do not settle it (nil without a model). Taken as a reading where it is sure
+    ///   enough (`SecondModelJudge.minimumProbability`); an unsure one can still dispute the glyphs.
     /// - Parameter amountBySecondModel: the second OCR model's reading of a field's line (by name; a table
     ///   cell by "row.column"), asked only for the amounts of a sum that does not hold.
     /// - Parameter figuresSpell: whether the figure classifier reads an amount's glyphs (by the same key)
@@ -20,7 +21,7 @@ enum Reconciler {
     ///   (`doubtAmountsWhoseOnesMakeABrokenRelationHold`); on gray and colour pages a 1 read as 1 stands.
     static func reconcile(
         _ result: inout ExtractionResult, glyphs: GlyphClassifier?, strokesMayBeLost: Bool = false,
-        wordsBySecondModel: () -> String? = { nil },
+        wordsBySecondModel: () -> LineReading? = { nil },
         amountBySecondModel: (String) -> String? = { _ in nil }, figuresSpell: (String, String) -> Bool = { _, _ in false }
     ) {
         // The model reads a field's line once, however many steps ask.
@@ -442,17 +443,20 @@ enum Reconciler {
     /// - Parameter totalBySecondModel: the second model's reading of the total's figures, asked only where
     ///   the words clearly say another amount than the total read with confidence.
     static func checkAmountInWords(
-        _ result: inout ExtractionResult, glyphs: GlyphClassifier?, wordsBySecondModel: () -> String? = { nil },
+        _ result: inout ExtractionResult, glyphs: GlyphClassifier?, wordsBySecondModel: () -> LineReading? = { nil },
         totalBySecondModel: () -> String? = { nil }
     ) {
         guard var words = result.readings["total_in_words"], var total = result.readings["total"], words.box != nil,
             words.uncertain
         else { return }
         // The model reads the line once, however many of the steps below ask.
-        var modelWords: String?? = nil
+        var modelLine: LineReading?? = nil
+        func modelWordsLine() -> LineReading? {
+            if modelLine == nil { modelLine = .some(wordsBySecondModel()) }
+            return modelLine!
+        }
         func wordsByModel() -> String? {
-            if modelWords == nil { modelWords = .some(wordsBySecondModel()) }
-            return modelWords!
+            modelWordsLine().flatMap { $0.lowestConfidence >= SecondModelJudge.minimumProbability ? $0.text : nil }
         }
         guard let glyphs, let image = words.image else {
             words.uncertain = true
@@ -518,6 +522,18 @@ enum Reconciler {
                     words.note = "the glyphs read \(reading); the figures are disputed: compare them on the paper"
                     break
                 }
+                // One reader is not two: where the model, however unsure of the line, read other characters
+                // than the glyphs where they differ from the figures' words (a phone photo's 柒角 read 壹角 by
+                // the glyphs, 染角 by the model, on a valid claim), the difference is not read with confidence.
+                if let figures = money(total.chosen), let modelRead = modelWordsLine()?.text,
+                    let place = placeTheModelDoesNotBack(glyphsRead: reading, figuresSay: ChineseAmount.render(figures), modelRead: modelRead)
+                {
+                    words.chosen = NormalizedReading(value: .text(reading), check: .valid)
+                    words.uncertain = true
+                    words.note =
+                        "the glyphs read \(reading), the second OCR model \(Array(modelRead.filter { !$0.isWhitespace })[place]) where they differ from the figures' words (character \(place + 1)): compare the words on the paper"
+                    break
+                }
                 // A clear difference: the words say another amount. Keep what they say; validation flags it.
                 words.confirm(
                     NormalizedReading(value: .text(reading), check: .valid),
@@ -577,6 +593,17 @@ enum Reconciler {
     /// clear difference stands.
     static func modelReadsTheFigures(_ total: NormalizedReading, _ read: () -> String?) -> Bool {
         spelledBySecondModel([total], read) != nil
+    }
+
+    /// The first place where the glyphs' words differ from what the figures say and the second model (read
+    /// at the same length) did not read the glyphs' character; nil where the model backs every difference,
+    /// or its reading, or the glyphs', is not as long as the figures' words.
+    static func placeTheModelDoesNotBack(glyphsRead: String, figuresSay: String, modelRead: String) -> Int? {
+        let glyphs = Array(glyphsRead.filter { !$0.isWhitespace })
+        let figures = Array(figuresSay)
+        let model = Array(modelRead.filter { !$0.isWhitespace })
+        guard glyphs.count == figures.count, model.count == figures.count else { return nil }
+        return glyphs.indices.first { glyphs[$0] != figures[$0] && model[$0] != glyphs[$0] }
     }
 
     /// The amount the second model reads in figures where it differs from `figures` (Tesseract's); nil where

@@ -256,6 +256,19 @@ struct SecondModelTests {
         #expect(!Reconciler.modelReadsTheFigures(total) { nil })
     }
 
+    @Test("a words mismatch needs the model, sure or not, to read the glyphs' characters where they differ from the figures' words")
+    func wordsDifferenceBackedByTheModel() {
+        let figuresSay = ChineseAmount.render(Decimal(string: "42158.73")!)
+        #expect(figuresSay == "肆万贰仟壹佰伍拾捌元柒角叁分")
+        // A phone photo: the glyphs read 壹角 for 柒角, the model (unsure of the line) 染角.
+        let glyphsRead = "肆万贰仟壹佰伍拾捌元壹角叁分"
+        #expect(Reconciler.placeTheModelDoesNotBack(glyphsRead: glyphsRead, figuresSay: figuresSay, modelRead: "建万式仟壹佰伍拾捌元染角委分") == 10)
+        // The form's own mismatch: the model reads the glyphs' 壹 too (its other places do not matter).
+        #expect(Reconciler.placeTheModelDoesNotBack(glyphsRead: glyphsRead, figuresSay: figuresSay, modelRead: "建万式仟壹佰伍拾捌元壹角委分") == nil)
+        // A reading of another length compares nothing place by place: the glyphs' difference stands.
+        #expect(Reconciler.placeTheModelDoesNotBack(glyphsRead: glyphsRead, figuresSay: figuresSay, modelRead: "叁仟陆佰玖拾叁元分") == nil)
+    }
+
     @Test("figures the second model reads otherwise dispute a words mismatch: a G4 scan's 1753.98 read 1758.98 twice")
     func figuresDisputed() {
         #expect(Reconciler.modelDisputes(Decimal(string: "1758.98")!) { "1753.98" } == Decimal(string: "1753.98"))
