@@ -526,12 +526,12 @@ enum Reconciler {
                 // than the glyphs where they differ from the figures' words (a phone photo's 柒角 read 壹角 by
                 // the glyphs, 染角 by the model, on a valid claim), the difference is not read with confidence.
                 if let figures = money(total.chosen), let modelRead = modelWordsLine()?.text,
-                    let place = placeTheModelDoesNotBack(glyphsRead: reading, figuresSay: ChineseAmount.render(figures), modelRead: modelRead)
+                    let unbacked = placeTheModelDoesNotBack(glyphsRead: reading, figuresSay: ChineseAmount.render(figures), modelRead: modelRead)
                 {
                     words.chosen = NormalizedReading(value: .text(reading), check: .valid)
                     words.uncertain = true
                     words.note =
-                        "the glyphs read \(reading), the second OCR model \(Array(modelRead.filter { !$0.isWhitespace })[place]) where they differ from the figures' words (character \(place + 1)): compare the words on the paper"
+                        "the glyphs read \(reading), the second OCR model \(unbacked.modelRead) where they differ from the figures' words (character \(unbacked.place + 1)): compare the words on the paper"
                     break
                 }
                 // A clear difference: the words say another amount. Keep what they say; validation flags it.
@@ -596,14 +596,18 @@ enum Reconciler {
     }
 
     /// The first place where the glyphs' words differ from what the figures say and the second model (read
-    /// at the same length) did not read the glyphs' character; nil where the model backs every difference,
-    /// or its reading, or the glyphs', is not as long as the figures' words.
-    static func placeTheModelDoesNotBack(glyphsRead: String, figuresSay: String, modelRead: String) -> Int? {
+    /// at the same length) did not read the glyphs' character, with the model's character there; nil where
+    /// the model backs every difference, or its reading, or the glyphs', is not as long as the figures' words.
+    static func placeTheModelDoesNotBack(glyphsRead: String, figuresSay: String, modelRead: String) -> (
+        place: Int, modelRead: Character
+    )? {
         let glyphs = Array(glyphsRead.filter { !$0.isWhitespace })
         let figures = Array(figuresSay)
         let model = Array(modelRead.filter { !$0.isWhitespace })
-        guard glyphs.count == figures.count, model.count == figures.count else { return nil }
-        return glyphs.indices.first { glyphs[$0] != figures[$0] && model[$0] != glyphs[$0] }
+        guard glyphs.count == figures.count, model.count == figures.count,
+            let place = glyphs.indices.first(where: { glyphs[$0] != figures[$0] && model[$0] != glyphs[$0] })
+        else { return nil }
+        return (place, model[place])
     }
 
     /// The amount the second model reads in figures where it differs from `figures` (Tesseract's); nil where

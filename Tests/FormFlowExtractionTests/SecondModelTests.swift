@@ -262,7 +262,9 @@ struct SecondModelTests {
         #expect(figuresSay == "肆万贰仟壹佰伍拾捌元柒角叁分")
         // A phone photo: the glyphs read 壹角 for 柒角, the model (unsure of the line) 染角.
         let glyphsRead = "肆万贰仟壹佰伍拾捌元壹角叁分"
-        #expect(Reconciler.placeTheModelDoesNotBack(glyphsRead: glyphsRead, figuresSay: figuresSay, modelRead: "建万式仟壹佰伍拾捌元染角委分") == 10)
+        let unbacked = Reconciler.placeTheModelDoesNotBack(glyphsRead: glyphsRead, figuresSay: figuresSay, modelRead: "建万式仟壹佰伍拾捌元染角委分")
+        #expect(unbacked?.place == 10)
+        #expect(unbacked?.modelRead == "染")
         // The form's own mismatch: the model reads the glyphs' 壹 too (its other places do not matter).
         #expect(Reconciler.placeTheModelDoesNotBack(glyphsRead: glyphsRead, figuresSay: figuresSay, modelRead: "建万式仟壹佰伍拾捌元壹角委分") == nil)
         // A reading of another length compares nothing place by place: the glyphs' difference stands.
