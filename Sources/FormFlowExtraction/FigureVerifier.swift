@@ -172,6 +172,33 @@ public struct FigureVerifier: Sendable {
         return text
     }
 
+    /// Reads a tax rate (`3%`, `13%`) from its glyphs alone: one or two clear figures, then one glyph as
+    /// tall that is no figure and at least as wide as they are (the percent sign, which has no prototypes).
+    /// Nil otherwise. Tesseract reads a blurred `3%` as `33%` (the sign's upper ring taken for a 3); the
+    /// figure prototypes read the 3 alone.
+    public func readRate(image: GrayImage) -> String? {
+        guard let line = GlyphLine(image: image, splitWide: false), let digits = prototypes[.digits],
+            (2...3).contains(line.pieces.count), let signPiece = line.pieces.last
+        else { return nil }
+        func tall(_ glyph: Glyph) -> Bool { glyph.height > 0 && Double(glyph.height) / Double(line.bandHeight) > 0.6 }
+        var text = ""
+        var widest = 0
+        for piece in line.pieces.dropLast() {
+            let glyph = line.glyph(piece)
+            guard tall(glyph) else { return nil }
+            let ranked = digits.rank(glyph)
+            guard let nearest = ranked.first, nearest.distance <= maximumDistance + 1.5,
+                ranked.count < 2 || ranked[1].distance - nearest.distance >= minimumMargin
+            else { return nil }
+            text.append(nearest.character)
+            widest = max(widest, glyph.width)
+        }
+        let sign = line.glyph(signPiece)
+        guard tall(sign), sign.width >= widest else { return nil }
+        if let nearest = digits.rank(sign).first, nearest.distance <= maximumDistance { return nil }
+        return text + "%"
+    }
+
     /// The line's pieces, with hyphens that blur joined to a neighbouring figure cut out: a run of
     /// columns whose ink is a short stroke around the middle of the band, at least a fifth of the band
     /// wide (the crossbar of a 4 reaching past its stem is narrower).

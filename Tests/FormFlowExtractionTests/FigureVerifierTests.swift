@@ -46,7 +46,8 @@ struct PrototypeLines {
         let height = glyphs.values.map(\.height).max()! + 16
         let figureHeight = (glyphs["0"] ?? glyphs.values.first!).height
         var widths = 0
-        for character in text { widths += (glyphs[character]?.width ?? 14) + gap }
+        let signWidth = figureHeight * 4 / 5
+        for character in text { widths += (character == "%" ? signWidth : glyphs[character]?.width ?? 14) + gap }
         let width = widths + 16
         var pixels = [UInt8](repeating: 255, count: width * height)
         let baseline = height - 8
@@ -60,6 +61,22 @@ struct PrototypeLines {
                     }
                 }
                 x += glyph.width + gap
+            } else if character == "%" {
+                // A percent sign (the prototypes have none): two rings and the stroke between them.
+                let top = baseline - figureHeight
+                let ring = signWidth * 2 / 5
+                for (left, ringTop) in [(x, top), (x + signWidth - ring, baseline - ring)] {
+                    for gy in ringTop..<(ringTop + ring) {
+                        for gx in left..<(left + ring) where gy - ringTop < 3 || ringTop + ring - gy <= 3 || gx - left < 3 || left + ring - gx <= 3 {
+                            pixels[gy * width + gx] = 0
+                        }
+                    }
+                }
+                for gy in top..<baseline {
+                    let centre = x + signWidth - 1 - (gy - top) * (signWidth - 1) / max(1, figureHeight - 1)
+                    for gx in max(x, centre - 1)...min(x + signWidth - 1, centre + 1) { pixels[gy * width + gx] = 0 }
+                }
+                x += signWidth + gap
             } else if character == "." {
                 // A decimal point: 6 × 6 on the baseline.
                 for gy in (baseline - 6)..<baseline {
@@ -269,6 +286,23 @@ struct FigureVerifierTests {
         var strict = verifier
         strict.minimumMargin = 100
         #expect(strict.read(image: lines.draw(id), alphabet: .idNumber, lengths: 18...18) == nil)
+    }
+
+    @Test("A rate is read from its glyphs: one or two clear figures, then a sign that is no figure and as wide")
+    func readsRates() throws {
+        let (lines, verifier) = try Self.lines()
+        #expect(verifier.readRate(image: lines.draw("3%", specks: 10)) == "3%")
+        #expect(verifier.readRate(image: lines.draw("13%")) == "13%")
+        #expect(verifier.readRate(image: lines.draw("9%")) == "9%")
+        // No sign, a sign that is a figure, or more than two figures: no reading.
+        #expect(verifier.readRate(image: lines.draw("13")) == nil)
+        #expect(verifier.readRate(image: lines.draw("38")) == nil)
+        #expect(verifier.readRate(image: lines.draw("133%")) == nil)
+        // A figure that is no clear digit (a letter) before the sign.
+        #expect(verifier.readRate(image: lines.draw("K%")) == nil)
+        var strict = verifier
+        strict.minimumMargin = 100
+        #expect(strict.readRate(image: lines.draw("3%")) == nil)
     }
 
     @Test("Figures too alike to tell apart are not confirmed")

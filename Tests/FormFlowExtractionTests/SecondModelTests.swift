@@ -279,6 +279,36 @@ struct SecondModelTests {
         #expect(Reconciler.modelDisputes(Decimal(string: "1758.98")!) { "no figures" } == nil)
     }
 
+    @Test("a rate every reading of Tesseract's gives as 33% is taken as 3% only where the model and the rate's figures both read 3%")
+    func rateByModelAndFigures() throws {
+        func decide(_ read: [(String, TypeCheck)], model: String?, figures: String?) throws -> FieldPolicy.Decision {
+            let readings = read.map { NormalizedReading(value: .text($0.0), check: $0.1) }
+            let glyphs = FigureReading(text: figures.map { .text($0) })
+            return try FieldPolicy.decide(
+                readings, agreement: TesseractAgreement(needs: .strong, layoutPass: false), glyphs: glyphs,
+                secondReader: FieldPolicy.SecondReader(model: Self.model(model), doubt: nil, confirm: glyphs),
+                glyphsMustConfirm: false, glyphsConfirmAReading: true, contradictionWaits: false, tesseractDoubts: false,
+                final: true)
+        }
+        let blurred = Array(repeating: ("33%", TypeCheck.malformed), count: 3)
+        guard case .accept(let rate, let judges, _) = try decide(blurred, model: "3%", figures: "3%") else {
+            Issue.record("3% read by the model and the figures was not taken")
+            return
+        }
+        #expect(rate.value == .text("3%"))
+        #expect(judges == ["second model", "figure glyphs"])
+        // One reader alone decides nothing.
+        if case .accept = try decide(blurred, model: "3%", figures: nil) { Issue.record("the model alone decided") }
+        if case .accept = try decide(blurred, model: "3%", figures: "5%") { Issue.record("taken against the figures") }
+        if case .accept = try decide(blurred, model: nil, figures: "3%") { Issue.record("the figures alone decided") }
+        // A reading of Tesseract's that the figures read too is taken.
+        guard case .accept(let agreed, _, _) = try decide([("3%", .valid), ("33%", .malformed)], model: nil, figures: "3%") else {
+            Issue.record("Tesseract's 3% confirmed by the figures was not taken")
+            return
+        }
+        #expect(agreed.value == .text("3%"))
+    }
+
     @Test("a count Tesseract agrees on but the glyphs do not confirm is checked by the second model: another clear reading makes it uncertain")
     func countCheckedByModel() throws {
         func decide(model: String?, glyphs: any GlyphJudge = Scripted(verdicts: [:])) throws -> FieldPolicy.Decision {
