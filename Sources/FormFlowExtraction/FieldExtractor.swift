@@ -737,7 +737,9 @@ public struct FieldExtractor: Sendable {
                 empty.note = because
                 empty.decidedBy = judges
                 if empty.uncertain {
-                    try putForwardGlyphReading(&empty, spec, readings, lineHolds: characters, image: inkImage, secondModel: secondModel)
+                    let byModel = try putForwardModelReading(&empty, spec, secondModel: secondModel)
+                    try putForwardGlyphReading(
+                        &empty, spec, readings, lineHolds: characters, image: inkImage, secondModel: secondModel, mayReplaceProposal: !byModel)
                 }
                 return empty
             case .readMore:
@@ -775,18 +777,45 @@ public struct FieldExtractor: Sendable {
             empty.chosen = own
             empty.note = (empty.note ?? "") + "; the second OCR model read \(own.value)"
         }
-        try putForwardGlyphReading(&empty, spec, readings, lineHolds: characters, image: inkImage, secondModel: secondModel)
+        let byModel = try putForwardModelReading(&empty, spec, secondModel: secondModel)
+        try putForwardGlyphReading(
+            &empty, spec, readings, lineHolds: characters, image: inkImage, secondModel: secondModel, mayReplaceProposal: !byModel)
         return empty
+    }
+
+    /// The value put before the operator for a field no two readers confirmed: the second model's own
+    /// reading, where it made one sure enough (`SecondModelJudge.minimumProbability`) that is well formed
+    /// and passes the field's check character, in place of Tesseract's best. Still uncertain, so it
+    /// decides nothing; it only spares the operator retyping. Tesseract's readings of these fields are
+    /// where its model is weakest (names with characters it lacks, tax IDs under a seal, phone photos);
+    /// on a fresh seed (6464, 400 office documents) the proposals were right for 15 of 30 wrong
+    /// claimants and half the wrong tax IDs and names, field accuracy 96.2% → 97.5%, no decision changed.
+    /// Not counts and rates, which the form's sums may confirm as their own best reading
+    /// (`Reconciler.settleReceiptsByAttachments`): the model's reading is not Tesseract's.
+    /// - Returns: whether the model's reading was put forward.
+    private func putForwardModelReading(_ field: inout FieldReading, _ spec: FieldSpec, secondModel: SecondModelJudge?) throws -> Bool {
+        guard let own = Self.proposal(byModel: try secondModel?.value(), for: field) else { return false }
+        field.chosen = own
+        field.note = (field.note ?? "") + "; put forward: the second OCR model's reading \(own.value)"
+        return true
+    }
+
+    /// The second model's reading as the proposal for an uncertain field (`putForwardModelReading`), or nil.
+    static func proposal(byModel own: NormalizedReading?, for field: FieldReading) -> NormalizedReading? {
+        guard field.uncertain, field.type != .integer, field.type != .percent, let own,
+            own.check == .valid || own.unlistedSurname, own.value != field.chosen?.value
+        else { return nil }
+        return own
     }
 
     /// A name no two readers confirm: where the names' glyphs, read on their own, clearly spell one name
     /// of a length Tesseract read or the line's ink holds, that is the value put before the operator
-    /// (still unconfirmed).
+    /// (still unconfirmed), unless the second model's reading already is (`mayReplaceProposal` false).
     /// Tesseract cannot read characters its model lacks (暐, 曌, 蒯: a third of the claimants of
     /// generated office documents); the glyphs' prototypes have them.
     private func putForwardGlyphReading(
         _ field: inout FieldReading, _ spec: FieldSpec, _ readings: [NormalizedReading], lineHolds: Int?,
-        image: () throws -> GrayImage, secondModel: SecondModelJudge?
+        image: () throws -> GrayImage, secondModel: SecondModelJudge?, mayReplaceProposal: Bool
     ) throws {
         guard spec.type == .chineseName, let names, field.box != nil else { return }
         // The lengths Tesseract read, and the count of glyphs the line's ink holds (Tesseract adds
@@ -835,6 +864,7 @@ public struct FieldExtractor: Sendable {
             if Self.trace { FieldExtractor.tracePrint("TRACE glyphs and second model read \(spec.name) \(text)") }
             return
         }
+        guard mayReplaceProposal else { return }
         field.chosen = reading
         field.note = "the glyphs alone read \(text), put forward unconfirmed; " + (field.note ?? "")
         if Self.trace { FieldExtractor.tracePrint("TRACE glyphs alone read \(spec.name) \(text)") }

@@ -309,6 +309,30 @@ struct SecondModelTests {
         #expect(agreed.value == .text("3%"))
     }
 
+    @Test("an uncertain field is put before the operator as the model's well-formed reading; a settled one, a count or a rate is not")
+    func modelReadingProposed() throws {
+        func field(_ type: FieldType, _ chosen: String, check: TypeCheck = .valid, uncertain: Bool = true) -> FieldReading {
+            let reading = NormalizedReading(value: .text(chosen), check: check)
+            return FieldReading(
+                name: "f", type: type, chosen: reading, candidates: [reading], raw: chosen, confidence: 50, box: nil,
+                uncertain: uncertain, note: nil, image: nil)
+        }
+        let model = NormalizedReading(value: .text("王翚强"), check: .valid)
+        #expect(FieldExtractor.proposal(byModel: model, for: field(.chineseName, "于学强"))?.value == .text("王翚强"))
+        // Decided fields keep what decided them; the same reading is no new proposal.
+        #expect(FieldExtractor.proposal(byModel: model, for: field(.chineseName, "于学强", uncertain: false)) == nil)
+        #expect(FieldExtractor.proposal(byModel: model, for: field(.chineseName, "王翚强")) == nil)
+        // A tax ID the model read with a failing check character is not put forward over Tesseract's.
+        let failing = NormalizedReading(value: .text("91110105H7314C778Y"), check: .checksumFailed)
+        #expect(FieldExtractor.proposal(byModel: failing, for: field(.uscc, "DLLL0L05H7314C778X", check: .malformed)) == nil)
+        let passing = NormalizedReading(value: .text("91110105H7314C778X"), check: .valid)
+        #expect(FieldExtractor.proposal(byModel: passing, for: field(.uscc, "DLLL0L05H7314C778X", check: .malformed)) != nil)
+        // Counts and rates: the form's sums confirm their own best reading, which must stay Tesseract's.
+        let four = NormalizedReading(value: .text("4"), check: .valid)
+        #expect(FieldExtractor.proposal(byModel: four, for: field(.integer, "1")) == nil)
+        #expect(FieldExtractor.proposal(byModel: nil, for: field(.chineseName, "于学强")) == nil)
+    }
+
     @Test("a count Tesseract agrees on but the glyphs do not confirm is checked by the second model: another clear reading makes it uncertain")
     func countCheckedByModel() throws {
         func decide(model: String?, glyphs: any GlyphJudge = Scripted(verdicts: [:])) throws -> FieldPolicy.Decision {
