@@ -46,6 +46,34 @@ enum Reconciler {
         // Only where strokes may be lost: on a clean scan, a tax computed on 6677.44 beside an amount of
         // 6677.14 is the form's own tax_mismatch, which the doubt hid.
         if strokesMayBeLost { doubtAmountsWhoseOnesMakeABrokenRelationHold(&result) }
+        // Last, and deciding nothing: what an operator is shown for a total left uncertain.
+        proposeTotalTheWordsSpell(&result, totalBySecondModel: { amountByModel("total") })
+    }
+
+    /// A total left uncertain is put before the operator as the amount its words spell, where the words were
+    /// read into an amount and something else gives the same: its parts' sum (amount + tax, the items), one
+    /// of Tesseract's readings of the figures, or the second model's. Still uncertain: the figures were not
+    /// read, so a total that differs from its words (words_mismatch) cannot be ruled out; the proposal only
+    /// spares the operator retyping. A G4 scan's seal over 18488.20 left the figures read `..20`, while the
+    /// glyphs read 壹万捌仟肆佰捌拾捌元贰角 and amount + tax gave 18488.20.
+    static func proposeTotalTheWordsSpell(_ result: inout ExtractionResult, totalBySecondModel: () -> String?) {
+        guard let total = result.readings["total"], total.uncertain,
+            let text = result.readings["total_in_words"]?.chosen?.value.text, let said = ChineseAmount.parse(text),
+            money(total.chosen) != said
+        else { return }
+        let backing: String
+        if partsSum(result) == said {
+            backing = itemsAddUpTo(result) == "total" ? "the items' sum" : "amount + tax"
+        } else if total.candidates.contains(where: { money($0) == said }) {
+            backing = "a reading of the figures"
+        } else if modelAmount(totalBySecondModel()) == said {
+            backing = "the second OCR model's reading of the figures"
+        } else {
+            return
+        }
+        let shown = Money.format(said)
+        result.readings["total"]?.chosen = NormalizedReading(value: .text(shown), check: .valid)
+        result.readings["total"]?.note = (total.note ?? "") + "; put forward: \(shown), which the amount in words spells and \(backing) gives"
     }
 
     /// `read` with some of its 1s read as 4s, or a 4 put before it, at most 64 of them: a G4 scan's thin 4

@@ -34,6 +34,31 @@ struct ReconcilerTests {
             ], rows: [], registration: nil, problems: [])
     }
 
+    @Test("an uncertain total is shown as the amount its words spell where something else gives it too; it stays uncertain")
+    func totalProposedFromWords() {
+        func proposed(total: [String], words: String, amount: String = "17950.68", model: String? = nil) -> FieldReading? {
+            var result = Self.invoice(amount: amount, tax: "537.52", total: total[0])
+            result.readings["total"] = Self.money("total", total, uncertain: true)
+            var wordsReading = Self.money("total_in_words", [words], uncertain: true)
+            wordsReading.type = .amountInWords
+            result.readings["total_in_words"] = wordsReading
+            Reconciler.proposeTotalTheWordsSpell(&result, totalBySecondModel: { model })
+            return result.readings["total"]
+        }
+        let words = "壹万捌仟肆佰捌拾捌元贰角"  // 18488.20 = 17950.68 + 537.52
+        let byParts = proposed(total: ["..20", ".4.20"], words: words)
+        #expect(byParts?.value == .text("18488.20"))
+        #expect(byParts?.uncertain == true)
+        #expect(byParts?.note?.contains("amount + tax") == true)
+        // Words alone are no proposal: a total that differs from its words cannot be ruled out.
+        #expect(proposed(total: ["..20"], words: words, amount: "17950.00")?.value == .text("..20"))
+        // One of Tesseract's readings, or the model's, backs them as well as the sum does.
+        #expect(proposed(total: ["18483.20", "18488.20"], words: words, amount: "17950.00")?.value == .text("18488.20"))
+        #expect(proposed(total: ["..20"], words: words, amount: "17950.00", model: "¥18488.20")?.value == .text("18488.20"))
+        // Words that spell no amount propose nothing.
+        #expect(proposed(total: ["..20"], words: "万万伍仟叁拾壹分壹角肆分")?.value == .text("..20"))
+    }
+
     @Test("an uncertain item whose best reading completes the sum is confirmed")
     func bestReadingConfirmed() {
         var result = ExtractionResult(
