@@ -354,15 +354,22 @@ enum Reconciler {
             result.readings[name] = reading
         }
         func value(_ name: String) -> Decimal? { money(result.readings[name]?.chosen) }
-        if let amount = value("amount"), let tax = value("tax_amount"), let total = value("total"), amount + tax != total {
-            for name in ["amount", "tax_amount", "total"] { doubt(name, "amount + tax = total") }
+        // Each relation is judged again before each amount is doubted: one the model and the glyphs settled
+        // may have made it hold, and then the others are not in doubt (a colour scan's amount 38165.97, read
+        // 88165.97 by Tesseract, settled by the model and the glyphs; its total, read 40455.98 once and
+        // 40455.93 twice, was still doubted, and the invoice's words_mismatch went unclaimed).
+        func sumFails() -> Bool {
+            guard let amount = value("amount"), let tax = value("tax_amount"), let total = value("total") else { return false }
+            return amount + tax != total
         }
-        // Read again: an amount the model and the glyphs settled above is judged as settled.
-        if let amount = value("amount"), let tax = value("tax_amount"), let rate = result.readings["tax_rate"]?.chosen?.value.text,
-            let percent = Money.rate(rate), !taxFits(amount: amount, tax: tax, percent: percent)
-        {
-            for name in ["amount", "tax_amount"] { doubt(name, "tax = amount × rate") }
+        func taxFails() -> Bool {
+            guard let amount = value("amount"), let tax = value("tax_amount"), let rate = result.readings["tax_rate"]?.chosen?.value.text,
+                let percent = Money.rate(rate)
+            else { return false }
+            return !taxFits(amount: amount, tax: tax, percent: percent)
         }
+        for name in ["amount", "tax_amount", "total"] where sumFails() { doubt(name, "amount + tax = total") }
+        for name in ["amount", "tax_amount"] where taxFails() { doubt(name, "tax = amount × rate") }
         let target = itemsAddUpTo(result)
         let parts = result.rows.compactMap { $0["amount"] }
         guard !result.rows.isEmpty, parts.count == result.rows.count, let whole = value(target) else { return }

@@ -59,6 +59,24 @@ struct ReconcilerTests {
         #expect(proposed(total: ["..20"], words: "万万伍仟叁拾壹分壹角肆分")?.value == .text("..20"))
     }
 
+    @Test("an amount the model and the glyphs settle makes amount + tax = total hold: the total is then not doubted")
+    func settledAmountEndsTheDoubt() {
+        var result = Self.invoice(amount: "88165.97", tax: "2289.96", total: "40455.93")
+        result.readings["total"] = Self.money("total", ["40455.93", "40455.98"], uncertain: false)
+        Reconciler.doubtDisputedAmountsOfBrokenSums(
+            &result, amountBySecondModel: { $0 == "amount" ? "38165.97" : nil },
+            figuresSpell: { key, text in key == "amount" && text == "38165.97" })
+        #expect(result.readings["amount"]?.value == .text("38165.97"))
+        #expect(result.readings["amount"]?.uncertain == false)
+        #expect(result.readings["total"]?.uncertain == false)
+        // Without the glyphs' say the amount stays Tesseract's, and every amount of the broken sum is doubted.
+        var unsettled = Self.invoice(amount: "88165.97", tax: "2289.96", total: "40455.93")
+        unsettled.readings["total"] = Self.money("total", ["40455.93", "40455.98"], uncertain: false)
+        Reconciler.doubtDisputedAmountsOfBrokenSums(&unsettled, amountBySecondModel: { $0 == "amount" ? "38165.97" : nil })
+        #expect(unsettled.readings["amount"]?.uncertain == true)
+        #expect(unsettled.readings["total"]?.uncertain == true)
+    }
+
     @Test("an uncertain item whose best reading completes the sum is confirmed")
     func bestReadingConfirmed() {
         var result = ExtractionResult(
