@@ -575,7 +575,20 @@ enum Reconciler {
                     because: "differs from the amount in figures", by: "amount-in-words glyphs")
             case .contradicts(let reading):
                 // Glyphs that spell no amount (仟仟壹佰…, 陆壹捌佰…) are a misreading of the line, not words
-                // that say another amount: an operator compares them, no words_mismatch is claimed.
+                // that say another amount: an operator compares them, no words_mismatch is claimed. Unless the
+                // second model, sure of the line, reads words that say another amount, and the glyphs read its
+                // characters wherever they differ from the figures' words: two readers agree on the difference,
+                // and the glyphs' misreading lies elsewhere (a phone photo's 贰佰贰拾 for 41219.87, read
+                // 贰叁贰拾 by the glyphs).
+                if let figures = money(total.chosen), let modelSaid = wordsByModel()?.filter({ !$0.isWhitespace }),
+                    let backed = differenceBothRead(glyphsRead: reading, modelRead: modelSaid, figuresSay: ChineseAmount.render(figures))
+                {
+                    words.confirm(
+                        NormalizedReading(value: .text(backed), check: .valid),
+                        because: "the second OCR model reads \(backed), and the glyphs read its characters where they differ from the figures' words",
+                        by: "second model + amount-in-words glyphs")
+                    break
+                }
                 words.chosen = NormalizedReading(value: .text(reading), check: .malformed)
                 words.uncertain = true
                 words.note = "the amount in words reads \(reading), which spells no amount: cannot compare it with the figures"
@@ -643,6 +656,20 @@ enum Reconciler {
             let place = glyphs.indices.first(where: { glyphs[$0] != figures[$0] && model[$0] != glyphs[$0] })
         else { return nil }
         return (place, model[place])
+    }
+
+    /// The model's words where they spell another amount than the figures' words and the glyphs read the
+    /// model's character at every place where the two differ; nil otherwise (or where the three are not as
+    /// long).
+    static func differenceBothRead(glyphsRead: String, modelRead: String, figuresSay: String) -> String? {
+        let glyphs = Array(glyphsRead.filter { !$0.isWhitespace })
+        let model = Array(modelRead)
+        let figures = Array(figuresSay)
+        guard model.count == figures.count, glyphs.count == figures.count, model != figures,
+            let said = ChineseAmount.parse(modelRead), said != ChineseAmount.parse(figuresSay),
+            figures.indices.allSatisfy({ model[$0] == figures[$0] || glyphs[$0] == model[$0] })
+        else { return nil }
+        return modelRead
     }
 
     /// The amount the second model reads in figures where it differs from `figures` (Tesseract's); nil where

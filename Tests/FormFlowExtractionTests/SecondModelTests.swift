@@ -256,6 +256,21 @@ struct SecondModelTests {
         #expect(!Reconciler.modelReadsTheFigures(total) { nil })
     }
 
+    @Test("glyphs that spell no amount still back the model's words where they read its characters at every difference from the figures")
+    func wordsDifferenceBothRead() {
+        let figures = ChineseAmount.render(Decimal(string: "41219.87")!)
+        #expect(figures == "肆万壹仟贰佰壹拾玖元捌角柒分")
+        let model = "肆万壹仟贰佰贰拾玖元捌角柒分"
+        // The glyphs misread 佰 as 叁 (no amount), but read 贰 where the model's words differ from the figures'.
+        #expect(Reconciler.differenceBothRead(glyphsRead: "肆万壹仟贰叁贰拾玖元捌角柒分", modelRead: model, figuresSay: figures) == model)
+        // Where the glyphs read the figures' 壹 there, the difference rests on the model alone.
+        #expect(Reconciler.differenceBothRead(glyphsRead: "肆万壹仟贰叁壹拾玖元捌角柒分", modelRead: model, figuresSay: figures) == nil)
+        // The model reading the figures' words, or words that are no amount, or of another length: nothing.
+        #expect(Reconciler.differenceBothRead(glyphsRead: "肆万壹仟贰叁壹拾玖元捌角柒分", modelRead: figures, figuresSay: figures) == nil)
+        #expect(Reconciler.differenceBothRead(glyphsRead: "肆万壹仟贰叁贰拾玖元捌角柒分", modelRead: "肆万壹仟贰佰贰拾染元捌角柒分", figuresSay: figures) == nil)
+        #expect(Reconciler.differenceBothRead(glyphsRead: "肆万壹仟贰叁贰拾玖元捌角", modelRead: model, figuresSay: figures) == nil)
+    }
+
     @Test("a words mismatch needs the model, sure or not, to read the glyphs' characters where they differ from the figures' words")
     func wordsDifferenceBackedByTheModel() {
         let figuresSay = ChineseAmount.render(Decimal(string: "42158.73")!)
