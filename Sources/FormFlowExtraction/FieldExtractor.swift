@@ -703,6 +703,8 @@ public struct FieldExtractor: Sendable {
             case .organisation where text != nil && location.inkBox != nil, .enumerated where text != nil && location.inkBox != nil:
                 MemoJudge(ListOrGlyphs(verifier: text!, broad: names, known: vocabulary, image: inkImage, listConfirms: false))
             case .chineseName: glyphJudge
+            case .code where figures != nil && location.inkBox != nil:
+                FigureConfirmation(verifier: figures!, alphabet: .alphanumeric, image: inkImage) { readings.map(\.value) }
             default: spec.type.hasCheckCharacter || spec.type == .integer || spec.type == .percent ? judge : nil
             }
         let characterVotes: CharacterVotes? =

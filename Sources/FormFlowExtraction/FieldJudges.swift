@@ -120,6 +120,30 @@ struct FigureReading: GlyphJudge {
     }
 }
 
+/// A code's characters confirmed glyph by glyph by the figure prototypes (`FigureVerifier.verify`, which
+/// also doubts a 1 standing where a 4's stem does), for a value Tesseract read at least once: the second
+/// model's reading then has two readers beside it. Tesseract's eng model reads a Kai 3 as 8 at every
+/// resolution (BX80276577684 three times for BX80276577634, read once right by its chi_sim model); the
+/// second model and the figure prototypes read the 3. No opinion otherwise.
+struct FigureConfirmation: GlyphJudge {
+    let verifier: FigureVerifier
+    let alphabet: FigureVerifier.Alphabet
+    let image: () throws -> GrayImage
+    /// The values Tesseract's readings gave so far.
+    let tesseractRead: () -> [FieldValue]
+    var name: String { "figure glyphs" }
+
+    func judge(_ candidate: NormalizedReading) throws -> Verdict {
+        guard case .text(let text) = candidate.value, tesseractRead().contains(candidate.value) else {
+            return .noOpinion("no reading of Tesseract's gives it")
+        }
+        switch verifier.verify(text, image: try image(), alphabet: alphabet) {
+        case .confirmed: return .confirms
+        case .unconfirmed(let why), .doubtful(let why): return .noOpinion(why)
+        }
+    }
+}
+
 /// A number whose glyphs speak against the reading: a 1 standing where a 4's stem does
 /// (`FigureVerifier.misplacedOne`). Nothing on the form checks an invoice number, and Tesseract, the second
 /// model and the figure prototypes all read a 4 that lost its strokes as 1; the contradiction keeps their

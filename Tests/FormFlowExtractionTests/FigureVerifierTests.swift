@@ -305,6 +305,40 @@ struct FigureVerifierTests {
         #expect(strict.readRate(image: lines.draw("3%")) == nil)
     }
 
+    @Test("The second model's code is taken where the figure glyphs confirm it and Tesseract read it once, against Tesseract's majority")
+    func codeConfirmedByFigures() throws {
+        let (lines, verifier) = try Self.lines()
+        let printed = "BX80276577634"
+        func confirmation(image: GrayImage, tesseract: [String]) -> FigureConfirmation {
+            FigureConfirmation(verifier: verifier, alphabet: .alphanumeric, image: { image }) { tesseract.map { .text($0) } }
+        }
+        let model = NormalizedReading(value: .text(printed), check: .valid)
+        let eights = ["BX80276577684", "BX80276577684", printed, "BX80276577684"]
+        #expect(try confirmation(image: lines.draw(printed), tesseract: eights).judge(model) == .confirms)
+        // Not a reading of Tesseract's, or glyphs that show another figure: no opinion.
+        if case .confirms = try confirmation(image: lines.draw(printed), tesseract: ["BX80276577684"]).judge(model) {
+            Issue.record("confirmed a value no reading of Tesseract's gave")
+        }
+        if case .confirms = try confirmation(image: lines.draw("BX80276577684"), tesseract: eights).judge(model) {
+            Issue.record("confirmed a 3 the glyphs show as 8")
+        }
+        // In the policy: the model's own reading, confirmed so, is taken over Tesseract's repeated 8.
+        let readings = eights.map { NormalizedReading(value: .text($0), check: .valid) }
+        let decision = try FieldPolicy.decide(
+            readings, agreement: TesseractAgreement(needs: .strong, layoutPass: false), glyphs: nil,
+            secondReader: FieldPolicy.SecondReader(
+                model: SecondModelJudge { model }, doubt: nil, confirm: confirmation(image: lines.draw(printed), tesseract: eights),
+                onlyUnsplitReadings: true),
+            glyphsMustConfirm: false, glyphsConfirmAReading: false, contradictionWaits: false, modelMayObject: true,
+            tesseractDoubts: false, final: true)
+        guard case .accept(let chosen, let judges, _) = decision else {
+            Issue.record("not accepted: \(decision)")
+            return
+        }
+        #expect(chosen.value == .text(printed))
+        #expect(judges == ["second model", "figure glyphs"])
+    }
+
     @Test("Figures too alike to tell apart are not confirmed")
     func ambiguity() throws {
         let (lines, verifier) = try Self.lines()
