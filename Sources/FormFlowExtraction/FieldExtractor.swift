@@ -739,7 +739,7 @@ public struct FieldExtractor: Sendable {
                 empty.note = because
                 empty.decidedBy = judges
                 if empty.uncertain {
-                    let byModel = try putForwardModelReading(&empty, spec, secondModel: secondModel)
+                    let byModel = try putForwardModelReading(&empty, secondModel: secondModel)
                     try putForwardGlyphReading(
                         &empty, spec, readings, lineHolds: characters, image: inkImage, secondModel: secondModel, mayReplaceProposal: !byModel)
                 }
@@ -779,7 +779,7 @@ public struct FieldExtractor: Sendable {
             empty.chosen = own
             empty.note = (empty.note ?? "") + "; the second OCR model read \(own.value)"
         }
-        let byModel = try putForwardModelReading(&empty, spec, secondModel: secondModel)
+        let byModel = try putForwardModelReading(&empty, secondModel: secondModel)
         try putForwardGlyphReading(
             &empty, spec, readings, lineHolds: characters, image: inkImage, secondModel: secondModel, mayReplaceProposal: !byModel)
         return empty
@@ -795,7 +795,7 @@ public struct FieldExtractor: Sendable {
     /// Not counts and rates, which the form's sums may confirm as their own best reading
     /// (`Reconciler.settleReceiptsByAttachments`): the model's reading is not Tesseract's.
     /// - Returns: whether the model's reading was put forward.
-    private func putForwardModelReading(_ field: inout FieldReading, _ spec: FieldSpec, secondModel: SecondModelJudge?) throws -> Bool {
+    private func putForwardModelReading(_ field: inout FieldReading, secondModel: SecondModelJudge?) throws -> Bool {
         guard let own = Self.proposal(byModel: try secondModel?.value(), for: field) else { return false }
         field.chosen = own
         field.note = (field.note ?? "") + "; put forward: the second OCR model's reading \(own.value)"
