@@ -47,17 +47,20 @@ enum ListJudge {
         else { return [] }
         let match = ListMatch.of(value, in: vocabulary)
         switch (spec.type, match) {
+        case (.organisation, .listed) where reading.uncertain:
+            // The value shown may be the second model's reading put forward (`putForwardModelReading`): where
+            // it is a known name and a reading of Tesseract's is one or two characters from it, the operator is
+            // still told of the possible look-alike, which Tesseract may have read as printed.
+            for candidate in reading.candidates {
+                guard let text = candidate.value.text, case .near(let entry, let differences) = ListMatch.of(text, in: vocabulary)
+                else { continue }
+                return [lookalike(spec, path, read: text, entry: entry, differences: differences)]
+            }
+            return []
         case (_, .listed):
             return []
         case (.organisation, .near(let entry, let differences)) where reading.uncertain:
-            let known = spec.name.hasPrefix("seller") ? "known supplier" : "known organisation"
-            let gap = differences == 1 ? "一字之差" : "\(differences) characters different"
-            return [
-                Violation(
-                    rule: "possible_lookalike",
-                    message: "\(path) reads \(value): \(gap) with \(known) \(entry): possible look-alike. Compare the name on the paper with the vendor master before accepting; FormFlow never takes it as \(entry)",
-                    fields: [path])
-            ]
+            return [lookalike(spec, path, read: value, entry: entry, differences: differences)]
         case (.organisation, _):
             return []  // confirmed as printed by two readers, or unknown and left to uncertain_field
         case (_, .near(let entry, _)) where !reading.uncertain:
@@ -67,6 +70,15 @@ enum ListJudge {
         default:
             return []
         }
+    }
+
+    static func lookalike(_ spec: FieldSpec, _ path: String, read value: String, entry: String, differences: Int) -> Violation {
+        let known = spec.name.hasPrefix("seller") ? "known supplier" : "known organisation"
+        let gap = differences == 1 ? "一字之差" : "\(differences) characters different"
+        return Violation(
+            rule: "possible_lookalike",
+            message: "\(path) reads \(value): \(gap) with \(known) \(entry): possible look-alike. Compare the name on the paper with the vendor master before accepting; FormFlow never takes it as \(entry)",
+            fields: [path])
     }
 
     static func unknown(_ spec: FieldSpec, _ path: String, _ value: String, _ listName: String, nearest: String?) -> Violation {

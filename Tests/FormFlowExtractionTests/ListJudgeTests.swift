@@ -78,6 +78,28 @@ struct ListJudgeTests {
         }
     }
 
+    @Test("an uncertain name shown as a known supplier (the second model's proposal) still warns of the look-alike Tesseract read")
+    func proposalKeepsTheLookAlikeWarning() throws {
+        let template = try Self.invoiceTemplate()
+        let known = try #require(template.vocabularies["organisations"]?.first)
+        var characters = Array(known)
+        characters[2] = characters[2] == "钱" ? "前" : "钱"
+        let lookAlike = String(characters)
+        var shown = Self.reading("seller_name", .organisation, known, uncertain: true)
+        shown.candidates = [NormalizedReading(value: .text(lookAlike), check: .valid)]
+        let problems = ListJudge.problems(
+            template: template, result: ExtractionResult(readings: ["seller_name": shown], rows: [], registration: nil, problems: []))
+        #expect(problems.map(\.rule) == ["possible_lookalike"])
+        #expect(problems.first?.message.contains("reads \(lookAlike): 一字之差 with known supplier \(known)") == true)
+        // Readings that are all the known name, or all far from every entry, warn of nothing.
+        var plain = Self.reading("seller_name", .organisation, known, uncertain: true)
+        plain.candidates.append(NormalizedReading(value: .text("无关的名称"), check: .valid))
+        #expect(
+            ListJudge.problems(
+                template: template, result: ExtractionResult(readings: ["seller_name": plain], rows: [], registration: nil, problems: [])
+            ).isEmpty)
+    }
+
     @Test("look-alikes drawn in typefaces the prototypes leave out are never chosen as the known supplier")
     func drawnLookAlikes() throws {
         let template = try Self.invoiceTemplate()
