@@ -578,12 +578,15 @@ public struct FieldExtractor: Sendable {
             switch spec.type {
             case .chineseName where names != nil && location.inkBox != nil:
                 MemoJudge(
-                    GlyphDoubt(
-                        verifier: names!, broad: nil, image: inkImage, readAlone: true, unknownGlyphsObject: unlessModelSure,
-                        outvoted: { value, place, character in
-                            (try? secondModel?.outvotes(
-                                value, place: place, character: character, tesseractRead: readings.compactMap { $0.value.text })) ?? false
-                        }))
+                    Doubts(judges: [
+                        GlyphDoubt(
+                            verifier: names!, broad: nil, image: inkImage, readAlone: true, unknownGlyphsObject: unlessModelSure,
+                            outvoted: { value, place, character in
+                                (try? secondModel?.outvotes(
+                                    value, place: place, character: character, tesseractRead: readings.compactMap { $0.value.text })) ?? false
+                            }),
+                        RunnerUpGlyphs(verifier: names!, runnersUp: { try secondModel?.runnersUp(of: $0) ?? [] }, image: inkImage),
+                    ]))
             case .organisation where text != nil && location.inkBox != nil:
                 MemoJudge(
                     GlyphDoubt(
@@ -710,8 +713,11 @@ public struct FieldExtractor: Sendable {
         let characterVotes: CharacterVotes? =
             switch spec.type {
             case .chineseName where names != nil && location.inkBox != nil:
+                // The model leaning to a character is enough beside the glyphs ranking it first: where it
+                // found another one possible too, the glyphs must tell the two apart (`RunnerUpGlyphs`,
+                // the doubt asked of every reading the model makes).
                 CharacterVotes(verifier: names!, broad: nil, image: inkImage) { value, places in
-                    try secondModel?.readsSurely(value, at: places) ?? false
+                    try secondModel?.leansTo(value, at: places) ?? false
                 }
             case .organisation where text != nil && location.inkBox != nil, .enumerated where text != nil && location.inkBox != nil:
                 CharacterVotes(verifier: text!, broad: names, image: inkImage, isListed: { vocabulary.contains($0) })

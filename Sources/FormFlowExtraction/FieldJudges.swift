@@ -228,6 +228,43 @@ struct GlyphDoubt: GlyphJudge {
     }
 }
 
+/// Where the second model was unsure of a character of a name and found another one possible there
+/// (`SecondModelJudge.runnersUp`), the glyph must tell the two apart (`TextVerifier.separates`): both
+/// engines lean to the commoner look-alike of a rare character (a phone photo's 逄磊 read 逢磊 by the
+/// model, 逢 at 0.74 and 逄 at 0.26, and 逢大 by Tesseract), and the glyphs, whose prototypes of the commoner
+/// character come from more faces, lean with them. A runner-up without prototypes cannot be told apart.
+struct RunnerUpGlyphs: GlyphJudge {
+    let verifier: TextVerifier
+    let runnersUp: (String) throws -> [(place: Int, character: Character)]
+    let image: () throws -> GrayImage
+    var name: String { "glyphs against the model's runner-up" }
+
+    func judge(_ candidate: NormalizedReading) throws -> Verdict {
+        guard case .text(let value) = candidate.value else { return .noOpinion("not text") }
+        for (place, other) in try runnersUp(value) where !verifier.separates(value, at: place, from: other, image: try image()) {
+            return .contradicts(
+                "the second OCR model found \(other) possible for \(Array(value)[place]) too, and the glyph does not tell them apart")
+        }
+        return .noOpinion("the glyphs tell the model's reading from its runners-up")
+    }
+}
+
+/// Several judges that may speak against a value: the first contradiction, else the first judge's verdict.
+struct Doubts: GlyphJudge {
+    let judges: [any GlyphJudge]
+    var name: String { judges.first?.name ?? "doubts" }
+
+    func judge(_ candidate: NormalizedReading) throws -> Verdict {
+        var first: Verdict? = nil
+        for judge in judges {
+            let verdict = try judge.judge(candidate)
+            if case .contradicts = verdict { return verdict }
+            first = first ?? verdict
+        }
+        return first ?? .noOpinion("no judge")
+    }
+}
+
 /// The second OCR model's reading of the value (`PageReader.readLine`): another engine, with another
 /// architecture and other training than Tesseract's, so where the two read the same value, two
 /// independent readers agree. It confirms a candidate it read character for character, each character
@@ -344,6 +381,33 @@ final class SecondModelJudge: GlyphJudge {
         return places.allSatisfy { line.confidences.indices.contains($0) && line.confidences[$0] >= Self.sureProbability }
     }
 
+    /// The Chinese characters the model found possible (at least `minimumAlternative`) beside its own, at
+    /// each place of `text` where it read `text` but was unsure of its character (under
+    /// `sureProbability`). Empty where it read another text.
+    func runnersUp(of text: String) throws -> [(place: Int, character: Character)] {
+        guard let line = try reading().line, line.text == text, line.alternatives.count == text.count,
+            line.confidences.count == text.count
+        else { return [] }
+        return Array(text).enumerated().flatMap { place, own in
+            line.confidences[place] >= Self.sureProbability
+                ? []
+                : line.alternatives[place].filter { $0.character != own && $0.character.isCJK && $0.probability >= Self.minimumAlternative }
+                    .map { (place, $0.character) }
+        }
+    }
+
+    /// Whether the model read `text` and put each of its characters at `places` first at least
+    /// `leaningProbability` likely: one reader of those characters, short of sure (`readsSurely`).
+    func leansTo(_ text: String, at places: [Int]) throws -> Bool {
+        guard let line = try reading().line, line.text == text, line.confidences.count == text.count else { return false }
+        return places.allSatisfy { line.confidences.indices.contains($0) && line.confidences[$0] >= Self.leaningProbability }
+    }
+
+    /// See `leansTo`: a rare 炅 read at 0.76 (灵 0.22), 禛 at 0.76 (祺 0.05); the commoner look-alikes the
+    /// model put before a rare character ran 0.60–0.89 (墨 for 曌, 龚 for 龑, 也 for 乜), and the glyphs
+    /// ranked the rare one first or its runner-up stopped them (`RunnerUpGlyphs`).
+    static let leaningProbability = 0.7
+
     /// Below this the model does not think a character possible at a place (`outvotes`).
     static let unlikelyProbability = 0.01
 
@@ -383,7 +447,7 @@ final class SecondModelJudge: GlyphJudge {
 
 /// The second model's own reading checked character by character: each character read at its place by
 /// Tesseract too (in a reading of the same length), or else clearly its own character by its glyph (for
-/// names also: its glyph's nearest character, where the model read it surely). Two
+/// names also: its glyph's nearest character, where the model leans to it). Two
 /// readers for every character, where no one reading of Tesseract's is right throughout (a phone photo:
 /// 厦门盛宏… read 厦门盔宏…, 厦门亚宏…, the one character different in each). At most a quarter of
 /// the characters (one of a short name) may rest on their glyphs.
@@ -392,13 +456,14 @@ final class CharacterVotes {
     /// (`TextVerifier.confirms(_:at:image:)`).
     private let glyphsConfirm: (String, [Int]) throws -> Bool
     /// Whether the glyphs at these places lie nearest to the value's characters (`TextVerifier.ranksFirst`),
-    /// and whether the second model read those characters surely (`SecondModelJudge.readsSurely(_:at:)`):
-    /// together the two readers of a character no reading of Tesseract's has (names). A Kai 吴 under a
+    /// and whether the second model leans to those characters (`SecondModelJudge.leansTo(_:at:)`; its
+    /// runners-up the glyphs must tell apart, `RunnerUpGlyphs`): together the two readers of a character
+    /// no reading of Tesseract's has (names). A Kai 吴 under a
     /// seal, read 要 by Tesseract, lay 0.31 from 吴 and 0.34 from 昊, short of the margin a clear glyph
     /// needs, and the model read 吴 at 0.9995; a rare 镕 read 锐 by Tesseract lay 0.39 from 镕, 0.41 from 锗.
     /// Where the glyph lies nearer another character (炅, read 灵 by the model at 0.97) it is not.
     private let glyphsRankFirst: ((String, [Int]) throws -> Bool)?
-    private let modelSure: ((String, [Int]) throws -> Bool)?
+    private let modelLeans: ((String, [Int]) throws -> Bool)?
     /// The glyphs' verdicts per value and places: the loop asks again as readings come in.
     private var glyphVerdicts: [String: Bool] = [:]
     var name: String { "tesseract + glyphs, character by character" }
@@ -408,19 +473,19 @@ final class CharacterVotes {
 
     init(
         glyphsConfirm: @escaping (String, [Int]) throws -> Bool, glyphsRankFirst: ((String, [Int]) throws -> Bool)? = nil,
-        modelSure: ((String, [Int]) throws -> Bool)? = nil, isListed: @escaping (String) -> Bool = { _ in false }
+        modelLeans: ((String, [Int]) throws -> Bool)? = nil, isListed: @escaping (String) -> Bool = { _ in false }
     ) {
         self.glyphsConfirm = glyphsConfirm
         self.glyphsRankFirst = glyphsRankFirst
-        self.modelSure = modelSure
+        self.modelLeans = modelLeans
         self.isListed = isListed
     }
 
     /// The judge over a line's glyphs: the names' stroke-direction prototypes wherever they know every
-    /// character (`broad`), else `verifier`'s; with `modelSure`, the glyphs' first choice counts too.
+    /// character (`broad`), else `verifier`'s; with `modelLeans`, the glyphs' first choice counts too.
     convenience init(
         verifier: TextVerifier, broad: TextVerifier?, image: @escaping () throws -> GrayImage,
-        modelSure: ((String, [Int]) throws -> Bool)? = nil, isListed: @escaping (String) -> Bool = { _ in false }
+        modelLeans: ((String, [Int]) throws -> Bool)? = nil, isListed: @escaping (String) -> Bool = { _ in false }
     ) {
         let judge = { (value: String) in broad?.canVerify(value) == true ? broad! : verifier }
         self.init(
@@ -432,8 +497,8 @@ final class CharacterVotes {
                 }
                 return judge(value).confirms(value, at: places, image: image)
             },
-            glyphsRankFirst: modelSure == nil ? nil : { value, places in judge(value).ranksFirst(value, at: places, image: try image()) },
-            modelSure: modelSure, isListed: isListed)
+            glyphsRankFirst: modelLeans == nil ? nil : { value, places in judge(value).ranksFirst(value, at: places, image: try image()) },
+            modelLeans: modelLeans, isListed: isListed)
     }
 
     func judge(_ candidate: NormalizedReading, readings: [NormalizedReading]) throws -> Verdict {
@@ -450,7 +515,7 @@ final class CharacterVotes {
             return .noOpinion("Tesseract read \(unread.count) of its characters otherwise")
         }
         let key = "\(value)\(unread)"
-        let clear = try glyphVerdicts[key] ?? glyphsConfirm(value, unread) || nearestAndSure(value, unread)
+        let clear = try glyphVerdicts[key] ?? glyphsConfirm(value, unread) || nearestAndLeanedTo(value, unread)
         glyphVerdicts[key] = clear
         guard clear else {
             return .noOpinion("the glyphs do not confirm \(unread.map { String(characters[$0]) }.joined())")
@@ -480,9 +545,9 @@ extension CharacterVotes {
     /// What a rule or the end of a label before a value is read as.
     static let leadingMarks: Set<Character> = ["一", "二", "-", "_", "|", "丨", "—"]
 
-    /// The model read the characters surely and their glyphs lie nearest to them.
-    private func nearestAndSure(_ value: String, _ places: [Int]) throws -> Bool {
-        guard let modelSure, let glyphsRankFirst, try modelSure(value, places) else { return false }
+    /// The model leans to the characters and their glyphs lie nearest to them.
+    private func nearestAndLeanedTo(_ value: String, _ places: [Int]) throws -> Bool {
+        guard let modelLeans, let glyphsRankFirst, try modelLeans(value, places) else { return false }
         return try glyphsRankFirst(value, places)
     }
 }

@@ -413,6 +413,11 @@ public struct GlyphClassifier: Sendable {
         /// The stored scale of a feature.
         var scale: Float { kind.scale }
 
+        /// How many prototypes `character` has (the faces and variants it was drawn in).
+        public func prototypeCount(of character: Character) -> Int {
+            numbers[character].map { ranges[$0].count } ?? 0
+        }
+
         /// Distance from the glyph to the nearest prototype of `character` (infinity without prototypes).
         public func distance(_ query: Query, to character: Character) -> Float {
             guard let number = numbers[character], query.features.count == width else { return .infinity }

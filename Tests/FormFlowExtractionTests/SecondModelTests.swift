@@ -200,7 +200,7 @@ struct SecondModelTests {
         func votes(rankFirst: Bool, sure: Bool) -> CharacterVotes {
             CharacterVotes(
                 glyphsConfirm: { _, _ in false }, glyphsRankFirst: { _, places in places == [0] && rankFirst },
-                modelSure: { value, places in value == "吴敏" && places == [0] && sure })
+                modelLeans: { value, places in value == "吴敏" && places == [0] && sure })
         }
         #expect(try votes(rankFirst: true, sure: true).judge(own, readings: readings) == .confirms)
         #expect(try votes(rankFirst: false, sure: true).judge(own, readings: readings) != .confirms, "the glyph is nearer another character")
@@ -599,5 +599,47 @@ struct SecondModelTests {
             tesseractDoubts: false, final: true)
         guard case .uncertain(_, _, let because) = decision else { Issue.record("taken against its glyphs: \(decision)"); return }
         #expect(because.contains("4's stem"))
+    }
+
+    /// The model's line 逢磊 as a phone photo of 逄磊 gave it: 逢 at 0.74 with 逄 at 0.26.
+    static func leaning() -> SecondModelJudge {
+        SecondModelJudge(line: {
+            let json = #"{"text": "逢磊", "confidences": [0.7405, 1.0], "alternatives": [[["逢", 0.7405], ["逄", 0.2585], ["连", 0.0002]], [["磊", 1.0]]]}"#
+            return (LineReading(json: json), NormalizedReading(value: .text("逢磊"), check: .valid))
+        })
+    }
+
+    @Test("the model's runners-up are the characters it found possible where it was unsure; it leans to a character read at 0.7 or more")
+    func runnersUpAndLeaning() throws {
+        let leaning = Self.leaning()
+        let runnersUp = try leaning.runnersUp(of: "逢磊")
+        #expect(runnersUp.map(\.place) == [0])
+        #expect(runnersUp.map(\.character) == ["逄"])
+        #expect(try leaning.runnersUp(of: "逄磊").isEmpty, "it read another text")
+        #expect(try leaning.leansTo("逢磊", at: [0, 1]))
+        #expect(try !leaning.leansTo("逄磊", at: [0]))
+        #expect(try !leaning.readsSurely("逢磊", at: [0]))
+    }
+
+    @Test("a runner-up the glyphs cannot tell apart stops the model's reading; a clear one, or none, does not")
+    func runnerUpGlyphs() throws {
+        let names = try HeldOutNames.uming.get()
+        let image = names.lines.draw("逄磊", gap: 8)
+        // 逢 is drawn in more faces than its rival 逄: the glyph must be clearly nearer 逢 to rule 逄 out.
+        let leaning = Self.leaning()
+        let judge = RunnerUpGlyphs(verifier: names.verifier, runnersUp: { try leaning.runnersUp(of: $0) }, image: { image })
+        guard case .contradicts(let why) = try judge.judge(NormalizedReading(value: .text("逢磊"), check: .valid)) else {
+            Issue.record("the look-alike was not stopped"); return
+        }
+        #expect(why.contains("逄"))
+        // A runner-up without prototypes cannot be told apart either.
+        #expect(!names.verifier.separates("逢磊", at: 0, from: "韡", image: image))
+        // Where the glyph is clearly its own character and the runner-up far, no objection.
+        let clear = names.lines.draw("王磊", gap: 8)
+        #expect(names.verifier.separates("王磊", at: 0, from: "李", image: clear))
+        let noRunnerUp = RunnerUpGlyphs(verifier: names.verifier, runnersUp: { _ in [] }, image: { clear })
+        if case .contradicts = try noRunnerUp.judge(NormalizedReading(value: .text("王磊"), check: .valid)) {
+            Issue.record("objected without a runner-up")
+        }
     }
 }
