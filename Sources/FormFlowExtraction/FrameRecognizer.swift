@@ -93,13 +93,17 @@ public struct FrameRecognizer: Sendable {
             ])
     }
 
-    /// The title band spells one of the template's titles: by its glyphs, else by one small reading.
+    /// The title band spells one of the template's titles: by its glyphs, else by one small reading as a
+    /// line, else as scattered text. A seal's ring reaching into the band (a claim stamped beside its title)
+    /// leaves Tesseract's line reading empty; read as scattered text, the title stands apart from the arc.
     private func titleMatches(_ template: FormTemplate, in band: PixelRect, reader: any PageReader) throws -> Bool {
         if try titleConfirmedByGlyphs(template.recognition.titles, in: band, reader: reader) { return true }
-        let title = try reader.read(
-            band, options: RecognitionOptions(language: "chi_sim", segmentation: .singleLine), scale: 0.5
-        ).text
-        return template.recognition.titles.contains(where: { TextMatching.contains(title, $0) })
+        for segmentation in [PageSegmentation.singleLine, .sparseText] {
+            let title = try reader.read(band, options: RecognitionOptions(language: "chi_sim", segmentation: segmentation), scale: 0.5).text
+            if FieldExtractor.trace { FieldExtractor.tracePrint("TRACE title band of \(template.form) read as \(segmentation): \(title)") }
+            if template.recognition.titles.contains(where: { TextMatching.contains(title, $0) }) { return true }
+        }
+        return false
     }
 
     /// Whether the band's glyphs spell one of the titles exactly (the band holds the title alone).
