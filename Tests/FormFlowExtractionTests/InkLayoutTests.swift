@@ -300,4 +300,33 @@ struct InkLayoutTests {
         withoutFrame.frame = nil
         #expect(FrameRecognizer(templates: [template, withoutFrame]).templates.count == 1)
     }
+
+    /// A reader whose every reading of the title band answers by segmentation: a line reading finds
+    /// nothing (a seal's ring reaches into the band), a scattered-text reading finds the title.
+    final class SealedTitleReader: PageReader {
+        let sparse: String
+        private(set) var segmentations: [PageSegmentation] = []
+        init(sparse: String) { self.sparse = sparse }
+        var pageSize: PixelRect { PixelRect(x: 0, y: 0, width: 2480, height: 1754) }
+        var dpi: Int { 300 }
+        func read(_ zone: PixelRect?, options: RecognitionOptions, scale: Double) throws -> Recognition {
+            segmentations.append(options.segmentation)
+            let text = options.segmentation == .sparseText ? sparse : ""
+            return Recognition(text: text, words: [], meanConfidence: text.isEmpty ? 0 : 90)
+        }
+        func pixels(in zone: PixelRect) throws -> GrayImage { GrayImage(width: zone.width, height: zone.height, pixels: .init(repeating: 255, count: zone.width * zone.height)) }
+        func overview(scale: Double) throws -> GrayImage { GrayImage(width: 1, height: 1, pixels: [255]) }
+    }
+
+    @Test("a rectified page's title that a line reading misses (a seal's ring in the band) is read as scattered text")
+    func titleReadAsScatteredText() throws {
+        let template = try FormTemplate.load(
+            path: TestSupport.pipelines.appendingPathComponent("templates/expense_claim.yaml").path)
+        let recognizer = FrameRecognizer(templates: [template])
+        let sealed = SealedTitleReader(sparse: "-费用报销单")
+        #expect(try recognizer.recognizeRectified(reader: sealed, as: template)?.template.form == template.form)
+        #expect(sealed.segmentations == [.singleLine, .sparseText])
+        // Another title read either way is no match.
+        #expect(try recognizer.recognizeRectified(reader: SealedTitleReader(sparse: "增值税普通发票"), as: template) == nil)
+    }
 }
