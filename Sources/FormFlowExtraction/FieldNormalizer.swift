@@ -149,11 +149,27 @@ public enum FieldNormalizer {
         if cleaned.wholeMatch(of: regex) != nil {
             return NormalizedReading(value: .text(cleaned), check: .valid)
         }
+        // The letters the pattern itself begins with (a claim number's BX) are printed on every form and carry
+        // nothing of the value: a figure read there in their place is that letter (a G4 scan's B read 8 by
+        // every reading). Only the fixed letters; no character of the value itself is changed.
+        let prefix = pattern.prefix { $0.isASCII && $0.isUppercase }
+        if !prefix.isEmpty, cleaned.count > prefix.count {
+            let head = cleaned.prefix(prefix.count)
+            let mended = String(prefix) + cleaned.dropFirst(prefix.count)
+            if head != prefix, zip(head, prefix).allSatisfy({ $0 == $1 || Self.figureForLetter[$1] == $0 }),
+                mended.wholeMatch(of: regex) != nil
+            {
+                return NormalizedReading(value: .text(mended), check: .valid)
+            }
+        }
         // Extra characters are never dropped: a nine-digit reading of an eight-digit number is not that
         // number with one digit less (every reading would drop the same one and agree).
         return NormalizedReading(
             value: .text(cleaned), check: .malformed, note: "\(cleaned.count) characters do not fit the pattern \(pattern)")
     }
+
+    /// The figure a printed capital is read as, where its shape is nearly the figure's.
+    static let figureForLetter: [Character: Character] = ["B": "8", "O": "0", "D": "0", "I": "1", "S": "5", "Z": "2", "G": "6"]
 
     static func date(_ text: String) -> NormalizedReading? {
         let digits = text.filter(\.isASCIIDigit)

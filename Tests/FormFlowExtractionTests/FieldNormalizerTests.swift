@@ -71,6 +71,12 @@ struct FieldNormalizerTests {
         #expect(nine?.check == .malformed)
         #expect(nine?.value == .text("123456789"))
         #expect(normalize("BX20264267222TIN", .code, pattern: "BX[0-9]{11}")?.check == .malformed)
+        // The pattern's own letters read as figures are those letters; nothing else is changed.
+        #expect(normalize("8X95431712142", .code, pattern: "BX[0-9]{11}")?.value == .text("BX95431712142"))
+        #expect(normalize("8X95431712142", .code, pattern: "BX[0-9]{11}")?.check == .valid)
+        #expect(normalize("8X9543171214", .code, pattern: "BX[0-9]{11}")?.check == .malformed, "a figure short")
+        #expect(normalize("3X95431712142", .code, pattern: "BX[0-9]{11}")?.check == .malformed, "3 is not drawn like B")
+        #expect(normalize("BX9543171214B", .code, pattern: "BX[0-9]{11}")?.check == .malformed, "only the fixed letters")
     }
 
     @Test("resident IDs: O read as 0, X kept, check character judged")
