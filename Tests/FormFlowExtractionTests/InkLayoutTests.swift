@@ -136,6 +136,25 @@ struct InkLayoutTests {
         #expect(InkLocator.valueBox(in: zoneHolding { $0.fill(x: 64, y: 59, width: 8, height: 7) }, zone: zone) == nil)
         // A stem taller than any figure is a rule's piece.
         #expect(InkLocator.valueBox(in: zoneHolding { $0.fill(x: 64, y: 25, width: 1, height: 80) }, zone: zone) == nil)
+        // A thin 6 alone (a count on a 200 dpi colour scan), 85 pixels of ink: under a line's ink even at
+        // the lighter level, but a figure's shape.
+        let six = zoneHolding { canvas in
+            canvas.fill(x: 64, y: 60, width: 2, height: 21)
+            canvas.fill(x: 66, y: 60, width: 7, height: 1)
+            canvas.fill(x: 66, y: 79, width: 10, height: 2)
+            canvas.fill(x: 75, y: 70, width: 1, height: 9)
+            canvas.fill(x: 66, y: 70, width: 7, height: 1)
+        }
+        let sixBox = try #require(InkLocator.valueBox(in: six, zone: zone))
+        #expect(abs(sixBox.x - 64) <= 1 && abs(sixBox.y - 60) <= 1 && abs(sixBox.maxX - 76) <= 1)
+        // As little ink in a shape wider than high (a bracket of marks) is no figure.
+        #expect(
+            InkLocator.valueBox(
+                in: zoneHolding { canvas in
+                    canvas.fill(x: 64, y: 60, width: 22, height: 1)
+                    canvas.fill(x: 64, y: 79, width: 22, height: 1)
+                    canvas.fill(x: 64, y: 61, width: 1, height: 18)
+                }, zone: zone) == nil)
     }
 
     @Test("a value whose first figure is faint is boxed whole, not from its second figure")
