@@ -573,6 +573,14 @@ public struct FieldExtractor: Sendable {
         // character (务 of 会务费 read 会议费) unless the whole line lies in a face the prototypes do not
         // know (`TextVerifier.unknownTypeface`).
         let unlessModelSure: (String) -> Bool = { value in !((try? secondModel?.readsSurely(value)) ?? false) }
+        // A character the model was unsure of, beside another it found possible, that the glyphs cannot
+        // tell apart (`RunnerUpGlyphs`): an unknown supplier's 福州昊晟… read 吴 by the model (0.55, 昊
+        // 0.45) and once by Tesseract was taken for 福州吴晟… without it. Compared by the names' prototypes,
+        // which hold every character of GB 2312 and the 通用规范汉字表.
+        let runnerUpGlyphs: [any GlyphJudge] =
+            names.map { names in
+                [RunnerUpGlyphs(verifier: names, runnersUp: { try secondModel?.runnersUp(of: $0) ?? [] }, image: inkImage)]
+            } ?? []
         // What may speak against a value the second model agrees on.
         let glyphDoubt: MemoJudge? =
             switch spec.type {
@@ -585,16 +593,19 @@ public struct FieldExtractor: Sendable {
                                 (try? secondModel?.outvotes(
                                     value, place: place, character: character, tesseractRead: readings.compactMap { $0.value.text })) ?? false
                             }),
-                        RunnerUpGlyphs(verifier: names!, runnersUp: { try secondModel?.runnersUp(of: $0) ?? [] }, image: inkImage),
-                    ]))
+                    ] + runnerUpGlyphs))
             case .organisation where text != nil && location.inkBox != nil:
                 MemoJudge(
-                    GlyphDoubt(
-                        verifier: text!, broad: names, image: inkImage,
-                        unknownGlyphsObject: { ListMatch.of($0, in: vocabulary) != .unlisted },
-                        unknownGlyphsObjectOnlyAt: { ListMatch.differences($0, in: vocabulary) }))
+                    Doubts(
+                        judges: [
+                            GlyphDoubt(
+                                verifier: text!, broad: names, image: inkImage,
+                                unknownGlyphsObject: { ListMatch.of($0, in: vocabulary) != .unlisted },
+                                unknownGlyphsObjectOnlyAt: { ListMatch.differences($0, in: vocabulary) })
+                        ] + runnerUpGlyphs))
             case .enumerated where text != nil && location.inkBox != nil:
-                MemoJudge(GlyphDoubt(verifier: text!, broad: names, image: inkImage, unknownGlyphsObject: unlessModelSure))
+                MemoJudge(
+                    Doubts(judges: [GlyphDoubt(verifier: text!, broad: names, image: inkImage, unknownGlyphsObject: unlessModelSure)] + runnerUpGlyphs))
             // A value with a check character that fails: a 1 standing where a 4's stem does says
             // misread, not invalid (a G4 scan's thin 4 lost its strokes: 6228485275339058771 read
             // 6228185275339058771 by Tesseract and the model alike, and bad_bank_account claimed).

@@ -228,7 +228,8 @@ struct GlyphDoubt: GlyphJudge {
     }
 }
 
-/// Where the second model was unsure of a character of a name and found another one possible there
+/// Where the second model was unsure of a character of a name (a person's, an organisation's, a list entry) and
+/// found another one possible there
 /// (`SecondModelJudge.runnersUp`), the glyph must tell the two apart (`TextVerifier.separates`): both
 /// engines lean to the commoner look-alike of a rare character (a phone photo's 逄磊 read 逢磊 by the
 /// model, 逢 at 0.74 and 逄 at 0.26, and 逢大 by Tesseract), and the glyphs, whose prototypes of the commoner

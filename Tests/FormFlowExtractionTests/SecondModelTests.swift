@@ -642,4 +642,39 @@ struct SecondModelTests {
             Issue.record("objected without a runner-up")
         }
     }
+
+    @Test("an unknown supplier the model read with a coin-flip character is not taken on its agreement with Tesseract")
+    func organisationRunnerUp() throws {
+        let names = try HeldOutNames.uming.get()
+        // A phone photo's 福州昊晟电子有限责任公司: the model 吴 at 0.548, 昊 at 0.452; Tesseract 吴 once.
+        let printed = "福州昊晟电子有限责任公司"
+        let read = "福州吴晟电子有限责任公司"
+        let image = names.lines.draw(printed, gap: 6)
+        let model = SecondModelJudge(line: {
+            let alternatives = read.map { character in
+                character == "吴"
+                    ? [LineReading.Alternative(character: "吴", probability: 0.548), LineReading.Alternative(character: "昊", probability: 0.452)]
+                    : [LineReading.Alternative(character: character, probability: 0.999)]
+            }
+            return (
+                LineReading(text: read, confidences: alternatives.map { $0[0].probability }, alternatives: alternatives),
+                NormalizedReading(value: .text(read), check: .valid)
+            )
+        })
+        let doubt = Doubts(judges: [
+            Scripted(verdicts: [:]),
+            RunnerUpGlyphs(verifier: names.verifier, runnersUp: { try model.runnersUp(of: $0) }, image: { image }),
+        ])
+        let decision = try FieldPolicy.decide(
+            FieldPolicyTests.readings(["福州吴妃电子有限责任公司", read]), agreement: FieldPolicyTests.unanimous, glyphs: Scripted(verdicts: [:]),
+            secondReader: FieldPolicy.SecondReader(model: model, doubt: doubt, confirm: nil),
+            glyphsMustConfirm: true, glyphsConfirmAReading: false, contradictionWaits: false, tesseractDoubts: false, final: true)
+        if case .accept(let chosen, _, _) = decision { Issue.record("taken: \(chosen.value)") }
+        // Without the runner-up judge, the two engines' agreement decided it: the silent error it prevents.
+        let without = try FieldPolicy.decide(
+            FieldPolicyTests.readings(["福州吴妃电子有限责任公司", read]), agreement: FieldPolicyTests.unanimous, glyphs: Scripted(verdicts: [:]),
+            secondReader: FieldPolicy.SecondReader(model: model, doubt: Scripted(verdicts: [:]), confirm: nil),
+            glyphsMustConfirm: true, glyphsConfirmAReading: false, contradictionWaits: false, tesseractDoubts: false, final: true)
+        guard case .accept = without else { Issue.record("the policy no longer takes agreement: \(without)"); return }
+    }
 }
