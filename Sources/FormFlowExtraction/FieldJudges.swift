@@ -228,9 +228,9 @@ struct GlyphDoubt: GlyphJudge {
     }
 }
 
-/// Where the second model was unsure of a character of a name (a person's, an organisation's, a list entry) and
-/// found another one possible there
-/// (`SecondModelJudge.runnersUp`), the glyph must tell the two apart (`TextVerifier.separates`): both
+/// Where the second model was unsure of a character of a name (a person's, an organisation's, a list
+/// entry's) and found another one possible there (`SecondModelJudge.runnersUp`), the glyph must tell the
+/// two apart (`TextVerifier.firstNotToldApart`): both
 /// engines lean to the commoner look-alike of a rare character (a phone photo's 逄磊 read 逢磊 by the
 /// model, 逢 at 0.74 and 逄 at 0.26, and 逢大 by Tesseract), and the glyphs, whose prototypes of the commoner
 /// character come from more faces, lean with them. A runner-up without prototypes cannot be told apart.
@@ -242,11 +242,13 @@ struct RunnerUpGlyphs: GlyphJudge {
 
     func judge(_ candidate: NormalizedReading) throws -> Verdict {
         guard case .text(let value) = candidate.value else { return .noOpinion("not text") }
-        for (place, other) in try runnersUp(value) where !verifier.separates(value, at: place, from: other, image: try image()) {
-            return .contradicts(
-                "the second OCR model found \(other) possible for \(Array(value)[place]) too, and the glyph does not tell them apart")
+        let others = try runnersUp(value)
+        guard !others.isEmpty else { return .noOpinion("the second OCR model found nothing else possible") }
+        guard let (place, other) = verifier.firstNotToldApart(value, from: others, image: try image()) else {
+            return .noOpinion("the glyphs tell the model's reading from its runners-up")
         }
-        return .noOpinion("the glyphs tell the model's reading from its runners-up")
+        return .contradicts(
+            "the second OCR model found \(other) possible for \(Array(value)[place]) too, and the glyph does not tell them apart")
     }
 }
 

@@ -91,11 +91,8 @@ public struct TextVerifier: Sendable {
     /// prototypes or the line cannot be cut into that many glyphs.
     public func judge(_ expected: String, image: GrayImage) -> [Judgement]? {
         let characters = Array(expected.filter { !$0.isWhitespace })
-        guard let line = GlyphLine(image: image) else { return nil }
-        var cache = Cache()
-        guard let groups = segment(characters, line: line, cache: &cache) else { return nil }
-        return zip(characters, groups).map { character, group in
-            let query = cache.queries[group.start * 1000 + group.end]!
+        guard let queries = glyphs(of: characters, image: image) else { return nil }
+        return zip(characters, queries).map { character, query in
             // The two nearest characters hold the nearest other one; ranking all of them (8,200 on the
             // names' index) took 7% of a worker's profile samples, the two nearest take about 4%.
             let own = index.distance(query, to: character)
@@ -281,24 +278,37 @@ public struct TextVerifier: Sendable {
         }
     }
 
-    /// Whether the glyph at `place` of `expected` tells its character from `other`: `minimumRatio` times
-    /// nearer to it than to `other`. Where `other` has under half as many prototypes as the character (a
-    /// rival drawn in three faces, a name character in nine), `fewerFacesRatio` times: a glyph lies nearer
-    /// to a character drawn in more faces (a phone photo's 逄 lay 0.37 from 逢, 0.48 from 逄). False where `other` has
-    /// no prototypes, or the line cannot be cut into `expected`'s characters.
-    public func separates(_ expected: String, at place: Int, from other: Character, image: GrayImage) -> Bool {
+    /// The first of `others` (a place in `expected` and another character) that the glyph there does not
+    /// tell from its own character, or nil where it tells every one. Told apart: `minimumRatio` times nearer
+    /// to its own than to the other; where the other has under half as many prototypes (a rival drawn in
+    /// three faces, a name character in nine), `fewerFacesRatio` times, since a glyph lies nearer to a
+    /// character drawn in more faces (a phone photo's 逄 lay 0.37 from 逢, 0.48 from 逄). Never where the other
+    /// has no prototypes, or the line cannot be cut into `expected`'s characters.
+    public func firstNotToldApart(
+        _ expected: String, from others: [(place: Int, character: Character)], image: GrayImage
+    ) -> (place: Int, character: Character)? {
+        guard !others.isEmpty else { return nil }
         let characters = Array(expected.filter { !$0.isWhitespace })
-        guard characters.indices.contains(place), let line = GlyphLine(image: image) else { return false }
-        var cache = Cache()
-        guard let groups = segment(characters, line: line, cache: &cache) else { return false }
-        let query = cache.queries[groups[place].start * 1000 + groups[place].end]!
-        let own = index.distance(query, to: characters[place])
-        let theOther = index.distance(query, to: other)
-        let fewerFaces = 2 * index.prototypeCount(of: other) < index.prototypeCount(of: characters[place])
-        return own.isFinite && theOther.isFinite && theOther >= own * (fewerFaces ? Self.fewerFacesRatio : minimumRatio)
+        guard let queries = glyphs(of: characters, image: image) else { return others[0] }
+        return others.first { place, other in
+            guard queries.indices.contains(place) else { return true }
+            let own = index.distance(queries[place], to: characters[place])
+            let theOther = index.distance(queries[place], to: other)
+            let fewerFaces = 2 * index.prototypeCount(of: other) < index.prototypeCount(of: characters[place])
+            return !(own.isFinite && theOther.isFinite && theOther >= own * (fewerFaces ? Self.fewerFacesRatio : minimumRatio))
+        }
     }
 
-    /// See `separates`: 逢 and 逄 measured 1.30 apart on a phone photo of 逄.
+    /// The glyphs of `image` cut into `characters` (`segment`), prepared for comparison; nil when the line
+    /// cannot be cut so.
+    private func glyphs(of characters: [Character], image: GrayImage) -> [GlyphClassifier.Index.Query]? {
+        guard let line = GlyphLine(image: image) else { return nil }
+        var cache = Cache()
+        guard let groups = segment(characters, line: line, cache: &cache) else { return nil }
+        return groups.map { cache.queries[$0.start * 1000 + $0.end]! }
+    }
+
+    /// See `firstNotToldApart`: 逢 and 逄 measured 1.30 apart on a phone photo of 逄.
     static let fewerFacesRatio: Float = 1.5
 
     /// Glyphs prepared for comparison and their distances, shared by the entries tried on one line.

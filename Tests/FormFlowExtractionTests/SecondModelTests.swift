@@ -633,10 +633,12 @@ struct SecondModelTests {
         }
         #expect(why.contains("逄"))
         // A runner-up without prototypes cannot be told apart either.
-        #expect(!names.verifier.separates("逢磊", at: 0, from: "韡", image: image))
+        #expect(names.verifier.firstNotToldApart("逢磊", from: [(0, "韡")], image: image) != nil)
         // Where the glyph is clearly its own character and the runner-up far, no objection.
         let clear = names.lines.draw("王磊", gap: 8)
-        #expect(names.verifier.separates("王磊", at: 0, from: "李", image: clear))
+        #expect(names.verifier.firstNotToldApart("王磊", from: [(0, "李")], image: clear) == nil)
+        // The first of several that the glyph does not tell apart is named.
+        #expect(names.verifier.firstNotToldApart("王磊", from: [(0, "李"), (1, "韡")], image: clear)?.character == "韡")
         let noRunnerUp = RunnerUpGlyphs(verifier: names.verifier, runnersUp: { _ in [] }, image: { clear })
         if case .contradicts = try noRunnerUp.judge(NormalizedReading(value: .text("王磊"), check: .valid)) {
             Issue.record("objected without a runner-up")
