@@ -815,8 +815,21 @@ public struct FieldExtractor: Sendable {
     private func putForwardModelReading(_ field: inout FieldReading, secondModel: SecondModelJudge?) throws -> Bool {
         guard let own = Self.proposal(byModel: try secondModel?.value(), for: field) else { return false }
         field.chosen = own
-        field.note = (field.note ?? "") + "; put forward: the second OCR model's reading \(own.value)"
+        let runnersUp = try own.value.text.map { try secondModel?.runnersUp(of: $0) ?? [] } ?? []
+        field.note = (field.note ?? "") + "; put forward: " + Self.proposalNote(own.value, runnersUp: runnersUp)
         return true
+    }
+
+    /// How a proposal of the second model's reads in the record: with the characters it found possible
+    /// beside its own where it was unsure (`SecondModelJudge.runnersUp`), so that the operator looks there
+    /// (an unknown 福州昊晟… proposed as 福州吴晟…, the model's 吴 at 0.55 beside 昊 at 0.45).
+    static func proposalNote(_ value: FieldValue, runnersUp: [(place: Int, character: Character)]) -> String {
+        let proposal = "the second OCR model's reading \(value)"
+        guard let text = value.text, !runnersUp.isEmpty else { return proposal }
+        let characters = Array(text)
+        let also = runnersUp.prefix(3).filter { characters.indices.contains($0.place) }
+            .map { "\($0.character) for \(characters[$0.place])" }
+        return also.isEmpty ? proposal : proposal + " (it found \(also.joined(separator: ", ")) possible too)"
     }
 
     /// The second model's reading as the proposal for an uncertain field (`putForwardModelReading`), or nil.

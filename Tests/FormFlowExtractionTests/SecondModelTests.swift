@@ -346,6 +346,11 @@ struct SecondModelTests {
         let four = NormalizedReading(value: .text("4"), check: .valid)
         #expect(FieldExtractor.proposal(byModel: four, for: field(.integer, "1")) == nil)
         #expect(FieldExtractor.proposal(byModel: nil, for: field(.chineseName, "于学强")) == nil)
+        // The record names what the model found possible beside its proposal, where it was unsure.
+        #expect(
+            FieldExtractor.proposalNote(.text("福州吴晟电子有限责任公司"), runnersUp: [(2, "昊")])
+                == "the second OCR model's reading 福州吴晟电子有限责任公司 (it found 昊 for 吴 possible too)")
+        #expect(FieldExtractor.proposalNote(.text("王翚强"), runnersUp: []) == "the second OCR model's reading 王翚强")
     }
 
     @Test("a count Tesseract agrees on but the glyphs do not confirm is checked by the second model: another clear reading makes it uncertain")
