@@ -292,7 +292,8 @@ public struct FieldExtractor: Sendable {
         guard
             var reading = FieldNormalizer.normalize(
                 raw, type: spec.type, pattern: spec.pattern,
-                vocabulary: spec.vocabulary.flatMap { template.vocabularies[$0] } ?? [], allowed: spec.allowed)
+                vocabulary: spec.vocabulary.flatMap { template.vocabularies[$0] } ?? [], allowed: spec.allowed,
+                givenNameCharacters: spec.givenNames.flatMap { template.vocabularies[$0] }.map { Set($0.joined()) } ?? [])
         else { return nil }
         // Tesseract splits wide Chinese glyphs (磊 → 和大): a name must have as many characters as the
         // printed line has glyphs.

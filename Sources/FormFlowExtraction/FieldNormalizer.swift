@@ -39,7 +39,8 @@ public struct NormalizedReading: Sendable, Hashable {
 /// O→0 where only digits can stand); a value that needs guessing is reported `malformed`.
 public enum FieldNormalizer {
     public static func normalize(
-        _ raw: String, type: FieldType, pattern: String? = nil, vocabulary: [String] = [], allowed: [String] = []
+        _ raw: String, type: FieldType, pattern: String? = nil, vocabulary: [String] = [], allowed: [String] = [],
+        givenNameCharacters: Set<Character> = []
     ) -> NormalizedReading? {
         let compact = raw.filter { !$0.isWhitespace }
         // Punctuation OCR picks up from labels and rules (':' '|' '_'), except what a value may contain.
@@ -60,6 +61,13 @@ public enum FieldNormalizer {
             // With a list of surnames, a name must start with one and have a given name after it: a
             // misread first character (王 → 还) rarely lands on another surname.
             if !vocabulary.isEmpty, !vocabulary.contains(where: { name.hasPrefix($0) && name.count > $0.count }) {
+                // A given name's character where the surname stands has lost the surname (郭建国 read 建国,
+                // its 郭 under a seal's star): not a rare surname, which the readers may confirm.
+                if let first = name.first, givenNameCharacters.contains(first) {
+                    return NormalizedReading(
+                        value: .text(name), check: .malformed,
+                        note: "\(first) is a given name's character, not a surname: the surname may be lost (a seal, a blot)")
+                }
                 var reading = NormalizedReading(
                     value: .text(name), check: .malformed, note: "\(name.prefix(1)) is not on the list of surnames")
                 reading.unlistedSurname = true

@@ -36,6 +36,26 @@ struct FieldNormalizerTests {
         for name in ["部伟", "天敏", "还洋"] { #expect(normalize(name, .chineseName, vocabulary: shipped)?.check == .malformed) }
     }
 
+    @Test("a name that starts with a given name's character has lost its surname; a rare surname has not")
+    func lostSurname() throws {
+        let template = try FormTemplate.load(
+            path: TestSupport.pipelines.appendingPathComponent("templates/expense_claim.yaml").path)
+        let claimant = try #require(template.fields.first { $0.name == "claimant" })
+        let surnames = try #require(claimant.vocabulary.flatMap { template.vocabularies[$0] })
+        let givenNames = Set(try #require(claimant.givenNames.flatMap { template.vocabularies[$0] }).joined())
+        func read(_ name: String) -> NormalizedReading? {
+            FieldNormalizer.normalize(name, type: .chineseName, vocabulary: surnames, givenNameCharacters: givenNames)
+        }
+        // 郭建国 under a seal's star, read without its 郭 by both engines.
+        let lost = try #require(read("建国"))
+        #expect(lost.check == .malformed)
+        #expect(!lost.unlistedSurname)
+        #expect(lost.note?.contains("surname may be lost") == true)
+        // A surname the list lacks, read right: still for the readers to confirm.
+        for name in ["郏静", "笪伟", "蒯磊"] { #expect(read(name)?.unlistedSurname == true) }
+        #expect(read("郭建国")?.check == .valid)
+    }
+
     @Test("money keeps two decimals and refuses what it would have to guess")
     func money() {
         #expect(normalize(" 5506.08 ", .money) == NormalizedReading(value: .text("5506.08"), check: .valid))
