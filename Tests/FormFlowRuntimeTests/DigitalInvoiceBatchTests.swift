@@ -68,9 +68,13 @@ struct DigitalInvoiceBatchTests {
     func textThroughTemplates() async throws {
         let sample = EInvoiceSample.older
         var other = sample
+        // Other invoices of the same seller: another number and another day (the same seller, day and total
+        // would be held as the same invoice read otherwise).
         other.number = "87654321"
+        other.date = "2025-11-04"
         var third = sample
         third.number = "11223344"
+        third.date = "2025-11-05"
         var stray = EInvoiceFixtures.olderLayout(third)
         // A second 名称： above the buyer's block (an issuer's own header line): the labels now take it for
         // the buyer's name, the template's zone does not.
