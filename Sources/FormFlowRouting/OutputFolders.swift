@@ -198,7 +198,7 @@ public struct OutputFolders: Sendable {
         String(field.map { $0.isLetter || $0.isNumber || $0 == "_" ? $0 : "-" })
     }
 
-    static func disambiguated(_ name: String, sha256: String) -> String {
+    public static func disambiguated(_ name: String, sha256: String) -> String {
         let suffix = String(sha256.prefix(8))
         let base = (name as NSString).deletingPathExtension
         let ext = (name as NSString).pathExtension

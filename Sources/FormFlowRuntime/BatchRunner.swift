@@ -5,6 +5,7 @@ import FormFlowOCR
 import FormFlowPostgres
 import FormFlowRouting
 import Foundation
+import Synchronization
 import Logging
 
 #if canImport(Glibc)
@@ -77,8 +78,8 @@ public struct BatchRunner: Sendable {
         outputs.removePartialCopies()
         let context = Context(
             outputs: outputs, ledger: ledger, audit: audit,
-            duplicates: DuplicateGuard(rules: pipeline.rules, ledger: ledger), intake: intake, logger: logger,
-            batch: Self.newBatchID())
+            duplicates: DuplicateGuard(rules: pipeline.rules, ledger: ledger), superseded: SupersededCopies(), intake: intake,
+            logger: logger, batch: Self.newBatchID())
         return (context, lock)
     }
 
@@ -165,6 +166,7 @@ public struct BatchRunner: Sendable {
         }
         progress.finish()
         intake.tidy()
+        records = context.markSuperseded(in: records)
 
         do {
             try BatchExport.write(records, batch: context.batch, to: outputs.folder(for: .accepted))
@@ -246,12 +248,72 @@ public struct BatchRunner: Sendable {
     }
 }
 
+/// The copies waiting for an operator that copies accepted in this batch supersede.
+final class SupersededCopies: Sendable {
+    private let copies = Mutex<[DuplicateGuard.Superseded]>([])
+
+    func add(_ more: [DuplicateGuard.Superseded]) {
+        guard !more.isEmpty else { return }
+        copies.withLock { $0 += more }
+    }
+
+    /// Every copy noted so far, the list emptied.
+    func take() -> [DuplicateGuard.Superseded] { copies.withLock { taken in defer { taken = [] }; return taken } }
+}
+
+extension Context {
+    /// Marks each superseded copy a duplicate of the copy accepted after it, and returns this batch's
+    /// records with those of its own copies updated. A copy that cannot be marked (fixed meanwhile, or
+    /// another host's, not yet delivered) stays as it is: it is an exception, and a fix meets the key.
+    func markSuperseded(in records: [DocumentRecord]) -> [DocumentRecord] {
+        var records = records
+        for marked in markSupersededSoFar(retry: false) {
+            if let at = records.firstIndex(where: { $0.document == marked.document && $0.batch == marked.batch }) {
+                records[at] = marked
+            }
+        }
+        return records
+    }
+
+    /// The watcher's way: the copies noted so far are marked; one not found yet (its delivery may be
+    /// under way in another worker) is tried again a few times.
+    @discardableResult
+    func markSupersededSoFar(retry: Bool = true) -> [DocumentRecord] {
+        let marker = DuplicateMarker(outputs: outputs, ledger: ledger, audit: audit)
+        var marked: [DocumentRecord] = []
+        for var copy in superseded.take() {
+            do {
+                if let record = try marker.mark(copy) {
+                    marked.append(record)
+                    continue
+                }
+            } catch {
+                logger.warning(
+                    "could not mark a copy waiting for review as a duplicate",
+                    metadata: ["document": "\(copy.waiting.document)", "error": "\(Storage.explain(error))"])
+            }
+            copy.attempts += 1
+            if retry && copy.attempts < 5 {
+                superseded.add([copy])
+            } else {
+                logger.notice(
+                    "a copy waiting for review was not marked as a duplicate (fixed meanwhile?); a fix of it meets the accepted copy's key",
+                    metadata: ["document": "\(copy.waiting.document)", "accepted_as": "\(copy.acceptedAs)"])
+            }
+        }
+        return marked
+    }
+}
+
 /// What every worker of one batch shares.
 struct Context: Sendable {
     let outputs: OutputFolders
     let ledger: any Ledger
     let audit: any AuditTrail
     let duplicates: DuplicateGuard
+    /// Copies waiting for an operator that a copy accepted in this batch supersedes: marked once every
+    /// document of the batch is delivered (one of them may be this batch's, still being delivered).
+    let superseded: SupersededCopies
     let intake: Intake
     let logger: Logger
     let batch: String
@@ -293,8 +355,9 @@ struct Context: Sendable {
         var record = processed.record
         let routing = ContinuousClock.now
         try ledger.transition(document: taken.name, sha256: record.sha256, batch: batch, to: "read")
-        try duplicates.apply(to: &record)
+        let supersededCopies = try duplicates.apply(to: &record)
         try decideAndDeliver(record, taken: taken, crops: processed.crops, pageImage: processed.pageImage)
+        superseded.add(supersededCopies)
         // Routing ends with the record on disk, so its time cannot be in that record: it goes to the
         // metrics and the batch report.
         let milliseconds = routing.duration(to: .now).inMilliseconds

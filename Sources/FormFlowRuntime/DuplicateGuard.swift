@@ -1,6 +1,8 @@
 import FormFlowCore
 import FormFlowLedger
+import FormFlowRouting
 import FormFlowValidation
+import Foundation
 
 /// Applies the `duplicate` rules through the ledger: an accepted document claims its business keys, and
 /// a document whose key another document already holds is an exception naming that document.
@@ -8,6 +10,11 @@ import FormFlowValidation
 /// A form may have several such rules: its number, and what it says (an invoice's seller, date and total).
 /// The second catches the same invoice sent again with its number read otherwise: a copy faxed in
 /// black and white, its code's 4 read 1 by both engines, beside a photo of it.
+///
+/// Of each group of copies exactly one is accepted, whatever order they come in: a clean copy is accepted
+/// though an earlier one waits for an operator (a phone photo with a name to confirm), and that earlier one
+/// is then marked a duplicate of it (`Superseded`, `DuplicateMarker`). It cannot be paid: an operator's fix
+/// of it meets the accepted copy's key.
 struct DuplicateGuard: Sendable {
     let rules: RuleSet
     let ledger: any Ledger
@@ -21,8 +28,21 @@ struct DuplicateGuard: Sendable {
         var certain: Bool
     }
 
-    func apply(to record: inout DocumentRecord) throws {
-        guard let form = record.form, record.status != .quarantine else { return }
+    /// A document waiting for an operator whose key an accepted copy now holds.
+    struct Superseded: Sendable {
+        var waiting: KeyOwner
+        var rule: Rule
+        var values: [String]
+        var acceptedAs: String
+        var batch: String
+        /// How often marking it found no waiting record.
+        var attempts = 0
+    }
+
+    /// Returns the waiting copies that `record`, accepted, supersedes: they are to be marked duplicates.
+    @discardableResult
+    func apply(to record: inout DocumentRecord) throws -> [Superseded] {
+        guard let form = record.form, record.status != .quarantine else { return [] }
         let uncertain = Set(record.evidence?.filter(\.value.uncertain).map(\.key) ?? [])
         var keys: [Key] = []
         for rule in rules.rules where rule.check == .duplicate && rule.applies(to: form) {
@@ -37,23 +57,32 @@ struct DuplicateGuard: Sendable {
         }
         if record.status == .accepted {
             // Every key is looked up before any is claimed: a document another key already names is an
-            // exception and must hold none. The same claim or invoice waiting for an operator holds this
-            // one too: accepting it now could pay twice once the first is fixed.
+            // exception and must hold none.
             for key in keys {
-                if let waiting = try ledger.pendingOwner(of: key.key), waiting.sha256 != record.sha256 {
-                    return flag(&record, key, owner: waiting, pending: true)
-                }
                 if let holder = try ledger.owner(of: key.key), holder.sha256 != record.sha256 {
-                    return flag(&record, key, owner: holder, pending: false)
+                    flag(&record, key, owner: holder, pending: false)
+                    return []
                 }
             }
             // The storage's uniqueness decides between two workers claiming at once.
             for key in keys {
                 if case .heldBy(let holder) = try ledger.claim(key.key, document: record.document, sha256: record.sha256, batch: record.batch) {
-                    return flag(&record, key, owner: holder, pending: false)
+                    flag(&record, key, owner: holder, pending: false)
+                    return []
                 }
             }
-            return
+            // The same claim or invoice waiting for an operator: this copy is the one accepted, that one
+            // becomes its duplicate.
+            var superseded: [Superseded] = []
+            for key in keys {
+                if let waiting = try ledger.pendingOwner(of: key.key), waiting.sha256 != record.sha256,
+                    !superseded.contains(where: { $0.waiting.sha256 == waiting.sha256 })
+                {
+                    superseded.append(
+                        Superseded(waiting: waiting, rule: key.rule, values: key.values, acceptedAs: record.document, batch: record.batch))
+                }
+            }
+            return superseded
         }
         var flagged = false
         for key in keys {
@@ -72,6 +101,7 @@ struct DuplicateGuard: Sendable {
                 flagged = true
             }
         }
+        return []
     }
 
     private func flag(_ record: inout DocumentRecord, _ key: Key, owner: KeyOwner, pending: Bool) {
@@ -87,5 +117,45 @@ struct DuplicateGuard: Sendable {
                 // Not the personal fields: reason files mask every digit run of a message about them, which
                 // hid the earlier document's name; the ID in the message is masked as everywhere.
                 fields: key.rule.fields.filter { !Masking.personalFields.contains($0) }))
+    }
+}
+
+/// Marks a copy waiting for an operator as the duplicate of one accepted after it: its record and reason
+/// file in the exceptions folder gain the `duplicate` violation, the ledger and the audit trail say so.
+struct DuplicateMarker: Sendable {
+    let outputs: OutputFolders
+    let ledger: any Ledger
+    let audit: any AuditTrail
+
+    /// The waiting copy's record as now marked, or nil where it is no longer waiting (fixed, rejected, or
+    /// on another host not yet delivered): nothing is changed then.
+    @discardableResult
+    func mark(_ superseded: DuplicateGuard.Superseded) throws -> DocumentRecord? {
+        let folder = outputs.folder(for: .exception)
+        let names = [OutputFolders.fitting(superseded.waiting.document)]
+        for name in names + names.map({ OutputFolders.disambiguated($0, sha256: superseded.waiting.sha256) }) {
+            let url = folder.appendingPathComponent(name + ".json")
+            guard let data = FileManager.default.contents(atPath: url.path),
+                var record = try? JSONDecoder().decode(DocumentRecord.self, from: data),
+                record.sha256 == superseded.waiting.sha256, record.status == .exception
+            else { continue }
+            if record.violations.contains(where: { $0.rule == superseded.rule.id }) { return record }
+            let fields = zip(superseded.rule.fields, superseded.values).filter { !$0.1.isEmpty }
+            record.violations.append(
+                Violation(
+                    rule: superseded.rule.id,
+                    message: Masking.maskDigitRuns(
+                        in:
+                            "\(superseded.rule.message): \(fields.map { "\($0.0) \($0.1)" }.joined(separator: ", ")) was accepted later as \(superseded.acceptedAs) in batch \(superseded.batch), a copy read with confidence: this one is not to be paid"
+                    ),
+                    fields: superseded.rule.fields.filter { !Masking.personalFields.contains($0) }))
+            try ledger.finish(record)
+            try outputs.writeRecord(record, named: name)
+            try audit.append(
+                actor: "formflow", action: "marked duplicate", document: record.document, batch: record.batch, sha256: record.sha256,
+                detail: "the same \(record.form?.rawValue ?? "document") was accepted later as \(superseded.acceptedAs) in batch \(superseded.batch)")
+            return record
+        }
+        return nil
     }
 }

@@ -179,8 +179,9 @@ public struct ExceptionDesk: Sendable {
         let uncertain = (record.evidence ?? [:]).filter(\.value.uncertain).map(\.key).sorted()
         record.violations = Validator(rules: pipeline.rules).evaluate(form: form, fields: record.fields, uncertain: uncertain)
         record.status = record.violations.isEmpty ? .accepted : .exception
+        var superseded: [DuplicateGuard.Superseded] = []
         if record.status == .accepted {
-            try DuplicateGuard(rules: pipeline.rules, ledger: ledger).apply(to: &record)
+            superseded = try DuplicateGuard(rules: pipeline.rules, ledger: ledger).apply(to: &record)
         }
         record.processedAt = DocumentProcessor.now()
         try ledger.finish(record)
@@ -188,6 +189,8 @@ public struct ExceptionDesk: Sendable {
         for extra in files.extras { try? FileManager.default.removeItem(at: extra) }
         try FileManager.default.removeItem(at: entry.url)
         try outputs.deliver(record, original: files.original)
+        // Other copies of it waiting here are now its duplicates.
+        for copy in superseded { try DuplicateMarker(outputs: outputs, ledger: ledger, audit: audit).mark(copy) }
         try audit.append(
             actor: operatorName, action: "fixed", document: record.document, batch: record.batch, sha256: record.sha256,
             detail: [

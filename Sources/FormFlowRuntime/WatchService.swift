@@ -106,6 +106,7 @@ public struct WatchService: Service, CustomStringConvertible {
                     }
                     // More work than this process takes at once: idle watchers elsewhere may help now.
                     if leftForOthers > 0 { try? shared?.notifyWork(from: context.intake.owner) }
+                    context.markSupersededSoFar()
                 } catch {
                     logger.error("cannot read the inbox; retrying", metadata: ["error": "\(error)"])
                 }

@@ -1,5 +1,6 @@
 import FormFlowCore
 import FormFlowLedger
+import FormFlowRouting
 import FormFlowTestSupport
 import Foundation
 import Testing
@@ -42,16 +43,45 @@ struct DuplicateGuardTests {
         #expect(fax.violations.first?.message.contains("photo.jpg") == true)
     }
 
-    @Test("the copy waiting for an operator holds what it says: a later clean copy is not accepted")
+    @Test("a clean copy is accepted though an earlier one waits for an operator, and that one becomes its duplicate")
     func pendingCopyFirst() throws {
-        var fax = invoice("fax.tif", code: "096939591744", status: .exception, uncertain: ["invoice_code"])
-        try guardian.apply(to: &fax)
-        #expect(rules(fax).isEmpty)
+        let folder = try TestSupport.scratchFolder("superseded")
+        let outputs = OutputFolders(root: folder.appendingPathComponent("out"))
+        let ledger = try SQLiteLedger(path: folder.appendingPathComponent("ledger.sqlite").path)
+        let pipeline = try Pipeline.load(path: TestSupport.pipelines.appendingPathComponent("default.yaml").path)
+        let guardian = DuplicateGuard(rules: pipeline.rules, ledger: ledger)
+        // The fax first: its code read for sure, its total not; it waits for an operator, in exceptions.
+        var fax = invoice("fax.tif", code: "096939594744", status: .exception, uncertain: ["total"])
+        fax.violations = [Violation(rule: "uncertain_field", message: "not confirmed: total", fields: ["total"])]
+        #expect(try guardian.apply(to: &fax).isEmpty)
+        let original = folder.appendingPathComponent("processing/fax.tif")
+        try FileManager.default.createDirectory(at: original.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try Data([1, 2, 3]).write(to: original)
+        _ = try outputs.deliver(fax, original: original)
+
         var photo = invoice("photo.jpg", code: "096939594744")
-        try guardian.apply(to: &photo)
-        #expect(photo.status == .exception)
-        #expect(rules(photo) == ["duplicate"])
-        #expect(photo.violations.first?.message.contains("waiting for review") == true)
+        let superseded = try guardian.apply(to: &photo)
+        #expect(photo.status == .accepted)
+        #expect(superseded.map(\.waiting.document) == ["fax.tif"])
+
+        let marker = DuplicateMarker(outputs: outputs, ledger: ledger, audit: AuditLog(path: folder.appendingPathComponent("audit.log").path))
+        let copy = try #require(superseded.first)
+        let marked = try #require(try marker.mark(copy))
+        #expect(rules(marked) == ["uncertain_field", "duplicate"])
+        #expect(marked.status == .exception)
+        let exceptions = outputs.folder(for: .exception)
+        let onDisk = try JSONDecoder().decode(DocumentRecord.self, from: Data(contentsOf: exceptions.appendingPathComponent("fax.tif.json")))
+        #expect(rules(onDisk) == ["uncertain_field", "duplicate"])
+        let reason = try String(contentsOf: exceptions.appendingPathComponent("fax.tif.reason.txt"), encoding: .utf8)
+        #expect(reason.contains("photo.jpg") && reason.contains("duplicate"))
+        // Marked once: a second acceptance of the same content changes nothing more.
+        let again = try #require(try marker.mark(copy))
+        #expect(rules(again) == ["uncertain_field", "duplicate"])
+        // A third copy meets the accepted one.
+        var third = invoice("third.png", code: "096939594744")
+        try guardian.apply(to: &third)
+        #expect(rules(third) == ["duplicate"])
+        #expect(third.violations.first?.message.contains("photo.jpg") == true)
     }
 
     @Test("an exact copy is named a duplicate once, and a copy that is a duplicate claims no key")
