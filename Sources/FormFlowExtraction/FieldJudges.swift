@@ -560,7 +560,7 @@ extension CharacterVotes {
 /// | field | taken when | an operator decides when |
 /// |---|---|---|
 /// | name (with name glyphs) | the glyphs confirm one of Tesseract's readings | the glyphs contradict or cannot judge |
-/// | count | the glyphs read one of Tesseract's readings, or Tesseract agrees and the glyphs do not contradict | the glyphs contradict every agreement |
+/// | count | the glyphs read one of Tesseract's readings (unless the second model reads another Tesseract read too), or Tesseract agrees and the glyphs do not contradict | the glyphs contradict every agreement, or the model the glyphs |
 /// | organisation, department, category | Tesseract agrees, and the list (an exact entry) or the glyphs confirm it; or a reading is an entry the glyphs alone confirm | otherwise |
 /// | anything else | Tesseract's readings agree as the field's `Agreement` needs | no agreement |
 ///
@@ -604,6 +604,16 @@ enum FieldPolicy {
         if glyphsConfirmAReading, let glyphs {
             for reading in readings where reading.check == .valid {
                 if try glyphs.judge(reading) == .confirms {
+                    // Two readers against the glyphs: where the second model may object (counts), its clear
+                    // reading of another value Tesseract made too is not outvoted by the glyphs (a faint 4 whose
+                    // stem alone the classifier read as 1: Tesseract 4 three times of four, the model 4 at 0.9998).
+                    if modelMayObject, let model = secondReader?.model, let own = try model.value(), own.check == .valid,
+                        own.value != reading.value, readings.contains(where: { $0.value == own.value })
+                    {
+                        return .uncertain(
+                            reading, judges: ["tesseract", glyphs.name, model.name],
+                            because: "readings \(shown); the glyphs read \(reading.value), the second OCR model \(own.value) as Tesseract did too: a misread cannot be ruled out")
+                    }
                     let why =
                         readings.count == 1
                         ? "one reading, confirmed glyph by glyph" : "readings \(shown); \(reading.value) confirmed glyph by glyph"

@@ -82,6 +82,32 @@ struct FieldPolicyTests {
         #expect(chosen.value == .text("1"))
     }
 
+    @Test("counts: the glyphs' reading of a minority is not taken against the model reading what Tesseract mostly read")
+    func countGlyphsAgainstTwoReaders() throws {
+        // A colour scan's faint 4: its stem alone read 1 by the classifier, Tesseract 4 three times of four, the
+        // second model 4 at 0.9998. Taken as 1 it claimed a false attachments_mismatch.
+        let judge = CountGlyphs(reading: NormalizedReading(value: .text("1"), check: .valid))
+        let readings = Self.readings(["4", "4", "4", "1"])
+        func decide(model: String?) throws -> FieldPolicy.Decision {
+            let second = SecondModelJudge(read: { model.map { NormalizedReading(value: .text($0), check: .valid) } })
+            return try FieldPolicy.decide(
+                readings, agreement: Self.twoResolutions, glyphs: judge,
+                secondReader: FieldPolicy.SecondReader(model: second, doubt: nil, confirm: nil),
+                glyphsMustConfirm: false, glyphsConfirmAReading: true, contradictionWaits: true, modelMayObject: true,
+                tesseractDoubts: false, final: true)
+        }
+        guard case .uncertain(let chosen, let judges, _) = try decide(model: "4") else {
+            Issue.record("the glyphs' 1 was taken against Tesseract and the model"); return
+        }
+        #expect(chosen.value == .text("1"))
+        #expect(judges.contains("second model"))
+        // Tesseract's lone-1-as-4 misread: the model reads the 1 the glyphs read, and the 1 is taken.
+        guard case .accept(let one, _, _) = try decide(model: "1") else { Issue.record("the glyphs and the model were not taken"); return }
+        #expect(one.value == .text("1"))
+        // Without a reading of the model's, the glyphs decide as before.
+        guard case .accept = try decide(model: nil) else { Issue.record("the glyphs alone no longer decide"); return }
+    }
+
     @Test("anything else: agreement decides; no agreement reads more; Tesseract's doubt rules agreement out")
     func plainAgreement() throws {
         guard case .accept = try Self.decide(Self.readings(["2026-01-02", "2026-01-02"]), Self.twoResolutions, nil) else {
