@@ -293,7 +293,7 @@ public struct FieldExtractor: Sendable {
             var reading = FieldNormalizer.normalize(
                 raw, type: spec.type, pattern: spec.pattern,
                 vocabulary: spec.vocabulary.flatMap { template.vocabularies[$0] } ?? [], allowed: spec.allowed,
-                givenNameCharacters: spec.givenNames.flatMap { template.vocabularies[$0] }.map { Set($0.joined()) } ?? [])
+                givenNameCharacters: spec.givenNameCharacters)
         else { return nil }
         // Tesseract splits wide Chinese glyphs (磊 → 和大): a name must have as many characters as the
         // printed line has glyphs.

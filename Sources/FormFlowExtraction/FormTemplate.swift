@@ -88,10 +88,10 @@ public struct FieldSpec: Sendable {
     /// `chinese_name`: the known surnames. For `percent`: the allowed values.
     public var vocabulary: String?
     public var allowed: [String]
-    /// For `chinese_name`: the vocabulary of given names' characters. A name that starts with one of them
-    /// and with no known surname has lost its surname (black under a seal's star, a blot): 建国 for 郭建国
-    /// is not a rare surname read right.
-    public var givenNames: String? = nil
+    /// For `chinese_name`: the characters of given names (the vocabulary `given_names` names). A name that
+    /// starts with one of them and with no known surname has lost its surname (black under a seal's star, a
+    /// blot): 建国 for 郭建国 is not a rare surname read right.
+    public var givenNameCharacters: Set<Character> = []
     public var ocr: ZoneOCR
     /// Whether the form is incomplete without this field.
     public var required: Bool
@@ -302,9 +302,12 @@ extension FormTemplate {
             throw try node.required("vocabulary").error("no vocabulary named '\(vocabulary)'; define it under 'vocabularies'")
         }
         let allowed = try node.optional("allowed")?.strings() ?? []
-        let givenNames = try node.optional("given_names")?.string()
-        if let givenNames, vocabularies[givenNames] == nil {
-            throw try node.required("given_names").error("no vocabulary named '\(givenNames)'; define it under 'vocabularies'")
+        var givenNameCharacters: Set<Character> = []
+        if let givenNames = try node.optional("given_names")?.string() {
+            guard let entries = vocabularies[givenNames] else {
+                throw try node.required("given_names").error("no vocabulary named '\(givenNames)'; define it under 'vocabularies'")
+            }
+            givenNameCharacters = Set(entries.joined())
         }
         if type == .percent && allowed.isEmpty { throw node.error("a 'percent' field needs its 'allowed' values") }
 
@@ -325,7 +328,7 @@ extension FormTemplate {
         return FieldSpec(
             name: name, label: try node.optional("label")?.string(),
             zone: PixelRect(x: zone[0], y: zone[1], width: zone[2], height: zone[3]), type: type, pattern: pattern,
-            vocabulary: vocabulary, allowed: allowed, givenNames: givenNames, ocr: ocr,
+            vocabulary: vocabulary, allowed: allowed, givenNameCharacters: givenNameCharacters, ocr: ocr,
             required: try node.optional("required")?.bool() ?? true, line: node.line, prefix: try node.optional("prefix")?.string())
     }
 }

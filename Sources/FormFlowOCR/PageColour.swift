@@ -68,14 +68,8 @@ extension PageImage {
     /// paper turn light. Nil for a page without colour.
     public func valuesWithoutColour() throws(OCRError) -> PageImage? {
         guard isColour else { return nil }
-        guard let gray = pixCreate(Int32(width), Int32(height), 8) else {
-            throw OCRError(.imageOperationFailed, "could not allocate a \(width)×\(height) page")
-        }
-        guard let source = pixGetData(pix), let target = pixGetData(gray) else {
-            var owned: UnsafeMutablePointer<PIX>? = gray
-            pixDestroy(&owned)
-            throw OCRError(.imageOperationFailed, "the page has no pixel data")
-        }
+        guard let source = pixGetData(pix) else { throw OCRError(.imageOperationFailed, "the page has no pixel data") }
+        let (gray, target) = try Self.blankPix(width: width, height: height, depth: 8)
         let sourceWords = Int(pixGetWpl(pix))
         let targetWords = Int(pixGetWpl(gray))
         for y in 0..<height {
@@ -112,14 +106,7 @@ extension PageImage {
     /// A colour page from red, green and blue bytes, pixel by pixel, row by row (tests draw seals with it).
     convenience init(rgb bytes: [UInt8], width: Int, height: Int, dpi: Int = 200) throws(OCRError) {
         precondition(bytes.count == width * height * 3, "three bytes per pixel")
-        guard let pix = pixCreate(Int32(width), Int32(height), 32) else {
-            throw OCRError(.imageOperationFailed, "could not allocate a \(width)×\(height) page")
-        }
-        guard let data = pixGetData(pix) else {
-            var owned: UnsafeMutablePointer<PIX>? = pix
-            pixDestroy(&owned)
-            throw OCRError(.imageOperationFailed, "the new page has no pixel data")
-        }
+        let (pix, data) = try Self.blankPix(width: width, height: height, depth: 32)
         let wordsPerLine = Int(pixGetWpl(pix))
         for y in 0..<height {
             for x in 0..<width {

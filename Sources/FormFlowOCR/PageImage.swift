@@ -319,14 +319,7 @@ public final class PageImage: @unchecked Sendable {
     /// A page made from gray pixels, still to be rotated by `pendingRotation` (for tests of what a
     /// deskewed page shows without a scan to deskew).
     public convenience init(gray image: GrayImage, dpi: Int = 300, pendingRotation: Float = 0) throws(OCRError) {
-        guard let pix = pixCreate(Int32(image.width), Int32(image.height), 8) else {
-            throw OCRError(.imageOperationFailed, "could not allocate a \(image.width)×\(image.height) page")
-        }
-        guard let data = pixGetData(pix) else {
-            var owned: UnsafeMutablePointer<PIX>? = pix
-            pixDestroy(&owned)
-            throw OCRError(.imageOperationFailed, "the new page has no pixel data")
-        }
+        let (pix, data) = try Self.blankPix(width: image.width, height: image.height, depth: 8)
         let wordsPerLine = Int(pixGetWpl(pix))
         for y in 0..<image.height {
             let line = data + y * wordsPerLine
@@ -337,6 +330,21 @@ public final class PageImage: @unchecked Sendable {
         }
         self.init(
             taking: pix, dpi: dpi, appliedDeskew: Double(pendingRotation) * 180 / .pi, pendingRotation: pendingRotation)
+    }
+
+    /// A new pix of `depth` bits and its pixel words (freed here if it has none): the caller owns the pix.
+    static func blankPix(width: Int, height: Int, depth: Int32) throws(OCRError) -> (
+        UnsafeMutablePointer<PIX>, UnsafeMutablePointer<l_uint32>
+    ) {
+        guard let pix = pixCreate(Int32(width), Int32(height), depth) else {
+            throw OCRError(.imageOperationFailed, "could not allocate a \(width)×\(height) page")
+        }
+        guard let data = pixGetData(pix) else {
+            var owned: UnsafeMutablePointer<PIX>? = pix
+            pixDestroy(&owned)
+            throw OCRError(.imageOperationFailed, "the new page has no pixel data")
+        }
+        return (pix, data)
     }
 
     public func grayImage() throws(OCRError) -> GrayImage {
