@@ -5,8 +5,8 @@ import FormFlowOCR
 import FormFlowPostgres
 import FormFlowRouting
 import Foundation
-import Synchronization
 import Logging
+import Synchronization
 
 #if canImport(Glibc)
 import Glibc
