@@ -557,6 +557,19 @@ enum Reconciler {
                     words.note = "the glyphs read \(reading); the figures are disputed: compare them on the paper"
                     break
                 }
+                // Two readers agree on the difference: the model, sure of the line, reads words that say another
+                // amount than the figures, and the glyphs read its characters wherever it differs from them. The
+                // glyphs' own slip elsewhere (a colour scan's 壹佰 read 叁佰 under the seal) is no difference
+                // the model backs, and the words are the model's (its 陆拾 where the figures say 伍拾).
+                if let figures = money(total.chosen), let modelSaid = wordsByModel()?.filter({ !$0.isWhitespace }),
+                    let backed = differenceBothRead(glyphsRead: reading, modelRead: modelSaid, figuresSay: ChineseAmount.render(figures))
+                {
+                    words.confirm(
+                        NormalizedReading(value: .text(backed), check: .valid),
+                        because: "the second OCR model reads \(backed), and the glyphs read its characters where they differ from the figures' words",
+                        by: "second model + amount-in-words glyphs")
+                    break
+                }
                 // One reader is not two: where the model, however unsure of the line, read other characters
                 // than the glyphs where they differ from the figures' words (a phone photo's 柒角 read 壹角 by
                 // the glyphs, 染角 by the model, on a valid claim), the difference is not read with confidence.

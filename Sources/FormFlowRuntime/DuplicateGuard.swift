@@ -92,7 +92,11 @@ struct DuplicateGuard: Sendable {
                 owner = waiting
                 pending = true
             }
-            if owner == nil, key.certain {
+            // A waiting copy holds even a key it did not read for sure: a clean copy accepted later with the
+            // same key, read with confidence, supersedes it (a G4 copy whose number was put forward by the second
+            // model beside a phone photo of it). Only the accepted copy's key claims anything, and a misreading
+            // that happens to equal another invoice's whole key is far less likely than a resend.
+            if owner == nil {
                 try ledger.holdPending(key.key, document: record.document, sha256: record.sha256, batch: record.batch)
             }
             // One duplicate named is enough: the rules of one form all say "sent before".

@@ -269,6 +269,12 @@ struct SecondModelTests {
         #expect(Reconciler.differenceBothRead(glyphsRead: "肆万壹仟贰叁壹拾玖元捌角柒分", modelRead: figures, figuresSay: figures) == nil)
         #expect(Reconciler.differenceBothRead(glyphsRead: "肆万壹仟贰叁贰拾玖元捌角柒分", modelRead: "肆万壹仟贰佰贰拾染元捌角柒分", figuresSay: figures) == nil)
         #expect(Reconciler.differenceBothRead(glyphsRead: "肆万壹仟贰叁贰拾玖元捌角", modelRead: model, figuresSay: figures) == nil)
+        // Glyphs that spell another amount with a slip of their own (a seal's 壹佰 read 叁佰): the model reads the
+        // figures' 壹 there, and the one difference it reads (陆拾 for 伍拾) the glyphs read too.
+        let sealed = ChineseAmount.render(Decimal(string: "14152.91")!)
+        let modelWords = "壹万肆仟壹佰陆拾贰元玖角壹分"
+        #expect(Reconciler.differenceBothRead(glyphsRead: "壹万肆仟叁佰陆拾贰元玖角壹分", modelRead: modelWords, figuresSay: sealed) == modelWords)
+        #expect(Reconciler.differenceBothRead(glyphsRead: "壹万肆仟叁佰伍拾贰元玖角壹分", modelRead: modelWords, figuresSay: sealed) == nil)
     }
 
     @Test("a words mismatch needs the model, sure or not, to read the glyphs' characters where they differ from the figures' words")

@@ -84,6 +84,38 @@ struct DuplicateGuardTests {
         #expect(third.violations.first?.message.contains("photo.jpg") == true)
     }
 
+    @Test("a copy whose code and total were misread is a duplicate by its seller, number and date")
+    func misreadCodeAndTotal() throws {
+        var photo = invoice("photo.jpg", code: "096939594744")
+        try guardian.apply(to: &photo)
+        #expect(photo.status == .accepted)
+        // The fax: its thin 4 read 1 in the code, its total under a seal read otherwise and uncertain.
+        var fax = invoice("fax.tif", code: "096939591744", status: .exception, uncertain: ["total"])
+        fax.fields["total"] = .text("4405.14")
+        try guardian.apply(to: &fax)
+        #expect(rules(fax) == ["duplicate"])
+        #expect(fax.violations.first?.message.contains("photo.jpg") == true)
+        // Another invoice of the seller that day, its own number: no duplicate.
+        var other = invoice("other.png", code: "044031900111")
+        other.fields["invoice_no"] = .text("98990324")
+        other.fields["total"] = .text("120.00")
+        try guardian.apply(to: &other)
+        #expect(other.status == .accepted)
+        #expect(rules(other).isEmpty)
+    }
+
+    @Test("a waiting copy whose keys were none read for sure is still superseded by a clean copy accepted later")
+    func uncertainWaitingCopy() throws {
+        let every: Set<String> = ["invoice_code", "invoice_no", "seller_tax_id", "issue_date", "total"]
+        var fax = invoice("fax.tif", code: "096939594744", status: .exception, uncertain: every)
+        #expect(try guardian.apply(to: &fax).isEmpty)
+        #expect(rules(fax).isEmpty)
+        var photo = invoice("photo.jpg", code: "096939594744")
+        let superseded = try guardian.apply(to: &photo)
+        #expect(photo.status == .accepted)
+        #expect(superseded.map(\.waiting.document) == ["fax.tif"])
+    }
+
     @Test("an exact copy is named a duplicate once, and a copy that is a duplicate claims no key")
     func exactCopy() throws {
         var first = invoice("first.png", code: "096939594744")
