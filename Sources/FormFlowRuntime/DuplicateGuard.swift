@@ -35,6 +35,11 @@ struct DuplicateGuard: Sendable {
         var values: [String]
         var acceptedAs: String
         var batch: String
+        /// The document that showed the two to be copies of one, where `waiting` and the copy kept share no
+        /// key themselves (each shares one with it).
+        var linkedBy: String? = nil
+        /// The copy kept waits for an operator too: it is the one to decide on.
+        var keptWaits = false
         /// How often marking it found no waiting record.
         var attempts = 0
     }
@@ -85,6 +90,7 @@ struct DuplicateGuard: Sendable {
             return superseded
         }
         var flagged = false
+        var owners: [(owner: KeyOwner, pending: Bool, key: Key)] = []
         for key in keys {
             var owner = try ledger.owner(of: key.key).flatMap { $0.sha256 == record.sha256 ? nil : $0 }
             var pending = false
@@ -92,6 +98,7 @@ struct DuplicateGuard: Sendable {
                 owner = waiting
                 pending = true
             }
+            if let owner, !owners.contains(where: { $0.owner.sha256 == owner.sha256 }) { owners.append((owner, pending, key)) }
             // A waiting copy holds even a key it did not read for sure: a clean copy accepted later with the
             // same key, read with confidence, supersedes it (a G4 copy whose number was put forward by the second
             // model beside a phone photo of it). Only the accepted copy's key claims anything, and a misreading
@@ -105,7 +112,21 @@ struct DuplicateGuard: Sendable {
                 flagged = true
             }
         }
-        return []
+        return linkedCopies(owners, by: record.document)
+    }
+
+    /// Where this document shares one key with one copy and another key with another, the three are copies
+    /// of one document though those two share no key (a fax whose claim number was misread, a photo whose
+    /// ID number was): of the others, the accepted one (or else the first) is kept, and every other one
+    /// waiting for an operator is to be marked its duplicate, so that exactly one copy is left to decide on.
+    private func linkedCopies(_ owners: [(owner: KeyOwner, pending: Bool, key: Key)], by document: String) -> [Superseded] {
+        guard owners.count > 1 else { return [] }
+        let kept = owners.first(where: { !$0.pending }) ?? owners[0]
+        return owners.filter { $0.pending && $0.owner.sha256 != kept.owner.sha256 }.map {
+            Superseded(
+                waiting: $0.owner, rule: $0.key.rule, values: $0.key.values, acceptedAs: kept.owner.document, batch: kept.owner.batch,
+                linkedBy: document, keptWaits: kept.pending)
+        }
     }
 
     private func flag(_ record: inout DocumentRecord, _ key: Key, owner: KeyOwner, pending: Bool) {
@@ -145,19 +166,28 @@ struct DuplicateMarker: Sendable {
             else { continue }
             if record.violations.contains(where: { $0.rule == superseded.rule.id }) { return record }
             let fields = zip(superseded.rule.fields, superseded.values).filter { !$0.1.isEmpty }
+            let said = fields.map { "\($0.0) \($0.1)" }.joined(separator: ", ")
+            let message =
+                switch (superseded.linkedBy, superseded.keptWaits) {
+                case (nil, _):
+                    "\(superseded.rule.message): \(said) was accepted later as \(superseded.acceptedAs) in batch \(superseded.batch), a copy read with confidence: this one is not to be paid"
+                case (let link?, false):
+                    "\(superseded.rule.message): \(link) has \(said) too, and is a copy of \(superseded.acceptedAs), accepted in batch \(superseded.batch): this one is a copy of it and is not to be paid"
+                case (let link?, true):
+                    "\(superseded.rule.message): \(link) has \(said) too, and is a copy of \(superseded.acceptedAs), which waits for an operator: decide on that one; this one is a copy of it and is not to be paid"
+                }
             record.violations.append(
                 Violation(
                     rule: superseded.rule.id,
-                    message: Masking.maskDigitRuns(
-                        in:
-                            "\(superseded.rule.message): \(fields.map { "\($0.0) \($0.1)" }.joined(separator: ", ")) was accepted later as \(superseded.acceptedAs) in batch \(superseded.batch), a copy read with confidence: this one is not to be paid"
-                    ),
+                    message: Masking.maskDigitRuns(in: message),
                     fields: superseded.rule.fields.filter { !Masking.personalFields.contains($0) }))
             try ledger.finish(record)
             try outputs.writeRecord(record, named: name)
             try audit.append(
                 actor: "formflow", action: "marked duplicate", document: record.document, batch: record.batch, sha256: record.sha256,
-                detail: "the same \(record.form?.rawValue ?? "document") was accepted later as \(superseded.acceptedAs) in batch \(superseded.batch)")
+                detail: superseded.linkedBy.map {
+                    "a copy of \(superseded.acceptedAs) (\(superseded.keptWaits ? "waiting for an operator" : "accepted")), as \($0) shows"
+                } ?? "the same \(record.form?.rawValue ?? "document") was accepted later as \(superseded.acceptedAs) in batch \(superseded.batch)")
             return record
         }
         return nil

@@ -116,6 +116,49 @@ struct DuplicateGuardTests {
         #expect(superseded.map(\.waiting.document) == ["fax.tif"])
     }
 
+    @Test("three copies waiting, two of which share no key: the one that links them marks the second a duplicate of the first")
+    func linkedWaitingCopies() throws {
+        let folder = try TestSupport.scratchFolder("linked")
+        let outputs = OutputFolders(root: folder.appendingPathComponent("out"))
+        let ledger = try SQLiteLedger(path: folder.appendingPathComponent("ledger.sqlite").path)
+        let pipeline = try Pipeline.load(path: TestSupport.pipelines.appendingPathComponent("default.yaml").path)
+        let guardian = DuplicateGuard(rules: pipeline.rules, ledger: ledger)
+        func copy(_ document: String, code: String, number: String, total: String) -> DocumentRecord {
+            var copy = invoice(document, code: code, status: .exception, uncertain: ["seller_tax_id"])
+            copy.fields["invoice_no"] = .text(number)
+            copy.fields["total"] = .text(total)
+            copy.violations = [Violation(rule: "uncertain_field", message: "not confirmed: seller_tax_id", fields: ["seller_tax_id"])]
+            return copy
+        }
+        func deliver(_ copy: DocumentRecord) throws {
+            let original = folder.appendingPathComponent("processing/\(copy.document)")
+            try FileManager.default.createDirectory(at: original.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try Data(copy.document.utf8).write(to: original)
+            _ = try outputs.deliver(copy, original: original)
+        }
+        // The fax: its code and number read, its total misread. The scan: its code and number misread, its
+        // total read. They share no key.
+        var fax = copy("fax.tif", code: "096939594744", number: "98990323", total: "4405.14")
+        #expect(try guardian.apply(to: &fax).isEmpty)
+        try deliver(fax)
+        var scan = copy("scan.png", code: "096939591744", number: "98990828", total: "44054.31")
+        #expect(try guardian.apply(to: &scan).isEmpty)
+        try deliver(scan)
+        #expect(rules(fax) == ["uncertain_field"] && rules(scan) == ["uncertain_field"])
+        // The photo has the fax's code and number and the scan's total.
+        var photo = copy("photo.jpg", code: "096939594744", number: "98990323", total: "44054.31")
+        let linked = try guardian.apply(to: &photo)
+        #expect(rules(photo) == ["uncertain_field", "duplicate"])
+        #expect(linked.map(\.waiting.document) == ["scan.png"])
+        #expect(linked.first?.acceptedAs == "fax.tif")
+        let scanCopy = try #require(linked.first)
+        let marker = DuplicateMarker(outputs: outputs, ledger: ledger, audit: AuditLog(path: folder.appendingPathComponent("audit.log").path))
+        let marked = try #require(try marker.mark(scanCopy))
+        #expect(rules(marked) == ["uncertain_field", "duplicate"])
+        #expect(marked.violations.last?.message.contains("fax.tif") == true)
+        #expect(marked.violations.last?.message.contains("photo.jpg") == true)
+    }
+
     @Test("an exact copy is named a duplicate once, and a copy that is a duplicate claims no key")
     func exactCopy() throws {
         var first = invoice("first.png", code: "096939594744")
