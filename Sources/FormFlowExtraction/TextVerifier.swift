@@ -34,6 +34,9 @@ public struct TextVerifier: Sendable {
     /// character, and by how much it must be nearer to it than to any other.
     public var contradictionReach: Float = 0.5
     public var contradictionMargin: Float = 0.5
+    /// `doubt`: how far beyond `maximumDistance` a glyph may lie from its own character and still be outvoted
+    /// by two other readers, where no other character is clearly nearer (none by default).
+    public var outvotedReach: Float = 0
 
     public init(
         classifier: GlyphClassifier, maximumDistance: Float = 3.0, minimumMargin: Float = 0.5, rivalsOnly: Set<Character> = []
@@ -57,6 +60,9 @@ public struct TextVerifier: Sendable {
         verifier.minimumRatio = 1.18
         verifier.contradictionReach = 0.05
         verifier.contradictionMargin = 0
+        // A phone photo's blur puts a name's glyphs a little beyond reach (何 of 何海燕 at 0.52, 柯 at 0.49):
+        // such a glyph says nothing where Tesseract and the sure second model read its character.
+        verifier.outvotedReach = 0.05
         return verifier
     }
 
@@ -232,20 +238,35 @@ public struct TextVerifier: Sendable {
         guard canVerify(expected) else { return nil }
         guard let judged else { return "the line cannot be cut into \(expected.count) characters" }
         for (k, glyph) in judged.enumerated() {
-            if glyph.distance > maximumDistance {
-                let objects = unknownGlyphsObject && (unknownGlyphsObjectOnlyAt?.contains(k) ?? true)
-                if !objects && glyph.rivalDistance > maximumDistance { continue }
-                return "glyph \(k + 1) is unlike any \(glyph.expected) (distance \(glyph.distance))"
-            }
-            if let rival = glyph.rival, glyph.distance - glyph.rivalDistance >= minimumMargin,
-                glyph.distance >= glyph.rivalDistance * minimumRatio, glyph.rivalDistance < glyph.distance
-            {
-                // Near its own character too (within `maximumDistance`): two other readers can outvote it.
-                if outvoted(k, rival) { continue }
-                return "glyph \(k + 1) is nearer \(rival) than \(glyph.expected)"
-            }
+            let objects = unknownGlyphsObject && (unknownGlyphsObjectOnlyAt?.contains(k) ?? true)
+            if let why = objection(glyph, at: k, unknownObjects: objects, outvoted: outvoted) { return why }
         }
         return nil
+    }
+
+    /// What one judged glyph at place `k` says against its character, if anything (`doubt`).
+    func objection(_ glyph: Judgement, at k: Int, unknownObjects: Bool, outvoted: (Int, Character) -> Bool) -> String? {
+        if glyph.distance > maximumDistance {
+            if !unknownObjects && glyph.rivalDistance > maximumDistance { return nil }
+            // Just beyond reach and no other character clearly nearer: two readers can outvote it.
+            if glyph.distance <= maximumDistance + outvotedReach, let rival = glyph.rival, !clearlyNearer(glyph), outvoted(k, rival) {
+                return nil
+            }
+            return "glyph \(k + 1) is unlike any \(glyph.expected) (distance \(glyph.distance))"
+        }
+        if let rival = glyph.rival, clearlyNearer(glyph) {
+            // Near its own character too (within `maximumDistance`): two other readers can outvote it.
+            if outvoted(k, rival) { return nil }
+            return "glyph \(k + 1) is nearer \(rival) than \(glyph.expected)"
+        }
+        return nil
+    }
+
+    /// Whether the glyph's rival is clearly nearer to it than its own character: by `minimumMargin` and
+    /// `minimumRatio` both.
+    func clearlyNearer(_ glyph: Judgement) -> Bool {
+        glyph.rival != nil && glyph.rivalDistance < glyph.distance && glyph.distance - glyph.rivalDistance >= minimumMargin
+            && glyph.distance >= glyph.rivalDistance * minimumRatio
     }
 
     /// Whether the glyphs are in a typeface the prototypes do not know: two or more beyond reach of their

@@ -142,6 +142,21 @@ struct TextVerifierTests {
         #expect(verifier.doubt("陈舌", image: image, outvoted: { _, _ in true }) != nil)
         #expect(verifier.doubt("陈磊", image: image, outvoted: { _, _ in false }) == nil)
     }
+
+    @Test("A blurred glyph just beyond reach of its character, no other clearly nearer, is outvoted by two readers")
+    func outvotedJustBeyondReach() throws {
+        // The pipeline's judge of names (stroke directions: within 0.5, rivals 1.18 times as far).
+        let verifier = TextVerifier.names(classifier: try Self.names().lines.classifier)
+        // A phone photo's 何 of 何海燕: 0.52 from 何, 0.49 from 柯; Tesseract and the sure model read 何.
+        let blurred = TextVerifier.Judgement(expected: "何", distance: 0.52, rival: "柯", rivalDistance: 0.49)
+        #expect(verifier.objection(blurred, at: 0, unknownObjects: true, outvoted: { _, _ in true }) == nil)
+        #expect(verifier.objection(blurred, at: 0, unknownObjects: true, outvoted: { _, _ in false })?.contains("unlike any 何") == true)
+        // Farther out, or with another character clearly nearer (a rare character both engines misread), it objects.
+        let far = TextVerifier.Judgement(expected: "何", distance: 0.6, rival: "柯", rivalDistance: 0.58)
+        #expect(verifier.objection(far, at: 0, unknownObjects: true, outvoted: { _, _ in true }) != nil)
+        let other = TextVerifier.Judgement(expected: "神", distance: 0.53, rival: "禤", rivalDistance: 0.41)
+        #expect(verifier.objection(other, at: 0, unknownObjects: true, outvoted: { _, _ in true }) != nil)
+    }
 }
 
 @Suite("Name rivals: a rare character is seen to be itself, not the common one Tesseract took it for")
