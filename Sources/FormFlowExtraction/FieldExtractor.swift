@@ -345,7 +345,12 @@ public struct FieldExtractor: Sendable {
             let area = zone.insetBy(dx: -margin, dy: -margin).clamped(to: reader.pageSize)
             guard !area.isEmpty else { return nil }
             let inner = PixelRect(x: zone.x - area.x, y: zone.y - area.y, width: zone.width, height: zone.height)
-            guard let found = InkLocator.valueBox(in: try reader.pixels(in: area), zone: inner, unit: scale) else {
+            // A 1-bit page's thin strokes are grey once scaled, and its seal black: its ink is not weighed by
+            // how dark it is.
+            guard
+                let found = InkLocator.valueBox(
+                    in: try reader.pixels(in: area), zone: inner, unit: scale, weighDarkness: !reader.strokesMayBeLost)
+            else {
                 return nil
             }
             box = PixelRect(x: found.x + area.x, y: found.y + area.y, width: found.width, height: found.height)

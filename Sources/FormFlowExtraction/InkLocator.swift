@@ -8,6 +8,10 @@ public enum InkLocator {
     struct Blob {
         var box: PixelRect
         var pixels: Int
+        /// Its ink weighed, at a raised level, by how far each pixel lies below it: what decides between
+        /// lines and runs (`valueLine`). Black print outweighs a seal's grey leftover, which at a photo's raised level is
+        /// ink too (a phone photo's 王军 under a shadow lost to the seal's star and ring beside it).
+        var mass: Int = 0
     }
 
     /// Darker than this is ink.
@@ -20,8 +24,13 @@ public enum InkLocator {
     /// no text. `image` should reach a little beyond the zone, so blobs cut by its edge are whole.
     /// `unit` is the page's pixels per template pixel at 300 dpi (1 for a 300 dpi scan): specks and
     /// rules are measured in it.
-    public static func valueBox(in image: GrayImage, zone: PixelRect, unit: Double = 1) -> PixelRect? {
-        guard let box = valueBox(in: image, zone: zone, unit: unit, level: level(in: image, zone: zone), minimumInk: 150) else {
+    /// With `weighDarkness` (pages that were not 1-bit), a level raised for light print weighs each line's
+    /// ink by how dark it is (`Blob.mass`).
+    public static func valueBox(in image: GrayImage, zone: PixelRect, unit: Double = 1, weighDarkness: Bool = true) -> PixelRect? {
+        // A level raised for a photo's grey print lets a seal's grey leftover in too: lines are weighed by
+        // how dark their ink is (`Blob.mass`). Not at the lighter level, which is there for faint print.
+        let level = level(in: image, zone: zone)
+        guard let box = valueBox(in: image, zone: zone, unit: unit, level: level, minimumInk: 150, weighDarkness: weighDarkness && level > inkLevel) else {
             // A faint "1" in a thin face is about 80 ink pixels at 230 dpi even at the lighter level.
             // Empty zones (the table's unused rows) are most of these: a zone without half that much
             // light ink cannot hold such a line and is not looked at again.
@@ -110,25 +119,28 @@ public enum InkLocator {
 
     /// `minimumInk`: the least ink (pixels at 300 dpi) a text line must hold to count as one.
     static func valueBox(
-        in image: GrayImage, zone: PixelRect, unit: Double, level: UInt8, minimumInk: Double, minimumHeight: Double = 20
+        in image: GrayImage, zone: PixelRect, unit: Double, level: UInt8, minimumInk: Double, minimumHeight: Double = 20,
+        weighDarkness: Bool = false
     ) -> PixelRect? {
         guard
             let members = valueLine(
-                in: image, zone: zone, unit: unit, level: level, minimumInk: minimumInk, minimumHeight: minimumHeight)
+                in: image, zone: zone, unit: unit, level: level, minimumInk: minimumInk, minimumHeight: minimumHeight,
+                weighDarkness: weighDarkness)
         else { return nil }
         return members.dropFirst().reduce(members[0].box) { $0.union($1.box) }
     }
 
     /// The blobs of the value's line, left to right (never empty).
     static func valueLine(
-        in image: GrayImage, zone: PixelRect, unit: Double, level: UInt8, minimumInk: Double, minimumHeight: Double = 20
+        in image: GrayImage, zone: PixelRect, unit: Double, level: UInt8, minimumInk: Double, minimumHeight: Double = 20,
+        weighDarkness: Bool = false
     ) -> [Blob]? {
         let minimumBlob = max(4, Int(14 * unit * unit))
         var ink = image.pixels.map { $0 < level }
         // Table rules and box borders touch values and join the grid into one blob: erase every run of
         // ink longer than any stroke of a character (across: 120 px, down: 90 px at 300 dpi).
         eraseRules(&ink, width: image.width, height: image.height, across: Int(120 * unit), down: Int(90 * unit))
-        let blobs = Self.blobs(ink: &ink, width: image.width, height: image.height).filter { blob in
+        let blobs = Self.blobs(ink: &ink, width: image.width, height: image.height, darkness: weighDarkness ? (image, level) : nil).filter { blob in
             guard blob.pixels >= minimumBlob else { return false }
             // What is left of a rule past its halo: a sliver one or two pixels thin.
             let thin = min(blob.box.width, blob.box.height)
@@ -147,7 +159,7 @@ public enum InkLocator {
         // Each line's ink in blobs of a character's size is counted apart (`glyphInk`): a seal's star and
         // arcs, taller than any character, outweighed a total's figures in the line beneath them.
         let glyphHeight = Int(glyphHeightLimit * unit)
-        func glyphInk(_ blob: Blob) -> Int { blob.box.height <= glyphHeight ? blob.pixels : 0 }
+        func glyphInk(_ blob: Blob) -> Int { blob.box.height <= glyphHeight ? blob.mass : 0 }
         var lines: [(box: PixelRect, pixels: Int, glyphInk: Int, blobs: [Blob])] = []
         var cores: [PixelRect] = []
         for blob in blobs.sorted(by: { $0.box.height > $1.box.height }) {
@@ -279,7 +291,7 @@ public enum InkLocator {
         // Feet line up or not only among three blobs or more: with a shorter run (3%, two dashes of a ring)
         // every run is weighed whole.
         let aligned = counted.allSatisfy { $0.count >= 3 }
-        let weights = counted.map { aligned ? alignedInk($0) : $0.reduce(0) { $0 + $1.pixels } }
+        let weights = counted.map { aligned ? alignedInk($0) : $0.reduce(0) { $0 + $1.mass } }
         return runs[weights.indices.max { weights[$0] < weights[$1] }!]
     }
 
@@ -292,7 +304,7 @@ public enum InkLocator {
         guard !run.isEmpty else { return 0 }
         let tolerance = max(3, run.map(\.box.height).sorted()[run.count / 2] / 4)
         return run.map { base in
-            run.filter { abs($0.box.maxY - base.box.maxY) <= tolerance }.reduce(0) { $0 + $1.pixels }
+            run.filter { abs($0.box.maxY - base.box.maxY) <= tolerance }.reduce(0) { $0 + $1.mass }
         }.max()!
     }
 
@@ -345,7 +357,12 @@ public enum InkLocator {
     }
 
     /// 8-connected blobs of ink; clears `ink` as it goes.
-    static func blobs(ink: inout [Bool], width: Int, height: Int) -> [Blob] {
+    /// The connected blobs of `ink` (8-neighbours), each with its mass below `level` in `image`.
+    /// With `darkness`, each blob's mass weighs its pixels by how far below the level they lie; else it
+    /// is its pixels.
+    static func blobs(ink: inout [Bool], width: Int, height: Int, darkness: (image: GrayImage, level: UInt8)? = nil) -> [Blob] {
+        let image = darkness?.image
+        let level = Int(darkness?.level ?? 0)
         var result: [Blob] = []
         var stack: [Int] = []
         for start in ink.indices where ink[start] {
@@ -356,8 +373,10 @@ public enum InkLocator {
             var maxX = Int.min
             var maxY = Int.min
             var count = 0
+            var mass = 0
             while let index = stack.popLast() {
                 count += 1
+                if let image { mass += max(1, level - Int(image.pixels[index])) } else { mass += 1 }
                 let x = index % width
                 let y = index / width
                 minX = min(minX, x)
@@ -378,7 +397,7 @@ public enum InkLocator {
                     }
                 }
             }
-            result.append(Blob(box: PixelRect(x: minX, y: minY, width: maxX - minX + 1, height: maxY - minY + 1), pixels: count))
+            result.append(Blob(box: PixelRect(x: minX, y: minY, width: maxX - minX + 1, height: maxY - minY + 1), pixels: count, mass: mass))
         }
         return result
     }

@@ -90,6 +90,22 @@ struct InkLayoutTests {
         #expect(abs(box.maxY - 100) <= 2)
     }
 
+    @Test("black print outweighs more grey ink at a raised level: a seal's leftover beside a photographed name")
+    func blackOutweighsGrey() throws {
+        // A phone photo under a shadow: paper at 240, the name's print at 100, so the zone's level is raised
+        // to 170 and the seal's text, left grey (160) by the colour drop, is ink too.
+        var canvas = Canvas(width: 700, height: 170)
+        canvas.fill(x: 0, y: 0, width: 700, height: 170, level: 240)
+        let zone = PixelRect(x: 60, y: 40, width: 600, height: 90)
+        canvas.textLine(x: 80, y: 100, glyphs: 2, size: 40, level: 100)  // the name
+        canvas.textLine(x: 300, y: 40, glyphs: 5, size: 40, level: 160)  // the seal's text
+        #expect(InkLocator.level(in: canvas.image, zone: zone) == 170)
+        let box = try #require(InkLocator.valueBox(in: canvas.image, zone: zone))
+        #expect(box.x == 80 && box.y == 100, "the name, not the seal's more numerous grey glyphs")
+        // Counted by pixels alone, the grey line has more ink.
+        #expect(InkLocator.valueBox(in: canvas.image, zone: zone, unit: 1, level: 170, minimumInk: 150)?.x == 300)
+    }
+
     @Test("a faint, thin 1 is found although it breaks into specks at the usual ink level")
     func faintDigit() throws {
         var canvas = Canvas(width: 300, height: 130)
@@ -248,7 +264,8 @@ struct InkLayoutTests {
         #expect(abs(belowBox.x - 80) <= 1 && abs(belowBox.y - 50) <= 1 && abs(belowBox.maxY - 78) <= 1, "the figures, not the arc: \(belowBox)")
         // The pure rule: the most ink on one baseline, whatever stands beside it.
         func blob(_ x: Int, _ y: Int, _ width: Int, _ height: Int) -> InkLocator.Blob {
-            InkLocator.Blob(box: PixelRect(x: x, y: y, width: width, height: height), pixels: width * height)
+            // Black ink: its mass is its pixels.
+            InkLocator.Blob(box: PixelRect(x: x, y: y, width: width, height: height), pixels: width * height, mass: width * height)
         }
         #expect(InkLocator.alignedInk([blob(0, 10, 10, 30), blob(20, 10, 10, 30), blob(40, 0, 10, 20)]) == 600)
         #expect(InkLocator.alignedInk([blob(0, 0, 40, 14), blob(50, 6, 40, 14), blob(100, 12, 40, 14)]) == 560)
