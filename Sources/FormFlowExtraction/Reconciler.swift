@@ -493,6 +493,18 @@ enum Reconciler {
         func wordsByModel() -> String? {
             modelWordsLine().flatMap { $0.lowestConfidence >= SecondModelJudge.minimumProbability ? $0.text : nil }
         }
+        /// Confirms the words as the sure model reads them, where they say another amount than the figures
+        /// and the glyphs read the model's characters at each difference (`differenceBothRead`).
+        func confirmDifferenceBothRead(glyphsRead reading: String) -> Bool {
+            guard let figures = money(total.chosen), let modelSaid = wordsByModel()?.filter({ !$0.isWhitespace }),
+                let backed = differenceBothRead(glyphsRead: reading, modelRead: modelSaid, figuresSay: ChineseAmount.render(figures))
+            else { return false }
+            words.confirm(
+                NormalizedReading(value: .text(backed), check: .valid),
+                because: "the second OCR model reads \(backed), and the glyphs read its characters where they differ from the figures' words",
+                by: "second model + amount-in-words glyphs")
+            return true
+        }
         guard let glyphs, let image = words.image else {
             words.uncertain = true
             words.note = "no glyph prototypes to verify the amount in words"
@@ -561,15 +573,7 @@ enum Reconciler {
                 // amount than the figures, and the glyphs read its characters wherever it differs from them. The
                 // glyphs' own slip elsewhere (a colour scan's 壹佰 read 叁佰 under the seal) is no difference
                 // the model backs, and the words are the model's (its 陆拾 where the figures say 伍拾).
-                if let figures = money(total.chosen), let modelSaid = wordsByModel()?.filter({ !$0.isWhitespace }),
-                    let backed = differenceBothRead(glyphsRead: reading, modelRead: modelSaid, figuresSay: ChineseAmount.render(figures))
-                {
-                    words.confirm(
-                        NormalizedReading(value: .text(backed), check: .valid),
-                        because: "the second OCR model reads \(backed), and the glyphs read its characters where they differ from the figures' words",
-                        by: "second model + amount-in-words glyphs")
-                    break
-                }
+                if confirmDifferenceBothRead(glyphsRead: reading) { break }
                 // One reader is not two: where the model, however unsure of the line, read other characters
                 // than the glyphs where they differ from the figures' words (a phone photo's 柒角 read 壹角 by
                 // the glyphs, 染角 by the model, on a valid claim), the difference is not read with confidence.
@@ -593,15 +597,7 @@ enum Reconciler {
                 // characters wherever they differ from the figures' words: two readers agree on the difference,
                 // and the glyphs' misreading lies elsewhere (a phone photo's 贰佰贰拾 for 41219.87, read
                 // 贰叁贰拾 by the glyphs).
-                if let figures = money(total.chosen), let modelSaid = wordsByModel()?.filter({ !$0.isWhitespace }),
-                    let backed = differenceBothRead(glyphsRead: reading, modelRead: modelSaid, figuresSay: ChineseAmount.render(figures))
-                {
-                    words.confirm(
-                        NormalizedReading(value: .text(backed), check: .valid),
-                        because: "the second OCR model reads \(backed), and the glyphs read its characters where they differ from the figures' words",
-                        by: "second model + amount-in-words glyphs")
-                    break
-                }
+                if confirmDifferenceBothRead(glyphsRead: reading) { break }
                 words.chosen = NormalizedReading(value: .text(reading), check: .malformed)
                 words.uncertain = true
                 words.note = "the amount in words reads \(reading), which spells no amount: cannot compare it with the figures"

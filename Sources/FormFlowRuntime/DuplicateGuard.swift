@@ -131,17 +131,20 @@ struct DuplicateGuard: Sendable {
 
     private func flag(_ record: inout DocumentRecord, _ key: Key, owner: KeyOwner, pending: Bool) {
         record.status = .exception
-        let fields = zip(key.rule.fields, key.values).filter { !$0.1.isEmpty }
         record.violations.append(
-            Violation(
-                rule: key.rule.id,
-                message: Masking.maskDigitRuns(
-                    in:
-                        "\(key.rule.message)\(key.certain ? "" : " (the key was not read for sure)"): \(fields.map { "\($0.0) \($0.1)" }.joined(separator: ", ")) \(pending ? "is waiting for review" : "was accepted") as \(owner.document) in batch \(owner.batch) since \(owner.acceptedAt)"
-                ),
-                // Not the personal fields: reason files mask every digit run of a message about them, which
-                // hid the earlier document's name; the ID in the message is masked as everywhere.
-                fields: key.rule.fields.filter { !Masking.personalFields.contains($0) }))
+            Self.violation(key.rule, values: key.values) { said in
+                "\(key.rule.message)\(key.certain ? "" : " (the key was not read for sure)"): \(said) \(pending ? "is waiting for review" : "was accepted") as \(owner.document) in batch \(owner.batch) since \(owner.acceptedAt)"
+            })
+    }
+
+    /// The `duplicate` violation of `rule` for a key read as `values`; `message` is given the key as
+    /// "field value, …". Digit runs are masked, and the personal fields are left out of the violation's
+    /// fields: reason files mask every digit run of a message about them, which hid the other document's name.
+    static func violation(_ rule: Rule, values: [String], message: (String) -> String) -> Violation {
+        let said = zip(rule.fields, values).filter { !$0.1.isEmpty }.map { "\($0.0) \($0.1)" }.joined(separator: ", ")
+        return Violation(
+            rule: rule.id, message: Masking.maskDigitRuns(in: message(said)),
+            fields: rule.fields.filter { !Masking.personalFields.contains($0) })
     }
 }
 
@@ -165,22 +168,17 @@ struct DuplicateMarker: Sendable {
                 record.sha256 == superseded.waiting.sha256, record.status == .exception
             else { continue }
             if record.violations.contains(where: { $0.rule == superseded.rule.id }) { return record }
-            let fields = zip(superseded.rule.fields, superseded.values).filter { !$0.1.isEmpty }
-            let said = fields.map { "\($0.0) \($0.1)" }.joined(separator: ", ")
-            let message =
-                switch (superseded.linkedBy, superseded.keptWaits) {
-                case (nil, _):
-                    "\(superseded.rule.message): \(said) was accepted later as \(superseded.acceptedAs) in batch \(superseded.batch), a copy read with confidence: this one is not to be paid"
-                case (let link?, false):
-                    "\(superseded.rule.message): \(link) has \(said) too, and is a copy of \(superseded.acceptedAs), accepted in batch \(superseded.batch): this one is a copy of it and is not to be paid"
-                case (let link?, true):
-                    "\(superseded.rule.message): \(link) has \(said) too, and is a copy of \(superseded.acceptedAs), which waits for an operator: decide on that one; this one is a copy of it and is not to be paid"
-                }
             record.violations.append(
-                Violation(
-                    rule: superseded.rule.id,
-                    message: Masking.maskDigitRuns(in: message),
-                    fields: superseded.rule.fields.filter { !Masking.personalFields.contains($0) }))
+                DuplicateGuard.violation(superseded.rule, values: superseded.values) { said in
+                    switch (superseded.linkedBy, superseded.keptWaits) {
+                    case (nil, _):
+                        "\(superseded.rule.message): \(said) was accepted later as \(superseded.acceptedAs) in batch \(superseded.batch), a copy read with confidence: this one is not to be paid"
+                    case (let link?, false):
+                        "\(superseded.rule.message): \(link) has \(said) too, and is a copy of \(superseded.acceptedAs), accepted in batch \(superseded.batch): this one is a copy of it and is not to be paid"
+                    case (let link?, true):
+                        "\(superseded.rule.message): \(link) has \(said) too, and is a copy of \(superseded.acceptedAs), which waits for an operator: decide on that one; this one is a copy of it and is not to be paid"
+                    }
+                })
             try ledger.finish(record)
             try outputs.writeRecord(record, named: name)
             try audit.append(

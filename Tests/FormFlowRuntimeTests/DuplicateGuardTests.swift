@@ -31,6 +31,34 @@ struct DuplicateGuardTests {
 
     func rules(_ record: DocumentRecord) -> [String] { record.violations.map(\.rule) }
 
+    /// A guard with its own ledger and output folders, where waiting copies are delivered and marked.
+    struct Desk {
+        let folder: URL
+        let outputs: OutputFolders
+        let ledger: SQLiteLedger
+        let guardian: DuplicateGuard
+
+        init(_ name: String) throws {
+            folder = try TestSupport.scratchFolder(name)
+            outputs = OutputFolders(root: folder.appendingPathComponent("out"))
+            ledger = try SQLiteLedger(path: folder.appendingPathComponent("ledger.sqlite").path)
+            let pipeline = try Pipeline.load(path: TestSupport.pipelines.appendingPathComponent("default.yaml").path)
+            guardian = DuplicateGuard(rules: pipeline.rules, ledger: ledger)
+        }
+
+        /// Delivers a waiting copy into the exceptions folder, as a batch does.
+        func deliver(_ record: DocumentRecord) throws {
+            let original = folder.appendingPathComponent("processing/\(record.document)")
+            try FileManager.default.createDirectory(at: original.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try Data(record.document.utf8).write(to: original)
+            _ = try outputs.deliver(record, original: original)
+        }
+
+        var marker: DuplicateMarker {
+            DuplicateMarker(outputs: outputs, ledger: ledger, audit: AuditLog(path: folder.appendingPathComponent("audit.log").path))
+        }
+    }
+
     @Test("a copy whose code was read one figure otherwise is a duplicate of the accepted invoice")
     func misreadCode() throws {
         var photo = invoice("photo.jpg", code: "096939594744")
@@ -45,37 +73,30 @@ struct DuplicateGuardTests {
 
     @Test("a clean copy is accepted though an earlier one waits for an operator, and that one becomes its duplicate")
     func pendingCopyFirst() throws {
-        let folder = try TestSupport.scratchFolder("superseded")
-        let outputs = OutputFolders(root: folder.appendingPathComponent("out"))
-        let ledger = try SQLiteLedger(path: folder.appendingPathComponent("ledger.sqlite").path)
-        let pipeline = try Pipeline.load(path: TestSupport.pipelines.appendingPathComponent("default.yaml").path)
-        let guardian = DuplicateGuard(rules: pipeline.rules, ledger: ledger)
+        let desk = try Desk("superseded")
+        let guardian = desk.guardian
         // The fax first: its code read for sure, its total not; it waits for an operator, in exceptions.
         var fax = invoice("fax.tif", code: "096939594744", status: .exception, uncertain: ["total"])
         fax.violations = [Violation(rule: "uncertain_field", message: "not confirmed: total", fields: ["total"])]
         #expect(try guardian.apply(to: &fax).isEmpty)
-        let original = folder.appendingPathComponent("processing/fax.tif")
-        try FileManager.default.createDirectory(at: original.deletingLastPathComponent(), withIntermediateDirectories: true)
-        try Data([1, 2, 3]).write(to: original)
-        _ = try outputs.deliver(fax, original: original)
+        try desk.deliver(fax)
 
         var photo = invoice("photo.jpg", code: "096939594744")
         let superseded = try guardian.apply(to: &photo)
         #expect(photo.status == .accepted)
         #expect(superseded.map(\.waiting.document) == ["fax.tif"])
 
-        let marker = DuplicateMarker(outputs: outputs, ledger: ledger, audit: AuditLog(path: folder.appendingPathComponent("audit.log").path))
         let copy = try #require(superseded.first)
-        let marked = try #require(try marker.mark(copy))
+        let marked = try #require(try desk.marker.mark(copy))
         #expect(rules(marked) == ["uncertain_field", "duplicate"])
         #expect(marked.status == .exception)
-        let exceptions = outputs.folder(for: .exception)
+        let exceptions = desk.outputs.folder(for: .exception)
         let onDisk = try JSONDecoder().decode(DocumentRecord.self, from: Data(contentsOf: exceptions.appendingPathComponent("fax.tif.json")))
         #expect(rules(onDisk) == ["uncertain_field", "duplicate"])
         let reason = try String(contentsOf: exceptions.appendingPathComponent("fax.tif.reason.txt"), encoding: .utf8)
         #expect(reason.contains("photo.jpg") && reason.contains("duplicate"))
         // Marked once: a second acceptance of the same content changes nothing more.
-        let again = try #require(try marker.mark(copy))
+        let again = try #require(try desk.marker.mark(copy))
         #expect(rules(again) == ["uncertain_field", "duplicate"])
         // A third copy meets the accepted one.
         var third = invoice("third.png", code: "096939594744")
@@ -118,11 +139,8 @@ struct DuplicateGuardTests {
 
     @Test("three copies waiting, two of which share no key: the one that links them marks the second a duplicate of the first")
     func linkedWaitingCopies() throws {
-        let folder = try TestSupport.scratchFolder("linked")
-        let outputs = OutputFolders(root: folder.appendingPathComponent("out"))
-        let ledger = try SQLiteLedger(path: folder.appendingPathComponent("ledger.sqlite").path)
-        let pipeline = try Pipeline.load(path: TestSupport.pipelines.appendingPathComponent("default.yaml").path)
-        let guardian = DuplicateGuard(rules: pipeline.rules, ledger: ledger)
+        let desk = try Desk("linked")
+        let guardian = desk.guardian
         func copy(_ document: String, code: String, number: String, total: String) -> DocumentRecord {
             var copy = invoice(document, code: code, status: .exception, uncertain: ["seller_tax_id"])
             copy.fields["invoice_no"] = .text(number)
@@ -130,20 +148,14 @@ struct DuplicateGuardTests {
             copy.violations = [Violation(rule: "uncertain_field", message: "not confirmed: seller_tax_id", fields: ["seller_tax_id"])]
             return copy
         }
-        func deliver(_ copy: DocumentRecord) throws {
-            let original = folder.appendingPathComponent("processing/\(copy.document)")
-            try FileManager.default.createDirectory(at: original.deletingLastPathComponent(), withIntermediateDirectories: true)
-            try Data(copy.document.utf8).write(to: original)
-            _ = try outputs.deliver(copy, original: original)
-        }
         // The fax: its code and number read, its total misread. The scan: its code and number misread, its
         // total read. They share no key.
         var fax = copy("fax.tif", code: "096939594744", number: "98990323", total: "4405.14")
         #expect(try guardian.apply(to: &fax).isEmpty)
-        try deliver(fax)
+        try desk.deliver(fax)
         var scan = copy("scan.png", code: "096939591744", number: "98990828", total: "44054.31")
         #expect(try guardian.apply(to: &scan).isEmpty)
-        try deliver(scan)
+        try desk.deliver(scan)
         #expect(rules(fax) == ["uncertain_field"] && rules(scan) == ["uncertain_field"])
         // The photo has the fax's code and number and the scan's total.
         var photo = copy("photo.jpg", code: "096939594744", number: "98990323", total: "44054.31")
@@ -152,8 +164,7 @@ struct DuplicateGuardTests {
         #expect(linked.map(\.waiting.document) == ["scan.png"])
         #expect(linked.first?.acceptedAs == "fax.tif")
         let scanCopy = try #require(linked.first)
-        let marker = DuplicateMarker(outputs: outputs, ledger: ledger, audit: AuditLog(path: folder.appendingPathComponent("audit.log").path))
-        let marked = try #require(try marker.mark(scanCopy))
+        let marked = try #require(try desk.marker.mark(scanCopy))
         #expect(rules(marked) == ["uncertain_field", "duplicate"])
         #expect(marked.violations.last?.message.contains("fax.tif") == true)
         #expect(marked.violations.last?.message.contains("photo.jpg") == true)
