@@ -348,8 +348,7 @@ public struct FieldExtractor: Sendable {
             // A 1-bit page's thin strokes are grey once scaled, and its seal black: its ink is not weighed by
             // how dark it is.
             guard
-                let found = InkLocator.valueBox(
-                    in: try reader.pixels(in: area), zone: inner, unit: scale, weighDarkness: !reader.strokesMayBeLost)
+                let found = InkLocator.valueBox(in: try reader.pixels(in: area), zone: inner, unit: scale, bilevel: reader.strokesMayBeLost)
             else {
                 return nil
             }

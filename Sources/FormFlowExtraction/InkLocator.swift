@@ -24,17 +24,26 @@ public enum InkLocator {
     /// no text. `image` should reach a little beyond the zone, so blobs cut by its edge are whole.
     /// `unit` is the page's pixels per template pixel at 300 dpi (1 for a 300 dpi scan): specks and
     /// rules are measured in it.
-    /// With `weighDarkness` (pages that were not 1-bit), a level raised for light print weighs each line's
-    /// ink by how dark it is (`Blob.mass`).
-    public static func valueBox(in image: GrayImage, zone: PixelRect, unit: Double = 1, weighDarkness: Bool = true) -> PixelRect? {
+    /// `bilevel`: the page was a 1-bit scan, whose ink is black throughout (its scaled strokes' edges grey)
+    /// and which has no shadows.
+    public static func valueBox(in image: GrayImage, zone: PixelRect, unit: Double = 1, bilevel: Bool = false) -> PixelRect? {
         // A level raised for a photo's grey print lets a seal's grey leftover in too: lines are weighed by
         // how dark their ink is (`Blob.mass`). Not at the lighter level, which is there for faint print.
         let level = level(in: image, zone: zone)
-        guard let box = valueBox(in: image, zone: zone, unit: unit, level: level, minimumInk: 150, weighDarkness: weighDarkness && level > inkLevel) else {
+        guard let box = valueBox(in: image, zone: zone, unit: unit, level: level, minimumInk: 150, weighDarkness: !bilevel && level > inkLevel) else {
             // A faint "1" in a thin face is about 80 ink pixels at 230 dpi even at the lighter level.
             // Empty zones (the table's unused rows) are most of these: a zone without half that much
             // light ink cannot hold such a line and is not looked at again.
             guard inkCount(in: image, zone: zone, below: faintInkLevel, atLeast: Int(50 * unit * unit)) else { return nil }
+            // A photo's shadow with a sharp edge across the value: at the raised level the band is ink, joins
+            // the value into one blob taller than the zone, and both are dropped (7070-00072: 陈磊 at the
+            // band's edge). Seen against its own surroundings (`flattened`), the value is ink and the band
+            // paper. Only where nothing was found, and not on 1-bit pages, which have no shadows.
+            if !bilevel, level > inkLevel,
+                let found = valueBox(in: flattened(image, radius: Int(20 * unit)), zone: zone, unit: unit, level: inkLevel, minimumInk: 150)
+            {
+                return found
+            }
             // Seen at the lighter level, only the cores of a faint figure's strokes are ink: a photographed
             // "6" was 18 px high there.
             return valueBox(in: image, zone: zone, unit: unit, level: faintInkLevel, minimumInk: 100, minimumHeight: 15)
@@ -84,6 +93,34 @@ public enum InkLocator {
         // Without that much contrast the zone holds no print to go by: the fixed level decides.
         guard paper - ink >= 80 else { return inkLevel }
         return UInt8(min(Int(faintInkLevel), max(Int(inkLevel), (ink + paper) / 2)))
+    }
+
+    /// `image` divided by its local background, the brightest pixel within `radius` (a square window): a
+    /// shadow's band and the paper around it become white alike, print stays dark.
+    static func flattened(_ image: GrayImage, radius: Int) -> GrayImage {
+        let (width, height) = (image.width, image.height)
+        guard width > 0, height > 0, radius > 0 else { return image }
+        // The window's maximum, rows then columns (a square window is the two in turn).
+        func slidingMax(_ values: [UInt8], count: Int, stride: Int, lines: Int, lineStride: Int) -> [UInt8] {
+            var out = values
+            for line in 0..<lines {
+                let base = line * lineStride
+                for i in 0..<count {
+                    var best: UInt8 = 0
+                    for j in max(0, i - radius)...min(count - 1, i + radius) { best = max(best, values[base + j * stride]) }
+                    out[base + i * stride] = best
+                }
+            }
+            return out
+        }
+        let across = slidingMax(image.pixels, count: width, stride: 1, lines: height, lineStride: width)
+        let background = slidingMax(across, count: height, stride: width, lines: width, lineStride: 1)
+        var pixels = image.pixels
+        for index in pixels.indices {
+            let paper = max(1, Int(background[index]))
+            pixels[index] = UInt8(min(255, Int(image.pixels[index]) * 255 / paper))
+        }
+        return GrayImage(width: width, height: height, pixels: pixels)
     }
 
     /// Whether `zone` holds at least `needed` pixels darker than `level`.

@@ -106,6 +106,20 @@ struct InkLayoutTests {
         #expect(InkLocator.valueBox(in: canvas.image, zone: zone, unit: 1, level: 170, minimumInk: 150)?.x == 300)
     }
 
+    @Test("a value at the edge of a photo's shadow band is found: the band, taller than the zone, took it along")
+    func valueAtShadowEdge() throws {
+        var canvas = Canvas(width: 700, height: 170)
+        canvas.fill(x: 0, y: 0, width: 700, height: 170, level: 240)
+        canvas.fill(x: 200, y: 0, width: 220, height: 170, level: 145)  // the shadow band, across the whole crop
+        canvas.textLine(x: 170, y: 80, glyphs: 2, size: 40, level: 60)  // the name, across the band's edge
+        let zone = PixelRect(x: 60, y: 40, width: 600, height: 90)
+        #expect(InkLocator.level(in: canvas.image, zone: zone) == 150)
+        let box = try #require(InkLocator.valueBox(in: canvas.image, zone: zone))
+        #expect(abs(box.x - 170) <= 1 && abs(box.maxX - 256) <= 1 && abs(box.y - 80) <= 1 && abs(box.maxY - 120) <= 1)
+        // A 1-bit page has no shadows: it is not looked at that way.
+        #expect(InkLocator.valueBox(in: canvas.image, zone: zone, bilevel: true) == nil)
+    }
+
     @Test("a faint, thin 1 is found although it breaks into specks at the usual ink level")
     func faintDigit() throws {
         var canvas = Canvas(width: 300, height: 130)
