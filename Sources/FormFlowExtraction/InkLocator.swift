@@ -9,8 +9,8 @@ public enum InkLocator {
         var box: PixelRect
         var pixels: Int
         /// Its ink weighed, at a raised level, by how far each pixel lies below it: what decides between
-        /// lines and runs (`valueLine`). Black print outweighs a seal's grey leftover, which at a photo's raised level is
-        /// ink too (a phone photo's 王军 under a shadow lost to the seal's star and ring beside it).
+        /// lines and runs (`valueLine`). Black print outweighs a seal's grey leftover, which at a photo's
+        /// raised level is ink too (a phone photo's 王军 under a shadow lost to the seal's star and ring).
         var mass: Int = 0
     }
 
@@ -26,21 +26,31 @@ public enum InkLocator {
     /// rules are measured in it.
     /// `bilevel`: the page was a 1-bit scan, whose ink is black throughout (its scaled strokes' edges grey)
     /// and which has no shadows.
-    public static func valueBox(in image: GrayImage, zone: PixelRect, unit: Double = 1, bilevel: Bool = false) -> PixelRect? {
+    public static func valueBox(in image: GrayImage, zone: PixelRect, unit: Double = 1, bilevel: Bool = false)
+        -> PixelRect?
+    {
         // A level raised for a photo's grey print lets a seal's grey leftover in too: lines are weighed by
         // how dark their ink is (`Blob.mass`). Not at the lighter level, which is there for faint print.
         let level = level(in: image, zone: zone)
-        guard let box = valueBox(in: image, zone: zone, unit: unit, level: level, minimumInk: 150, weighDarkness: !bilevel && level > inkLevel) else {
+        guard
+            let box = valueBox(
+                in: image, zone: zone, unit: unit, level: level, minimumInk: 150,
+                weighDarkness: !bilevel && level > inkLevel)
+        else {
             // A faint "1" in a thin face is about 80 ink pixels at 230 dpi even at the lighter level.
             // Empty zones (the table's unused rows) are most of these: a zone without half that much
             // light ink cannot hold such a line and is not looked at again.
-            guard inkCount(in: image, zone: zone, below: faintInkLevel, atLeast: Int(50 * unit * unit)) else { return nil }
+            guard inkCount(in: image, zone: zone, below: faintInkLevel, atLeast: Int(50 * unit * unit)) else {
+                return nil
+            }
             // A photo's shadow with a sharp edge across the value: at the raised level the band is ink, joins
             // the value into one blob taller than the zone, and both are dropped (7070-00072: 陈磊 at the
             // band's edge). Seen against its own surroundings (`flattened`), the value is ink and the band
             // paper. Only where nothing was found, and not on 1-bit pages, which have no shadows.
             if !bilevel, level > inkLevel,
-                let found = valueBox(in: flattened(image, radius: Int(20 * unit)), zone: zone, unit: unit, level: inkLevel, minimumInk: 150)
+                let found = valueBox(
+                    in: flattened(image, radius: Int(20 * unit)), zone: zone, unit: unit, level: inkLevel,
+                    minimumInk: 150)
             {
                 return found
             }
@@ -107,7 +117,9 @@ public enum InkLocator {
                 let base = line * lineStride
                 for i in 0..<count {
                     var best: UInt8 = 0
-                    for j in max(0, i - radius)...min(count - 1, i + radius) { best = max(best, values[base + j * stride]) }
+                    for j in max(0, i - radius)...min(count - 1, i + radius) {
+                        best = max(best, values[base + j * stride])
+                    }
                     out[base + i * stride] = best
                 }
             }
@@ -156,7 +168,8 @@ public enum InkLocator {
 
     /// `minimumInk`: the least ink (pixels at 300 dpi) a text line must hold to count as one.
     static func valueBox(
-        in image: GrayImage, zone: PixelRect, unit: Double, level: UInt8, minimumInk: Double, minimumHeight: Double = 20,
+        in image: GrayImage, zone: PixelRect, unit: Double, level: UInt8, minimumInk: Double,
+        minimumHeight: Double = 20,
         weighDarkness: Bool = false
     ) -> PixelRect? {
         guard
@@ -169,7 +182,8 @@ public enum InkLocator {
 
     /// The blobs of the value's line, left to right (never empty).
     static func valueLine(
-        in image: GrayImage, zone: PixelRect, unit: Double, level: UInt8, minimumInk: Double, minimumHeight: Double = 20,
+        in image: GrayImage, zone: PixelRect, unit: Double, level: UInt8, minimumInk: Double,
+        minimumHeight: Double = 20,
         weighDarkness: Bool = false
     ) -> [Blob]? {
         let minimumBlob = max(4, Int(14 * unit * unit))
@@ -177,7 +191,9 @@ public enum InkLocator {
         // Table rules and box borders touch values and join the grid into one blob: erase every run of
         // ink longer than any stroke of a character (across: 120 px, down: 90 px at 300 dpi).
         eraseRules(&ink, width: image.width, height: image.height, across: Int(120 * unit), down: Int(90 * unit))
-        let blobs = Self.blobs(ink: &ink, width: image.width, height: image.height, darkness: weighDarkness ? (image, level) : nil).filter { blob in
+        let blobs = Self.blobs(
+            ink: &ink, width: image.width, height: image.height, darkness: weighDarkness ? (image, level) : nil
+        ).filter { blob in
             guard blob.pixels >= minimumBlob else { return false }
             // What is left of a rule past its halo: a sliver one or two pixels thin.
             let thin = min(blob.box.width, blob.box.height)
@@ -235,12 +251,14 @@ public enum InkLocator {
                     let whole = a.union(b)
                     let oneGlyph = whole.width <= whole.height && Double(whole.height) <= 45 * unit
                     guard across * 2 >= min(a.width, b.width),
-                        oneGlyph ? gap >= -min(a.height, b.height) / 2 && gap <= max(a.height, b.height) / 2
+                        oneGlyph
+                            ? gap >= -min(a.height, b.height) / 2 && gap <= max(a.height, b.height) / 2
                             : gap >= 0 && gap <= min(a.height, b.height) / 2,
                         a.union(b).height <= max(a.height, b.height) * 2
                     else { continue }
                     lines[first] = (
-                        a.union(b), lines[first].pixels + lines[second].pixels, lines[first].glyphInk + lines[second].glyphInk,
+                        a.union(b), lines[first].pixels + lines[second].pixels,
+                        lines[first].glyphInk + lines[second].glyphInk,
                         lines[first].blobs + lines[second].blobs
                     )
                     lines.remove(at: second)
@@ -255,10 +273,13 @@ public enum InkLocator {
         let glyphBlobs = lines.map { $0.blobs.filter { $0.box.height <= glyphHeight } }
         let weighAligned = lines.count > 1 && glyphBlobs.allSatisfy { $0.count >= 3 }
         let weights = lines.indices.map { weighAligned ? alignedInk(glyphBlobs[$0]) : lines[$0].glyphInk }
-        guard let best = lines.indices.max(by: { (weights[$0], lines[$0].pixels) < (weights[$1], lines[$1].pixels) }) else { return nil }
+        guard let best = lines.indices.max(by: { (weights[$0], lines[$0].pixels) < (weights[$1], lines[$1].pixels) })
+        else { return nil }
         let line = lines[best]
         if FieldExtractor.trace {
-            FieldExtractor.tracePrint("TRACE ink zone \(zone) unit \(unit) level \(level) lines \(lines.indices.map { "\(lines[$0].box) \(lines[$0].pixels)px (\(lines[$0].glyphInk) in glyphs\(weighAligned ? ", \(weights[$0]) aligned" : ""))" })")
+            FieldExtractor.tracePrint(
+                "TRACE ink zone \(zone) unit \(unit) level \(level) lines \(lines.indices.map { "\(lines[$0].box) \(lines[$0].pixels)px (\(lines[$0].glyphInk) in glyphs\(weighAligned ? ", \(weights[$0]) aligned" : ""))" })"
+            )
         }
         // Too little ink for a character (a stray mark, the tail of a neighbouring line). A thin face's
         // "1" alone is a stem three pixels wide: 55 pixels of ink at 300 dpi on a colour scan (a receipts
@@ -271,8 +292,12 @@ public enum InkLocator {
         let figure =
             line.box.width <= line.box.height && Double(line.box.height) <= 45 * unit
             && line.pixels >= Int(70 * unit * unit)
-        guard line.pixels >= Int(minimumInk * unit * unit) || stroke || figure, line.box.height >= Int(minimumHeight * unit) else {
-            if FieldExtractor.trace { FieldExtractor.tracePrint("TRACE ink line \(line.box) \(line.pixels) px: too little for a character") }
+        guard line.pixels >= Int(minimumInk * unit * unit) || stroke || figure,
+            line.box.height >= Int(minimumHeight * unit)
+        else {
+            if FieldExtractor.trace {
+                FieldExtractor.tracePrint("TRACE ink line \(line.box) \(line.pixels) px: too little for a character")
+            }
             return nil
         }
         var members = blobs.filter { blob in
@@ -381,7 +406,9 @@ public enum InkLocator {
                             }
                             if run[x] >= down {
                                 for i in (y - run[x])..<y {
-                                    for column in max(0, x - halo)...min(width - 1, x + halo) { rule[i * width + column] = true }
+                                    for column in max(0, x - halo)...min(width - 1, x + halo) {
+                                        rule[i * width + column] = true
+                                    }
                                 }
                             }
                             run[x] = 0
@@ -393,11 +420,11 @@ public enum InkLocator {
         }
     }
 
-    /// 8-connected blobs of ink; clears `ink` as it goes.
-    /// The connected blobs of `ink` (8-neighbours), each with its mass below `level` in `image`.
-    /// With `darkness`, each blob's mass weighs its pixels by how far below the level they lie; else it
-    /// is its pixels.
-    static func blobs(ink: inout [Bool], width: Int, height: Int, darkness: (image: GrayImage, level: UInt8)? = nil) -> [Blob] {
+    /// 8-connected blobs of ink; clears `ink` as it goes. With `darkness`, each blob's mass weighs its
+    /// pixels by how far below the level they lie; else it is its pixels.
+    static func blobs(ink: inout [Bool], width: Int, height: Int, darkness: (image: GrayImage, level: UInt8)? = nil)
+        -> [Blob]
+    {
         let image = darkness?.image
         let level = Int(darkness?.level ?? 0)
         var result: [Blob] = []
@@ -434,7 +461,10 @@ public enum InkLocator {
                     }
                 }
             }
-            result.append(Blob(box: PixelRect(x: minX, y: minY, width: maxX - minX + 1, height: maxY - minY + 1), pixels: count, mass: mass))
+            result.append(
+                Blob(
+                    box: PixelRect(x: minX, y: minY, width: maxX - minX + 1, height: maxY - minY + 1), pixels: count,
+                    mass: mass))
         }
         return result
     }

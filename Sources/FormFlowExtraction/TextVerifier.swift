@@ -39,7 +39,8 @@ public struct TextVerifier: Sendable {
     public var outvotedReach: Float = 0
 
     public init(
-        classifier: GlyphClassifier, maximumDistance: Float = 3.0, minimumMargin: Float = 0.5, rivalsOnly: Set<Character> = []
+        classifier: GlyphClassifier, maximumDistance: Float = 3.0, minimumMargin: Float = 0.5,
+        rivalsOnly: Set<Character> = []
     ) {
         index = classifier.index
         known = Set(classifier.alphabet)
@@ -103,7 +104,9 @@ public struct TextVerifier: Sendable {
             // names' index) took 7% of a worker's profile samples, the two nearest take about 4%.
             let own = index.distance(query, to: character)
             let other = index.nearest(query, count: 2).first { $0.character != character }
-            return Judgement(expected: character, distance: own, rival: other?.character, rivalDistance: other?.distance ?? .infinity)
+            return Judgement(
+                expected: character, distance: own, rival: other?.character, rivalDistance: other?.distance ?? .infinity
+            )
         }
     }
 
@@ -136,7 +139,8 @@ public struct TextVerifier: Sendable {
             else { continue }
             // Outvoted only where the glyph also looks like the text's character (a Kai 吴 at 0.34 from 吴,
             // 0.28 from 昊); a glyph unlike it (溦 read 激 by both engines, 0.66 from 激) still objects.
-            if known.contains(characters[k]), index.distance(cache.queries[group.start * 1000 + group.end]!, to: characters[k]) <= maximumDistance,
+            if known.contains(characters[k]),
+                index.distance(cache.queries[group.start * 1000 + group.end]!, to: characters[k]) <= maximumDistance,
                 outvoted(k, ranked[0].character)
             {
                 continue
@@ -153,7 +157,8 @@ public struct TextVerifier: Sendable {
     /// clear ones says nothing against the reading; a glyph that is clearly another character still does.
     public func verifyAllowingOneUnclear(_ expected: String, image: GrayImage, minimumConfirmed: Int = 8) -> Outcome {
         let characters = Array(expected.filter { !$0.isWhitespace })
-        guard characters.count > minimumConfirmed, characters.allSatisfy(known.contains), let line = GlyphLine(image: image)
+        guard characters.count > minimumConfirmed, characters.allSatisfy(known.contains),
+            let line = GlyphLine(image: image)
         else { return .unconfirmed("too short or not verifiable") }
         var cache = Cache()
         guard let groups = segment(characters, line: line, cache: &cache) else {
@@ -165,10 +170,13 @@ public struct TextVerifier: Sendable {
             let query = cache.queries[group.start * 1000 + group.end]!
             let nearest = index.distance(query, to: character)
             if nearest > maximumDistance {
-                guard unclear == nil else { return .unconfirmed("glyphs \(unclear! + 1) and \(k + 1) are unlike their characters") }
+                guard unclear == nil else {
+                    return .unconfirmed("glyphs \(unclear! + 1) and \(k + 1) are unlike their characters")
+                }
                 // Unclear, but still nearer to its own character than to any other: a glyph nearer to
                 // another one (榕 read 榨, 榕 nearest) is a contradiction however far both are.
-                if let best = index.nearest(query, count: 1).first, best.character != character, best.distance < nearest {
+                if let best = index.nearest(query, count: 1).first, best.character != character, best.distance < nearest
+                {
                     return .unconfirmed("glyph \(k + 1) is nearer to \(best.character) than to \(character)")
                 }
                 unclear = k
@@ -210,7 +218,8 @@ public struct TextVerifier: Sendable {
         guard let line = GlyphLine(image: image) else { return nil }
         var cache = Cache()
         let confirmed = entries.filter { entry in
-            canVerify(entry) && verify(Array(entry.filter { !$0.isWhitespace }), line: line, cache: &cache) == .confirmed
+            canVerify(entry)
+                && verify(Array(entry.filter { !$0.isWhitespace }), line: line, cache: &cache) == .confirmed
         }
         return confirmed.count == 1 ? confirmed[0] : nil
     }
@@ -229,11 +238,14 @@ public struct TextVerifier: Sendable {
     /// - Parameter outvoted: whether the glyph at a place, clearly another character though near its own, is
     ///   outvoted there by two other readers (`SecondModelJudge.outvotes`): then it says nothing.
     public func doubt(
-        _ expected: String, image: GrayImage, unknownGlyphsObject: Bool = true, unknownGlyphsObjectOnlyAt: Set<Int>? = nil,
+        _ expected: String, image: GrayImage, unknownGlyphsObject: Bool = true,
+        unknownGlyphsObjectOnlyAt: Set<Int>? = nil,
         outvoted: (Int, Character) -> Bool = { _, _ in false }
     ) -> String? {
         let judged = canVerify(expected) ? judge(expected, image: image) : nil
-        if !unknownGlyphsObject, let judged, Self.unknownTypeface(judged, maximumDistance: maximumDistance) { return nil }
+        if !unknownGlyphsObject, let judged, Self.unknownTypeface(judged, maximumDistance: maximumDistance) {
+            return nil
+        }
         if let why = contradiction(expected, image: image, outvoted: outvoted) { return why }
         guard canVerify(expected) else { return nil }
         guard let judged else { return "the line cannot be cut into \(expected.count) characters" }
@@ -249,7 +261,9 @@ public struct TextVerifier: Sendable {
         if glyph.distance > maximumDistance {
             if !unknownObjects && glyph.rivalDistance > maximumDistance { return nil }
             // Just beyond reach and no other character clearly nearer: two readers can outvote it.
-            if glyph.distance <= maximumDistance + outvotedReach, let rival = glyph.rival, !clearlyNearer(glyph), outvoted(k, rival) {
+            if glyph.distance <= maximumDistance + outvotedReach, let rival = glyph.rival, !clearlyNearer(glyph),
+                outvoted(k, rival)
+            {
                 return nil
             }
             return "glyph \(k + 1) is unlike any \(glyph.expected) (distance \(glyph.distance))"
@@ -265,7 +279,8 @@ public struct TextVerifier: Sendable {
     /// Whether the glyph's rival is clearly nearer to it than its own character: by `minimumMargin` and
     /// `minimumRatio` both.
     func clearlyNearer(_ glyph: Judgement) -> Bool {
-        glyph.rival != nil && glyph.rivalDistance < glyph.distance && glyph.distance - glyph.rivalDistance >= minimumMargin
+        glyph.rival != nil && glyph.rivalDistance < glyph.distance
+            && glyph.distance - glyph.rivalDistance >= minimumMargin
             && glyph.distance >= glyph.rivalDistance * minimumRatio
     }
 
@@ -295,7 +310,8 @@ public struct TextVerifier: Sendable {
     public func ranksFirst(_ expected: String, at positions: [Int], image: GrayImage) -> Bool {
         guard canVerify(expected), let judged = judge(expected, image: image) else { return false }
         return positions.allSatisfy { k in
-            judged.indices.contains(k) && judged[k].distance <= maximumDistance && judged[k].distance < judged[k].rivalDistance
+            judged.indices.contains(k) && judged[k].distance <= maximumDistance
+                && judged[k].distance < judged[k].rivalDistance
         }
     }
 
@@ -316,7 +332,9 @@ public struct TextVerifier: Sendable {
             let own = index.distance(queries[place], to: characters[place])
             let theOther = index.distance(queries[place], to: other)
             let fewerFaces = 2 * index.prototypeCount(of: other) < index.prototypeCount(of: characters[place])
-            return !(own.isFinite && theOther.isFinite && theOther >= own * (fewerFaces ? Self.fewerFacesRatio : minimumRatio))
+            return
+                !(own.isFinite && theOther.isFinite
+                && theOther >= own * (fewerFaces ? Self.fewerFacesRatio : minimumRatio))
         }
     }
 
@@ -382,7 +400,9 @@ public struct TextVerifier: Sendable {
             cache.queries[key] = query
             let pair = "\(key)\(character)"
             if let known = cache.distances[pair] { return known }
-            let result = known.contains(character) ? index.distance(query, to: character) : index.nearest(query, count: 1).first?.distance ?? .infinity
+            let result =
+                known.contains(character)
+                ? index.distance(query, to: character) : index.nearest(query, count: 1).first?.distance ?? .infinity
             cache.distances[pair] = result
             return result
         }

@@ -58,7 +58,10 @@ struct DuplicateGuard: Sendable {
             // A key not read for sure claims nothing; it may still point the operator at an earlier document.
             let certain = rule.fields.allSatisfy { !uncertain.contains($0) }
             if !certain && record.status == .accepted { continue }
-            keys.append(Key(rule: rule, values: values, key: BusinessKey(form: form.rawValue, fields: rule.fields, values: values), certain: certain))
+            keys.append(
+                Key(
+                    rule: rule, values: values,
+                    key: BusinessKey(form: form.rawValue, fields: rule.fields, values: values), certain: certain))
         }
         if record.status == .accepted {
             // Every key is looked up before any is claimed: a document another key already names is an
@@ -71,7 +74,9 @@ struct DuplicateGuard: Sendable {
             }
             // The storage's uniqueness decides between two workers claiming at once.
             for key in keys {
-                if case .heldBy(let holder) = try ledger.claim(key.key, document: record.document, sha256: record.sha256, batch: record.batch) {
+                if case .heldBy(let holder) = try ledger.claim(
+                    key.key, document: record.document, sha256: record.sha256, batch: record.batch)
+                {
                     flag(&record, key, owner: holder, pending: false)
                     return []
                 }
@@ -84,7 +89,9 @@ struct DuplicateGuard: Sendable {
                     !superseded.contains(where: { $0.waiting.sha256 == waiting.sha256 })
                 {
                     superseded.append(
-                        Superseded(waiting: waiting, rule: key.rule, values: key.values, acceptedAs: record.document, batch: record.batch))
+                        Superseded(
+                            waiting: waiting, rule: key.rule, values: key.values, acceptedAs: record.document,
+                            batch: record.batch))
                 }
             }
             return superseded
@@ -98,7 +105,9 @@ struct DuplicateGuard: Sendable {
                 owner = waiting
                 pending = true
             }
-            if let owner, !owners.contains(where: { $0.owner.sha256 == owner.sha256 }) { owners.append((owner, pending, key)) }
+            if let owner, !owners.contains(where: { $0.owner.sha256 == owner.sha256 }) {
+                owners.append((owner, pending, key))
+            }
             // A waiting copy holds even a key it did not read for sure: a clean copy accepted later with the
             // same key, read with confidence, supersedes it (a G4 copy whose number was put forward by the second
             // model beside a phone photo of it). Only the accepted copy's key claims anything, and a misreading
@@ -119,12 +128,15 @@ struct DuplicateGuard: Sendable {
     /// of one document though those two share no key (a fax whose claim number was misread, a photo whose
     /// ID number was): of the others, the accepted one (or else the first) is kept, and every other one
     /// waiting for an operator is to be marked its duplicate, so that exactly one copy is left to decide on.
-    private func linkedCopies(_ owners: [(owner: KeyOwner, pending: Bool, key: Key)], by document: String) -> [Superseded] {
+    private func linkedCopies(_ owners: [(owner: KeyOwner, pending: Bool, key: Key)], by document: String)
+        -> [Superseded]
+    {
         guard owners.count > 1 else { return [] }
         let kept = owners.first(where: { !$0.pending }) ?? owners[0]
         return owners.filter { $0.pending && $0.owner.sha256 != kept.owner.sha256 }.map {
             Superseded(
-                waiting: $0.owner, rule: $0.key.rule, values: $0.key.values, acceptedAs: kept.owner.document, batch: kept.owner.batch,
+                waiting: $0.owner, rule: $0.key.rule, values: $0.key.values, acceptedAs: kept.owner.document,
+                batch: kept.owner.batch,
                 linkedBy: document, keptWaits: kept.pending)
         }
     }
@@ -182,10 +194,13 @@ struct DuplicateMarker: Sendable {
             try ledger.finish(record)
             try outputs.writeRecord(record, named: name)
             try audit.append(
-                actor: "formflow", action: "marked duplicate", document: record.document, batch: record.batch, sha256: record.sha256,
+                actor: "formflow", action: "marked duplicate", document: record.document, batch: record.batch,
+                sha256: record.sha256,
                 detail: superseded.linkedBy.map {
                     "a copy of \(superseded.acceptedAs) (\(superseded.keptWaits ? "waiting for an operator" : "accepted")), as \($0) shows"
-                } ?? "the same \(record.form?.rawValue ?? "document") was accepted later as \(superseded.acceptedAs) in batch \(superseded.batch)")
+                }
+                    ?? "the same \(record.form?.rawValue ?? "document") was accepted later as \(superseded.acceptedAs) in batch \(superseded.batch)"
+            )
             return record
         }
         return nil

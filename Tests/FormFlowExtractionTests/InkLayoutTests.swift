@@ -133,7 +133,9 @@ struct InkLayoutTests {
         canvas.fill(x: 146, y: 78, width: 12, height: 2, level: 170)
         canvas.specks(300, seed: 5)
         let zone = PixelRect(x: 20, y: 20, width: 260, height: 90)
-        #expect(InkLocator.valueBox(in: canvas.image, zone: zone, unit: 1, level: InkLocator.inkLevel, minimumInk: 150) == nil)
+        #expect(
+            InkLocator.valueBox(in: canvas.image, zone: zone, unit: 1, level: InkLocator.inkLevel, minimumInk: 150)
+                == nil)
 
         let box = try #require(InkLocator.valueBox(in: canvas.image, zone: zone))
         #expect(abs(box.x - 146) <= 1 && abs(box.maxX - 158) <= 1)
@@ -141,7 +143,9 @@ struct InkLayoutTests {
 
         // Grey specks alone are still no value at the lighter level.
         var specks = Canvas(width: 300, height: 130)
-        for index in 0..<60 { specks.fill(x: 20 + (index * 37) % 250, y: 25 + (index * 53) % 80, width: 2, height: 2, level: 170) }
+        for index in 0..<60 {
+            specks.fill(x: 20 + (index * 37) % 250, y: 25 + (index * 53) % 80, width: 2, height: 2, level: 170)
+        }
         #expect(InkLocator.valueBox(in: specks.image, zone: zone) == nil)
     }
 
@@ -196,7 +200,8 @@ struct InkLayoutTests {
         canvas.textLine(x: 136, y: 45, glyphs: 5, size: 36)
         canvas.specks(300, seed: 8)
         let zone = PixelRect(x: 20, y: 20, width: 460, height: 90)
-        let usual = try #require(InkLocator.valueBox(in: canvas.image, zone: zone, unit: 1, level: InkLocator.inkLevel, minimumInk: 150))
+        let usual = try #require(
+            InkLocator.valueBox(in: canvas.image, zone: zone, unit: 1, level: InkLocator.inkLevel, minimumInk: 150))
         #expect(abs(usual.x - 136) <= 2)
 
         let box = try #require(InkLocator.valueBox(in: canvas.image, zone: zone))
@@ -204,7 +209,8 @@ struct InkLayoutTests {
         #expect(abs(box.maxX - usual.maxX) <= 2)
     }
 
-    @Test("light print is boxed whole, its lighter ends too; a seal's leftover text along the same rows is not the value")
+    @Test(
+        "light print is boxed whole, its lighter ends too; a seal's leftover text along the same rows is not the value")
     func lightPrint() throws {
         // A phone photo's grey print: the middle of the name at 115, its first and last glyphs at 165,
         // on paper at 245; a seal's text dropped to light grey (170) further along the same rows.
@@ -215,7 +221,8 @@ struct InkLayoutTests {
         canvas.fill(x: 394, y: 45, width: 36, height: 36, level: 165)
         canvas.textLine(x: 1000, y: 40, glyphs: 4, size: 40, level: 170)
         let zone = PixelRect(x: 20, y: 20, width: 1360, height: 90)
-        let usual = try #require(InkLocator.valueBox(in: canvas.image, zone: zone, unit: 1, level: InkLocator.inkLevel, minimumInk: 150))
+        let usual = try #require(
+            InkLocator.valueBox(in: canvas.image, zone: zone, unit: 1, level: InkLocator.inkLevel, minimumInk: 150))
         #expect(usual.x >= 142 && usual.maxX <= 394, "the usual level leaves the light ends out")
 
         #expect(InkLocator.level(in: canvas.image, zone: zone) > InkLocator.inkLevel)
@@ -226,10 +233,14 @@ struct InkLayoutTests {
         // Black print on white keeps the usual level: nothing lighter becomes ink.
         var scan = Canvas(width: 700, height: 130)
         scan.textLine(x: 100, y: 45, glyphs: 6, size: 36)
-        #expect(InkLocator.level(in: scan.image, zone: PixelRect(x: 20, y: 20, width: 660, height: 90)) == InkLocator.inkLevel)
+        #expect(
+            InkLocator.level(in: scan.image, zone: PixelRect(x: 20, y: 20, width: 660, height: 90))
+                == InkLocator.inkLevel)
     }
 
-    @Test("a black-and-white scan's seal beside a value: its arcs, taller than any glyph, and its text far along the rows are left out")
+    @Test(
+        "a black-and-white scan's seal beside a value: its arcs, taller than any glyph, and its text far along the rows are left out"
+    )
     func blackSeal() throws {
         // A G4 scan turns the red seal black: over the seller's tax ID row lie pieces of its ring, taller
         // than the value's glyphs and (drawn solid here) with more ink than the value, and its text.
@@ -240,7 +251,8 @@ struct InkLayoutTests {
         canvas.fill(x: 1530, y: 77, width: 149, height: 57)
         canvas.fill(x: 1490, y: 110, width: 31, height: 10)
         let box = try #require(InkLocator.valueBox(in: canvas.image, zone: zone))
-        #expect(abs(box.x - 80) <= 1 && abs(box.maxX - (80 + 17 * 28 + 24)) <= 1, "the tax ID alone, not the seal: \(box)")
+        #expect(
+            abs(box.x - 80) <= 1 && abs(box.maxX - (80 + 17 * 28 + 24)) <= 1, "the tax ID alone, not the seal: \(box)")
         #expect(abs(box.y - 75) <= 1 && abs(box.maxY - 99) <= 1)
 
         // The seal's own characters, glyph-sized and black, in the rows of a name but far from it.
@@ -255,8 +267,11 @@ struct InkLayoutTests {
         var total = Canvas(width: 900, height: 170)
         total.textLine(x: 80, y: 45, glyphs: 4, size: 24)
         total.fill(x: 400, y: 68, width: 70, height: 58)
-        let totalBox = try #require(InkLocator.valueBox(in: total.image, zone: PixelRect(x: 40, y: 40, width: 800, height: 90)))
-        #expect(abs(totalBox.x - 80) <= 1 && abs(totalBox.y - 45) <= 1 && abs(totalBox.maxY - 69) <= 1, "the figures, not the star: \(totalBox)")
+        let totalBox = try #require(
+            InkLocator.valueBox(in: total.image, zone: PixelRect(x: 40, y: 40, width: 800, height: 90)))
+        #expect(
+            abs(totalBox.x - 80) <= 1 && abs(totalBox.y - 45) <= 1 && abs(totalBox.maxY - 69) <= 1,
+            "the figures, not the star: \(totalBox)")
 
         // A seal's heavy dashes along its arc, in the rows of a total printed in a thin face: more ink
         // than the figures, but their feet follow the arc; the figures stand on one baseline.
@@ -265,7 +280,8 @@ struct InkLayoutTests {
         for (index, top) in [66, 72, 78, 84, 84, 78, 72, 66].enumerated() {
             thin.fill(x: 400 + index * 50, y: top, width: 40, height: 14)
         }
-        let thinBox = try #require(InkLocator.valueBox(in: thin.image, zone: PixelRect(x: 40, y: 40, width: 800, height: 90)))
+        let thinBox = try #require(
+            InkLocator.valueBox(in: thin.image, zone: PixelRect(x: 40, y: 40, width: 800, height: 90)))
         #expect(abs(thinBox.x - 80) <= 1 && abs(thinBox.maxX - 198) <= 1, "the figures, not the dashes: \(thinBox)")
         // The same dashes in rows of their own, below the figures (the ring's top under a total): two
         // lines, and the figures' one baseline outweighs the heavier arc.
@@ -274,12 +290,16 @@ struct InkLayoutTests {
         for (index, top) in [100, 105, 108, 108, 105, 100].enumerated() {
             below.fill(x: 250 + index * 36, y: top, width: 30, height: 16)
         }
-        let belowBox = try #require(InkLocator.valueBox(in: below.image, zone: PixelRect(x: 40, y: 40, width: 800, height: 100)))
-        #expect(abs(belowBox.x - 80) <= 1 && abs(belowBox.y - 50) <= 1 && abs(belowBox.maxY - 78) <= 1, "the figures, not the arc: \(belowBox)")
+        let belowBox = try #require(
+            InkLocator.valueBox(in: below.image, zone: PixelRect(x: 40, y: 40, width: 800, height: 100)))
+        #expect(
+            abs(belowBox.x - 80) <= 1 && abs(belowBox.y - 50) <= 1 && abs(belowBox.maxY - 78) <= 1,
+            "the figures, not the arc: \(belowBox)")
         // The pure rule: the most ink on one baseline, whatever stands beside it.
         func blob(_ x: Int, _ y: Int, _ width: Int, _ height: Int) -> InkLocator.Blob {
             // Black ink: its mass is its pixels.
-            InkLocator.Blob(box: PixelRect(x: x, y: y, width: width, height: height), pixels: width * height, mass: width * height)
+            InkLocator.Blob(
+                box: PixelRect(x: x, y: y, width: width, height: height), pixels: width * height, mass: width * height)
         }
         #expect(InkLocator.alignedInk([blob(0, 10, 10, 30), blob(20, 10, 10, 30), blob(40, 0, 10, 20)]) == 600)
         #expect(InkLocator.alignedInk([blob(0, 0, 40, 14), blob(50, 6, 40, 14), blob(100, 12, 40, 14)]) == 560)
@@ -300,7 +320,8 @@ struct InkLayoutTests {
         canvas.fill(x: 100, y: 50, width: 14, height: 8)  // the bar
         canvas.fill(x: 100, y: 59, width: 16, height: 15)  // the bowl, a white row below the bar
         canvas.specks(300, seed: 9)
-        let box = try #require(InkLocator.valueBox(in: canvas.image, zone: PixelRect(x: 20, y: 20, width: 260, height: 90)))
+        let box = try #require(
+            InkLocator.valueBox(in: canvas.image, zone: PixelRect(x: 20, y: 20, width: 260, height: 90)))
         #expect(abs(box.y - 50) <= 1 && abs(box.maxY - 74) <= 1)
         #expect(abs(box.x - 100) <= 1 && abs(box.maxX - 116) <= 1)
     }
@@ -312,7 +333,9 @@ struct InkLayoutTests {
             canvas.fill(x: 0, y: 10, width: 300, height: 3)
             canvas.fill(x: 0, y: 118, width: 300, height: 3)
             // Grey as a phone's faint print: only the lighter level sees it.
-            for piece in pieces { canvas.fill(x: piece.x, y: piece.y, width: piece.width, height: piece.height, level: 170) }
+            for piece in pieces {
+                canvas.fill(x: piece.x, y: piece.y, width: piece.width, height: piece.height, level: 170)
+            }
             return InkLocator.valueBox(in: canvas.image, zone: PixelRect(x: 20, y: 20, width: 260, height: 90))
         }
         // A "2": its curve 14 px high, its foot 8 px high, 5 px below (seen on a phone photo's receipts count).
@@ -326,7 +349,8 @@ struct InkLayoutTests {
         var canvas = Canvas(width: 300, height: 130)
         canvas.textLine(x: 60, y: 36, glyphs: 2, size: 22, level: 170)
         canvas.textLine(x: 60, y: 64, glyphs: 5, size: 24, level: 170)
-        let lines = try #require(InkLocator.valueBox(in: canvas.image, zone: PixelRect(x: 20, y: 20, width: 260, height: 90)))
+        let lines = try #require(
+            InkLocator.valueBox(in: canvas.image, zone: PixelRect(x: 20, y: 20, width: 260, height: 90)))
         #expect(abs(lines.y - 64) <= 1 && abs(lines.maxY - 88) <= 1)
     }
 
@@ -364,7 +388,10 @@ struct InkLayoutTests {
             let text = options.segmentation == .sparseText ? sparse : ""
             return Recognition(text: text, words: [], meanConfidence: text.isEmpty ? 0 : 90)
         }
-        func pixels(in zone: PixelRect) throws -> GrayImage { GrayImage(width: zone.width, height: zone.height, pixels: .init(repeating: 255, count: zone.width * zone.height)) }
+        func pixels(in zone: PixelRect) throws -> GrayImage {
+            GrayImage(
+                width: zone.width, height: zone.height, pixels: .init(repeating: 255, count: zone.width * zone.height))
+        }
         func overview(scale: Double) throws -> GrayImage { GrayImage(width: 1, height: 1, pixels: [255]) }
     }
 

@@ -8,7 +8,9 @@ import Testing
 @Suite("Titles and list entries verified glyph by glyph, without Tesseract")
 struct TextVerifierTests {
     /// The templates' characters drawn in WenQuanYi Micro Hei, recognised from the other eight typefaces.
-    static func lines(heldOut: String = "WenQuanYi_Micro_Hei_Regular") throws -> (lines: PrototypeLines, verifier: TextVerifier) {
+    static func lines(heldOut: String = "WenQuanYi_Micro_Hei_Regular") throws -> (
+        lines: PrototypeLines, verifier: TextVerifier
+    ) {
         let lines = try PrototypeLines(file: "form-text.txt", heldOut: heldOut)
         return (lines, TextVerifier(classifier: lines.classifier))
     }
@@ -55,7 +57,9 @@ struct TextVerifierTests {
         }
     }
 
-    @Test("Glyphs of a typeface the prototypes lack have no opinion where allowed; a misread in a known face still objects")
+    @Test(
+        "Glyphs of a typeface the prototypes lack have no opinion where allowed; a misread in a known face still objects"
+    )
     func unknownTypefaceDoubt() throws {
         // A Kai face held out of a set of mostly Hei and Song faces.
         let (kai, kaiVerifier) = try Self.lines(heldOut: "AR_PL_UKai_CN_Book")
@@ -63,7 +67,8 @@ struct TextVerifierTests {
         let image = kai.draw(name, gap: 8)
         let kaiJudged = try #require(kaiVerifier.judge(name, image: image))
         #expect(TextVerifier.unknownTypeface(kaiJudged, maximumDistance: kaiVerifier.maximumDistance))
-        #expect(kaiVerifier.doubt(name, image: image) != nil, "the strict doubt objects to the unknown face (司 clearly 号)")
+        #expect(
+            kaiVerifier.doubt(name, image: image) != nil, "the strict doubt objects to the unknown face (司 clearly 号)")
         #expect(kaiVerifier.doubt(name, image: image, unknownGlyphsObject: false) == nil)
         // In a face near the prototypes, two characters read otherwise (天津 for 杭州) still object.
         let (hei, heiVerifier) = try Self.lines()
@@ -150,7 +155,9 @@ struct TextVerifierTests {
         // A phone photo's 何 of 何海燕: 0.52 from 何, 0.49 from 柯; Tesseract and the sure model read 何.
         let blurred = TextVerifier.Judgement(expected: "何", distance: 0.52, rival: "柯", rivalDistance: 0.49)
         #expect(verifier.objection(blurred, at: 0, unknownObjects: true, outvoted: { _, _ in true }) == nil)
-        #expect(verifier.objection(blurred, at: 0, unknownObjects: true, outvoted: { _, _ in false })?.contains("unlike any 何") == true)
+        #expect(
+            verifier.objection(blurred, at: 0, unknownObjects: true, outvoted: { _, _ in false })?.contains(
+                "unlike any 何") == true)
         // Farther out, or with another character clearly nearer (a rare character both engines misread), it objects.
         let far = TextVerifier.Judgement(expected: "何", distance: 0.6, rival: "柯", rivalDistance: 0.58)
         #expect(verifier.objection(far, at: 0, unknownObjects: true, outvoted: { _, _ in true }) != nil)
@@ -168,12 +175,14 @@ struct NameRivalTests {
         let classifier = try GlyphClassifier.load(paths: [names, rivalsPath])
         let rivalCharacters = Set(try GlyphClassifier.readGlyphs(path: rivalsPath).map(\.character))
         #expect(rivalCharacters.contains("琮") && rivalCharacters.contains("未") && !rivalCharacters.contains("琼"))
-        let verifier = TextVerifier(classifier: classifier, maximumDistance: 3.5, minimumMargin: 0.25, rivalsOnly: rivalCharacters)
+        let verifier = TextVerifier(
+            classifier: classifier, maximumDistance: 3.5, minimumMargin: 0.25, rivalsOnly: rivalCharacters)
         let kai = try PrototypeLines(file: "name-rivals.txt", heldOut: "AR_PL_UKai_CN_Book")
         let rare = kai.draw("琮")
         #expect(verifier.verify("琼", image: rare) != .confirmed)
         // Without the rivals 琮 has no prototypes at all: nothing could tell it from 琼.
-        let withoutRivals = TextVerifier(classifier: try GlyphClassifier.load(path: names), maximumDistance: 3.5, minimumMargin: 0.25)
+        let withoutRivals = TextVerifier(
+            classifier: try GlyphClassifier.load(path: names), maximumDistance: 3.5, minimumMargin: 0.25)
         #expect(withoutRivals.canVerify("琼") && !withoutRivals.canVerify("琮"))
         // Characters of the 通用规范汉字表 outside GB 2312, which names use, are rivals too.
         for (rare, common) in [("昉", "防"), ("珺", "君"), ("堃", "坤")] {
@@ -198,7 +207,11 @@ struct UnclearGlyphTests {
         for x in 0..<image.width {
             let ink = (0..<image.height).contains { image.pixels[$0 * image.width + x] < 128 }
             if ink, start == nil { start = x }
-            if !ink, let s = start, (x - s) > 0, !((x + 1..<min(image.width, x + 4)).contains { c in (0..<image.height).contains { image.pixels[$0 * image.width + c] < 128 } }) {
+            if !ink, let s = start, (x - s) > 0,
+                !((x + 1..<min(image.width, x + 4)).contains { c in
+                    (0..<image.height).contains { image.pixels[$0 * image.width + c] < 128 }
+                })
+            {
                 columns.append(s..<x)
                 start = nil
             }
@@ -206,7 +219,9 @@ struct UnclearGlyphTests {
         for index in indices where columns.indices.contains(index) {
             let range = columns[index]
             // Wipe the lowest quarter of the glyph.
-            for y in (image.height * 3 / 4)..<image.height { for x in range { image.pixels[y * image.width + x] = 255 } }
+            for y in (image.height * 3 / 4)..<image.height {
+                for x in range { image.pixels[y * image.width + x] = 255 }
+            }
         }
         return image
     }

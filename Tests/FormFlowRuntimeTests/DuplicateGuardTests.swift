@@ -13,19 +13,26 @@ struct DuplicateGuardTests {
 
     init() throws {
         let pipeline = try Pipeline.load(path: TestSupport.pipelines.appendingPathComponent("default.yaml").path)
-        let ledger = try SQLiteLedger(path: try TestSupport.scratchFolder("duplicates").appendingPathComponent("ledger.sqlite").path)
+        let ledger = try SQLiteLedger(
+            path: try TestSupport.scratchFolder("duplicates").appendingPathComponent("ledger.sqlite").path)
         guardian = DuplicateGuard(rules: pipeline.rules, ledger: ledger)
     }
 
     /// An invoice as read: `code` and `uncertain` vary between copies, the rest is the same invoice.
-    func invoice(_ document: String, code: String, status: DocumentStatus = .accepted, uncertain: Set<String> = []) -> DocumentRecord {
+    func invoice(_ document: String, code: String, status: DocumentStatus = .accepted, uncertain: Set<String> = [])
+        -> DocumentRecord
+    {
         let fields: [String: FieldValue] = [
             "invoice_code": .text(code), "invoice_no": .text("98990323"), "seller_tax_id": .text("91310115MA1H8XYZ7Q"),
             "issue_date": .text("2026-08-25"), "total": .text("44054.31"),
         ]
         return DocumentRecord(
-            document: document, sha256: document, form: .vatInvoice, status: status, fields: fields, batch: "b", pipeline: "p",
-            evidence: Dictionary(uniqueKeysWithValues: fields.keys.map { ($0, FieldEvidence(raw: "", confidence: 90, box: nil, uncertain: uncertain.contains($0))) }),
+            document: document, sha256: document, form: .vatInvoice, status: status, fields: fields, batch: "b",
+            pipeline: "p",
+            evidence: Dictionary(
+                uniqueKeysWithValues: fields.keys.map {
+                    ($0, FieldEvidence(raw: "", confidence: 90, box: nil, uncertain: uncertain.contains($0)))
+                }),
             processedAt: "now")
     }
 
@@ -49,13 +56,16 @@ struct DuplicateGuardTests {
         /// Delivers a waiting copy into the exceptions folder, as a batch does.
         func deliver(_ record: DocumentRecord) throws {
             let original = folder.appendingPathComponent("processing/\(record.document)")
-            try FileManager.default.createDirectory(at: original.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(
+                at: original.deletingLastPathComponent(), withIntermediateDirectories: true)
             try Data(record.document.utf8).write(to: original)
             _ = try outputs.deliver(record, original: original)
         }
 
         var marker: DuplicateMarker {
-            DuplicateMarker(outputs: outputs, ledger: ledger, audit: AuditLog(path: folder.appendingPathComponent("audit.log").path))
+            DuplicateMarker(
+                outputs: outputs, ledger: ledger, audit: AuditLog(path: folder.appendingPathComponent("audit.log").path)
+            )
         }
     }
 
@@ -91,7 +101,8 @@ struct DuplicateGuardTests {
         #expect(rules(marked) == ["uncertain_field", "duplicate"])
         #expect(marked.status == .exception)
         let exceptions = desk.outputs.folder(for: .exception)
-        let onDisk = try JSONDecoder().decode(DocumentRecord.self, from: Data(contentsOf: exceptions.appendingPathComponent("fax.tif.json")))
+        let onDisk = try JSONDecoder().decode(
+            DocumentRecord.self, from: Data(contentsOf: exceptions.appendingPathComponent("fax.tif.json")))
         #expect(rules(onDisk) == ["uncertain_field", "duplicate"])
         let reason = try String(contentsOf: exceptions.appendingPathComponent("fax.tif.reason.txt"), encoding: .utf8)
         #expect(reason.contains("photo.jpg") && reason.contains("duplicate"))
@@ -137,7 +148,9 @@ struct DuplicateGuardTests {
         #expect(superseded.map(\.waiting.document) == ["fax.tif"])
     }
 
-    @Test("three copies waiting, two of which share no key: the one that links them marks the second a duplicate of the first")
+    @Test(
+        "three copies waiting, two of which share no key: the one that links them marks the second a duplicate of the first"
+    )
     func linkedWaitingCopies() throws {
         let desk = try Desk("linked")
         let guardian = desk.guardian
@@ -145,7 +158,9 @@ struct DuplicateGuardTests {
             var copy = invoice(document, code: code, status: .exception, uncertain: ["seller_tax_id"])
             copy.fields["invoice_no"] = .text(number)
             copy.fields["total"] = .text(total)
-            copy.violations = [Violation(rule: "uncertain_field", message: "not confirmed: seller_tax_id", fields: ["seller_tax_id"])]
+            copy.violations = [
+                Violation(rule: "uncertain_field", message: "not confirmed: seller_tax_id", fields: ["seller_tax_id"])
+            ]
             return copy
         }
         // The fax: its code and number read, its total misread. The scan: its code and number misread, its
