@@ -603,10 +603,18 @@ public struct FieldExtractor: Sendable {
                 MemoJudge(
                     Doubts(
                         judges: [
+                            // Where Tesseract and the sure model both read a character, its glyph unlike
+                            // every prototype says nothing (phone photos in a Ming face lay 0.5–0.75 from
+                            // the characters of 成都蓉易办数据服务有限公司); one clearly another character
+                            // still objects, as a look-alike's would.
                             GlyphDoubt(
                                 verifier: text!, broad: names, image: inkImage,
                                 unknownGlyphsObject: { ListMatch.of($0, in: vocabulary) != .unlisted },
-                                unknownGlyphsObjectOnlyAt: { ListMatch.differences($0, in: vocabulary) })
+                                unknownGlyphsObjectOnlyAt: { ListMatch.differences($0, in: vocabulary) },
+                                unlikeOutvoted: { value, place, character in
+                                    (try? secondModel?.outvotes(
+                                        value, place: place, character: character, tesseractRead: readings.compactMap { $0.value.text })) ?? false
+                                })
                         ] + runnerUpGlyphs))
             case .enumerated where text != nil && location.inkBox != nil:
                 MemoJudge(

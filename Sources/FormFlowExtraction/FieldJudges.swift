@@ -200,6 +200,9 @@ struct GlyphDoubt: GlyphJudge {
     /// where Tesseract and the second model both read the value's character and the model found the
     /// glyphs' one unlikely (`SecondModelJudge.outvotes`; a Kai 吴 nearer the prototypes of 昊).
     var outvoted: (String, Int, Character) -> Bool = { _, _, _ in false }
+    /// Whether, in `value`, a glyph unlike its character however far (and not clearly another one) is
+    /// outvoted there (`TextVerifier.doubt`): organisations, by Tesseract and the sure second model.
+    var unlikeOutvoted: ((String, Int, Character) -> Bool)? = nil
     var name: String { "glyphs" }
 
     func judge(_ candidate: NormalizedReading) throws -> Verdict {
@@ -212,7 +215,8 @@ struct GlyphDoubt: GlyphJudge {
         let outvotedHere = { (place: Int, character: Character) in outvoted(value, place, character) }
         if let why = judge.doubt(
             value, image: image, unknownGlyphsObject: unknownGlyphsObject(value),
-            unknownGlyphsObjectOnlyAt: unknownGlyphsObjectOnlyAt(value), outvoted: outvotedHere)
+            unknownGlyphsObjectOnlyAt: unknownGlyphsObjectOnlyAt(value), outvoted: outvotedHere,
+            unlikeOutvoted: unlikeOutvoted.map { unlike in { place, character in unlike(value, place, character) } })
         {
             return .contradicts(why)
         }

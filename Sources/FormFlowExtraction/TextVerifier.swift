@@ -237,10 +237,13 @@ public struct TextVerifier: Sendable {
     ///   engines read too; a phone photo's blurred 数 of 杭州数致科技有限公司 was unlike every prototype).
     /// - Parameter outvoted: whether the glyph at a place, clearly another character though near its own, is
     ///   outvoted there by two other readers (`SecondModelJudge.outvotes`): then it says nothing.
+    /// - Parameter unlikeOutvoted: whether a glyph unlike its character however far (not only within
+    ///   `outvotedReach`), and not clearly another one, is outvoted there (`objection`). Only that glyph:
+    ///   one clearly another character is not.
     public func doubt(
         _ expected: String, image: GrayImage, unknownGlyphsObject: Bool = true,
         unknownGlyphsObjectOnlyAt: Set<Int>? = nil,
-        outvoted: (Int, Character) -> Bool = { _, _ in false }
+        outvoted: (Int, Character) -> Bool = { _, _ in false }, unlikeOutvoted: ((Int, Character) -> Bool)? = nil
     ) -> String? {
         let judged = canVerify(expected) ? judge(expected, image: image) : nil
         if !unknownGlyphsObject, let judged, Self.unknownTypeface(judged, maximumDistance: maximumDistance) {
@@ -251,13 +254,24 @@ public struct TextVerifier: Sendable {
         guard let judged else { return "the line cannot be cut into \(expected.count) characters" }
         for (k, glyph) in judged.enumerated() {
             let objects = unknownGlyphsObject && (unknownGlyphsObjectOnlyAt?.contains(k) ?? true)
-            if let why = objection(glyph, at: k, unknownObjects: objects, outvoted: outvoted) { return why }
+            if let why = objection(
+                glyph, at: k, unknownObjects: objects, outvoted: outvoted, unlikeOutvoted: unlikeOutvoted)
+            {
+                return why
+            }
         }
         return nil
     }
 
     /// What one judged glyph at place `k` says against its character, if anything (`doubt`).
-    func objection(_ glyph: Judgement, at k: Int, unknownObjects: Bool, outvoted: (Int, Character) -> Bool) -> String? {
+    /// `unlikeOutvoted` outvotes a glyph beyond reach of its character however far, and whatever lies
+    /// nearer: `doubt` has already objected where it is clearly another character (`contradiction`), so
+    /// what is left is a glyph the prototypes cannot place (a phone photo's Ming 易 of 成都蓉易办…, 0.62
+    /// from 易 and 0.50 from 葛, the next at 0.55).
+    func objection(
+        _ glyph: Judgement, at k: Int, unknownObjects: Bool, outvoted: (Int, Character) -> Bool,
+        unlikeOutvoted: ((Int, Character) -> Bool)? = nil
+    ) -> String? {
         if glyph.distance > maximumDistance {
             if !unknownObjects && glyph.rivalDistance > maximumDistance { return nil }
             // Just beyond reach and no other character clearly nearer: two readers can outvote it.
@@ -266,6 +280,7 @@ public struct TextVerifier: Sendable {
             {
                 return nil
             }
+            if let unlikeOutvoted, let rival = glyph.rival, unlikeOutvoted(k, rival) { return nil }
             return "glyph \(k + 1) is unlike any \(glyph.expected) (distance \(glyph.distance))"
         }
         if let rival = glyph.rival, clearlyNearer(glyph) {

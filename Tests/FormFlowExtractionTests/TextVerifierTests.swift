@@ -164,6 +164,25 @@ struct TextVerifierTests {
         let other = TextVerifier.Judgement(expected: "神", distance: 0.53, rival: "禤", rivalDistance: 0.41)
         #expect(verifier.objection(other, at: 0, unknownObjects: true, outvoted: { _, _ in true }) != nil)
     }
+
+    @Test("An organisation's glyph the prototypes cannot place is outvoted however far; one clearly another character is not")
+    func unlikeGlyphOutvoted() throws {
+        let (lines, inkVerifier) = try Self.names()
+        let verifier = TextVerifier.names(classifier: lines.classifier)
+        // A phone photo's Ming 易 of 成都蓉易办数据服务有限公司: 0.62 from 易, 0.50 from 葛; Tesseract and the
+        // sure model read 易 there.
+        let unplaced = TextVerifier.Judgement(expected: "易", distance: 0.62, rival: "葛", rivalDistance: 0.50)
+        let objects = { (unlike: ((Int, Character) -> Bool)?) in
+            verifier.objection(unplaced, at: 3, unknownObjects: true, outvoted: { _, _ in false }, unlikeOutvoted: unlike)
+        }
+        #expect(objects { place, rival in place == 3 && rival == "葛" } == nil)
+        #expect(objects { _, _ in false }?.contains("unlike any 易") == true)
+        #expect(objects(nil)?.contains("unlike any 易") == true)
+        // A clear 磊 that both engines read 大 still objects: the glyph is clearly another character.
+        let image = lines.draw("陈磊", gap: 8)
+        #expect(inkVerifier.doubt("陈大", image: image, unlikeOutvoted: { _, _ in true }) != nil)
+        #expect(inkVerifier.doubt("陈磊", image: image, unlikeOutvoted: { _, _ in true }) == nil)
+    }
 }
 
 @Suite("Name rivals: a rare character is seen to be itself, not the common one Tesseract took it for")
