@@ -199,7 +199,7 @@ let package = Package(
         ),
         .testTarget(
             name: "FormFlowRuntimeTests",
-            dependencies: ["FormFlowRuntime", "FormFlowPostgres", "FormFlowLedger", "FormFlowExtraction", "FormFlowTestSupport"],
+            dependencies: ["FormFlowRuntime", "FormFlowPostgres", "FormFlowLedger", "FormFlowExtraction", "FormFlowTestSupport", "FormFlowYAML"],
             swiftSettings: swiftSettings
         ),
     ]

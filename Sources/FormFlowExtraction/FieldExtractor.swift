@@ -76,6 +76,8 @@ public struct FieldExtractor: Sendable {
     public let text: TextVerifier?
     /// Second opinion on personal names, from prototypes of common surnames and given-name characters.
     public let names: TextVerifier?
+    /// The commonest Chinese characters (GB 2312 level 1; `Pipeline.commonCharacters`): see `CharacterVotes`.
+    public let commonCharacters: Set<Character>
 
     public static let trace = ProcessInfo.processInfo.environment["FORMFLOW_TRACE"] != nil
 
@@ -86,13 +88,14 @@ public struct FieldExtractor: Sendable {
 
     public init(
         template: FormTemplate, glyphs: GlyphClassifier?, figures: FigureVerifier? = nil, text: TextVerifier? = nil,
-        names: TextVerifier? = nil
+        names: TextVerifier? = nil, commonCharacters: Set<Character> = []
     ) {
         self.template = template
         self.glyphs = glyphs
         self.figures = figures
         self.text = text
         self.names = names
+        self.commonCharacters = commonCharacters
     }
 
     /// Reads a page registered by its printed labels, using the layout pass to find each value.
@@ -740,9 +743,12 @@ public struct FieldExtractor: Sendable {
                 // The model leaning to a character is enough beside the glyphs ranking it first: where it
                 // found another one possible too, the glyphs must tell the two apart (`RunnerUpGlyphs`,
                 // the doubt asked of every reading the model makes).
-                CharacterVotes(verifier: names!, broad: nil, image: inkImage) { value, places in
-                    try secondModel?.leansTo(value, at: places) ?? false
-                }
+                CharacterVotes(
+                    verifier: names!, broad: nil, image: inkImage,
+                    modelLeans: { value, places in try secondModel?.leansTo(value, at: places) ?? false },
+                    isRare: { [commonCharacters] in !commonCharacters.isEmpty && !commonCharacters.contains($0) },
+                    modelSurelyReads: { value, rivals in try secondModel?.readsSurely(value, ruling: rivals) ?? false },
+                    modelAlternatives: { value, places in try secondModel?.possibleOthers(of: value, at: places) ?? [] })
             case .organisation where text != nil && location.inkBox != nil, .enumerated where text != nil && location.inkBox != nil:
                 CharacterVotes(verifier: text!, broad: names, image: inkImage, isListed: { vocabulary.contains($0) })
             default: nil

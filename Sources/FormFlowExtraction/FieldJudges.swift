@@ -410,6 +410,32 @@ final class SecondModelJudge: GlyphJudge {
         return places.allSatisfy { line.confidences.indices.contains($0) && line.confidences[$0] >= Self.leaningProbability }
     }
 
+    /// Whether the model read `text` surely throughout (`readsSurely`) and found each of `others` (a place
+    /// and a character) unlikely there: under `unlikelyProbability`, or, where it did not list the
+    /// character among its alternatives, where its least listed one is.
+    func readsSurely(_ text: String, ruling others: [(place: Int, character: Character)]) throws -> Bool {
+        guard try readsSurely(text), let line = try reading().line, line.alternatives.count == text.count else { return false }
+        return others.allSatisfy { place, character in
+            guard line.alternatives.indices.contains(place) else { return false }
+            let listed = line.alternatives[place]
+            let probability =
+                listed.first { $0.character == character }?.probability ?? listed.map(\.probability).min() ?? 1
+            return probability < Self.unlikelyProbability
+        }
+    }
+
+    /// The Chinese characters the model found at least `unlikelyProbability` likely at `places` of `text`,
+    /// beside the one it put there, where it read `text`: the others a second reader must rule out.
+    func possibleOthers(of text: String, at places: [Int]) throws -> [(place: Int, character: Character)] {
+        guard let line = try reading().line, line.text == text, line.alternatives.count == text.count else { return [] }
+        let characters = Array(text)
+        return places.filter(line.alternatives.indices.contains).flatMap { place in
+            line.alternatives[place].filter {
+                $0.character != characters[place] && $0.character.isCJK && $0.probability >= Self.unlikelyProbability
+            }.map { (place, $0.character) }
+        }
+    }
+
     /// See `leansTo`: a rare 炅 read at 0.76 (灵 0.22), 禛 at 0.76 (祺 0.05); the commoner look-alikes the
     /// model put before a rare character ran 0.60–0.89 (墨 for 曌, 龚 for 龑, 也 for 乜), and the glyphs
     /// ranked the rare one first or its runner-up stopped them (`RunnerUpGlyphs`).
@@ -471,6 +497,14 @@ final class CharacterVotes {
     /// Where the glyph lies nearer another character (炅, read 灵 by the model at 0.97) it is not.
     private let glyphsRankFirst: ((String, [Int]) throws -> Bool)?
     private let modelLeans: ((String, [Int]) throws -> Bool)?
+    /// The glyphs at these places within reach of the value's characters, none clearly nearer another
+    /// (`TextVerifier.nearerRivals`), and the model reading the whole value surely, the nearer ones ruled
+    /// out (`SecondModelJudge.readsSurely(_:ruling:)`): together the two readers of a character no reading
+    /// of Tesseract's has (names), where those characters are rare (outside the commonest 3,755): the
+    /// model's misreads of rare characters are common look-alikes it was sure of (刘燊 read 刘桑 at 0.99,
+    /// the glyph 0.51 from 桑 and 0.53 from 燊), so only a rare character it read counts. A phone photo's
+    /// 何玙, read 何篆 by Tesseract: the model 玙 at 0.90, 筠 at 0.005; the glyph 0.44 from 玙, 0.43 from 筠.
+    private let surelyReadWithinReach: ((String, [Int]) throws -> Bool)?
     /// The glyphs' verdicts per value and places: the loop asks again as readings come in.
     private var glyphVerdicts: [String: Bool] = [:]
     var name: String { "tesseract + glyphs, character by character" }
@@ -480,11 +514,13 @@ final class CharacterVotes {
 
     init(
         glyphsConfirm: @escaping (String, [Int]) throws -> Bool, glyphsRankFirst: ((String, [Int]) throws -> Bool)? = nil,
-        modelLeans: ((String, [Int]) throws -> Bool)? = nil, isListed: @escaping (String) -> Bool = { _ in false }
+        modelLeans: ((String, [Int]) throws -> Bool)? = nil,
+        surelyReadWithinReach: ((String, [Int]) throws -> Bool)? = nil, isListed: @escaping (String) -> Bool = { _ in false }
     ) {
         self.glyphsConfirm = glyphsConfirm
         self.glyphsRankFirst = glyphsRankFirst
         self.modelLeans = modelLeans
+        self.surelyReadWithinReach = surelyReadWithinReach
         self.isListed = isListed
     }
 
@@ -492,9 +528,22 @@ final class CharacterVotes {
     /// character (`broad`), else `verifier`'s; with `modelLeans`, the glyphs' first choice counts too.
     convenience init(
         verifier: TextVerifier, broad: TextVerifier?, image: @escaping () throws -> GrayImage,
-        modelLeans: ((String, [Int]) throws -> Bool)? = nil, isListed: @escaping (String) -> Bool = { _ in false }
+        modelLeans: ((String, [Int]) throws -> Bool)? = nil, isRare: @escaping (Character) -> Bool = { _ in false },
+        modelSurelyReads: ((String, [(place: Int, character: Character)]) throws -> Bool)? = nil,
+        modelAlternatives: @escaping (String, [Int]) throws -> [(place: Int, character: Character)] = { _, _ in [] },
+        isListed: @escaping (String) -> Bool = { _ in false }
     ) {
         let judge = { (value: String) in broad?.canVerify(value) == true ? broad! : verifier }
+        // Where the model's reading of a common character is one of the two readers, the glyphs must tell it
+        // from every other the model found possible there, however unlikely (`SecondModelJudge.possibleOthers`):
+        // sure of a common look-alike, it still gives the rare character a little, and the glyphs lean to the
+        // common one, whose prototypes come from more faces (马丽翚 read 马丽翠, 翠 at 0.90 and 翚 at 0.05; the
+        // glyph 0.46 from 翠, 0.49 from 黎, further from 翚). A rare character the model read (镕 at 0.91, 容 at
+        // 0.04) is not its lean to a look-alike, and the glyphs' lean is against it.
+        let toldFromModelAlternatives = { (value: String, places: [Int], image: GrayImage) throws -> Bool in
+            let others = try Self.othersToTellApart(value, at: places, isRare: isRare, modelAlternatives: modelAlternatives)
+            return judge(value).firstNotToldApart(value, from: others, image: image) == nil
+        }
         self.init(
             glyphsConfirm: { value, places in
                 let image = try image()
@@ -504,8 +553,24 @@ final class CharacterVotes {
                 }
                 return judge(value).confirms(value, at: places, image: image)
             },
-            glyphsRankFirst: modelLeans == nil ? nil : { value, places in judge(value).ranksFirst(value, at: places, image: try image()) },
-            modelLeans: modelLeans, isListed: isListed)
+            glyphsRankFirst: modelLeans == nil
+                ? nil
+                : { value, places in
+                    let image = try image()
+                    return try judge(value).ranksFirst(value, at: places, image: image)
+                        && toldFromModelAlternatives(value, places, image)
+                },
+            modelLeans: modelLeans,
+            surelyReadWithinReach: modelSurelyReads.map { modelSurelyReads in
+                { value, places in
+                    let characters = Array(value)
+                    let image = try image()
+                    guard places.allSatisfy({ characters.indices.contains($0) && isRare(characters[$0]) }),
+                        let rivals = judge(value).nearerRivals(value, at: places, image: image)
+                    else { return false }
+                    return try modelSurelyReads(value, rivals)
+                }
+            }, isListed: isListed)
     }
 
     func judge(_ candidate: NormalizedReading, readings: [NormalizedReading]) throws -> Verdict {
@@ -522,7 +587,9 @@ final class CharacterVotes {
             return .noOpinion("Tesseract read \(unread.count) of its characters otherwise")
         }
         let key = "\(value)\(unread)"
-        let clear = try glyphVerdicts[key] ?? glyphsConfirm(value, unread) || nearestAndLeanedTo(value, unread)
+        let clear =
+            try glyphVerdicts[key] ?? glyphsConfirm(value, unread) || nearestAndLeanedTo(value, unread)
+            || surelyReadWithinReach?(value, unread) == true
         glyphVerdicts[key] = clear
         guard clear else {
             return .noOpinion("the glyphs do not confirm \(unread.map { String(characters[$0]) }.joined())")
@@ -547,6 +614,17 @@ extension CharacterVotes {
             rest.remove(at: skipped)
             return rest == value
         }
+    }
+
+    /// The characters the model found possible beside `value`'s at `places` whose character is common (not
+    /// `isRare`): the ones its glyphs must tell apart where the model's lean is one of two readers.
+    static func othersToTellApart(
+        _ value: String, at places: [Int], isRare: (Character) -> Bool,
+        modelAlternatives: (String, [Int]) throws -> [(place: Int, character: Character)]
+    ) rethrows -> [(place: Int, character: Character)] {
+        let characters = Array(value)
+        let common = places.filter { characters.indices.contains($0) && !isRare(characters[$0]) }
+        return common.isEmpty ? [] : try modelAlternatives(value, common)
     }
 
     /// What a rule or the end of a label before a value is read as.

@@ -330,6 +330,28 @@ public struct TextVerifier: Sendable {
         }
     }
 
+    /// The character nearer than its own, if any, to each glyph at `positions` of `expected`, where every
+    /// such glyph lies within `maximumDistance` of its own character, at most one other lies nearer, and
+    /// none is clearly nearer (`clearlyNearer`): glyphs that do not read the text's characters, but do not
+    /// rule them out either. Nil where one does not, or the line cannot be cut into `expected`'s characters.
+    public func nearerRivals(_ expected: String, at positions: [Int], image: GrayImage) -> [(place: Int, character: Character)]? {
+        let characters = Array(expected.filter { !$0.isWhitespace })
+        guard canVerify(expected), positions.allSatisfy(characters.indices.contains),
+            let queries = glyphs(of: characters, image: image)
+        else { return nil }
+        var rivals: [(place: Int, character: Character)] = []
+        for k in positions {
+            let own = index.distance(queries[k], to: characters[k])
+            let ranked = index.nearest(queries[k], count: 2)
+            guard own <= maximumDistance, ranked.contains(where: { $0.character == characters[k] }) else { return nil }
+            guard let nearer = ranked.first, nearer.character != characters[k] else { continue }
+            let glyph = Judgement(expected: characters[k], distance: own, rival: nearer.character, rivalDistance: nearer.distance)
+            if clearlyNearer(glyph) { return nil }
+            rivals.append((k, nearer.character))
+        }
+        return rivals
+    }
+
     /// The first of `others` (a place in `expected` and another character) that the glyph there does not
     /// tell from its own character, or nil where it tells every one. Told apart: `minimumRatio` times nearer
     /// to its own than to the other; where the other has under half as many prototypes (a rival drawn in

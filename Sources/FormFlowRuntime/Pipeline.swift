@@ -35,9 +35,13 @@ public struct Pipeline: Sendable {
     /// Second opinion on personal names, from prototypes of common surnames and given-name characters
     /// (`name_glyphs:`).
     public var names: TextVerifier? = nil
+    /// The commonest Chinese characters (`common_characters:`, GB 2312 level 1): a name character outside
+    /// them that the second OCR model read surely is not its lean to a common look-alike.
+    public var commonCharacters: Set<Character> = []
     /// Extraction for one of this pipeline's templates, with its glyph, figure, text and name classifiers.
     public func extractor(for template: FormTemplate) -> FieldExtractor {
-        FieldExtractor(template: template, glyphs: glyphs, figures: figures, text: text, names: names)
+        FieldExtractor(
+            template: template, glyphs: glyphs, figures: figures, text: text, names: names, commonCharacters: commonCharacters)
     }
     /// Page segmentation of the layout pass.
     public var layoutSegmentation: PageSegmentation
@@ -66,7 +70,7 @@ public struct Pipeline: Sendable {
     /// Loads the pipeline and every template it names; the first mistake stops start-up with file and line.
     public static func load(path: String) throws(ConfigurationError) -> Pipeline {
         let root = try ConfigNode.load(path: path)
-        try root.allowOnly(["name", "version", "templates", "normalise", "layout_dpi", "layout_psm", "register_by_frame", "glyphs", "digits", "text_glyphs", "name_glyphs", "rules", "description"])
+        try root.allowOnly(["name", "version", "templates", "normalise", "layout_dpi", "layout_psm", "register_by_frame", "glyphs", "digits", "text_glyphs", "name_glyphs", "common_characters", "rules", "description"])
         let directory = (path as NSString).deletingLastPathComponent
         var templates: [FormTemplate] = []
         let templatesNode = try root.required("templates")
@@ -132,6 +136,17 @@ public struct Pipeline: Sendable {
         // Names (people's and organisations') are any characters in any typeface: their glyphs are compared
         // by stroke directions, which hold across typefaces where ink density does not.
         let names = try prototypes("name_glyphs", features: .strokeDirection).map { TextVerifier.names(classifier: $0) }
+        var commonCharacters: Set<Character> = []
+        if let node = try root.optional("common_characters") {
+            let relative = try node.string()
+            let listPath = relative.hasPrefix("/") ? relative : (directory as NSString).appendingPathComponent(relative)
+            guard let list = try? String(contentsOfFile: listPath, encoding: .utf8) else {
+                throw node.error("the character list \(listPath) cannot be read")
+            }
+            commonCharacters = Set(
+                list.split(separator: "\n").filter { !$0.hasPrefix("#") }.joined().filter { $0.isCJK })
+            guard !commonCharacters.isEmpty else { throw node.error("the character list \(listPath) holds no Chinese characters") }
+        }
         var rules = RuleSet(rules: [])
         if let node = try root.optional("rules") {
             rules = try RuleSet.parse(node)
@@ -151,6 +166,7 @@ public struct Pipeline: Sendable {
         pipeline.figures = figures
         pipeline.text = text
         pipeline.names = names
+        pipeline.commonCharacters = commonCharacters
         return pipeline
     }
 }

@@ -210,6 +210,65 @@ struct SecondModelTests {
         #expect(try withoutModel.judge(own, readings: readings) != .confirms)
     }
 
+    /// The model's line 何玙 as a phone photo gave it: 玙 at 0.90 (sure), 玛 0.019, 均 0.008, 筠 0.005.
+    static func heYu(confidence: Double = 0.9032) -> SecondModelJudge {
+        let alternatives: [[LineReading.Alternative]] = [
+            [.init(character: "何", probability: 0.9983), .init(character: "向", probability: 0.001)],
+            [
+                .init(character: "玙", probability: confidence), .init(character: "玛", probability: 0.0191),
+                .init(character: "均", probability: 0.0077), .init(character: "筠", probability: 0.0046),
+            ],
+        ]
+        return SecondModelJudge(line: {
+            (
+                LineReading(text: "何玙", confidences: alternatives.map { $0[0].probability }, alternatives: alternatives),
+                NormalizedReading(value: .text("何玙"), check: .valid)
+            )
+        })
+    }
+
+    @Test("the model reads a name surely and rules out a character only under 0.01, or below every alternative it listed")
+    func surelyRulingOut() throws {
+        let model = Self.heYu()
+        #expect(try model.readsSurely("何玙", ruling: [(1, "筠")]))
+        #expect(try !model.readsSurely("何玙", ruling: [(1, "玛")]), "玛 was 0.019 likely")
+        #expect(try model.readsSurely("何玙", ruling: [(1, "琦")]), "not listed: under 筠's 0.005")
+        #expect(try !model.readsSurely("何瑜", ruling: []), "another text")
+        #expect(try !Self.heYu(confidence: 0.85).readsSurely("何玙", ruling: []), "unsure of 玙")
+        let others = try model.possibleOthers(of: "何玙", at: [1])
+        #expect(others.map { "\($0.place)\($0.character)" } == ["1玛"], "the others at least 0.01 likely")
+        #expect(try model.possibleOthers(of: "何玙", at: [0]).isEmpty)
+    }
+
+    @Test("a rare character no reading of Tesseract's has is voted by the sure model and a glyph within reach of it")
+    func surelyReadWithinReach() throws {
+        let readings = FieldPolicyTests.readings(["何篆", "和何销", "何篆"])
+        let own = NormalizedReading(value: .text("何玙"), check: .valid)
+        func votes(_ withinReach: Bool) -> CharacterVotes {
+            CharacterVotes(
+                glyphsConfirm: { _, _ in false }, surelyReadWithinReach: { value, places in value == "何玙" && places == [1] && withinReach })
+        }
+        #expect(try votes(true).judge(own, readings: readings) == .confirms)
+        #expect(try votes(false).judge(own, readings: readings) != .confirms)
+    }
+
+    @Test("the glyphs must tell a common character the model leaned to from the others it found possible; a rare one it read need not")
+    func commonCharacterToldFromModelAlternatives() throws {
+        // 马丽翚 read 马丽翠 by the model, 翠 at 0.90 and 翚 at 0.05: 翠 is common, so 翚 must be told apart.
+        let alternatives = { (value: String, places: [Int]) in
+            places.flatMap { place in value == "马丽翠" && place == 2 ? [(place: place, character: Character("翚"))] : [] }
+        }
+        let common = CharacterVotes.othersToTellApart("马丽翠", at: [2], isRare: { $0 == "玙" }, modelAlternatives: alternatives)
+        #expect(common.map { "\($0.place)\($0.character)" } == ["2翚"])
+        // A rare character the model read (镕 at 0.91, 容 at 0.04) is not its lean to a look-alike.
+        #expect(CharacterVotes.othersToTellApart("马丽翠", at: [2], isRare: { _ in true }, modelAlternatives: alternatives).isEmpty)
+        // In the votes: a glyph that cannot be told from the other (it has no prototypes) stops the lean.
+        let lines = try PrototypeLines(files: ["names.txt", "name-rivals.txt"], heldOut: "AR_PL_UMing_CN_Light", features: .strokeDirection)
+        let names = TextVerifier.names(classifier: lines.classifier)
+        #expect(names.firstNotToldApart("陈磊", from: [(1, "龘")], image: lines.draw("陈磊", gap: 8)) != nil)
+        #expect(names.firstNotToldApart("陈磊", from: [], image: lines.draw("陈磊", gap: 8)) == nil)
+    }
+
     @Test("character votes confirm the model's own reading in the policy; a glyph doubt still stops it")
     func characterVotesInPolicy() throws {
         let readings = FieldPolicyTests.readings(["成都其易办数据服务有限公司", "成都其易办数据服务有限公司"])

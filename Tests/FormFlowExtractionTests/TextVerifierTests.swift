@@ -165,6 +165,15 @@ struct TextVerifierTests {
         #expect(verifier.objection(other, at: 0, unknownObjects: true, outvoted: { _, _ in true }) != nil)
     }
 
+    @Test("Nearer rivals: none where the glyph ranks its character first, nil where it is clearly another")
+    func nearerRivals() throws {
+        let (lines, inkVerifier) = try Self.names()
+        let image = lines.draw("陈磊", gap: 8)
+        #expect(inkVerifier.nearerRivals("陈磊", at: [1], image: image)?.isEmpty == true)
+        #expect(inkVerifier.nearerRivals("陈大", at: [1], image: image) == nil)
+        #expect(inkVerifier.nearerRivals("陈磊", at: [2], image: image) == nil, "no such place")
+    }
+
     @Test("An organisation's glyph the prototypes cannot place is outvoted however far; one clearly another character is not")
     func unlikeGlyphOutvoted() throws {
         let (lines, inkVerifier) = try Self.names()
