@@ -757,7 +757,8 @@ public struct FieldExtractor: Sendable {
             FieldPolicy.SecondReader(
                 model: $0, doubt: glyphDoubt ?? judge, confirm: glyphConfirm, characters: characterVotes,
                 onlyUnsplitReadings: spec.type == .code, dissentsOnSplitReadings: spec.type.hasCheckCharacter,
-                passesCheck: spec.type.hasCheckCharacter ? { [self] in normalize($0, spec)?.check == .valid } : nil)
+                passesCheck: spec.type.hasCheckCharacter ? { [self] in normalize($0, spec)?.check == .valid } : nil,
+                needsSureModel: spec.type == .date || spec.type == .code)
         }
         while true {
             let decision = try FieldPolicy.decide(

@@ -793,6 +793,11 @@ extension FieldPolicy {
         var dissentsOnSplitReadings = false
         /// Whether a text passes the field's check character (values that have one).
         var passesCheck: ((String) -> Bool)? = nil
+        /// Whether the model sides with a reading of Tesseract's only where it read every character of it
+        /// surely (`SecondModelJudge.readsSurely`): dates and codes, which nothing on the form checks (a G4
+        /// scan's 2026-03-01 read 2020-03-01 by one reading of Tesseract's and by the model, its 0 at 0.69
+        /// with 6 at 0.15).
+        var needsSureModel = false
     }
 
     /// Two independent readers agree: a well-formed reading of Tesseract's that the second model read
@@ -819,6 +824,7 @@ extension FieldPolicy {
                 }
             }
             guard try second.model.judge(reading) == .confirms else { continue }
+            if second.needsSureModel, let text = reading.value.text, try !second.model.readsSurely(text) { continue }
             if case .contradicts? = try second.doubt?.judge(reading) { continue }
             if reading.check == .checksumFailed, let passesCheck = second.passesCheck, let text = reading.value.text,
                 let near = try second.model.possibleReading(of: text, passing: passesCheck)

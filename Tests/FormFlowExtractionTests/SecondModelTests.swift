@@ -540,6 +540,40 @@ struct SecondModelTests {
         #expect(chosen.check == .checksumFailed)
     }
 
+    @Test("a date the model read unsurely is not settled by it and one reading of Tesseract's; read surely, it is")
+    func dateNeedsSureModel() throws {
+        // A G4 scan's 2026-03-01: one reading of Tesseract's 2020-03-01, the model 2020-03-01 with its 0 at
+        // 0.69 (6 at 0.15).
+        let read = "2020-03-01"
+        func decide(fourth: Double, needsSureModel: Bool) throws -> FieldPolicy.Decision {
+            let alternatives = read.enumerated().map { place, character in
+                place == 3
+                    ? [LineReading.Alternative(character: "0", probability: fourth), .init(character: "6", probability: 0.15)]
+                    : [LineReading.Alternative(character: character, probability: 0.99)]
+            }
+            let model = SecondModelJudge(line: {
+                (
+                    LineReading(text: read, confidences: alternatives.map { $0[0].probability }, alternatives: alternatives),
+                    NormalizedReading(value: .text(read), check: .valid)
+                )
+            })
+            return try FieldPolicy.decide(
+                FieldPolicyTests.readings([read]), agreement: TesseractAgreement(needs: .strong, layoutPass: false), glyphs: nil,
+                secondReader: FieldPolicy.SecondReader(model: model, doubt: nil, confirm: nil, needsSureModel: needsSureModel),
+                glyphsMustConfirm: false, glyphsConfirmAReading: false, contradictionWaits: false, tesseractDoubts: false,
+                final: true)
+        }
+        if case .accept = try decide(fourth: 0.69, needsSureModel: true) {
+            Issue.record("an unsure model settled a date with one reading of Tesseract's")
+        }
+        guard case .accept = try decide(fourth: 0.95, needsSureModel: true) else {
+            Issue.record("a date both engines read surely was not taken"); return
+        }
+        guard case .accept = try decide(fourth: 0.69, needsSureModel: false) else {
+            Issue.record("without the rule (names, amounts) the model's agreement settles it"); return
+        }
+    }
+
     @Test("a wider crop of the line confirms only what the model read there itself, surely enough, never split, and only when asked")
     func widerCrop() throws {
         var asked = 0
