@@ -100,14 +100,17 @@ public struct FieldExtractor: Sendable {
 
     /// Reads a page registered by its printed labels, using the layout pass to find each value.
     public func extract(layout: Recognition, reader: any PageReader) throws -> ExtractionResult {
-        guard let registration = Registrar.register(template: template, symbols: layout.symbols, pageSize: reader.pageSize)
+        guard
+            let registration = Registrar.register(
+                template: template, symbols: layout.symbols, pageSize: reader.pageSize)
         else {
             return ExtractionResult(
                 readings: [:], rows: [], registration: nil,
                 problems: [
                     Violation(
                         rule: "registration_failed",
-                        message: "the printed labels of \(template.form) were not found where the template expects them; check the scan's orientation and completeness"
+                        message:
+                            "the printed labels of \(template.form) were not found where the template expects them; check the scan's orientation and completeness"
                     )
                 ])
         }
@@ -149,7 +152,12 @@ public struct FieldExtractor: Sendable {
                         x: column.zone.x, y: top + column.zone.y, width: column.zone.width, height: column.zone.height)
                     let zone = transform.map(templateZone).clamped(to: reader.pageSize)
                     cells.append(
-                        (column, try locate(column, zone: zone, layout: layout, reader: reader, scale: transform.scale, fallback: false)))
+                        (
+                            column,
+                            try locate(
+                                column, zone: zone, layout: layout, reader: reader, scale: transform.scale,
+                                fallback: false)
+                        ))
                 }
                 // An empty row is where the table ends; a row with some cells read is kept whole.
                 guard cells.contains(where: { $0.1 != nil }) else { continue }
@@ -196,7 +204,9 @@ public struct FieldExtractor: Sendable {
                 guard let ink = (locations[name]?.1 ?? cellLocations[name]?.1)?.inkBox,
                     let line = try? reader.readLine(in: Self.lineArea(ink, reader))
                 else { return nil }
-                if Self.trace { FieldExtractor.tracePrint("TRACE second model amount \(name) \(line.text) \(line.confidences)") }
+                if Self.trace {
+                    FieldExtractor.tracePrint("TRACE second model amount \(name) \(line.text) \(line.confidences)")
+                }
                 return line.lowestConfidence >= SecondModelJudge.minimumProbability ? line.text : nil
             },
             figuresSpell: { [figures] name, text in
@@ -217,12 +227,15 @@ public struct FieldExtractor: Sendable {
             result.problems.append(
                 Violation(
                     rule: "missing_field",
-                    message: "no value was found for \(missing.joined(separator: ", ")); check the scan or the template zones",
+                    message:
+                        "no value was found for \(missing.joined(separator: ", ")); check the scan or the template zones",
                     fields: missing))
         }
         if template.table != nil && rows.isEmpty {
             result.problems.append(
-                Violation(rule: "missing_field", message: "the item table has no readable row", fields: [template.table!.name]))
+                Violation(
+                    rule: "missing_field", message: "the item table has no readable row", fields: [template.table!.name]
+                ))
         }
         return result
     }
@@ -230,11 +243,13 @@ public struct FieldExtractor: Sendable {
     /// Leaves out the rows below the last item that hold marks only (`ItemRowJudge`); the table's evidence
     /// says why, or nil where none was left out.
     private func leaveOutRowsOfMarks(
-        _ rows: inout [[String: FieldReading]], cellLocations: [String: (FieldSpec, ValueLocation?)], reader: any PageReader
+        _ rows: inout [[String: FieldReading]], cellLocations: [String: (FieldSpec, ValueLocation?)],
+        reader: any PageReader
     ) -> FieldEvidence? {
         guard let table = template.table else { return nil }
         let columns = table.columns.map {
-            ItemRowJudge.Column(name: $0.name, type: $0.type, vocabulary: $0.vocabulary.flatMap { template.vocabularies[$0] } ?? [])
+            ItemRowJudge.Column(
+                name: $0.name, type: $0.type, vocabulary: $0.vocabulary.flatMap { template.vocabularies[$0] } ?? [])
         }
         let marks = ItemRowJudge.trailingMarks(rows, columns: columns) { row, column in
             guard let ink = cellLocations["\(row).\(column)"]?.1?.inkBox else { return nil }
@@ -252,7 +267,8 @@ public struct FieldExtractor: Sendable {
 
     /// The value's box without its first glyph (a printed prefix such as ¥), when the ink shows one
     /// standing apart before at least one more; nil when it does not.
-    static func withoutFirstGlyph(_ box: PixelRect, reader: any PageReader) throws -> (box: PixelRect, prefixEnd: Int)? {
+    static func withoutFirstGlyph(_ box: PixelRect, reader: any PageReader) throws -> (box: PixelRect, prefixEnd: Int)?
+    {
         guard let line = GlyphLine(image: try reader.pixels(in: box), splitWide: false), line.pieces.count >= 2 else {
             return nil
         }
@@ -334,7 +350,8 @@ public struct FieldExtractor: Sendable {
                 // The layout pass can miss faint values: look again in the zone itself, at full resolution.
                 let sparse = try reader.read(
                     zone,
-                    options: RecognitionOptions(language: spec.ocr.language, segmentation: .sparseText, collectSymbols: true),
+                    options: RecognitionOptions(
+                        language: spec.ocr.language, segmentation: .sparseText, collectSymbols: true),
                     scale: 1)
                 words = Self.symbols(in: zone, from: sparse.symbols)
             }
@@ -351,7 +368,8 @@ public struct FieldExtractor: Sendable {
             // A 1-bit page's thin strokes are grey once scaled, and its seal black: its ink is not weighed by
             // how dark it is.
             guard
-                let found = InkLocator.valueBox(in: try reader.pixels(in: area), zone: inner, unit: scale, bilevel: reader.strokesMayBeLost)
+                let found = InkLocator.valueBox(
+                    in: try reader.pixels(in: area), zone: inner, unit: scale, bilevel: reader.strokesMayBeLost)
             else {
                 return nil
             }
@@ -395,7 +413,8 @@ public struct FieldExtractor: Sendable {
             try reader.inkTouchesScanEdge(in: ink)
         {
             reading.uncertain = true
-            reading.note = "the value touches the edge of the scan, so part of it may be cut off; " + (reading.note ?? "")
+            reading.note =
+                "the value touches the edge of the scan, so part of it may be cut off; " + (reading.note ?? "")
         }
         return reading
     }
@@ -427,7 +446,9 @@ public struct FieldExtractor: Sendable {
         }
         // A closed vocabulary read exactly as one of its entries needs no second reading: a misread
         // that lands on another whole entry is not a risk worth a full-resolution pass.
-        if spec.type == .enumerated, let reading = normalize(layoutText, spec), reading.check == .valid, reading.note == nil {
+        if spec.type == .enumerated, let reading = normalize(layoutText, spec), reading.check == .valid,
+            reading.note == nil
+        {
             empty.chosen = reading
             empty.candidates = [reading]
             empty.uncertain = false
@@ -441,7 +462,8 @@ public struct FieldExtractor: Sendable {
         // The names' stroke-direction judge first (it holds across typefaces and captures), the form
         // words' prototypes where it cannot spell every entry.
         if spec.type == .enumerated || spec.type == .organisation, let ink = location.inkBox, !vocabulary.isEmpty,
-            let entry = try Self.chooseEntry(among: vocabulary, by: [names, text], image: reader.pixels(in: Self.inkArea(ink, reader))),
+            let entry = try Self.chooseEntry(
+                among: vocabulary, by: [names, text], image: reader.pixels(in: Self.inkArea(ink, reader))),
             let reading = normalize(entry, spec), reading.check == .valid
         {
             if Self.trace { FieldExtractor.tracePrint("TRACE text \(spec.name) chose an entry") }
@@ -474,7 +496,9 @@ public struct FieldExtractor: Sendable {
         // character fits, two independent judges agree (a clear misread must also keep the checksum,
         // which an ID's and a credit code's catch for any one character) and Tesseract is not asked.
         var figureReading: String? = nil
-        if spec.type.hasCheckCharacter, let figures, let ink = location.inkBox, let alphabet = FigureVerifier.Alphabet(spec.type) {
+        if spec.type.hasCheckCharacter, let figures, let ink = location.inkBox,
+            let alphabet = FigureVerifier.Alphabet(spec.type)
+        {
             figureReading = figures.read(
                 image: try reader.pixels(in: Self.inkArea(ink, reader)), alphabet: alphabet, lengths: spec.type.lengths)
         }
@@ -543,7 +567,8 @@ public struct FieldExtractor: Sendable {
                 MemoJudge(NameGlyphs(verifier: names!, image: inkImage))
             // A department or category read off its list is reported as unknown only when its glyphs
             // confirm it (a photo's 交通费 read 通费 is a misread, not an unknown category).
-            case .organisation where text != nil && location.inkBox != nil, .enumerated where text != nil && location.inkBox != nil:
+            case .organisation where text != nil && location.inkBox != nil,
+                .enumerated where text != nil && location.inkBox != nil:
                 MemoJudge(ListOrGlyphs(verifier: text!, broad: names, known: vocabulary, image: inkImage))
             // An amount too: its sums and words may still confirm it, but its readings agreeing do not. A
             // date, which nothing checks either (a G4 scan's 2026-09-04 read 2026-09-01 by both engines).
@@ -554,25 +579,32 @@ public struct FieldExtractor: Sendable {
             default: nil
             }
         // The second OCR model: read on first use (`FieldPolicy` asks it only where Tesseract does not decide).
-        let secondModel = spec.type.readBySecondModel ? SecondModelJudge { [reader] () throws -> (line: LineReading?, reading: NormalizedReading?) in
-            let area = location.inkBox.map { Self.lineArea($0, reader) } ?? box
-            guard let line = try reader.readLine(in: area) else { return (nil, nil) }
-            if Self.trace {
-                FieldExtractor.tracePrint("TRACE second model line \(line.text) \(line.confidences)")
-                FieldExtractor.tracePrint("TRACE second model alternatives " + line.alternatives.map { $0.map { "\($0.character)\($0.probability)" }.joined(separator: " ") }.joined(separator: " | "))
-            }
-            guard line.lowestConfidence >= SecondModelJudge.minimumProbability else { return (line, nil) }
-            return (line, normalize(line.text, spec, characters: characters))
-        } wider: { [reader] () throws -> [NormalizedReading?] in
-            guard let ink = location.inkBox else { return [] }
-            return try [2, 1].map { divisor in
-                let margin = max(6, ink.height / divisor)
-                let area = ink.insetBy(dx: -margin, dy: -margin).clamped(to: reader.pageSize)
-                guard let line = try reader.readLine(in: area), line.lowestConfidence >= SecondModelJudge.minimumProbability
-                else { return nil }
-                return normalize(line.text, spec, characters: characters)
-            }
-        } : nil
+        let secondModel =
+            spec.type.readBySecondModel
+            ? SecondModelJudge { [reader] () throws -> (line: LineReading?, reading: NormalizedReading?) in
+                let area = location.inkBox.map { Self.lineArea($0, reader) } ?? box
+                guard let line = try reader.readLine(in: area) else { return (nil, nil) }
+                if Self.trace {
+                    FieldExtractor.tracePrint("TRACE second model line \(line.text) \(line.confidences)")
+                    FieldExtractor.tracePrint(
+                        "TRACE second model alternatives "
+                            + line.alternatives.map {
+                                $0.map { "\($0.character)\($0.probability)" }.joined(separator: " ")
+                            }.joined(separator: " | "))
+                }
+                guard line.lowestConfidence >= SecondModelJudge.minimumProbability else { return (line, nil) }
+                return (line, normalize(line.text, spec, characters: characters))
+            } wider: { [reader] () throws -> [NormalizedReading?] in
+                guard let ink = location.inkBox else { return [] }
+                return try [2, 1].map { divisor in
+                    let margin = max(6, ink.height / divisor)
+                    let area = ink.insetBy(dx: -margin, dy: -margin).clamped(to: reader.pageSize)
+                    guard let line = try reader.readLine(in: area),
+                        line.lowestConfidence >= SecondModelJudge.minimumProbability
+                    else { return nil }
+                    return normalize(line.text, spec, characters: characters)
+                }
+            } : nil
         // Glyphs the prototypes cannot place (beyond reach of their own character and every other) are
         // no objection to a name, department or category the model read surely: two independent readers
         // agree and the glyphs have no opinion (a phone photo's 黄强, 马建国 lay 0.53–0.63 from everything;
@@ -587,21 +619,27 @@ public struct FieldExtractor: Sendable {
         // which hold every character of GB 2312 and the 通用规范汉字表.
         let runnerUpGlyphs: [any GlyphJudge] =
             names.map { names in
-                [RunnerUpGlyphs(verifier: names, runnersUp: { try secondModel?.runnersUp(of: $0) ?? [] }, image: inkImage)]
+                [
+                    RunnerUpGlyphs(
+                        verifier: names, runnersUp: { try secondModel?.runnersUp(of: $0) ?? [] }, image: inkImage)
+                ]
             } ?? []
         // What may speak against a value the second model agrees on.
         let glyphDoubt: MemoJudge? =
             switch spec.type {
             case .chineseName where names != nil && location.inkBox != nil:
                 MemoJudge(
-                    Doubts(judges: [
-                        GlyphDoubt(
-                            verifier: names!, broad: nil, image: inkImage, readAlone: true, unknownGlyphsObject: unlessModelSure,
-                            outvoted: { value, place, character in
-                                (try? secondModel?.outvotes(
-                                    value, place: place, character: character, tesseractRead: readings.compactMap { $0.value.text })) ?? false
-                            }),
-                    ] + runnerUpGlyphs))
+                    Doubts(
+                        judges: [
+                            GlyphDoubt(
+                                verifier: names!, broad: nil, image: inkImage, readAlone: true,
+                                unknownGlyphsObject: unlessModelSure,
+                                outvoted: { value, place, character in
+                                    (try? secondModel?.outvotes(
+                                        value, place: place, character: character,
+                                        tesseractRead: readings.compactMap { $0.value.text })) ?? false
+                                })
+                        ] + runnerUpGlyphs))
             case .organisation where text != nil && location.inkBox != nil:
                 MemoJudge(
                     Doubts(
@@ -616,12 +654,17 @@ public struct FieldExtractor: Sendable {
                                 unknownGlyphsObjectOnlyAt: { ListMatch.differences($0, in: vocabulary) },
                                 unlikeOutvoted: { value, place, character in
                                     (try? secondModel?.outvotes(
-                                        value, place: place, character: character, tesseractRead: readings.compactMap { $0.value.text })) ?? false
+                                        value, place: place, character: character,
+                                        tesseractRead: readings.compactMap { $0.value.text })) ?? false
                                 })
                         ] + runnerUpGlyphs))
             case .enumerated where text != nil && location.inkBox != nil:
                 MemoJudge(
-                    Doubts(judges: [GlyphDoubt(verifier: text!, broad: names, image: inkImage, unknownGlyphsObject: unlessModelSure)] + runnerUpGlyphs))
+                    Doubts(
+                        judges: [
+                            GlyphDoubt(
+                                verifier: text!, broad: names, image: inkImage, unknownGlyphsObject: unlessModelSure)
+                        ] + runnerUpGlyphs))
             // A value with a check character that fails: a 1 standing where a 4's stem does says
             // misread, not invalid (a G4 scan's thin 4 lost its strokes: 6228485275339058771 read
             // 6228185275339058771 by Tesseract and the model alike, and bad_bank_account claimed).
@@ -636,7 +679,8 @@ public struct FieldExtractor: Sendable {
             switch spec.type {
             case .organisation where text != nil && location.inkBox != nil && !vocabulary.isEmpty,
                 .enumerated where text != nil && location.inkBox != nil && !vocabulary.isEmpty:
-                MemoJudge(EntryGlyphs(judge: ListOrGlyphs(verifier: text!, broad: names, known: vocabulary, image: inkImage)))
+                MemoJudge(
+                    EntryGlyphs(judge: ListOrGlyphs(verifier: text!, broad: names, known: vocabulary, image: inkImage)))
             default: nil
             }
         // Fields with nothing on the form to check them against (codes, dates, names) need more than
@@ -700,7 +744,8 @@ public struct FieldExtractor: Sendable {
         // attachment count and its receipts, so the sum passed), the classifier does not.
         var glyphCount: NormalizedReading? = nil
         if spec.type == .integer, let figures, let ink = location.inkBox,
-            let text = figures.read(image: try reader.pixels(in: Self.inkArea(ink, reader)), alphabet: .digits, lengths: 1...4),
+            let text = figures.read(
+                image: try reader.pixels(in: Self.inkArea(ink, reader)), alphabet: .digits, lengths: 1...4),
             let reading = normalize(text, spec), reading.check == .valid
         {
             glyphCount = reading
@@ -730,11 +775,16 @@ public struct FieldExtractor: Sendable {
         // The glyphs that may confirm the second model's own reading: never a list.
         let glyphConfirm: (any GlyphJudge)? =
             switch spec.type {
-            case .organisation where text != nil && location.inkBox != nil, .enumerated where text != nil && location.inkBox != nil:
-                MemoJudge(ListOrGlyphs(verifier: text!, broad: names, known: vocabulary, image: inkImage, listConfirms: false))
+            case .organisation where text != nil && location.inkBox != nil,
+                .enumerated where text != nil && location.inkBox != nil:
+                MemoJudge(
+                    ListOrGlyphs(verifier: text!, broad: names, known: vocabulary, image: inkImage, listConfirms: false)
+                )
             case .chineseName: glyphJudge
             case .code where figures != nil && location.inkBox != nil:
-                FigureConfirmation(verifier: figures!, alphabet: .alphanumeric, image: inkImage) { readings.map(\.value) }
+                FigureConfirmation(verifier: figures!, alphabet: .alphanumeric, image: inkImage) {
+                    readings.map(\.value)
+                }
             default: spec.type.hasCheckCharacter || spec.type == .integer || spec.type == .percent ? judge : nil
             }
         let characterVotes: CharacterVotes? =
@@ -748,8 +798,10 @@ public struct FieldExtractor: Sendable {
                     modelLeans: { value, places in try secondModel?.leansTo(value, at: places) ?? false },
                     isRare: { [commonCharacters] in !commonCharacters.isEmpty && !commonCharacters.contains($0) },
                     modelSurelyReads: { value, rivals in try secondModel?.readsSurely(value, ruling: rivals) ?? false },
-                    modelAlternatives: { value, places in try secondModel?.possibleOthers(of: value, at: places) ?? [] })
-            case .organisation where text != nil && location.inkBox != nil, .enumerated where text != nil && location.inkBox != nil:
+                    modelAlternatives: { value, places in try secondModel?.possibleOthers(of: value, at: places) ?? [] }
+                )
+            case .organisation where text != nil && location.inkBox != nil,
+                .enumerated where text != nil && location.inkBox != nil:
                 CharacterVotes(verifier: text!, broad: names, image: inkImage, isListed: { vocabulary.contains($0) })
             default: nil
             }
@@ -765,7 +817,9 @@ public struct FieldExtractor: Sendable {
                 readings, agreement: agreement, glyphs: judge, entries: entryJudge, secondReader: secondReader,
                 glyphsMustConfirm: spec.type == .chineseName || spec.type == .organisation || spec.type == .enumerated,
                 glyphsConfirmAReading: spec.type == .chineseName || spec.type == .integer || spec.type == .percent,
-                contradictionWaits: spec.type == .integer, modelMayObject: spec.type == .integer || spec.type == .code || spec.type == .date, tesseractDoubts: doubtfulName,
+                contradictionWaits: spec.type == .integer,
+                modelMayObject: spec.type == .integer || spec.type == .code || spec.type == .date,
+                tesseractDoubts: doubtfulName,
                 final: remaining.isEmpty)
             switch decision {
             case .accept(let chosen, let judges, let because), .uncertain(let chosen, let judges, let because):
@@ -778,7 +832,8 @@ public struct FieldExtractor: Sendable {
                 if empty.uncertain {
                     let byModel = try putForwardModelReading(&empty, secondModel: secondModel)
                     try putForwardGlyphReading(
-                        &empty, spec, readings, lineHolds: characters, image: inkImage, secondModel: secondModel, mayReplaceProposal: !byModel)
+                        &empty, spec, readings, lineHolds: characters, image: inkImage, secondModel: secondModel,
+                        mayReplaceProposal: !byModel)
                 }
                 return empty
             case .readMore:
@@ -794,9 +849,12 @@ public struct FieldExtractor: Sendable {
             }
         }
         empty.candidates = Self.distinct(readings)
-        if Self.trace { FieldExtractor.tracePrint("TRACE undecided \(spec.name) \(readings.map { "\($0.value) \($0.check)" })") }
+        if Self.trace {
+            FieldExtractor.tracePrint("TRACE undecided \(spec.name) \(readings.map { "\($0.value) \($0.check)" })")
+        }
         // Not enough agreement: keep the best reading and say so; validation routes the page to exceptions.
-        empty.chosen = readings.first { $0.check == .valid } ?? readings.first { $0.check == .checksumFailed } ?? readings.first
+        empty.chosen =
+            readings.first { $0.check == .valid } ?? readings.first { $0.check == .checksumFailed } ?? readings.first
         empty.uncertain = true
         empty.note =
             (doubtfulName ? "Tesseract is unsure of this name (confidence \(Int(primary.meanConfidence))); " : "")
@@ -812,13 +870,15 @@ public struct FieldExtractor: Sendable {
         }
         // A rate Tesseract could not read (a photo's blurred 9%) but the second model did is put forward,
         // still uncertain: the invoice's arithmetic may confirm it (`Reconciler.settleTaxRate`).
-        if spec.type == .percent, empty.chosen?.check != .valid, let own = try secondModel?.value(), own.check == .valid {
+        if spec.type == .percent, empty.chosen?.check != .valid, let own = try secondModel?.value(), own.check == .valid
+        {
             empty.chosen = own
             empty.note = (empty.note ?? "") + "; the second OCR model read \(own.value)"
         }
         let byModel = try putForwardModelReading(&empty, secondModel: secondModel)
         try putForwardGlyphReading(
-            &empty, spec, readings, lineHolds: characters, image: inkImage, secondModel: secondModel, mayReplaceProposal: !byModel)
+            &empty, spec, readings, lineHolds: characters, image: inkImage, secondModel: secondModel,
+            mayReplaceProposal: !byModel)
         return empty
     }
 
@@ -872,7 +932,9 @@ public struct FieldExtractor: Sendable {
         guard spec.type == .chineseName, let names, field.box != nil else { return }
         // The lengths Tesseract read, and the count of glyphs the line's ink holds (Tesseract adds
         // characters that are not there: 何军 read 人和何军 by every reading).
-        let lengths = Set(readings.compactMap { $0.value.text?.count } + (lineHolds.map { [$0] } ?? [])).filter { (2...4).contains($0) }
+        let lengths = Set(readings.compactMap { $0.value.text?.count } + (lineHolds.map { [$0] } ?? [])).filter {
+            (2...4).contains($0)
+        }
         var spelled: Set<String> = []
         for length in lengths.sorted() {
             if let text = names.read(count: length, image: try image()) { spelled.insert(text) }
@@ -892,8 +954,11 @@ public struct FieldExtractor: Sendable {
             field.chosen = reading
             field.uncertain = false
             field.decidedBy = ["name glyphs", "tesseract"]
-            field.note = "the glyphs read \(text) clearly; Tesseract read the same characters with one more (\(framing[0])) that the line's ink does not hold"
-            if Self.trace { FieldExtractor.tracePrint("TRACE glyphs read \(spec.name) \(text) inside Tesseract's \(framing[0])") }
+            field.note =
+                "the glyphs read \(text) clearly; Tesseract read the same characters with one more (\(framing[0])) that the line's ink does not hold"
+            if Self.trace {
+                FieldExtractor.tracePrint("TRACE glyphs read \(spec.name) \(text) inside Tesseract's \(framing[0])")
+            }
             return
         }
         // Where Tesseract's model lacks a character (曌, 珺), the glyphs and the second model are the two
@@ -926,7 +991,9 @@ public struct FieldExtractor: Sendable {
     /// last one, among the entries it can spell, when none can spell them all).
     static func chooseEntry(among entries: [String], by verifiers: [TextVerifier?], image: GrayImage) -> String? {
         let available = verifiers.compactMap { $0 }
-        guard let chooser = available.first(where: { verifier in entries.allSatisfy(verifier.canVerify) }) ?? available.last
+        guard
+            let chooser = available.first(where: { verifier in entries.allSatisfy(verifier.canVerify) })
+                ?? available.last
         else { return nil }
         return chooser.choose(among: entries, image: image)
     }
@@ -957,7 +1024,8 @@ public struct FieldExtractor: Sendable {
         default: return nil
         }
         if let figures, let alphabet = FigureVerifier.Alphabet(spec.type) {
-            let outcome = figures.verify(value, image: try reader.pixels(in: Self.inkArea(ink, reader)), alphabet: alphabet)
+            let outcome = figures.verify(
+                value, image: try reader.pixels(in: Self.inkArea(ink, reader)), alphabet: alphabet)
             if Self.trace { FieldExtractor.tracePrint("TRACE figures \(spec.name) \(outcome)") }
             return outcome == .confirmed ? "one reading, confirmed glyph by glyph by the figure classifier" : nil
         }
@@ -1001,12 +1069,15 @@ public struct FieldExtractor: Sendable {
             case .acrossModels:
                 guard let decided = Agreement.strong.decide(readings),
                     readings.contains(where: { $0.byOtherModel && $0.value == decided.value }),
-                    !readings.contains(where: { $0.byOtherModel && $0.check != .malformed && $0.value != decided.value })
+                    !readings.contains(where: { $0.byOtherModel && $0.check != .malformed && $0.value != decided.value }
+                    )
                 else { return nil }
                 return decided
             case .withFirst:
                 guard let first = readings.first, first.check != .malformed,
-                    readings.dropFirst().contains(where: { $0.value == first.value && $0.resolution != first.resolution })
+                    readings.dropFirst().contains(where: {
+                        $0.value == first.value && $0.resolution != first.resolution
+                    })
                 else { return nil }
                 // Outvoted only by a value of its own length (a 4 that is a lone 1 at reduced resolution), not
                 // by one read as often with a figure fewer or more: a G4 scan's receipts 3 read 30 three
@@ -1017,7 +1088,9 @@ public struct FieldExtractor: Sendable {
                 return longerOrShorter.values.contains { $0.count >= count } ? nil : first
             case .twoResolutions:
                 for (index, reading) in usable.enumerated() {
-                    if usable[(index + 1)...].contains(where: { $0.value == reading.value && $0.resolution != reading.resolution }) {
+                    if usable[(index + 1)...].contains(where: {
+                        $0.value == reading.value && $0.resolution != reading.resolution
+                    }) {
                         // Two readings more figures long say the agreeing ones lost leading figures (a G4
                         // scan's tax 3291.07 read 391.07, 891.07, 89.07, 89.07): no agreement.
                         let longer = usable.filter { Self.integerFigures($0) > Self.integerFigures(reading) }
@@ -1038,7 +1111,9 @@ public struct FieldExtractor: Sendable {
                 else { return nil }
                 return first
             case .strongUnlessKnown(let vocabulary):
-                if let known = Agreement.twoResolutions.decide(usable.filter { vocabulary.contains($0.value.text ?? "") }) {
+                if let known = Agreement.twoResolutions.decide(
+                    usable.filter { vocabulary.contains($0.value.text ?? "") })
+                {
                     return known
                 }
                 return Agreement.strong.decide(readings)

@@ -28,7 +28,11 @@ struct NameGlyphs: GlyphJudge {
     func judge(_ candidate: NormalizedReading) throws -> Verdict {
         guard case .text(let value) = candidate.value else { return .noOpinion("not a name") }
         if FieldExtractor.trace, let judged = verifier.judge(value, image: try image()) {
-            for j in judged { FieldExtractor.tracePrint("TRACE   glyph \(j.expected) \(j.distance) nearest other \(j.rival.map(String.init) ?? "-") \(j.rivalDistance)") }
+            for j in judged {
+                FieldExtractor.tracePrint(
+                    "TRACE   glyph \(j.expected) \(j.distance) nearest other \(j.rival.map(String.init) ?? "-") \(j.rivalDistance)"
+                )
+            }
         }
         return verifier.opinion(on: value, image: try image())
     }
@@ -77,7 +81,9 @@ struct ListOrGlyphs: GlyphJudge {
         let judge = broad?.canVerify(value) == true ? broad! : verifier
         let opinion = judge.opinion(on: value, image: image)
         if case .contradicts = opinion, judge.verifyAllowingOneUnclear(value, image: image) == .confirmed {
-            if FieldExtractor.trace { FieldExtractor.tracePrint("TRACE list or glyphs \(value): confirmed with one unclear glyph") }
+            if FieldExtractor.trace {
+                FieldExtractor.tracePrint("TRACE list or glyphs \(value): confirmed with one unclear glyph")
+            }
             return .confirms
         }
         return opinion
@@ -210,7 +216,11 @@ struct GlyphDoubt: GlyphJudge {
         let judge = broad?.canVerify(value) == true ? broad! : verifier
         let image = try image()
         if FieldExtractor.trace, let judged = judge.judge(value, image: image) {
-            FieldExtractor.tracePrint("TRACE doubt \(value): " + judged.map { "\($0.expected) \($0.distance) (\($0.rival.map(String.init) ?? "-") \($0.rivalDistance))" }.joined(separator: ", "))
+            FieldExtractor.tracePrint(
+                "TRACE doubt \(value): "
+                    + judged.map {
+                        "\($0.expected) \($0.distance) (\($0.rival.map(String.init) ?? "-") \($0.rivalDistance))"
+                    }.joined(separator: ", "))
         }
         let outvotedHere = { (place: Int, character: Character) in outvoted(value, place, character) }
         if let why = judge.doubt(
@@ -252,7 +262,8 @@ struct RunnerUpGlyphs: GlyphJudge {
             return .noOpinion("the glyphs tell the model's reading from its runners-up")
         }
         return .contradicts(
-            "the second OCR model found \(other) possible for \(Array(value)[place]) too, and the glyph does not tell them apart")
+            "the second OCR model found \(other) possible for \(Array(value)[place]) too, and the glyph does not tell them apart"
+        )
     }
 }
 
@@ -313,8 +324,14 @@ final class SecondModelJudge: GlyphJudge {
     /// (丰犇敏, 丰 0.54 and 酆 0.45, for 酆犇敏, which both wider crops read).
     func readsOnAWiderCrop(_ candidate: NormalizedReading) throws -> Bool {
         let wider = try readWider()
-        if FieldExtractor.trace { FieldExtractor.tracePrint("TRACE second model wider crops " + wider.map { $0.map { "\($0.value)" } ?? "unsure" }.joined(separator: " / ")) }
-        guard wider.contains(where: { $0?.value == candidate.value && $0?.check == candidate.check }) else { return false }
+        if FieldExtractor.trace {
+            FieldExtractor.tracePrint(
+                "TRACE second model wider crops "
+                    + wider.map { $0.map { "\($0.value)" } ?? "unsure" }.joined(separator: " / "))
+        }
+        guard wider.contains(where: { $0?.value == candidate.value && $0?.check == candidate.check }) else {
+            return false
+        }
         guard let text = candidate.value.text else { return true }
         return !wider.contains { $0?.value.text.map { $0.count == text.count && $0 != text } ?? false }
     }
@@ -329,7 +346,10 @@ final class SecondModelJudge: GlyphJudge {
         if let made { return made }
         let result = try read()
         made = result
-        if FieldExtractor.trace { FieldExtractor.tracePrint("TRACE second model read \(result.reading.map { "\($0.value) \($0.check)" } ?? "nothing usable")") }
+        if FieldExtractor.trace {
+            FieldExtractor.tracePrint(
+                "TRACE second model read \(result.reading.map { "\($0.value) \($0.check)" } ?? "nothing usable")")
+        }
         return result
     }
 
@@ -351,7 +371,8 @@ final class SecondModelJudge: GlyphJudge {
         return zip(text, zip(line.text, line.alternatives)).allSatisfy { character, model in
             let (first, place) = model
             guard first != character else { return true }
-            guard place.contains(where: { $0.character == character && $0.probability >= Self.minimumAlternative }) else { return false }
+            guard place.contains(where: { $0.character == character && $0.probability >= Self.minimumAlternative })
+            else { return false }
             if tesseractCharacters.contains(first) { return true }
             // Tesseract read the glyphs' character, not the model's: the model must not have preferred its
             // own (a phone photo's 逄燚, the model 逄 at 0.73 and 逢 at 0.27; the glyphs, which cannot
@@ -384,8 +405,12 @@ final class SecondModelJudge: GlyphJudge {
 
     /// Whether the model read `text`, its characters at `places` at least `sureProbability` likely.
     func readsSurely(_ text: String, at places: [Int]) throws -> Bool {
-        guard let line = try reading().line, line.text == text, line.confidences.count == text.count else { return false }
-        return places.allSatisfy { line.confidences.indices.contains($0) && line.confidences[$0] >= Self.sureProbability }
+        guard let line = try reading().line, line.text == text, line.confidences.count == text.count else {
+            return false
+        }
+        return places.allSatisfy {
+            line.confidences.indices.contains($0) && line.confidences[$0] >= Self.sureProbability
+        }
     }
 
     /// The Chinese characters the model found possible (at least `minimumAlternative`) beside its own, at
@@ -398,23 +423,31 @@ final class SecondModelJudge: GlyphJudge {
         return Array(text).enumerated().flatMap { place, own in
             line.confidences[place] >= Self.sureProbability
                 ? []
-                : line.alternatives[place].filter { $0.character != own && $0.character.isCJK && $0.probability >= Self.minimumAlternative }
-                    .map { (place, $0.character) }
+                : line.alternatives[place].filter {
+                    $0.character != own && $0.character.isCJK && $0.probability >= Self.minimumAlternative
+                }
+                .map { (place, $0.character) }
         }
     }
 
     /// Whether the model read `text` and put each of its characters at `places` first at least
     /// `leaningProbability` likely: one reader of those characters, short of sure (`readsSurely`).
     func leansTo(_ text: String, at places: [Int]) throws -> Bool {
-        guard let line = try reading().line, line.text == text, line.confidences.count == text.count else { return false }
-        return places.allSatisfy { line.confidences.indices.contains($0) && line.confidences[$0] >= Self.leaningProbability }
+        guard let line = try reading().line, line.text == text, line.confidences.count == text.count else {
+            return false
+        }
+        return places.allSatisfy {
+            line.confidences.indices.contains($0) && line.confidences[$0] >= Self.leaningProbability
+        }
     }
 
     /// Whether the model read `text` surely throughout (`readsSurely`) and found each of `others` (a place
     /// and a character) unlikely there: under `unlikelyProbability`, or, where it did not list the
     /// character among its alternatives, where its least listed one is.
     func readsSurely(_ text: String, ruling others: [(place: Int, character: Character)]) throws -> Bool {
-        guard try readsSurely(text), let line = try reading().line, line.alternatives.count == text.count else { return false }
+        guard try readsSurely(text), let line = try reading().line, line.alternatives.count == text.count else {
+            return false
+        }
         return others.allSatisfy { place, character in
             guard line.alternatives.indices.contains(place) else { return false }
             let listed = line.alternatives[place]
@@ -451,7 +484,9 @@ final class SecondModelJudge: GlyphJudge {
     func possibleReading(of value: String, passing passes: (String) -> Bool) throws -> (
         place: Int, character: Character, probability: Double
     )? {
-        guard let line = try reading().line, line.text == value, line.alternatives.count == value.count else { return nil }
+        guard let line = try reading().line, line.text == value, line.alternatives.count == value.count else {
+            return nil
+        }
         let characters = Array(value)
         for place in characters.indices {
             for alternative in line.alternatives[place]
@@ -513,9 +548,11 @@ final class CharacterVotes {
     private let isListed: (String) -> Bool
 
     init(
-        glyphsConfirm: @escaping (String, [Int]) throws -> Bool, glyphsRankFirst: ((String, [Int]) throws -> Bool)? = nil,
+        glyphsConfirm: @escaping (String, [Int]) throws -> Bool,
+        glyphsRankFirst: ((String, [Int]) throws -> Bool)? = nil,
         modelLeans: ((String, [Int]) throws -> Bool)? = nil,
-        surelyReadWithinReach: ((String, [Int]) throws -> Bool)? = nil, isListed: @escaping (String) -> Bool = { _ in false }
+        surelyReadWithinReach: ((String, [Int]) throws -> Bool)? = nil,
+        isListed: @escaping (String) -> Bool = { _ in false }
     ) {
         self.glyphsConfirm = glyphsConfirm
         self.glyphsRankFirst = glyphsRankFirst
@@ -541,7 +578,8 @@ final class CharacterVotes {
         // glyph 0.46 from 翠, 0.49 from 黎, further from 翚). A rare character the model read (镕 at 0.91, 容 at
         // 0.04) is not its lean to a look-alike, and the glyphs' lean is against it.
         let toldFromModelAlternatives = { (value: String, places: [Int], image: GrayImage) throws -> Bool in
-            let others = try Self.othersToTellApart(value, at: places, isRare: isRare, modelAlternatives: modelAlternatives)
+            let others = try Self.othersToTellApart(
+                value, at: places, isRare: isRare, modelAlternatives: modelAlternatives)
             return judge(value).firstNotToldApart(value, from: others, image: image) == nil
         }
         self.init(
@@ -549,7 +587,13 @@ final class CharacterVotes {
                 let image = try image()
                 if FieldExtractor.trace {
                     let judged = judge(value).judge(value, image: image)
-                    FieldExtractor.tracePrint("TRACE character votes \(value): glyphs at \(places) " + (judged.map { j in places.map { "\(j[$0].expected) \(j[$0].distance) (\(j[$0].rival.map(String.init) ?? "-") \(j[$0].rivalDistance))" }.joined(separator: ", ") } ?? "cannot cut"))
+                    FieldExtractor.tracePrint(
+                        "TRACE character votes \(value): glyphs at \(places) "
+                            + (judged.map { j in
+                                places.map {
+                                    "\(j[$0].expected) \(j[$0].distance) (\(j[$0].rival.map(String.init) ?? "-") \(j[$0].rivalDistance))"
+                                }.joined(separator: ", ")
+                            } ?? "cannot cut"))
                 }
                 return judge(value).confirms(value, at: places, image: image)
             },
@@ -580,7 +624,9 @@ final class CharacterVotes {
         let listed = isListed(value)
         if texts.contains(where: { Self.readWithOneMore($0, characters, listed: listed) }) { return .confirms }
         let sameLength = texts.filter { $0.count == characters.count }
-        guard !sameLength.isEmpty else { return .noOpinion("no reading of Tesseract's has \(characters.count) characters") }
+        guard !sameLength.isEmpty else {
+            return .noOpinion("no reading of Tesseract's has \(characters.count) characters")
+        }
         let unread = characters.indices.filter { k in !sameLength.contains { $0[k] == characters[k] } }
         if unread.isEmpty { return .confirms }
         guard unread.count <= max(1, characters.count / 4) else {
@@ -607,7 +653,9 @@ extension CharacterVotes {
     /// drops a character it does not know (石韡 read 石), and a misread of it would then look like one more.
     static func readWithOneMore(_ reading: [Character], _ value: [Character], listed: Bool) -> Bool {
         guard reading.count == value.count + 1, !value.isEmpty else { return false }
-        if Array(reading.dropFirst()) == value { return Self.leadingMarks.contains(reading[0]) || reading[0] == value[0] || listed }
+        if Array(reading.dropFirst()) == value {
+            return Self.leadingMarks.contains(reading[0]) || reading[0] == value[0] || listed
+        }
         guard listed else { return false }
         return reading.indices.contains { skipped in
             var rest = reading
@@ -679,7 +727,8 @@ enum FieldPolicy {
     ///     where no glyphs can judge).
     static func decide(
         _ readings: [NormalizedReading], agreement: TesseractAgreement, glyphs: (any GlyphJudge)?,
-        entries: (any GlyphJudge)? = nil, secondReader: SecondReader? = nil, glyphsMustConfirm: Bool, glyphsConfirmAReading: Bool, contradictionWaits: Bool,
+        entries: (any GlyphJudge)? = nil, secondReader: SecondReader? = nil, glyphsMustConfirm: Bool,
+        glyphsConfirmAReading: Bool, contradictionWaits: Bool,
         modelMayObject: Bool = false, tesseractDoubts: Bool, final: Bool
     ) throws -> Decision {
         let shown = readings.map { "\($0.value)" }.joined(separator: " / ")
@@ -689,16 +738,20 @@ enum FieldPolicy {
                     // Two readers against the glyphs: where the second model may object (counts), its clear
                     // reading of another value Tesseract made too is not outvoted by the glyphs (a faint 4 whose
                     // stem alone the classifier read as 1: Tesseract 4 three times of four, the model 4 at 0.9998).
-                    if modelMayObject, let model = secondReader?.model, let own = try model.value(), own.check == .valid,
+                    if modelMayObject, let model = secondReader?.model, let own = try model.value(),
+                        own.check == .valid,
                         own.value != reading.value, readings.contains(where: { $0.value == own.value })
                     {
                         return .uncertain(
                             reading, judges: ["tesseract", glyphs.name, model.name],
-                            because: "readings \(shown); the glyphs read \(reading.value), the second OCR model \(own.value) as Tesseract did too: a misread cannot be ruled out")
+                            because:
+                                "readings \(shown); the glyphs read \(reading.value), the second OCR model \(own.value) as Tesseract did too: a misread cannot be ruled out"
+                        )
                     }
                     let why =
                         readings.count == 1
-                        ? "one reading, confirmed glyph by glyph" : "readings \(shown); \(reading.value) confirmed glyph by glyph"
+                        ? "one reading, confirmed glyph by glyph"
+                        : "readings \(shown); \(reading.value) confirmed glyph by glyph"
                     return .accept(reading, judges: ["tesseract", glyphs.name], because: why)
                 }
             }
@@ -725,19 +778,23 @@ enum FieldPolicy {
         case .contradicts(let why)?:
             if let agreed = try secondOpinion() { return agreed }
             if contradictionWaits && !final { return .readMore }
-            return .uncertain(decided, judges: judges, because: "the readings agree (\(shown)) but the glyphs do not: \(why)")
+            return .uncertain(
+                decided, judges: judges, because: "the readings agree (\(shown)) but the glyphs do not: \(why)")
         case .noOpinion(let why)? where glyphsMustConfirm:
             if let agreed = try secondOpinion() { return agreed }
             return .uncertain(
                 decided, judges: judges,
-                because: "every reading says \(decided.value), but \(why); Tesseract's agreement alone does not decide it")
+                because:
+                    "every reading says \(decided.value), but \(why); Tesseract's agreement alone does not decide it")
         default:
             // A check character that fails is a rule violation (bad_tax_id) only for a value read with
             // confidence: the figure glyphs read it on their own, or the second model reads it too, or (without
             // a second model) every reading gives it. Where readings differ (0 read R, and Q, under a seal; a
             // 1 read 1T once in seven), the failure says misread, not invalid: Tesseract's majority alone put
             // bad_tax_id on valid photos and G4 scans.
-            if decided.check == .checksumFailed, verdict != .confirms, secondReader != nil || Set(readings.map(\.value)).count > 1 {
+            if decided.check == .checksumFailed, verdict != .confirms,
+                secondReader != nil || Set(readings.map(\.value)).count > 1
+            {
                 if let agreed = try secondOpinion() { return agreed }
                 let why =
                     Set(readings.map(\.value)).count > 1
@@ -751,11 +808,14 @@ enum FieldPolicy {
             // model's reading of another value of the same length is a dissent that the check cannot outvote.
             if decided.check == .valid, verdict != .confirms, secondReader?.dissentsOnSplitReadings == true,
                 Set(readings.map(\.value)).count > 1, let model = secondReader?.model, let own = try model.value(),
-                let ownText = own.value.text, let decidedText = decided.value.text, ownText.count == decidedText.count, ownText != decidedText
+                let ownText = own.value.text, let decidedText = decided.value.text, ownText.count == decidedText.count,
+                ownText != decidedText
             {
                 return .uncertain(
                     decided, judges: [agreement.name, model.name],
-                    because: "the readings differ (\(shown)) and the second OCR model reads \(own.value): a misread cannot be ruled out")
+                    because:
+                        "the readings differ (\(shown)) and the second OCR model reads \(own.value): a misread cannot be ruled out"
+                )
             }
             if modelMayObject, verdict != .confirms, let model = secondReader?.model, let own = try model.value() {
                 guard own.value == decided.value else {
@@ -764,7 +824,9 @@ enum FieldPolicy {
                         decided, judges: [agreement.name, model.name],
                         because: "the readings agree (\(shown)) but the second OCR model reads \(own.value)")
                 }
-                return .accept(decided, judges: ["tesseract", model.name], because: "readings \(shown); the second OCR model read \(own.value) too")
+                return .accept(
+                    decided, judges: ["tesseract", model.name],
+                    because: "readings \(shown); the second OCR model read \(own.value) too")
             }
             let deciders = verdict == .confirms ? judges : [agreement.name]
             return .accept(decided, judges: deciders, because: agreement.describe(readings, decided))
@@ -819,7 +881,9 @@ extension FieldPolicy {
             if second.onlyUnsplitReadings {
                 let others = readings.filter { $0.check == .valid && $0.value != reading.value }.map { count($0.value) }
                 // Split readings are judged once all are made: a plurality then, never a tie.
-                guard count(reading.value) >= 2, others.isEmpty || (final && others.allSatisfy { $0 < count(reading.value) }) else {
+                guard count(reading.value) >= 2,
+                    others.isEmpty || (final && others.allSatisfy { $0 < count(reading.value) })
+                else {
                     continue
                 }
             }
@@ -852,7 +916,9 @@ extension FieldPolicy {
         let surname = own.unlistedSurname ? " (its surname is not on the list)" : ""
         own.check = .valid
         own.note = nil
-        let how = confirmer == second.characters?.name ? "each character read by Tesseract or seen in its glyph" : "confirmed glyph by glyph"
+        let how =
+            confirmer == second.characters?.name
+            ? "each character read by Tesseract or seen in its glyph" : "confirmed glyph by glyph"
         return .accept(
             own, judges: [second.model.name, confirmer],
             because: "the second OCR model read \(own.value)\(surname), \(how); Tesseract read \(shown)")

@@ -334,7 +334,9 @@ public struct TextVerifier: Sendable {
     /// such glyph lies within `maximumDistance` of its own character, at most one other lies nearer, and
     /// none is clearly nearer (`clearlyNearer`): glyphs that do not read the text's characters, but do not
     /// rule them out either. Nil where one does not, or the line cannot be cut into `expected`'s characters.
-    public func nearerRivals(_ expected: String, at positions: [Int], image: GrayImage) -> [(place: Int, character: Character)]? {
+    public func nearerRivals(_ expected: String, at positions: [Int], image: GrayImage) -> [(
+        place: Int, character: Character
+    )]? {
         let characters = Array(expected.filter { !$0.isWhitespace })
         guard canVerify(expected), positions.allSatisfy(characters.indices.contains),
             let queries = glyphs(of: characters, image: image)
@@ -345,7 +347,8 @@ public struct TextVerifier: Sendable {
             let ranked = index.nearest(queries[k], count: 2)
             guard own <= maximumDistance, ranked.contains(where: { $0.character == characters[k] }) else { return nil }
             guard let nearer = ranked.first, nearer.character != characters[k] else { continue }
-            let glyph = Judgement(expected: characters[k], distance: own, rival: nearer.character, rivalDistance: nearer.distance)
+            let glyph = Judgement(
+                expected: characters[k], distance: own, rival: nearer.character, rivalDistance: nearer.distance)
             if clearlyNearer(glyph) { return nil }
             rivals.append((k, nearer.character))
         }

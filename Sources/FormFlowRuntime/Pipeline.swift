@@ -41,7 +41,8 @@ public struct Pipeline: Sendable {
     /// Extraction for one of this pipeline's templates, with its glyph, figure, text and name classifiers.
     public func extractor(for template: FormTemplate) -> FieldExtractor {
         FieldExtractor(
-            template: template, glyphs: glyphs, figures: figures, text: text, names: names, commonCharacters: commonCharacters)
+            template: template, glyphs: glyphs, figures: figures, text: text, names: names,
+            commonCharacters: commonCharacters)
     }
     /// Page segmentation of the layout pass.
     public var layoutSegmentation: PageSegmentation
@@ -70,13 +71,17 @@ public struct Pipeline: Sendable {
     /// Loads the pipeline and every template it names; the first mistake stops start-up with file and line.
     public static func load(path: String) throws(ConfigurationError) -> Pipeline {
         let root = try ConfigNode.load(path: path)
-        try root.allowOnly(["name", "version", "templates", "normalise", "layout_dpi", "layout_psm", "register_by_frame", "glyphs", "digits", "text_glyphs", "name_glyphs", "common_characters", "rules", "description"])
+        try root.allowOnly([
+            "name", "version", "templates", "normalise", "layout_dpi", "layout_psm", "register_by_frame", "glyphs",
+            "digits", "text_glyphs", "name_glyphs", "common_characters", "rules", "description",
+        ])
         let directory = (path as NSString).deletingLastPathComponent
         var templates: [FormTemplate] = []
         let templatesNode = try root.required("templates")
         for item in try templatesNode.items() {
             let relative = try item.string()
-            let templatePath = relative.hasPrefix("/") ? relative : (directory as NSString).appendingPathComponent(relative)
+            let templatePath =
+                relative.hasPrefix("/") ? relative : (directory as NSString).appendingPathComponent(relative)
             guard FileManager.default.fileExists(atPath: templatePath) else {
                 throw item.error("the template file \(templatePath) does not exist")
             }
@@ -115,14 +120,17 @@ public struct Pipeline: Sendable {
             }
             layoutSegmentation = psm
         }
-        func prototypes(_ key: String, features: GlyphFeatures = .inkDensity) throws(ConfigurationError) -> GlyphClassifier? {
+        func prototypes(_ key: String, features: GlyphFeatures = .inkDensity) throws(ConfigurationError)
+            -> GlyphClassifier?
+        {
             guard let node = try root.optional(key) else { return nil }
             // One file, or a list of files loaded as one set (names.txt and its rivals).
             let relatives: [String]
             if let list = try? node.strings() { relatives = list } else { relatives = [try node.string()] }
             var paths: [String] = []
             for relative in relatives {
-                let glyphPath = relative.hasPrefix("/") ? relative : (directory as NSString).appendingPathComponent(relative)
+                let glyphPath =
+                    relative.hasPrefix("/") ? relative : (directory as NSString).appendingPathComponent(relative)
                 guard FileManager.default.fileExists(atPath: glyphPath) else {
                     throw node.error("the glyph prototype file \(glyphPath) does not exist")
                 }
@@ -145,7 +153,9 @@ public struct Pipeline: Sendable {
             }
             commonCharacters = Set(
                 list.split(separator: "\n").filter { !$0.hasPrefix("#") }.joined().filter { $0.isCJK })
-            guard !commonCharacters.isEmpty else { throw node.error("the character list \(listPath) holds no Chinese characters") }
+            guard !commonCharacters.isEmpty else {
+                throw node.error("the character list \(listPath) holds no Chinese characters")
+            }
         }
         var rules = RuleSet(rules: [])
         if let node = try root.optional("rules") {
@@ -154,13 +164,15 @@ public struct Pipeline: Sendable {
             for rule in rules.rules {
                 for form in rule.forms where !forms.contains(form) {
                     throw ConfigurationError(
-                        file: rule.file, line: rule.line, message: "rule '\(rule.id)' names the form '\(form)', which no template defines")
+                        file: rule.file, line: rule.line,
+                        message: "rule '\(rule.id)' names the form '\(form)', which no template defines")
                 }
             }
         }
         var pipeline = Pipeline(
             name: try root.required("name").string(), version: try root.optional("version")?.string() ?? "1",
-            file: path, templates: templates, maxSkewDegrees: maxSkew, binarize: binarize, removeRules: removeRules, layoutDPI: layoutDPI,
+            file: path, templates: templates, maxSkewDegrees: maxSkew, binarize: binarize, removeRules: removeRules,
+            layoutDPI: layoutDPI,
             rules: rules, glyphs: glyphs, layoutSegmentation: layoutSegmentation,
             registerByFrame: try root.optional("register_by_frame")?.bool() ?? true)
         pipeline.figures = figures

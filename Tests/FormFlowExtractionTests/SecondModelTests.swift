@@ -40,8 +40,10 @@ struct SecondModelTests {
         func decide(_ readings: [String], model: String, final: Bool) throws -> FieldPolicy.Decision {
             try FieldPolicy.decide(
                 FieldPolicyTests.readings(readings), agreement: FieldPolicyTests.unanimous, glyphs: nil,
-                secondReader: FieldPolicy.SecondReader(model: Self.model(model), doubt: nil, confirm: nil, onlyUnsplitReadings: true),
-                glyphsMustConfirm: false, glyphsConfirmAReading: false, contradictionWaits: false, tesseractDoubts: false,
+                secondReader: FieldPolicy.SecondReader(
+                    model: Self.model(model), doubt: nil, confirm: nil, onlyUnsplitReadings: true),
+                glyphsMustConfirm: false, glyphsConfirmAReading: false, contradictionWaits: false,
+                tesseractDoubts: false,
                 final: final)
         }
         func accepted(_ decision: FieldPolicy.Decision) -> FieldValue? {
@@ -50,15 +52,24 @@ struct SecondModelTests {
         // A G4 scan's BX68224331061: one reading of Tesseract's and the model's, both with the 4 read 1.
         #expect(try accepted(decide(["BX68221331061"], model: "BX68221331061", final: false)) == nil)
         // Two and one, not yet all read: wait; two and two once all are read: no decision.
-        #expect(try accepted(decide(["BX68221331061", "BX68224331061", "BX68221331061"], model: "BX68221331061", final: false)) == nil)
         #expect(
-            try accepted(decide(["BX68221331061", "BX68224331061", "BX68221331061", "BX68224331061"], model: "BX68221331061", final: true))
+            try accepted(
+                decide(["BX68221331061", "BX68224331061", "BX68221331061"], model: "BX68221331061", final: false))
+                == nil)
+        #expect(
+            try accepted(
+                decide(
+                    ["BX68221331061", "BX68224331061", "BX68221331061", "BX68224331061"], model: "BX68221331061",
+                    final: true))
                 == nil)
         // Twice, and more often than anything else once all are read: the model's agreement decides.
         #expect(
-            try accepted(decide(["BX41260787306", "BX41260787390", "BX41260787390"], model: "BX41260787390", final: true))
+            try accepted(
+                decide(["BX41260787306", "BX41260787390", "BX41260787390"], model: "BX41260787390", final: true))
                 == .text("BX41260787390"))
-        #expect(try accepted(decide(["BX41260787390", "BX41260787390"], model: "BX41260787390", final: false)) == .text("BX41260787390"))
+        #expect(
+            try accepted(decide(["BX41260787390", "BX41260787390"], model: "BX41260787390", final: false))
+                == .text("BX41260787390"))
     }
 
     @Test("both models reading the same wrong character (彧 read 或) are stopped by glyphs that speak against it")
@@ -171,7 +182,10 @@ struct SecondModelTests {
     @Test("a reading of Tesseract's with one character more reads every character of the model's, in order")
     func oneCharacterMore() throws {
         // Phone photos: 办公用品 read 办公有用品 by Tesseract, 办公用品 by the model; 胡建国 read 二胡建国.
-        let listed = CharacterVotes(glyphsConfirm: { _, _ in Issue.record("glyphs asked"); return false }, isListed: { $0 == "办公用品" })
+        let listed = CharacterVotes(
+            glyphsConfirm: { _, _ in
+                Issue.record("glyphs asked"); return false
+            }, isListed: { $0 == "办公用品" })
         let category = NormalizedReading(value: .text("办公用品"), check: .valid)
         #expect(try listed.judge(category, readings: FieldPolicyTests.readings(["办公有用品", "办公有用品"])) == .confirms)
         let never = CharacterVotes { _, _ in
@@ -192,7 +206,9 @@ struct SecondModelTests {
         #expect(CharacterVotes.readWithOneMore(Array("上上海申诚物业管理有限公司"), Array("上海申诚物业管理有限公司"), listed: false))
     }
 
-    @Test("a name's character no reading of Tesseract's has is voted by its glyph's first choice only where the model read it surely")
+    @Test(
+        "a name's character no reading of Tesseract's has is voted by its glyph's first choice only where the model read it surely"
+    )
     func nearestGlyphAndSureModel() throws {
         // A Kai 吴 under a seal read 要 by every reading of Tesseract's; the model read 吴敏.
         let readings = FieldPolicyTests.readings(["要敏", "要敏"])
@@ -203,8 +219,11 @@ struct SecondModelTests {
                 modelLeans: { value, places in value == "吴敏" && places == [0] && sure })
         }
         #expect(try votes(rankFirst: true, sure: true).judge(own, readings: readings) == .confirms)
-        #expect(try votes(rankFirst: false, sure: true).judge(own, readings: readings) != .confirms, "the glyph is nearer another character")
-        #expect(try votes(rankFirst: true, sure: false).judge(own, readings: readings) != .confirms, "the model was unsure")
+        #expect(
+            try votes(rankFirst: false, sure: true).judge(own, readings: readings) != .confirms,
+            "the glyph is nearer another character")
+        #expect(
+            try votes(rankFirst: true, sure: false).judge(own, readings: readings) != .confirms, "the model was unsure")
         // Without the model's side (organisations), a glyph's first choice is no vote.
         let withoutModel = CharacterVotes(glyphsConfirm: { _, _ in false }, glyphsRankFirst: { _, _ in true })
         #expect(try withoutModel.judge(own, readings: readings) != .confirms)
@@ -221,13 +240,15 @@ struct SecondModelTests {
         ]
         return SecondModelJudge(line: {
             (
-                LineReading(text: "何玙", confidences: alternatives.map { $0[0].probability }, alternatives: alternatives),
+                LineReading(
+                    text: "何玙", confidences: alternatives.map { $0[0].probability }, alternatives: alternatives),
                 NormalizedReading(value: .text("何玙"), check: .valid)
             )
         })
     }
 
-    @Test("the model reads a name surely and rules out a character only under 0.01, or below every alternative it listed")
+    @Test(
+        "the model reads a name surely and rules out a character only under 0.01, or below every alternative it listed")
     func surelyRulingOut() throws {
         let model = Self.heYu()
         #expect(try model.readsSurely("何玙", ruling: [(1, "筠")]))
@@ -246,24 +267,31 @@ struct SecondModelTests {
         let own = NormalizedReading(value: .text("何玙"), check: .valid)
         func votes(_ withinReach: Bool) -> CharacterVotes {
             CharacterVotes(
-                glyphsConfirm: { _, _ in false }, surelyReadWithinReach: { value, places in value == "何玙" && places == [1] && withinReach })
+                glyphsConfirm: { _, _ in false },
+                surelyReadWithinReach: { value, places in value == "何玙" && places == [1] && withinReach })
         }
         #expect(try votes(true).judge(own, readings: readings) == .confirms)
         #expect(try votes(false).judge(own, readings: readings) != .confirms)
     }
 
-    @Test("the glyphs must tell a common character the model leaned to from the others it found possible; a rare one it read need not")
+    @Test(
+        "the glyphs must tell a common character the model leaned to from the others it found possible; a rare one it read need not"
+    )
     func commonCharacterToldFromModelAlternatives() throws {
         // 马丽翚 read 马丽翠 by the model, 翠 at 0.90 and 翚 at 0.05: 翠 is common, so 翚 must be told apart.
         let alternatives = { (value: String, places: [Int]) in
             places.flatMap { place in value == "马丽翠" && place == 2 ? [(place: place, character: Character("翚"))] : [] }
         }
-        let common = CharacterVotes.othersToTellApart("马丽翠", at: [2], isRare: { $0 == "玙" }, modelAlternatives: alternatives)
+        let common = CharacterVotes.othersToTellApart(
+            "马丽翠", at: [2], isRare: { $0 == "玙" }, modelAlternatives: alternatives)
         #expect(common.map { "\($0.place)\($0.character)" } == ["2翚"])
         // A rare character the model read (镕 at 0.91, 容 at 0.04) is not its lean to a look-alike.
-        #expect(CharacterVotes.othersToTellApart("马丽翠", at: [2], isRare: { _ in true }, modelAlternatives: alternatives).isEmpty)
+        #expect(
+            CharacterVotes.othersToTellApart("马丽翠", at: [2], isRare: { _ in true }, modelAlternatives: alternatives)
+                .isEmpty)
         // In the votes: a glyph that cannot be told from the other (it has no prototypes) stops the lean.
-        let lines = try PrototypeLines(files: ["names.txt", "name-rivals.txt"], heldOut: "AR_PL_UMing_CN_Light", features: .strokeDirection)
+        let lines = try PrototypeLines(
+            files: ["names.txt", "name-rivals.txt"], heldOut: "AR_PL_UMing_CN_Light", features: .strokeDirection)
         let names = TextVerifier.names(classifier: lines.classifier)
         #expect(names.firstNotToldApart("陈磊", from: [(1, "龘")], image: lines.draw("陈磊", gap: 8)) != nil)
         #expect(names.firstNotToldApart("陈磊", from: [], image: lines.draw("陈磊", gap: 8)) == nil)
@@ -305,7 +333,9 @@ struct SecondModelTests {
         #expect(Reconciler.spelledBySecondModel(totals) { nil } == nil)
     }
 
-    @Test("glyphs reading other words than the total spells are a mismatch only where the model does not read the total's words")
+    @Test(
+        "glyphs reading other words than the total spells are a mismatch only where the model does not read the total's words"
+    )
     func wordsMismatchNeedsBothReaders() {
         let total = NormalizedReading(value: .text("15236.62"), check: .valid)
         // The glyphs read 叁拾肆元肆角 for 叁拾陆元陆角; the model reads the words as the figures say.
@@ -315,40 +345,58 @@ struct SecondModelTests {
         #expect(!Reconciler.modelReadsTheFigures(total) { nil })
     }
 
-    @Test("glyphs that spell no amount still back the model's words where they read its characters at every difference from the figures")
+    @Test(
+        "glyphs that spell no amount still back the model's words where they read its characters at every difference from the figures"
+    )
     func wordsDifferenceBothRead() {
         let figures = ChineseAmount.render(Decimal(string: "41219.87")!)
         #expect(figures == "肆万壹仟贰佰壹拾玖元捌角柒分")
         let model = "肆万壹仟贰佰贰拾玖元捌角柒分"
         // The glyphs misread 佰 as 叁 (no amount), but read 贰 where the model's words differ from the figures'.
-        #expect(Reconciler.differenceBothRead(glyphsRead: "肆万壹仟贰叁贰拾玖元捌角柒分", modelRead: model, figuresSay: figures) == model)
+        #expect(
+            Reconciler.differenceBothRead(glyphsRead: "肆万壹仟贰叁贰拾玖元捌角柒分", modelRead: model, figuresSay: figures) == model)
         // Where the glyphs read the figures' 壹 there, the difference rests on the model alone.
-        #expect(Reconciler.differenceBothRead(glyphsRead: "肆万壹仟贰叁壹拾玖元捌角柒分", modelRead: model, figuresSay: figures) == nil)
+        #expect(
+            Reconciler.differenceBothRead(glyphsRead: "肆万壹仟贰叁壹拾玖元捌角柒分", modelRead: model, figuresSay: figures) == nil)
         // The model reading the figures' words, or words that are no amount, or of another length: nothing.
-        #expect(Reconciler.differenceBothRead(glyphsRead: "肆万壹仟贰叁壹拾玖元捌角柒分", modelRead: figures, figuresSay: figures) == nil)
-        #expect(Reconciler.differenceBothRead(glyphsRead: "肆万壹仟贰叁贰拾玖元捌角柒分", modelRead: "肆万壹仟贰佰贰拾染元捌角柒分", figuresSay: figures) == nil)
+        #expect(
+            Reconciler.differenceBothRead(glyphsRead: "肆万壹仟贰叁壹拾玖元捌角柒分", modelRead: figures, figuresSay: figures) == nil)
+        #expect(
+            Reconciler.differenceBothRead(
+                glyphsRead: "肆万壹仟贰叁贰拾玖元捌角柒分", modelRead: "肆万壹仟贰佰贰拾染元捌角柒分", figuresSay: figures) == nil)
         #expect(Reconciler.differenceBothRead(glyphsRead: "肆万壹仟贰叁贰拾玖元捌角", modelRead: model, figuresSay: figures) == nil)
         // Glyphs that spell another amount with a slip of their own (a seal's 壹佰 read 叁佰): the model reads the
         // figures' 壹 there, and the one difference it reads (陆拾 for 伍拾) the glyphs read too.
         let sealed = ChineseAmount.render(Decimal(string: "14152.91")!)
         let modelWords = "壹万肆仟壹佰陆拾贰元玖角壹分"
-        #expect(Reconciler.differenceBothRead(glyphsRead: "壹万肆仟叁佰陆拾贰元玖角壹分", modelRead: modelWords, figuresSay: sealed) == modelWords)
-        #expect(Reconciler.differenceBothRead(glyphsRead: "壹万肆仟叁佰伍拾贰元玖角壹分", modelRead: modelWords, figuresSay: sealed) == nil)
+        #expect(
+            Reconciler.differenceBothRead(glyphsRead: "壹万肆仟叁佰陆拾贰元玖角壹分", modelRead: modelWords, figuresSay: sealed)
+                == modelWords)
+        #expect(
+            Reconciler.differenceBothRead(glyphsRead: "壹万肆仟叁佰伍拾贰元玖角壹分", modelRead: modelWords, figuresSay: sealed)
+                == nil)
     }
 
-    @Test("a words mismatch needs the model, sure or not, to read the glyphs' characters where they differ from the figures' words")
+    @Test(
+        "a words mismatch needs the model, sure or not, to read the glyphs' characters where they differ from the figures' words"
+    )
     func wordsDifferenceBackedByTheModel() {
         let figuresSay = ChineseAmount.render(Decimal(string: "42158.73")!)
         #expect(figuresSay == "肆万贰仟壹佰伍拾捌元柒角叁分")
         // A phone photo: the glyphs read 壹角 for 柒角, the model (unsure of the line) 染角.
         let glyphsRead = "肆万贰仟壹佰伍拾捌元壹角叁分"
-        let unbacked = Reconciler.placeTheModelDoesNotBack(glyphsRead: glyphsRead, figuresSay: figuresSay, modelRead: "建万式仟壹佰伍拾捌元染角委分")
+        let unbacked = Reconciler.placeTheModelDoesNotBack(
+            glyphsRead: glyphsRead, figuresSay: figuresSay, modelRead: "建万式仟壹佰伍拾捌元染角委分")
         #expect(unbacked?.place == 10)
         #expect(unbacked?.modelRead == "染")
         // The form's own mismatch: the model reads the glyphs' 壹 too (its other places do not matter).
-        #expect(Reconciler.placeTheModelDoesNotBack(glyphsRead: glyphsRead, figuresSay: figuresSay, modelRead: "建万式仟壹佰伍拾捌元壹角委分") == nil)
+        #expect(
+            Reconciler.placeTheModelDoesNotBack(
+                glyphsRead: glyphsRead, figuresSay: figuresSay, modelRead: "建万式仟壹佰伍拾捌元壹角委分") == nil)
         // A reading of another length compares nothing place by place: the glyphs' difference stands.
-        #expect(Reconciler.placeTheModelDoesNotBack(glyphsRead: glyphsRead, figuresSay: figuresSay, modelRead: "叁仟陆佰玖拾叁元分") == nil)
+        #expect(
+            Reconciler.placeTheModelDoesNotBack(glyphsRead: glyphsRead, figuresSay: figuresSay, modelRead: "叁仟陆佰玖拾叁元分")
+                == nil)
     }
 
     @Test("figures the second model reads otherwise dispute a words mismatch: a G4 scan's 1753.98 read 1758.98 twice")
@@ -359,7 +407,9 @@ struct SecondModelTests {
         #expect(Reconciler.modelDisputes(Decimal(string: "1758.98")!) { "no figures" } == nil)
     }
 
-    @Test("a rate every reading of Tesseract's gives as 33% is taken as 3% only where the model and the rate's figures both read 3%")
+    @Test(
+        "a rate every reading of Tesseract's gives as 33% is taken as 3% only where the model and the rate's figures both read 3%"
+    )
     func rateByModelAndFigures() throws {
         func decide(_ read: [(String, TypeCheck)], model: String?, figures: String?) throws -> FieldPolicy.Decision {
             let readings = read.map { NormalizedReading(value: .text($0.0), check: $0.1) }
@@ -367,7 +417,8 @@ struct SecondModelTests {
             return try FieldPolicy.decide(
                 readings, agreement: TesseractAgreement(needs: .strong, layoutPass: false), glyphs: glyphs,
                 secondReader: FieldPolicy.SecondReader(model: Self.model(model), doubt: nil, confirm: glyphs),
-                glyphsMustConfirm: false, glyphsConfirmAReading: true, contradictionWaits: false, tesseractDoubts: false,
+                glyphsMustConfirm: false, glyphsConfirmAReading: true, contradictionWaits: false,
+                tesseractDoubts: false,
                 final: true)
         }
         let blurred = Array(repeating: ("33%", TypeCheck.malformed), count: 3)
@@ -382,16 +433,23 @@ struct SecondModelTests {
         if case .accept = try decide(blurred, model: "3%", figures: "5%") { Issue.record("taken against the figures") }
         if case .accept = try decide(blurred, model: nil, figures: "3%") { Issue.record("the figures alone decided") }
         // A reading of Tesseract's that the figures read too is taken.
-        guard case .accept(let agreed, _, _) = try decide([("3%", .valid), ("33%", .malformed)], model: nil, figures: "3%") else {
+        guard
+            case .accept(let agreed, _, _) = try decide(
+                [("3%", .valid), ("33%", .malformed)], model: nil, figures: "3%")
+        else {
             Issue.record("Tesseract's 3% confirmed by the figures was not taken")
             return
         }
         #expect(agreed.value == .text("3%"))
     }
 
-    @Test("an uncertain field is put before the operator as the model's well-formed reading; a settled one, a count or a rate is not")
+    @Test(
+        "an uncertain field is put before the operator as the model's well-formed reading; a settled one, a count or a rate is not"
+    )
     func modelReadingProposed() throws {
-        func field(_ type: FieldType, _ chosen: String, check: TypeCheck = .valid, uncertain: Bool = true) -> FieldReading {
+        func field(_ type: FieldType, _ chosen: String, check: TypeCheck = .valid, uncertain: Bool = true)
+            -> FieldReading
+        {
             let reading = NormalizedReading(value: .text(chosen), check: check)
             return FieldReading(
                 name: "f", type: type, chosen: reading, candidates: [reading], raw: chosen, confidence: 50, box: nil,
@@ -404,9 +462,13 @@ struct SecondModelTests {
         #expect(FieldExtractor.proposal(byModel: model, for: field(.chineseName, "王翚强")) == nil)
         // A tax ID the model read with a failing check character is not put forward over Tesseract's.
         let failing = NormalizedReading(value: .text("91110105H7314C778Y"), check: .checksumFailed)
-        #expect(FieldExtractor.proposal(byModel: failing, for: field(.uscc, "DLLL0L05H7314C778X", check: .malformed)) == nil)
+        #expect(
+            FieldExtractor.proposal(byModel: failing, for: field(.uscc, "DLLL0L05H7314C778X", check: .malformed)) == nil
+        )
         let passing = NormalizedReading(value: .text("91110105H7314C778X"), check: .valid)
-        #expect(FieldExtractor.proposal(byModel: passing, for: field(.uscc, "DLLL0L05H7314C778X", check: .malformed)) != nil)
+        #expect(
+            FieldExtractor.proposal(byModel: passing, for: field(.uscc, "DLLL0L05H7314C778X", check: .malformed)) != nil
+        )
         // Counts and rates: the form's sums confirm their own best reading, which must stay Tesseract's.
         let four = NormalizedReading(value: .text("4"), check: .valid)
         #expect(FieldExtractor.proposal(byModel: four, for: field(.integer, "1")) == nil)
@@ -418,24 +480,36 @@ struct SecondModelTests {
         #expect(FieldExtractor.proposalNote(.text("王翚强"), runnersUp: []) == "the second OCR model's reading 王翚强")
     }
 
-    @Test("a count Tesseract agrees on but the glyphs do not confirm is checked by the second model: another clear reading makes it uncertain")
+    @Test(
+        "a count Tesseract agrees on but the glyphs do not confirm is checked by the second model: another clear reading makes it uncertain"
+    )
     func countCheckedByModel() throws {
         func decide(model: String?, glyphs: any GlyphJudge = Scripted(verdicts: [:])) throws -> FieldPolicy.Decision {
             try FieldPolicy.decide(
-                FieldPolicyTests.readings(["4", "4"]), agreement: TesseractAgreement(needs: .twoResolutions, layoutPass: false),
-                glyphs: glyphs, secondReader: FieldPolicy.SecondReader(model: Self.model(model), doubt: nil, confirm: glyphs),
+                FieldPolicyTests.readings(["4", "4"]),
+                agreement: TesseractAgreement(needs: .twoResolutions, layoutPass: false),
+                glyphs: glyphs,
+                secondReader: FieldPolicy.SecondReader(model: Self.model(model), doubt: nil, confirm: glyphs),
                 glyphsMustConfirm: false, glyphsConfirmAReading: true, contradictionWaits: true, modelMayObject: true,
                 tesseractDoubts: false, final: true)
         }
-        if case .accept = try decide(model: "1") { Issue.record("a lone 1 read 4 by Tesseract was taken against the model") }
-        guard case .accept(let chosen, let judges, _) = try decide(model: "4") else { Issue.record("not accepted"); return }
+        if case .accept = try decide(model: "1") {
+            Issue.record("a lone 1 read 4 by Tesseract was taken against the model")
+        }
+        guard case .accept(let chosen, let judges, _) = try decide(model: "4") else {
+            Issue.record("not accepted"); return
+        }
         #expect(chosen.value == .text("4"))
         #expect(judges == ["tesseract", "second model"])
         // Without a clear reading of the model's, Tesseract's agreement stands as before.
-        guard case .accept = try decide(model: nil) else { Issue.record("not accepted without the model's reading"); return }
+        guard case .accept = try decide(model: nil) else {
+            Issue.record("not accepted without the model's reading"); return
+        }
         // The glyphs read 1 and so does the model: two readers against Tesseract's repeated 4.
         let glyphs = Scripted(verdicts: ["4": .contradicts("the glyphs read 1"), "1": .confirms])
-        guard case .accept(let one, _, _) = try decide(model: "1", glyphs: glyphs) else { Issue.record("1 not taken"); return }
+        guard case .accept(let one, _, _) = try decide(model: "1", glyphs: glyphs) else {
+            Issue.record("1 not taken"); return
+        }
         #expect(one.value == .text("1"))
     }
 
@@ -446,8 +520,10 @@ struct SecondModelTests {
         func decide(model: String) throws -> FieldPolicy.Decision {
             try FieldPolicy.decide(
                 readings, agreement: TesseractAgreement(needs: .strong, layoutPass: false), glyphs: nil,
-                secondReader: FieldPolicy.SecondReader(model: Self.model(model, check: .checksumFailed), doubt: nil, confirm: nil),
-                glyphsMustConfirm: false, glyphsConfirmAReading: false, contradictionWaits: false, tesseractDoubts: false,
+                secondReader: FieldPolicy.SecondReader(
+                    model: Self.model(model, check: .checksumFailed), doubt: nil, confirm: nil),
+                glyphsMustConfirm: false, glyphsConfirmAReading: false, contradictionWaits: false,
+                tesseractDoubts: false,
                 final: true)
         }
         guard case .accept(let chosen, let judges, _) = try decide(model: "62220265990714996") else {
@@ -466,12 +542,18 @@ struct SecondModelTests {
         }
         let otherwise = try FieldPolicy.decide(
             alike, agreement: TesseractAgreement(needs: .strong, layoutPass: false), glyphs: nil,
-            secondReader: FieldPolicy.SecondReader(model: Self.model("62220265990714990", check: .checksumFailed), doubt: nil, confirm: nil),
-            glyphsMustConfirm: false, glyphsConfirmAReading: false, contradictionWaits: false, tesseractDoubts: false, final: true)
-        guard case .uncertain = otherwise else { Issue.record("a failing value the model reads otherwise was taken"); return }
+            secondReader: FieldPolicy.SecondReader(
+                model: Self.model("62220265990714990", check: .checksumFailed), doubt: nil, confirm: nil),
+            glyphsMustConfirm: false, glyphsConfirmAReading: false, contradictionWaits: false, tesseractDoubts: false,
+            final: true)
+        guard case .uncertain = otherwise else {
+            Issue.record("a failing value the model reads otherwise was taken"); return
+        }
     }
 
-    @Test("a failing value both engines read is no violation where another reading passes the check or the figures doubt it")
+    @Test(
+        "a failing value both engines read is no violation where another reading passes the check or the figures doubt it"
+    )
     func failingCheckWithDissent() throws {
         // A G4 scan's ID: Tesseract read 440305197909026053 (valid) once and 140305197909026053 (failing)
         // once; the model read the failing one.
@@ -482,17 +564,24 @@ struct SecondModelTests {
                 readings, agreement: TesseractAgreement(needs: .strong, layoutPass: false), glyphs: nil,
                 secondReader: FieldPolicy.SecondReader(
                     model: Self.model("140305197909026053", check: .checksumFailed), doubt: doubt, confirm: nil),
-                glyphsMustConfirm: false, glyphsConfirmAReading: false, contradictionWaits: false, tesseractDoubts: false,
+                glyphsMustConfirm: false, glyphsConfirmAReading: false, contradictionWaits: false,
+                tesseractDoubts: false,
                 final: true)
         }
         // (Not taken: with no more readings to make, the field stays uncertain.)
         if case .accept = try decide(readings) { Issue.record("taken although a reading passes the check") }
         // Without the dissenting reading the two engines' failing value is read with confidence ...
         let failing = [readings[1], readings[1]]
-        guard case .accept = try decide(failing) else { Issue.record("a failing value both read was not taken"); return }
+        guard case .accept = try decide(failing) else {
+            Issue.record("a failing value both read was not taken"); return
+        }
         // ... unless its figures speak against it (a 1 standing where a 4's stem does).
-        let placement = Scripted(verdicts: ["140305197909026053": .contradicts("glyph 1 is read 1 but stands where a 4's stem does")])
-        if case .accept = try decide(failing, doubt: placement) { Issue.record("taken although its figures speak against it") }
+        let placement = Scripted(verdicts: [
+            "140305197909026053": .contradicts("glyph 1 is read 1 but stands where a 4's stem does")
+        ])
+        if case .accept = try decide(failing, doubt: placement) {
+            Issue.record("taken although its figures speak against it")
+        }
         // A lone passing reading beside more failing ones alike does not dissent (a 3 read 8 once).
         guard case .accept(let majority, _, _) = try decide([readings[0]] + failing) else {
             Issue.record("a lone passing reading outweighed two failing ones alike"); return
@@ -500,7 +589,9 @@ struct SecondModelTests {
         #expect(majority.value == .text("140305197909026053"))
     }
 
-    @Test("a failing value both engines read is a possible misread where the model found a character there with which it passes")
+    @Test(
+        "a failing value both engines read is a possible misread where the model found a character there with which it passes"
+    )
     func failingCheckPassingWithTheModelsAlternative() throws {
         // A colour scan's tax ID 9144030038DB024G8C, read …024C8C by Tesseract and by the model, whose G
         // at place 16 was 0.018 likely under its C.
@@ -510,12 +601,16 @@ struct SecondModelTests {
         func decide(unsure: Double) throws -> FieldPolicy.Decision {
             let alternatives = read.enumerated().map { place, character in
                 place == 15
-                    ? [LineReading.Alternative(character: "C", probability: 0.966), .init(character: "G", probability: unsure)]
+                    ? [
+                        LineReading.Alternative(character: "C", probability: 0.966),
+                        .init(character: "G", probability: unsure),
+                    ]
                     : [LineReading.Alternative(character: character, probability: 0.999)]
             }
             let model = SecondModelJudge(line: {
                 (
-                    LineReading(text: read, confidences: alternatives.map { $0[0].probability }, alternatives: alternatives),
+                    LineReading(
+                        text: read, confidences: alternatives.map { $0[0].probability }, alternatives: alternatives),
                     NormalizedReading(value: .text(read), check: .checksumFailed)
                 )
             })
@@ -525,7 +620,8 @@ struct SecondModelTests {
                 [reading, reading], agreement: TesseractAgreement(needs: .strong, layoutPass: false), glyphs: nil,
                 secondReader: FieldPolicy.SecondReader(
                     model: model, doubt: nil, confirm: nil, passesCheck: { CheckDigits.isValidUSCC($0) }),
-                glyphsMustConfirm: false, glyphsConfirmAReading: false, contradictionWaits: false, tesseractDoubts: false,
+                glyphsMustConfirm: false, glyphsConfirmAReading: false, contradictionWaits: false,
+                tesseractDoubts: false,
                 final: true)
         }
         guard case .uncertain(_, _, let because) = try decide(unsure: 0.018) else {
@@ -548,19 +644,26 @@ struct SecondModelTests {
         func decide(fourth: Double, needsSureModel: Bool) throws -> FieldPolicy.Decision {
             let alternatives = read.enumerated().map { place, character in
                 place == 3
-                    ? [LineReading.Alternative(character: "0", probability: fourth), .init(character: "6", probability: 0.15)]
+                    ? [
+                        LineReading.Alternative(character: "0", probability: fourth),
+                        .init(character: "6", probability: 0.15),
+                    ]
                     : [LineReading.Alternative(character: character, probability: 0.99)]
             }
             let model = SecondModelJudge(line: {
                 (
-                    LineReading(text: read, confidences: alternatives.map { $0[0].probability }, alternatives: alternatives),
+                    LineReading(
+                        text: read, confidences: alternatives.map { $0[0].probability }, alternatives: alternatives),
                     NormalizedReading(value: .text(read), check: .valid)
                 )
             })
             return try FieldPolicy.decide(
-                FieldPolicyTests.readings([read]), agreement: TesseractAgreement(needs: .strong, layoutPass: false), glyphs: nil,
-                secondReader: FieldPolicy.SecondReader(model: model, doubt: nil, confirm: nil, needsSureModel: needsSureModel),
-                glyphsMustConfirm: false, glyphsConfirmAReading: false, contradictionWaits: false, tesseractDoubts: false,
+                FieldPolicyTests.readings([read]), agreement: TesseractAgreement(needs: .strong, layoutPass: false),
+                glyphs: nil,
+                secondReader: FieldPolicy.SecondReader(
+                    model: model, doubt: nil, confirm: nil, needsSureModel: needsSureModel),
+                glyphsMustConfirm: false, glyphsConfirmAReading: false, contradictionWaits: false,
+                tesseractDoubts: false,
                 final: true)
         }
         if case .accept = try decide(fourth: 0.69, needsSureModel: true) {
@@ -574,14 +677,19 @@ struct SecondModelTests {
         }
     }
 
-    @Test("a wider crop of the line confirms only what the model read there itself, surely enough, never split, and only when asked")
+    @Test(
+        "a wider crop of the line confirms only what the model read there itself, surely enough, never split, and only when asked"
+    )
     func widerCrop() throws {
         var asked = 0
         let model = SecondModelJudge(
             line: { (nil, NormalizedReading(value: .text("郄"), check: .valid)) },
             wider: {
                 asked += 1
-                return [NormalizedReading(value: .text("郄"), check: .valid), nil, NormalizedReading(value: .text("郄湉"), check: .valid)]
+                return [
+                    NormalizedReading(value: .text("郄"), check: .valid), nil,
+                    NormalizedReading(value: .text("郄湉"), check: .valid),
+                ]
             })
         let glyphs = NormalizedReading(value: .text("郄湉"), check: .valid)
         #expect(try model.judge(glyphs) != .confirms)
@@ -592,7 +700,12 @@ struct SecondModelTests {
         // (逄敏 and 逢敏 on a G4 scan whose glyphs read 逢).
         let split = SecondModelJudge(
             line: { (nil, nil) },
-            wider: { [NormalizedReading(value: .text("逄敏"), check: .valid), NormalizedReading(value: .text("逢敏"), check: .valid)] })
+            wider: {
+                [
+                    NormalizedReading(value: .text("逄敏"), check: .valid),
+                    NormalizedReading(value: .text("逢敏"), check: .valid),
+                ]
+            })
         #expect(try !split.readsOnAWiderCrop(NormalizedReading(value: .text("逢敏"), check: .valid)))
         #expect(try !split.readsOnAWiderCrop(NormalizedReading(value: .text("逄敏"), check: .valid)))
         // Where every wider reading was unsure there is nothing to confirm with.
@@ -604,7 +717,8 @@ struct SecondModelTests {
 
     @Test("the model sees what the glyphs read where it found each character likely, not where it found one unlikely")
     func seesAlternatives() throws {
-        let json = #"{"text": "高婷活", "confidences": [0.9985, 0.999, 0.7958], "alternatives": [[["高", 0.9985], ["髙", 0.0012]], [["婷", 0.999]], [["活", 0.7958], ["湉", 0.1503], ["恬", 0.0023]]]}"#
+        let json =
+            #"{"text": "高婷活", "confidences": [0.9985, 0.999, 0.7958], "alternatives": [[["高", 0.9985], ["髙", 0.0012]], [["婷", 0.999]], [["活", 0.7958], ["湉", 0.1503], ["恬", 0.0023]]]}"#
         let line = try #require(LineReading(json: json))
         #expect(line.alternatives.count == 3)
         let model = SecondModelJudge(line: { (line, NormalizedReading(value: .text("高婷活"), check: .valid)) })
@@ -616,7 +730,8 @@ struct SecondModelTests {
         // Where the model put first a character no reading of Tesseract's holds, it read a third
         // character of its own: not a second opinion on the glyphs' (郭伟嫚 read 郭伟媛 by the glyphs).
         #expect(try !model.sees("高婷湉", tesseractRead: ["高婷如"]))
-        let own = #"{"text": "郭伟嫚", "confidences": [0.9999, 0.9999, 0.5573], "alternatives": [[["郭", 0.9999]], [["伟", 0.9999]], [["嫚", 0.5573], ["姆", 0.2231], ["媛", 0.1149]]]}"#
+        let own =
+            #"{"text": "郭伟嫚", "confidences": [0.9999, 0.9999, 0.5573], "alternatives": [[["郭", 0.9999]], [["伟", 0.9999]], [["嫚", 0.5573], ["姆", 0.2231], ["媛", 0.1149]]]}"#
         let ownLine = try #require(LineReading(json: own))
         let modelOwn = SecondModelJudge(line: { (ownLine, NormalizedReading(value: .text("郭伟嫚"), check: .valid)) })
         #expect(try !modelOwn.sees("郭伟媛", tesseractRead: ["郭伟如", "郭伟如"]))
@@ -625,9 +740,12 @@ struct SecondModelTests {
         #expect(try modelOwn.sees("郭伟媛", tesseractRead: ["郭伟媛", "郭伟如"]))
         // The model preferred its own character (逄 at 0.73, 逢 at 0.27) that no reading of Tesseract's holds:
         // one reading of Tesseract's with the glyphs' 逢 does not make it a second opinion on them.
-        let preferred = #"{"text": "逄燚", "confidences": [0.7318, 0.9784], "alternatives": [[["逄", 0.7318], ["逢", 0.2681]], [["燚", 0.9784], ["焱", 0.0085]]]}"#
+        let preferred =
+            #"{"text": "逄燚", "confidences": [0.7318, 0.9784], "alternatives": [[["逄", 0.7318], ["逢", 0.2681]], [["燚", 0.9784], ["焱", 0.0085]]]}"#
         let preferredLine = try #require(LineReading(json: preferred))
-        let modelPreferred = SecondModelJudge(line: { (preferredLine, NormalizedReading(value: .text("逄燚"), check: .valid)) })
+        let modelPreferred = SecondModelJudge(line: {
+            (preferredLine, NormalizedReading(value: .text("逄燚"), check: .valid))
+        })
         #expect(try !modelPreferred.sees("逢燚", tesseractRead: ["竹林", "因梦", "逢梦"]))
         #expect(try modelPreferred.sees("逢燚", tesseractRead: ["逄梦"]), "Tesseract read the model's first choice")
         // Seeing is not reading: the judge still confirms only what the model read.
@@ -649,10 +767,13 @@ struct SecondModelTests {
         #expect(try !SecondModelTests.model(nil).readsSurely("西门或"))
     }
 
-    @Test("a glyph taken for another character is outvoted only where Tesseract and the sure model both read the value's, and the model found the glyph's unlikely")
+    @Test(
+        "a glyph taken for another character is outvoted only where Tesseract and the sure model both read the value's, and the model found the glyph's unlikely"
+    )
     func outvotes() throws {
         // A phone photo's Kai 吴磊: the glyphs put 吴 nearer 昊; Tesseract read 吴舌, the model 吴磊 surely.
-        let json = #"{"text": "吴磊", "confidences": [0.998, 1.0], "alternatives": [[["吴", 0.998], ["昊", 0.0019]], [["磊", 1.0]]]}"#
+        let json =
+            #"{"text": "吴磊", "confidences": [0.998, 1.0], "alternatives": [[["吴", 0.998], ["昊", 0.0019]], [["磊", 1.0]]]}"#
         let line = try #require(LineReading(json: json))
         let model = SecondModelJudge(line: { (line, NormalizedReading(value: .text("吴磊"), check: .valid)) })
         #expect(try model.outvotes("吴磊", place: 0, character: "昊", tesseractRead: ["吴舌", "吴乔"]))
@@ -661,14 +782,17 @@ struct SecondModelTests {
         // Only readings of the value's length say what stands at a place.
         #expect(try !model.outvotes("吴磊", place: 0, character: "昊", tesseractRead: ["吴舌乔"]))
         // The model found the glyphs' character possible (龑 at 0.04 behind a common look-alike).
-        let rare = #"{"text": "王磊赞", "confidences": [0.99, 0.99, 0.95], "alternatives": [[["王", 0.99]], [["磊", 0.99]], [["赞", 0.95], ["龑", 0.04]]]}"#
+        let rare =
+            #"{"text": "王磊赞", "confidences": [0.99, 0.99, 0.95], "alternatives": [[["王", 0.99]], [["磊", 0.99]], [["赞", 0.95], ["龑", 0.04]]]}"#
         let rareLine = try #require(LineReading(json: rare))
         let rareModel = SecondModelJudge(line: { (rareLine, NormalizedReading(value: .text("王磊赞"), check: .valid)) })
         #expect(try !rareModel.outvotes("王磊赞", place: 2, character: "龑", tesseractRead: ["王磊赞"]))
         // The model unsure of its own character (或 for 彧 at 0.54).
-        let unsure = #"{"text": "西门或", "confidences": [0.99, 0.99, 0.54], "alternatives": [[["西", 0.99]], [["门", 0.99]], [["或", 0.54], ["戓", 0.2]]]}"#
+        let unsure =
+            #"{"text": "西门或", "confidences": [0.99, 0.99, 0.54], "alternatives": [[["西", 0.99]], [["门", 0.99]], [["或", 0.54], ["戓", 0.2]]]}"#
         let unsureLine = try #require(LineReading(json: unsure))
-        let unsureModel = SecondModelJudge(line: { (unsureLine, NormalizedReading(value: .text("西门或"), check: .valid)) })
+        let unsureModel = SecondModelJudge(line: { (unsureLine, NormalizedReading(value: .text("西门或"), check: .valid)) }
+        )
         #expect(try !unsureModel.outvotes("西门或", place: 2, character: "彧", tesseractRead: ["西门或"]))
     }
 
@@ -691,29 +815,38 @@ struct SecondModelTests {
         }
     }
 
-    @Test("a number whose glyphs speak against it (a 1 where a 4's stem stands) is uncertain though both engines read it")
+    @Test(
+        "a number whose glyphs speak against it (a 1 where a 4's stem stands) is uncertain though both engines read it")
     func figurePlacementStopsAgreement() throws {
-        let placement = FieldPolicyTests.Scripted(verdicts: ["06202121": .contradicts("glyph 8 is read 1 but stands where a 4's stem does")])
+        let placement = FieldPolicyTests.Scripted(verdicts: [
+            "06202121": .contradicts("glyph 8 is read 1 but stands where a 4's stem does")
+        ])
         let decision = try FieldPolicy.decide(
             FieldPolicyTests.readings(["06202121", "06202121", "06202121"]),
             agreement: TesseractAgreement(needs: .strong, layoutPass: false), glyphs: placement,
             secondReader: FieldPolicy.SecondReader(
-                model: SecondModelJudge { NormalizedReading(value: .text("06202121"), check: .valid) }, doubt: placement, confirm: nil),
+                model: SecondModelJudge { NormalizedReading(value: .text("06202121"), check: .valid) },
+                doubt: placement, confirm: nil),
             glyphsMustConfirm: false, glyphsConfirmAReading: false, contradictionWaits: false, modelMayObject: true,
             tesseractDoubts: false, final: true)
-        guard case .uncertain(_, _, let because) = decision else { Issue.record("taken against its glyphs: \(decision)"); return }
+        guard case .uncertain(_, _, let because) = decision else {
+            Issue.record("taken against its glyphs: \(decision)"); return
+        }
         #expect(because.contains("4's stem"))
     }
 
     /// The model's line 逢磊 as a phone photo of 逄磊 gave it: 逢 at 0.74 with 逄 at 0.26.
     static func leaning() -> SecondModelJudge {
         SecondModelJudge(line: {
-            let json = #"{"text": "逢磊", "confidences": [0.7405, 1.0], "alternatives": [[["逢", 0.7405], ["逄", 0.2585], ["连", 0.0002]], [["磊", 1.0]]]}"#
+            let json =
+                #"{"text": "逢磊", "confidences": [0.7405, 1.0], "alternatives": [[["逢", 0.7405], ["逄", 0.2585], ["连", 0.0002]], [["磊", 1.0]]]}"#
             return (LineReading(json: json), NormalizedReading(value: .text("逢磊"), check: .valid))
         })
     }
 
-    @Test("the model's runners-up are the characters it found possible where it was unsure; it leans to a character read at 0.7 or more")
+    @Test(
+        "the model's runners-up are the characters it found possible where it was unsure; it leans to a character read at 0.7 or more"
+    )
     func runnersUpAndLeaning() throws {
         let leaning = Self.leaning()
         let runnersUp = try leaning.runnersUp(of: "逢磊")
@@ -731,7 +864,8 @@ struct SecondModelTests {
         let image = names.lines.draw("逄磊", gap: 8)
         // 逢 is drawn in more faces than its rival 逄: the glyph must be clearly nearer 逢 to rule 逄 out.
         let leaning = Self.leaning()
-        let judge = RunnerUpGlyphs(verifier: names.verifier, runnersUp: { try leaning.runnersUp(of: $0) }, image: { image })
+        let judge = RunnerUpGlyphs(
+            verifier: names.verifier, runnersUp: { try leaning.runnersUp(of: $0) }, image: { image })
         guard case .contradicts(let why) = try judge.judge(NormalizedReading(value: .text("逢磊"), check: .valid)) else {
             Issue.record("the look-alike was not stopped"); return
         }
@@ -759,11 +893,15 @@ struct SecondModelTests {
         let model = SecondModelJudge(line: {
             let alternatives = read.map { character in
                 character == "吴"
-                    ? [LineReading.Alternative(character: "吴", probability: 0.548), LineReading.Alternative(character: "昊", probability: 0.452)]
+                    ? [
+                        LineReading.Alternative(character: "吴", probability: 0.548),
+                        LineReading.Alternative(character: "昊", probability: 0.452),
+                    ]
                     : [LineReading.Alternative(character: character, probability: 0.999)]
             }
             return (
-                LineReading(text: read, confidences: alternatives.map { $0[0].probability }, alternatives: alternatives),
+                LineReading(
+                    text: read, confidences: alternatives.map { $0[0].probability }, alternatives: alternatives),
                 NormalizedReading(value: .text(read), check: .valid)
             )
         })
@@ -772,15 +910,19 @@ struct SecondModelTests {
             RunnerUpGlyphs(verifier: names.verifier, runnersUp: { try model.runnersUp(of: $0) }, image: { image }),
         ])
         let decision = try FieldPolicy.decide(
-            FieldPolicyTests.readings(["福州吴妃电子有限责任公司", read]), agreement: FieldPolicyTests.unanimous, glyphs: Scripted(verdicts: [:]),
+            FieldPolicyTests.readings(["福州吴妃电子有限责任公司", read]), agreement: FieldPolicyTests.unanimous,
+            glyphs: Scripted(verdicts: [:]),
             secondReader: FieldPolicy.SecondReader(model: model, doubt: doubt, confirm: nil),
-            glyphsMustConfirm: true, glyphsConfirmAReading: false, contradictionWaits: false, tesseractDoubts: false, final: true)
+            glyphsMustConfirm: true, glyphsConfirmAReading: false, contradictionWaits: false, tesseractDoubts: false,
+            final: true)
         if case .accept(let chosen, _, _) = decision { Issue.record("taken: \(chosen.value)") }
         // Without the runner-up judge, the two engines' agreement decided it: the silent error it prevents.
         let without = try FieldPolicy.decide(
-            FieldPolicyTests.readings(["福州吴妃电子有限责任公司", read]), agreement: FieldPolicyTests.unanimous, glyphs: Scripted(verdicts: [:]),
+            FieldPolicyTests.readings(["福州吴妃电子有限责任公司", read]), agreement: FieldPolicyTests.unanimous,
+            glyphs: Scripted(verdicts: [:]),
             secondReader: FieldPolicy.SecondReader(model: model, doubt: Scripted(verdicts: [:]), confirm: nil),
-            glyphsMustConfirm: true, glyphsConfirmAReading: false, contradictionWaits: false, tesseractDoubts: false, final: true)
+            glyphsMustConfirm: true, glyphsConfirmAReading: false, contradictionWaits: false, tesseractDoubts: false,
+            final: true)
         guard case .accept = without else { Issue.record("the policy no longer takes agreement: \(without)"); return }
     }
 }

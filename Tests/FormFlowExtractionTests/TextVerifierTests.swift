@@ -174,7 +174,9 @@ struct TextVerifierTests {
         #expect(inkVerifier.nearerRivals("陈磊", at: [2], image: image) == nil, "no such place")
     }
 
-    @Test("An organisation's glyph the prototypes cannot place is outvoted however far; one clearly another character is not")
+    @Test(
+        "An organisation's glyph the prototypes cannot place is outvoted however far; one clearly another character is not"
+    )
     func unlikeGlyphOutvoted() throws {
         let (lines, inkVerifier) = try Self.names()
         let verifier = TextVerifier.names(classifier: lines.classifier)
@@ -182,7 +184,8 @@ struct TextVerifierTests {
         // sure model read 易 there.
         let unplaced = TextVerifier.Judgement(expected: "易", distance: 0.62, rival: "葛", rivalDistance: 0.50)
         let objects = { (unlike: ((Int, Character) -> Bool)?) in
-            verifier.objection(unplaced, at: 3, unknownObjects: true, outvoted: { _, _ in false }, unlikeOutvoted: unlike)
+            verifier.objection(
+                unplaced, at: 3, unknownObjects: true, outvoted: { _, _ in false }, unlikeOutvoted: unlike)
         }
         #expect(objects { place, rival in place == 3 && rival == "葛" } == nil)
         #expect(objects { _, _ in false }?.contains("unlike any 易") == true)
