@@ -613,6 +613,13 @@ public struct FieldExtractor: Sendable {
         // character (务 of 会务费 read 会议费) unless the whole line lies in a face the prototypes do not
         // know (`TextVerifier.unknownTypeface`).
         let unlessModelSure: (String) -> Bool = { value in !((try? secondModel?.readsSurely(value)) ?? false) }
+        // Whether, at a place of a value, a glyph's character is outvoted by Tesseract and the sure model
+        // (`SecondModelJudge.outvotes`), as the readings stand when the glyphs are asked.
+        let outvotedByBoth: (String, Int, Character) -> Bool = { value, place, character in
+            (try? secondModel?.outvotes(
+                value, place: place, character: character, tesseractRead: readings.compactMap { $0.value.text }))
+                ?? false
+        }
         // A character the model was unsure of, beside another it found possible, that the glyphs cannot
         // tell apart (`RunnerUpGlyphs`): an unknown supplier's 福州昊晟… read 吴 by the model (0.55, 昊
         // 0.45) and once by Tesseract was taken for 福州吴晟… without it. Compared by the names' prototypes,
@@ -634,11 +641,7 @@ public struct FieldExtractor: Sendable {
                             GlyphDoubt(
                                 verifier: names!, broad: nil, image: inkImage, readAlone: true,
                                 unknownGlyphsObject: unlessModelSure,
-                                outvoted: { value, place, character in
-                                    (try? secondModel?.outvotes(
-                                        value, place: place, character: character,
-                                        tesseractRead: readings.compactMap { $0.value.text })) ?? false
-                                })
+                                outvoted: outvotedByBoth)
                         ] + runnerUpGlyphs))
             case .organisation where text != nil && location.inkBox != nil:
                 MemoJudge(
@@ -652,11 +655,7 @@ public struct FieldExtractor: Sendable {
                                 verifier: text!, broad: names, image: inkImage,
                                 unknownGlyphsObject: { ListMatch.of($0, in: vocabulary) != .unlisted },
                                 unknownGlyphsObjectOnlyAt: { ListMatch.differences($0, in: vocabulary) },
-                                unlikeOutvoted: { value, place, character in
-                                    (try? secondModel?.outvotes(
-                                        value, place: place, character: character,
-                                        tesseractRead: readings.compactMap { $0.value.text })) ?? false
-                                })
+                                unlikeOutvoted: outvotedByBoth)
                         ] + runnerUpGlyphs))
             case .enumerated where text != nil && location.inkBox != nil:
                 MemoJudge(
