@@ -28,18 +28,13 @@ public enum QuadFinder {
         // Connected pieces of ink, with what choosing among them needs. Ink a pixel apart is connected
         // (neighbours within two pixels): a phone photo's thin, blurred box line reduced to an overview
         // breaks into dots, and a box whose bottom side fell apart was fitted with its top side twice.
-        struct Piece {
-            var label: Int32 = 0
-            var count = 0
-            var minX = Int.max, minY = Int.max, maxX = Int.min, maxY = Int.min
-        }
         var labels = [Int32](repeating: 0, count: width * height)
         var pieces: [Piece] = []
         var stack: [Int] = []
         for start in 0..<(width * height) where ink[start] && labels[start] == 0 {
             var piece = Piece()
             let label = Int32(pieces.count + 1)
-            piece.label = label
+            piece.labels = [label]
             labels[start] = label
             stack.append(start)
             while let index = stack.popLast() {
@@ -67,18 +62,24 @@ public enum QuadFinder {
             pieces.append(piece)
         }
 
-        let candidates = pieces.filter { piece in
-            let boxWidth = piece.maxX - piece.minX + 1
-            let boxHeight = piece.maxY - piece.minY + 1
-            return Double(boxWidth) >= minimumWidthShare * Double(width)
-                && Double(boxHeight) >= minimumHeightShare * Double(height)
-                && piece.minX > 1 && piece.minY > 1 && piece.maxX < width - 2 && piece.maxY < height - 2
-                && Double(piece.count) <= maximumFill * Double(boxWidth * boxHeight)
-        }.sorted { ($0.maxX - $0.minX) * ($0.maxY - $0.minY) > ($1.maxX - $1.minX) * ($1.maxY - $1.minY) }
-
-        for piece in candidates {
-            guard let quad = fittedCorners(of: piece.label, labels: labels, width: width,
-                box: (piece.minX, piece.minY, piece.maxX, piece.maxY)),
+        func candidates(_ pieces: [Piece]) -> [Piece] {
+            pieces.filter { piece in
+                let boxWidth = piece.maxX - piece.minX + 1
+                let boxHeight = piece.maxY - piece.minY + 1
+                return Double(boxWidth) >= minimumWidthShare * Double(width)
+                    && Double(boxHeight) >= minimumHeightShare * Double(height)
+                    && piece.minX > 1 && piece.minY > 1 && piece.maxX < width - 2 && piece.maxY < height - 2
+                    && Double(piece.count) <= maximumFill * Double(boxWidth * boxHeight)
+            }.sorted { ($0.maxX - $0.minX) * ($0.maxY - $0.minY) > ($1.maxX - $1.minX) * ($1.maxY - $1.minY) }
+        }
+        // A box whose side fades in a shadow falls apart into pieces (a top with its right side, a left
+        // side with the bottom): when no single piece is a box, the large pieces whose extents overlap
+        // are tried as one.
+        for piece in candidates(pieces) + candidates(joinedOverlapping(pieces, width: width, height: height)) {
+            guard
+                let quad = fittedCorners(
+                    of: piece.labels, labels: labels, width: width,
+                    box: (piece.minX, piece.minY, piece.maxX, piece.maxY)),
                 isConvexAndLarge(quad), paperAround(quad, in: image)
             else { continue }
             return quad
@@ -86,16 +87,61 @@ public enum QuadFinder {
         return nil
     }
 
+    /// A connected piece of ink (or several taken as one) and its extent.
+    struct Piece {
+        var labels: Set<Int32> = []
+        var count = 0
+        var minX = Int.max, minY = Int.max, maxX = Int.min, maxY = Int.min
+
+        func overlaps(_ other: Piece) -> Bool {
+            minX <= other.maxX && other.minX <= maxX && minY <= other.maxY && other.minY <= maxY
+        }
+
+        mutating func join(_ other: Piece) {
+            labels.formUnion(other.labels)
+            count += other.count
+            minX = min(minX, other.minX)
+            minY = min(minY, other.minY)
+            maxX = max(maxX, other.maxX)
+            maxY = max(maxY, other.maxY)
+        }
+    }
+
+    /// Groups of two or more large pieces (a tenth of the image wide or tall) whose extents overlap,
+    /// each joined into one piece.
+    static func joinedOverlapping(_ pieces: [Piece], width: Int, height: Int) -> [Piece] {
+        var groups: [(piece: Piece, members: Int)] = []
+        let large = pieces.filter { ($0.maxX - $0.minX) * 10 >= width || ($0.maxY - $0.minY) * 10 >= height }
+        for piece in large {
+            var joined = (piece: piece, members: 1)
+            // A joined group can reach groups it did not overlap before: merge until nothing overlaps.
+            var merging = true
+            while merging {
+                merging = false
+                for index in groups.indices.reversed() where groups[index].piece.overlaps(joined.piece) {
+                    joined.piece.join(groups[index].piece)
+                    joined.members += groups[index].members
+                    groups.remove(at: index)
+                    merging = true
+                }
+            }
+            groups.append(joined)
+        }
+        return groups.filter { $0.members > 1 }.map(\.piece)
+    }
+
     /// The box's four sides as straight lines fitted to its outermost ink (the middle 60% of each side,
     /// outliers dropped: a stroke or a seal touching the box), and their intersections as corners.
-    static func fittedCorners(of label: Int32, labels: [Int32], width: Int, box: (Int, Int, Int, Int)) -> Quadrilateral? {
+    static func fittedCorners(of pieceLabels: Set<Int32>, labels: [Int32], width: Int, box: (Int, Int, Int, Int))
+        -> Quadrilateral?
+    {
         let (minX, minY, maxX, maxY) = box
         // Rough corners first (the extreme points along the diagonals): each side is then sampled only
         // between its own rough corners, away from them, so that a steep perspective's other sides and
         // whatever touches a corner stay out of its fit.
         var extremes = (tl: (Int.max, 0, 0), tr: (Int.min, 0, 0), br: (Int.min, 0, 0), bl: (Int.min, 0, 0))
         for y in minY...maxY {
-            for x in minX...maxX where labels[y * width + x] == label {
+            for x in minX...maxX where pieceLabels.contains(labels[y * width + x]) {
                 if x + y < extremes.tl.0 { extremes.tl = (x + y, x, y) }
                 if x - y > extremes.tr.0 { extremes.tr = (x - y, x, y) }
                 if x + y > extremes.br.0 { extremes.br = (x + y, x, y) }
@@ -114,18 +160,22 @@ public enum QuadFinder {
         var left: [(Double, Double)] = []
         var right: [(Double, Double)] = []
         for x in inner(extremes.tl.1, extremes.tr.1).map(Array.init) ?? [] {
-            if let y = (minY...maxY).first(where: { labels[$0 * width + x] == label }) { top.append((Double(x), Double(y))) }
+            if let y = (minY...maxY).first(where: { pieceLabels.contains(labels[$0 * width + x]) }) {
+                top.append((Double(x), Double(y)))
+            }
         }
         for x in inner(extremes.bl.1, extremes.br.1).map(Array.init) ?? [] {
-            if let y = (minY...maxY).reversed().first(where: { labels[$0 * width + x] == label }) {
+            if let y = (minY...maxY).reversed().first(where: { pieceLabels.contains(labels[$0 * width + x]) }) {
                 bottom.append((Double(x), Double(y)))
             }
         }
         for y in inner(extremes.tl.2, extremes.bl.2).map(Array.init) ?? [] {
-            if let x = (minX...maxX).first(where: { labels[y * width + $0] == label }) { left.append((Double(y), Double(x))) }
+            if let x = (minX...maxX).first(where: { pieceLabels.contains(labels[y * width + $0]) }) {
+                left.append((Double(y), Double(x)))
+            }
         }
         for y in inner(extremes.tr.2, extremes.br.2).map(Array.init) ?? [] {
-            if let x = (minX...maxX).reversed().first(where: { labels[y * width + $0] == label }) {
+            if let x = (minX...maxX).reversed().first(where: { pieceLabels.contains(labels[y * width + $0]) }) {
                 right.append((Double(y), Double(x)))
             }
         }
@@ -203,7 +253,8 @@ public enum QuadFinder {
                     let index = y * width + x
                     let level = Int(pixels[index]) + contrast
                     let across = level <= Int(pixels[index - reach]) && level <= Int(pixels[index + reach])
-                    let along = level <= Int(pixels[index - reach * width]) && level <= Int(pixels[index + reach * width])
+                    let along =
+                        level <= Int(pixels[index - reach * width]) && level <= Int(pixels[index + reach * width])
                     ink[index] = across || along
                 }
             }
@@ -243,8 +294,12 @@ public enum QuadFinder {
         for corner in quad.corners {
             let dx = corner.x - centre.x
             let dy = corner.y - centre.y
-            if let value = mean(at: PagePoint(x: corner.x + 0.04 * dx, y: corner.y + 0.04 * dy)) { outside.append(value) }
-            if let value = mean(at: PagePoint(x: corner.x - 0.04 * dx, y: corner.y - 0.04 * dy)) { inside.append(value) }
+            if let value = mean(at: PagePoint(x: corner.x + 0.04 * dx, y: corner.y + 0.04 * dy)) {
+                outside.append(value)
+            }
+            if let value = mean(at: PagePoint(x: corner.x - 0.04 * dx, y: corner.y - 0.04 * dy)) {
+                inside.append(value)
+            }
         }
         // Corners outside the image: the box reaches the edge, so it is not a page outline on a desk.
         guard !outside.isEmpty, !inside.isEmpty else { return true }

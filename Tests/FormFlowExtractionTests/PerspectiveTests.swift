@@ -1,8 +1,8 @@
-import FormFlowCore
 import FormFlowTestSupport
 import Foundation
 import Testing
 
+@testable import FormFlowCore
 @testable import FormFlowExtraction
 
 /// Pages photographed at a slant: drawn ruled boxes (a frame with a table grid) seen through a
@@ -13,7 +13,9 @@ struct PerspectiveTests {
     static func templatePage(width: Int, height: Int, frame: PixelRect) -> GrayImage {
         var pixels = [UInt8](repeating: 250, count: width * height)
         func line(x0: Int, y0: Int, x1: Int, y1: Int) {
-            for y in y0...y1 { for x in x0...x1 where x >= 0 && y >= 0 && x < width && y < height { pixels[y * width + x] = 40 } }
+            for y in y0...y1 {
+                for x in x0...x1 where x >= 0 && y >= 0 && x < width && y < height { pixels[y * width + x] = 40 }
+            }
         }
         let thickness = 3
         for row in 0...6 {
@@ -25,7 +27,9 @@ struct PerspectiveTests {
             line(x0: x, y0: frame.y, x1: x + thickness, y1: frame.maxY + thickness)
         }
         // Some "text" above the box: short strokes.
-        for k in 0..<20 { line(x0: frame.x + 40 + k * 60, y0: frame.y - 80, x1: frame.x + 70 + k * 60, y1: frame.y - 50) }
+        for k in 0..<20 {
+            line(x0: frame.x + 40 + k * 60, y0: frame.y - 80, x1: frame.x + 70 + k * 60, y1: frame.y - 50)
+        }
         return GrayImage(width: width, height: height, pixels: pixels)
     }
 
@@ -58,8 +62,12 @@ struct PerspectiveTests {
 
     @Test("a homography maps four corners exactly and round-trips")
     func homography() throws {
-        let source = [PagePoint(x: 10, y: 20), PagePoint(x: 900, y: 60), PagePoint(x: 870, y: 700), PagePoint(x: 30, y: 650)]
-        let target = [PagePoint(x: 0, y: 0), PagePoint(x: 1000, y: 0), PagePoint(x: 1000, y: 700), PagePoint(x: 0, y: 700)]
+        let source = [
+            PagePoint(x: 10, y: 20), PagePoint(x: 900, y: 60), PagePoint(x: 870, y: 700), PagePoint(x: 30, y: 650),
+        ]
+        let target = [
+            PagePoint(x: 0, y: 0), PagePoint(x: 1000, y: 0), PagePoint(x: 1000, y: 700), PagePoint(x: 0, y: 700),
+        ]
         let forward = try #require(Homography(from: source, to: target))
         let back = try #require(Homography(from: target, to: source))
         for (s, t) in zip(source, target) {
@@ -73,16 +81,28 @@ struct PerspectiveTests {
         "the box's corners are found at a slant, turned, in shadow, filling 50-100% of the frame",
         arguments: [
             // Page corners in a 1240 × 900 photo (clockwise from top left).
-            [PagePoint(x: 120, y: 90), PagePoint(x: 1130, y: 150), PagePoint(x: 1100, y: 820), PagePoint(x: 80, y: 760)],
-            [PagePoint(x: 300, y: 250), PagePoint(x: 950, y: 200), PagePoint(x: 980, y: 680), PagePoint(x: 320, y: 700)],
+            [
+                PagePoint(x: 120, y: 90), PagePoint(x: 1130, y: 150), PagePoint(x: 1100, y: 820),
+                PagePoint(x: 80, y: 760),
+            ],
+            [
+                PagePoint(x: 300, y: 250), PagePoint(x: 950, y: 200), PagePoint(x: 980, y: 680),
+                PagePoint(x: 320, y: 700),
+            ],
             [PagePoint(x: 40, y: 40), PagePoint(x: 1200, y: 20), PagePoint(x: 1215, y: 880), PagePoint(x: 15, y: 860)],
-            [PagePoint(x: 200, y: 60), PagePoint(x: 1150, y: 200), PagePoint(x: 1050, y: 860), PagePoint(x: 90, y: 700)],
+            [
+                PagePoint(x: 200, y: 60), PagePoint(x: 1150, y: 200), PagePoint(x: 1050, y: 860),
+                PagePoint(x: 90, y: 700),
+            ],
         ])
     func cornersFound(pageCorners: [PagePoint]) throws {
         let page = Self.templatePage(width: 2480, height: 1754, frame: Self.frame)
         let pageToPhoto = try #require(
             Homography(
-                from: [PagePoint(x: 0, y: 0), PagePoint(x: 2480, y: 0), PagePoint(x: 2480, y: 1754), PagePoint(x: 0, y: 1754)],
+                from: [
+                    PagePoint(x: 0, y: 0), PagePoint(x: 2480, y: 0), PagePoint(x: 2480, y: 1754),
+                    PagePoint(x: 0, y: 1754),
+                ],
                 to: pageCorners))
         for shadow in [false, true] {
             let photo = Self.photograph(page, into: (1240, 900), corners: pageCorners, shadow: shadow)
@@ -107,28 +127,112 @@ struct PerspectiveTests {
         let centre = (x: Self.frame.x + 600, y: Self.frame.y - 60)
         for y in 0..<page.height {
             for x in 0..<page.width {
-                let distance = ((Double(x - centre.x) * Double(x - centre.x) + Double(y - centre.y) * Double(y - centre.y))).squareRoot()
+                let distance =
+                    ((Double(x - centre.x) * Double(x - centre.x) + Double(y - centre.y) * Double(y - centre.y)))
+                    .squareRoot()
                 if abs(distance - 200) < 6 { page.pixels[y * page.width + x] = 60 }
             }
         }
         for k in 0..<14 {
             let x0 = Self.frame.x + 300 + k * 55
             for y in (Self.frame.y - 160)..<(Self.frame.y - 120) {
-                for x in x0..<(x0 + 45) where (x - x0) % 15 < 4 || (y - Self.frame.y + 160) % 20 < 4 { page.pixels[y * page.width + x] = 40 }
+                for x in x0..<(x0 + 45) where (x - x0) % 15 < 4 || (y - Self.frame.y + 160) % 20 < 4 {
+                    page.pixels[y * page.width + x] = 40
+                }
             }
         }
-        let corners = [PagePoint(x: 120, y: 90), PagePoint(x: 1130, y: 150), PagePoint(x: 1100, y: 820), PagePoint(x: 80, y: 760)]
+        let corners = [
+            PagePoint(x: 120, y: 90), PagePoint(x: 1130, y: 150), PagePoint(x: 1100, y: 820), PagePoint(x: 80, y: 760),
+        ]
         let pageToPhoto = try #require(
             Homography(
-                from: [PagePoint(x: 0, y: 0), PagePoint(x: 2480, y: 0), PagePoint(x: 2480, y: 1754), PagePoint(x: 0, y: 1754)],
+                from: [
+                    PagePoint(x: 0, y: 0), PagePoint(x: 2480, y: 0), PagePoint(x: 2480, y: 1754),
+                    PagePoint(x: 0, y: 1754),
+                ],
                 to: corners))
-        let quad = try #require(QuadFinder.find(in: Self.photograph(page, into: (1240, 900), corners: corners, shadow: false)))
+        let quad = try #require(
+            QuadFinder.find(in: Self.photograph(page, into: (1240, 900), corners: corners, shadow: false)))
         let expected = [
-            PagePoint(x: Double(Self.frame.x), y: Double(Self.frame.y)), PagePoint(x: Double(Self.frame.maxX + 3), y: Double(Self.frame.y)),
-            PagePoint(x: Double(Self.frame.maxX + 3), y: Double(Self.frame.maxY + 3)), PagePoint(x: Double(Self.frame.x), y: Double(Self.frame.maxY + 3)),
+            PagePoint(x: Double(Self.frame.x), y: Double(Self.frame.y)),
+            PagePoint(x: Double(Self.frame.maxX + 3), y: Double(Self.frame.y)),
+            PagePoint(x: Double(Self.frame.maxX + 3), y: Double(Self.frame.maxY + 3)),
+            PagePoint(x: Double(Self.frame.x), y: Double(Self.frame.maxY + 3)),
         ].map(pageToPhoto.map)
         for (found, wanted) in zip(quad.corners, expected) {
             #expect(found.distance(to: wanted) < 4, "corner \(found) instead of \(wanted)")
+        }
+    }
+
+    @Test("a box a shadow broke into two L-shaped pieces (gaps at two opposite corners) is found as one box")
+    func boxInTwoPieces() throws {
+        let frame = Self.frame
+        var pixels = [UInt8](repeating: 250, count: 2480 * 1754)
+        func line(x0: Int, y0: Int, x1: Int, y1: Int) {
+            for y in y0...y1 { for x in x0...x1 { pixels[y * 2480 + x] = 40 } }
+        }
+        // Top and right side apart from left side and bottom: 60 px gaps at the top-left and bottom-right.
+        line(x0: frame.x + 60, y0: frame.y, x1: frame.maxX + 3, y1: frame.y + 3)
+        line(x0: frame.maxX, y0: frame.y, x1: frame.maxX + 3, y1: frame.maxY - 60)
+        line(x0: frame.x, y0: frame.maxY, x1: frame.maxX - 60, y1: frame.maxY + 3)
+        line(x0: frame.x, y0: frame.y + 60, x1: frame.x + 3, y1: frame.maxY + 3)
+        let corners = [
+            PagePoint(x: 120, y: 90), PagePoint(x: 1130, y: 150), PagePoint(x: 1100, y: 820), PagePoint(x: 80, y: 760),
+        ]
+        let pageToPhoto = try #require(
+            Homography(
+                from: [
+                    PagePoint(x: 0, y: 0), PagePoint(x: 2480, y: 0), PagePoint(x: 2480, y: 1754),
+                    PagePoint(x: 0, y: 1754),
+                ],
+                to: corners))
+        let photo = Self.photograph(
+            GrayImage(width: 2480, height: 1754, pixels: pixels), into: (1240, 900), corners: corners, shadow: false)
+        let quad = try #require(QuadFinder.find(in: photo))
+        let expected = [
+            PagePoint(x: Double(frame.x), y: Double(frame.y)), PagePoint(x: Double(frame.maxX + 3), y: Double(frame.y)),
+            PagePoint(x: Double(frame.maxX + 3), y: Double(frame.maxY + 3)),
+            PagePoint(x: Double(frame.x), y: Double(frame.maxY + 3)),
+        ].map(pageToPhoto.map)
+        for (found, wanted) in zip(quad.corners, expected) {
+            #expect(found.distance(to: wanted) < 4, "corner \(found) instead of \(wanted)")
+        }
+    }
+
+    @Test("flattening takes a soft shadow's paper as paper, all the way across")
+    func flatteningSoftShadow() {
+        // Light rises from half to full over six 32-pixel blocks (9% a block); a rule across it all.
+        var pixels = [UInt8](repeating: 0, count: 512 * 128)
+        for y in 0..<128 {
+            for x in 0..<512 { pixels[y * 512 + x] = UInt8(230 * (0.5 + 0.5 * min(1, max(0, Double(x - 128) / 192)))) }
+        }
+        for x in 10..<502 { pixels[64 * 512 + x] = UInt8(Double(pixels[64 * 512 + x]) * 0.25) }
+        let flat = GrayImage(width: 512, height: 128, pixels: pixels).flattened()
+        for x in stride(from: 40, to: 480, by: 40) {
+            #expect(flat[x, 20] >= 240, "paper at x \(x) is \(flat[x, 20])")
+            #expect(flat[x, 64] < 90, "the rule at x \(x) is \(flat[x, 64])")
+        }
+    }
+
+    @Test("the running maximum and mean of a line equal the brute-force ones inside the line")
+    func lineFilters() {
+        var generator = SystemRandomNumberGenerator()
+        let values = (0..<300).map { _ in UInt8.random(in: 0...255, using: &generator) }
+        for radius in [1, 4, 15] {
+            var maxima = values
+            var means = values
+            var scratch = [UInt8](repeating: 0, count: 2 * values.count)
+            maxima.withUnsafeMutableBufferPointer { line in
+                scratch.withUnsafeMutableBufferPointer { GrayImage.maximumLine(line, $0, radius: radius) }
+            }
+            means.withUnsafeMutableBufferPointer { line in
+                scratch.withUnsafeMutableBufferPointer { GrayImage.blurLine(line, $0, radius: radius) }
+            }
+            for index in radius..<(values.count - radius) {
+                let window = values[(index - radius)...(index + radius)]
+                #expect(maxima[index] == window.max()!, "maximum at \(index), radius \(radius)")
+                #expect(Int(means[index]) == window.reduce(0) { $0 + Int($1) } / (2 * radius + 1), "mean at \(index)")
+            }
         }
     }
 
@@ -161,7 +265,9 @@ struct PerspectiveTests {
             path: TestSupport.pipelines.appendingPathComponent("templates/expense_claim.yaml").path)
         let frame = try #require(template.frame)
         let page = Self.templatePage(width: template.pageWidth, height: template.pageHeight, frame: frame)
-        let corners = [PagePoint(x: 200, y: 60), PagePoint(x: 1150, y: 200), PagePoint(x: 1050, y: 860), PagePoint(x: 90, y: 700)]
+        let corners = [
+            PagePoint(x: 200, y: 60), PagePoint(x: 1150, y: 200), PagePoint(x: 1050, y: 860), PagePoint(x: 90, y: 700),
+        ]
         let photo = Self.photograph(page, into: (1240, 900), corners: corners, shadow: true)
         let quad = try #require(QuadFinder.find(in: photo))
         #expect(quad.keystoneDegrees > 1)
@@ -184,7 +290,8 @@ struct PerspectiveTests {
         let template = try FormTemplate.load(
             path: TestSupport.pipelines.appendingPathComponent("templates/expense_claim.yaml").path)
         let square = Quadrilateral(
-            topLeft: PagePoint(x: 100, y: 100), topRight: PagePoint(x: 600, y: 100), bottomRight: PagePoint(x: 600, y: 600),
+            topLeft: PagePoint(x: 100, y: 100), topRight: PagePoint(x: 600, y: 100),
+            bottomRight: PagePoint(x: 600, y: 600),
             bottomLeft: PagePoint(x: 100, y: 600))
         #expect(Rectification.plan(quad: square, pageWidth: 800, templates: [template]) == nil)
     }
@@ -194,9 +301,11 @@ struct PerspectiveTests {
         var pixels = [UInt8](repeating: 230, count: 256 * 256)
         for y in 0..<256 { for x in 0..<128 { pixels[y * 256 + x] = 120 } }  // a shadow over the left half
         for x in 20..<236 { pixels[128 * 256 + x] = 40; pixels[129 * 256 + x] = 40 }  // a rule across both
-        let flat = GrayImage(width: 256, height: 256, pixels: pixels).flattened(block: 32)
+        let flat = GrayImage(width: 256, height: 256, pixels: pixels).flattened()
         #expect(flat[10, 10] > 230 && flat[200, 10] > 230)
         #expect(flat[60, 128] < 110 && flat[200, 128] < 110)
+        // The shadow's edge is hard: paper a stroke's width beside it, on either side, is paper too.
+        for x in [88, 104, 152, 168] { #expect(flat[x, 60] > 225, "paper at x \(x) is \(flat[x, 60])") }
     }
 
     @Test("shapes that are no box (an L, a cross, a single bar) give no corners and never stop the run")
