@@ -139,14 +139,15 @@ extension GrayImage {
 }
 
 extension GrayImage {
-    /// The image with its paper made white: every pixel divided by the paper's level around it, the
-    /// brightest pixel within `radius` (on a half-resolution copy), smoothed over a third of that. A
-    /// shadow across a photo, a lamp's falloff or tinted paper then no longer read as ink; ink stays as
-    /// dark against its own paper. The window is wider than any value's stroke (so a stroke never
-    /// becomes its own paper) and narrow enough to follow a shadow's hard edge: paper levels taken per
-    /// 64-pixel block were interpolated across such an edge, left a ramp of gray 90 pixels into the
-    /// shadow and cost a date its last digit.
-    public func flattened(radius: Int = 15) -> GrayImage {
+    /// The image with its paper made white: every pixel divided by the paper's level around it. That level
+    /// is the image closed over `radius` (the brightest value within it, then the darkest of those), so
+    /// ink narrower than the window is gone while a shadow's ramp and its hard edge stay where they are.
+    /// A shadow across a photo, a lamp's falloff or tinted paper then no longer read as ink; ink stays as
+    /// dark against its own paper. The window is wider than a value's character: a blurred photo's dense
+    /// 餐 never shows paper between its strokes, and with 15 pixels it was lightened and read 均. Paper
+    /// levels taken per 64-pixel block were interpolated across a shadow's hard edge, left a ramp of gray
+    /// 90 pixels into the shadow and cost a date its last digit.
+    public func flattened(radius: Int = 30) -> GrayImage {
         guard width > 2 * radius, height > 2 * radius else { return self }
         // The paper's level is smooth: it is found at half the resolution (each value the mean of four
         // pixels, which also quiets noise), a quarter of the work. Rows are filtered in place; columns
@@ -169,17 +170,26 @@ extension GrayImage {
                 }
             }
         }
+        // A closing: the brightest value within the radius (over the rows, then the columns), then the
+        // darkest of those (likewise). Ink narrower than the window is gone; a shadow's ramp and its hard
+        // edge are kept as they are.
         var turned = [UInt8](repeating: 0, count: halfWidth * halfHeight)
         Self.transpose(paper, into: &turned, width: halfWidth, height: halfHeight)
-        Self.filterRows(&turned, width: halfHeight, height: halfWidth) { line, scratch in
-            Self.maximumLine(line, scratch, radius: halfRadius)
-            Self.blurLine(line, scratch, radius: halfRadius / 3)
+        Self.filterRows(&turned, width: halfHeight, height: halfWidth) {
+            Self.extremumLine($0, $1, radius: halfRadius, largest: true)
         }
         Self.transpose(turned, into: &paper, width: halfHeight, height: halfWidth)
         Self.filterRows(&paper, width: halfWidth, height: halfHeight) { line, scratch in
-            Self.maximumLine(line, scratch, radius: halfRadius)
+            Self.extremumLine(line, scratch, radius: halfRadius, largest: true)
+            Self.extremumLine(line, scratch, radius: halfRadius, largest: false)
+        }
+        Self.transpose(paper, into: &turned, width: halfWidth, height: halfHeight)
+        Self.filterRows(&turned, width: halfHeight, height: halfWidth) { line, scratch in
+            Self.extremumLine(line, scratch, radius: halfRadius, largest: false)
             Self.blurLine(line, scratch, radius: halfRadius / 3)
         }
+        Self.transpose(turned, into: &paper, width: halfHeight, height: halfWidth)
+        Self.filterRows(&paper, width: halfWidth, height: halfHeight) { Self.blurLine($0, $1, radius: halfRadius / 3) }
         // Division by a table of reciprocals: a division per pixel was a third of the time.
         let reciprocals = (0...255).map { (255 << 16) / max($0, 48) }
         var output = [UInt8](repeating: 255, count: width * height)
@@ -231,35 +241,37 @@ extension GrayImage {
         }
     }
 
-    /// Each value of `line` replaced by the largest within `radius` (van Herk's running maxima over
-    /// blocks of the window's length: three comparisons a value, whatever the radius).
-    static func maximumLine(
-        _ line: UnsafeMutableBufferPointer<UInt8>, _ scratch: UnsafeMutableBufferPointer<UInt8>, radius: Int
+    /// Each value of `line` replaced by the largest (or smallest) within `radius`: van Herk's running
+    /// extremes over blocks of the window's length, three comparisons a value whatever the radius.
+    static func extremumLine(
+        _ line: UnsafeMutableBufferPointer<UInt8>, _ scratch: UnsafeMutableBufferPointer<UInt8>, radius: Int,
+        largest: Bool
     ) {
         let count = line.count
         let span = 2 * radius + 1
-        // Running maxima from each block's start up to here (`forward`), and from here to the block's
+        @inline(__always) func pick(_ a: UInt8, _ b: UInt8) -> UInt8 { largest ? max(a, b) : min(a, b) }
+        // Running extremes from each block's start up to here (`forward`), and from here to the block's
         // end (`backward`), in the scratch space.
         let forward = UnsafeMutableBufferPointer(rebasing: scratch[0..<count])
         let backward = UnsafeMutableBufferPointer(rebasing: scratch[count..<(2 * count)])
         for start in stride(from: 0, to: count, by: span) {
             let end = min(start + span, count) - 1
             forward[start] = line[start]
-            if start < end { for index in (start + 1)...end { forward[index] = max(forward[index - 1], line[index]) } }
+            if start < end { for index in (start + 1)...end { forward[index] = pick(forward[index - 1], line[index]) } }
             backward[end] = line[end]
             if start < end {
                 for index in stride(from: end - 1, through: start, by: -1) {
-                    backward[index] = max(backward[index + 1], line[index])
+                    backward[index] = pick(backward[index + 1], line[index])
                 }
             }
         }
         for index in 0..<count {
             let low = max(0, index - radius)
             let high = min(count - 1, index + radius)
-            // [low, high] spans at most one block boundary: the maximum is the later part's running
-            // maximum from its block's start and the earlier part's running maximum to its block's end
-            // (at the line's ends, where the window is cut short, it reaches up to a block further).
-            line[index] = max(backward[low], forward[high])
+            // [low, high] spans at most one block boundary: its extreme is the earlier part's running
+            // extreme to its block's end and the later part's from its block's start (at the line's
+            // ends, where the window is cut short, it reaches up to a block further).
+            line[index] = pick(backward[low], forward[high])
         }
     }
 
