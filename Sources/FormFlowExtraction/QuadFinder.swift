@@ -20,9 +20,15 @@ public enum QuadFinder {
     static let maximumFill = 0.3
 
     public static func find(in image: GrayImage) -> Quadrilateral? {
+        boxes(in: image).first
+    }
+
+    /// Every frame-shaped piece of ink with paper around it, the likeliest box first: where the first has
+    /// no form's proportions (the upper part of a box a seal cut off from its bottom), the next may.
+    public static func boxes(in image: GrayImage) -> [Quadrilateral] {
         let width = image.width
         let height = image.height
-        guard width >= 32, height >= 32 else { return nil }
+        guard width >= 32, height >= 32 else { return [] }
         let ink = inkMask(image)
 
         // Connected pieces of ink, with what choosing among them needs. Ink a pixel apart is connected
@@ -75,16 +81,16 @@ public enum QuadFinder {
         // A box whose side fades in a shadow falls apart into pieces (a top with its right side, a left
         // side with the bottom): when no single piece is a box, the large pieces whose extents overlap
         // are tried as one.
-        for piece in candidates(pieces) + candidates(joinedOverlapping(pieces, width: width, height: height)) {
+        return (candidates(pieces) + candidates(joinedOverlapping(pieces, width: width, height: height))).compactMap {
+            piece in
             guard
                 let quad = fittedCorners(
                     of: piece.labels, labels: labels, width: width,
                     box: (piece.minX, piece.minY, piece.maxX, piece.maxY)),
                 isConvexAndLarge(quad), paperAround(quad, in: image)
-            else { continue }
+            else { return nil }
             return quad
         }
-        return nil
     }
 
     /// A connected piece of ink (or several taken as one) and its extent.

@@ -61,8 +61,8 @@ extension DocumentProcessor {
                 let turnedLayout = try layout.turned(quarterTurns: attempt.turns)
                 let turnedValues = try values?.turned(quarterTurns: attempt.turns)
                 if var found = try byFrame(
-                    layout: turnedLayout, values: turnedValues, photo: photo, time: &time, preparation: &preparationTime)
-                {
+                    layout: turnedLayout, values: turnedValues, photo: photo, time: &time, preparation: &preparationTime
+                ) {
                     found.preparation = notes + (attempt.label.map { [$0] } ?? []) + found.preparation
                     found.recognitionTime = time
                     found.preparationTime = preparationTime
@@ -80,7 +80,8 @@ extension DocumentProcessor {
         let reader = TesseractPageReader(engine: engine, page: normalized)
         let text: Recognition
         do {
-            text = try reader.read(nil, options: pipeline.layoutOptions, scale: pipeline.layoutScale(forPageDPI: normalized.dpi))
+            text = try reader.read(
+                nil, options: pipeline.layoutOptions, scale: pipeline.layoutScale(forPageDPI: normalized.dpi))
         } catch let error as OCRError {
             throw error
         } catch {
@@ -110,11 +111,17 @@ extension DocumentProcessor {
 
     /// The one template whose values stand where the page's do, for a page without title or labels (a red
     /// invoice scanned in black and white keeps only its values). Nil when none fits, or two fit as well.
-    private func registeredByValues(_ text: Recognition, pageSize: PixelRect) -> (template: FormTemplate, registration: Registration)? {
+    private func registeredByValues(_ text: Recognition, pageSize: PixelRect) -> (
+        template: FormTemplate, registration: Registration
+    )? {
         let fits = pipeline.templates.compactMap { template in
-            ValueRegistrar.register(template: template, symbols: text.symbols, pageSize: pageSize).map { (template, $0) }
+            ValueRegistrar.register(template: template, symbols: text.symbols, pageSize: pageSize).map {
+                (template, $0)
+            }
         }.sorted { $0.1.matched.count > $1.1.matched.count }
-        guard let best = fits.first, fits.count == 1 || fits[1].1.matched.count < best.1.matched.count else { return nil }
+        guard let best = fits.first, fits.count == 1 || fits[1].1.matched.count < best.1.matched.count else {
+            return nil
+        }
         return (best.0, best.1)
     }
 
@@ -159,11 +166,16 @@ extension DocumentProcessor {
         var plan: Rectification?? = nil
         if photo {
             plan = .some(try rectification(of: layout))
-            if let first = plan!, let found = try rectified(layout: layout, values: values, plan: first, time: &time, preparation: &preparation) {
+            if let first = plan!,
+                let found = try rectified(
+                    layout: layout, values: values, plan: first, time: &time, preparation: &preparation)
+            {
                 return found
             }
         }
-        if let found = try frameOnce(layout: layout, values: values, time: &time, preparation: &preparation) { return found }
+        if let found = try frameOnce(layout: layout, values: values, time: &time, preparation: &preparation) {
+            return found
+        }
         if plan == nil { plan = .some(try rectification(of: layout)) }
         guard let later = plan!, !photo else { return nil }
         return try rectified(layout: layout, values: values, plan: later, time: &time, preparation: &preparation)
@@ -176,7 +188,8 @@ extension DocumentProcessor {
         let warping = ContinuousClock.now
         func warp(_ page: PageImage) throws(OCRError) -> PageImage {
             try PageImage(
-                gray: try page.grayImage().warped(width: plan.width, height: plan.height, sourceOf: plan.sourceOf).flattened(),
+                gray: try page.grayImage().warped(width: plan.width, height: plan.height, sourceOf: plan.sourceOf)
+                    .flattened(),
                 dpi: plan.dpi)
         }
         let rectifiedLayout = try warp(layout)
@@ -184,10 +197,12 @@ extension DocumentProcessor {
         preparation += warping.duration(to: .now)
         guard
             var found = try frameOnce(
-                layout: rectifiedLayout, values: rectifiedValues, as: plan.template, time: &time, preparation: &preparation)
+                layout: rectifiedLayout, values: rectifiedValues, as: plan.template, time: &time,
+                preparation: &preparation)
         else { return nil }
         found.preparation.append(
-            "rectified onto the \(plan.template.form.rawValue) template from its ruled box's corners (perspective, turn and scale), paper levelled")
+            "rectified onto the \(plan.template.form.rawValue) template from its ruled box's corners (perspective, turn and scale), paper levelled"
+        )
         return found
     }
 
@@ -195,12 +210,22 @@ extension DocumentProcessor {
     private func rectification(of layout: PageImage) throws(OCRError) -> Rectification? {
         let reduction = min(1, Self.cornerSearchWidth / Double(layout.width))
         let overview = try layout.scaled(by: reduction).grayImage()
-        let quad = QuadFinder.find(in: overview)
-        let plan = quad.flatMap {
-            Rectification.plan(quad: $0.scaled(by: 1 / reduction), pageWidth: layout.width, templates: frameRecognizer.templates)
+        // The first box with a form's proportions (the likeliest may be part of one).
+        var quad: Quadrilateral? = nil
+        var plan: Rectification? = nil
+        for box in QuadFinder.boxes(in: overview) {
+            quad = quad ?? box
+            plan = Rectification.plan(
+                quad: box.scaled(by: 1 / reduction), pageWidth: layout.width, templates: frameRecognizer.templates)
+            if plan != nil {
+                quad = box
+                break
+            }
         }
         if FieldExtractor.trace {
-            print("TRACE corners \(quad.map { "\($0.corners.map { "(\(Int($0.x)),\(Int($0.y)))" })" } ?? "none") keystone \(quad?.keystoneDegrees ?? 0) plan \(plan?.template.form.rawValue ?? "none")")
+            print(
+                "TRACE corners \(quad.map { "\($0.corners.map { "(\(Int($0.x)),\(Int($0.y)))" })" } ?? "none") keystone \(quad?.keystoneDegrees ?? 0) plan \(plan?.template.form.rawValue ?? "none")"
+            )
         }
         return plan
     }

@@ -60,6 +60,44 @@ struct PerspectiveTests {
 
     static let frame = PixelRect(x: 150, y: 420, width: 2180, height: 760)
 
+    /// A 2480 × 1754 page photographed into a 1240 × 900 picture, its corners landing at `corners` (by
+    /// default at a slant), and where the corners of `frame` drawn 3 px thick land in that picture.
+    static func photographed(
+        _ page: GrayImage,
+        corners: [PagePoint] = [
+            PagePoint(x: 120, y: 90), PagePoint(x: 1130, y: 150), PagePoint(x: 1100, y: 820), PagePoint(x: 80, y: 760),
+        ], shadow: Bool = false
+    ) throws -> (photo: GrayImage, box: [PagePoint]) {
+        let pageToPhoto = try #require(
+            Homography(
+                from: [
+                    PagePoint(x: 0, y: 0), PagePoint(x: 2480, y: 0), PagePoint(x: 2480, y: 1754),
+                    PagePoint(x: 0, y: 1754),
+                ],
+                to: corners))
+        let box = [
+            PagePoint(x: Double(frame.x), y: Double(frame.y)), PagePoint(x: Double(frame.maxX + 3), y: Double(frame.y)),
+            PagePoint(x: Double(frame.maxX + 3), y: Double(frame.maxY + 3)),
+            PagePoint(x: Double(frame.x), y: Double(frame.maxY + 3)),
+        ].map(pageToPhoto.map)
+        return (photograph(page, into: (1240, 900), corners: corners, shadow: shadow), box)
+    }
+
+    /// A blank 2480 × 1754 page with the filled rectangles `lines` (x0, y0, x1, y1, inclusive) in ink.
+    static func page(lines: [(Int, Int, Int, Int)]) -> GrayImage {
+        var pixels = [UInt8](repeating: 250, count: 2480 * 1754)
+        for (x0, y0, x1, y1) in lines {
+            for y in y0...y1 { for x in x0...x1 { pixels[y * 2480 + x] = 40 } }
+        }
+        return GrayImage(width: 2480, height: 1754, pixels: pixels)
+    }
+
+    static func expectCorners(_ quad: Quadrilateral, at expected: [PagePoint]) {
+        for (found, wanted) in zip(quad.corners, expected) {
+            #expect(found.distance(to: wanted) < 4, "corner \(found) instead of \(wanted)")
+        }
+    }
+
     @Test("a homography maps four corners exactly and round-trips")
     func homography() throws {
         let source = [
@@ -97,25 +135,10 @@ struct PerspectiveTests {
         ])
     func cornersFound(pageCorners: [PagePoint]) throws {
         let page = Self.templatePage(width: 2480, height: 1754, frame: Self.frame)
-        let pageToPhoto = try #require(
-            Homography(
-                from: [
-                    PagePoint(x: 0, y: 0), PagePoint(x: 2480, y: 0), PagePoint(x: 2480, y: 1754),
-                    PagePoint(x: 0, y: 1754),
-                ],
-                to: pageCorners))
         for shadow in [false, true] {
-            let photo = Self.photograph(page, into: (1240, 900), corners: pageCorners, shadow: shadow)
+            let (photo, box) = try Self.photographed(page, corners: pageCorners, shadow: shadow)
             let quad = try #require(QuadFinder.find(in: photo), "no box found (shadow: \(shadow))")
-            let expected = [
-                PagePoint(x: Double(Self.frame.x), y: Double(Self.frame.y)),
-                PagePoint(x: Double(Self.frame.maxX + 3), y: Double(Self.frame.y)),
-                PagePoint(x: Double(Self.frame.maxX + 3), y: Double(Self.frame.maxY + 3)),
-                PagePoint(x: Double(Self.frame.x), y: Double(Self.frame.maxY + 3)),
-            ].map(pageToPhoto.map)
-            for (found, wanted) in zip(quad.corners, expected) {
-                #expect(found.distance(to: wanted) < 4, "corner \(found) instead of \(wanted) (shadow: \(shadow))")
-            }
+            Self.expectCorners(quad, at: box)
         }
     }
 
@@ -141,62 +164,43 @@ struct PerspectiveTests {
                 }
             }
         }
-        let corners = [
-            PagePoint(x: 120, y: 90), PagePoint(x: 1130, y: 150), PagePoint(x: 1100, y: 820), PagePoint(x: 80, y: 760),
-        ]
-        let pageToPhoto = try #require(
-            Homography(
-                from: [
-                    PagePoint(x: 0, y: 0), PagePoint(x: 2480, y: 0), PagePoint(x: 2480, y: 1754),
-                    PagePoint(x: 0, y: 1754),
-                ],
-                to: corners))
-        let quad = try #require(
-            QuadFinder.find(in: Self.photograph(page, into: (1240, 900), corners: corners, shadow: false)))
-        let expected = [
-            PagePoint(x: Double(Self.frame.x), y: Double(Self.frame.y)),
-            PagePoint(x: Double(Self.frame.maxX + 3), y: Double(Self.frame.y)),
-            PagePoint(x: Double(Self.frame.maxX + 3), y: Double(Self.frame.maxY + 3)),
-            PagePoint(x: Double(Self.frame.x), y: Double(Self.frame.maxY + 3)),
-        ].map(pageToPhoto.map)
-        for (found, wanted) in zip(quad.corners, expected) {
-            #expect(found.distance(to: wanted) < 4, "corner \(found) instead of \(wanted)")
-        }
+        let (photo, box) = try Self.photographed(page)
+        Self.expectCorners(try #require(QuadFinder.find(in: photo)), at: box)
     }
 
     @Test("a box a shadow broke into two L-shaped pieces (gaps at two opposite corners) is found as one box")
     func boxInTwoPieces() throws {
         let frame = Self.frame
-        var pixels = [UInt8](repeating: 250, count: 2480 * 1754)
-        func line(x0: Int, y0: Int, x1: Int, y1: Int) {
-            for y in y0...y1 { for x in x0...x1 { pixels[y * 2480 + x] = 40 } }
-        }
         // Top and right side apart from left side and bottom: 60 px gaps at the top-left and bottom-right.
-        line(x0: frame.x + 60, y0: frame.y, x1: frame.maxX + 3, y1: frame.y + 3)
-        line(x0: frame.maxX, y0: frame.y, x1: frame.maxX + 3, y1: frame.maxY - 60)
-        line(x0: frame.x, y0: frame.maxY, x1: frame.maxX - 60, y1: frame.maxY + 3)
-        line(x0: frame.x, y0: frame.y + 60, x1: frame.x + 3, y1: frame.maxY + 3)
-        let corners = [
-            PagePoint(x: 120, y: 90), PagePoint(x: 1130, y: 150), PagePoint(x: 1100, y: 820), PagePoint(x: 80, y: 760),
-        ]
-        let pageToPhoto = try #require(
-            Homography(
-                from: [
-                    PagePoint(x: 0, y: 0), PagePoint(x: 2480, y: 0), PagePoint(x: 2480, y: 1754),
-                    PagePoint(x: 0, y: 1754),
-                ],
-                to: corners))
-        let photo = Self.photograph(
-            GrayImage(width: 2480, height: 1754, pixels: pixels), into: (1240, 900), corners: corners, shadow: false)
-        let quad = try #require(QuadFinder.find(in: photo))
-        let expected = [
-            PagePoint(x: Double(frame.x), y: Double(frame.y)), PagePoint(x: Double(frame.maxX + 3), y: Double(frame.y)),
-            PagePoint(x: Double(frame.maxX + 3), y: Double(frame.maxY + 3)),
-            PagePoint(x: Double(frame.x), y: Double(frame.maxY + 3)),
-        ].map(pageToPhoto.map)
-        for (found, wanted) in zip(quad.corners, expected) {
-            #expect(found.distance(to: wanted) < 4, "corner \(found) instead of \(wanted)")
-        }
+        let page = Self.page(lines: [
+            (frame.x + 60, frame.y, frame.maxX + 3, frame.y + 3),
+            (frame.maxX, frame.y, frame.maxX + 3, frame.maxY - 60),
+            (frame.x, frame.maxY, frame.maxX - 60, frame.maxY + 3),
+            (frame.x, frame.y + 60, frame.x + 3, frame.maxY + 3),
+        ])
+        let (photo, box) = try Self.photographed(page)
+        Self.expectCorners(try #require(QuadFinder.find(in: photo)), at: box)
+    }
+
+    @Test("a box cut in two across its sides gives its upper part first and the whole box after it")
+    func boxCutAcross() throws {
+        let frame = Self.frame
+        // The upper 70% is a closed frame (a row line closes it); both sides break 60 px below that line,
+        // as under a seal across the box, so the bottom part is a piece of its own.
+        let row = frame.y + frame.height * 7 / 10
+        let (left, right) = (frame.x, frame.maxX)
+        let page = Self.page(lines: [
+            (left, frame.y, right + 3, frame.y + 3), (left, row, right + 3, row + 3),
+            (left, frame.maxY, right + 3, frame.maxY + 3),
+            (left, frame.y, left + 3, row + 3), (left, row + 60, left + 3, frame.maxY + 3),
+            (right, frame.y, right + 3, row + 3), (right, row + 60, right + 3, frame.maxY + 3),
+        ])
+        let (photo, whole) = try Self.photographed(page)
+        let boxes = QuadFinder.boxes(in: photo)
+        func isWhole(_ quad: Quadrilateral) -> Bool { zip(quad.corners, whole).allSatisfy { $0.distance(to: $1) < 4 } }
+        let first = try #require(boxes.first)
+        #expect(!isWhole(first), "the upper frame is the largest single piece")
+        #expect(boxes.dropFirst().contains(where: isWhole), "the whole box, its pieces joined, follows")
     }
 
     @Test("flattening takes a soft shadow's paper as paper, all the way across")
