@@ -5,13 +5,14 @@ import FormFlowOCR
 import FormFlowRuntime
 import Foundation
 
-/// `formflow inspect`: shows what the pipeline sees on one scan: whether its ruled box and title or the
-/// layout pass recognised it, how it was registered, and every field reading with its evidence.
-/// For template authors; personal data is masked.
+/// `formflow inspect`: shows what the pipeline sees on one scan, by the path a run takes: what was done to
+/// the page (turned, colour dropped, rectified), whether its ruled box, its labels or the layout pass
+/// registered it, and every field reading with its evidence. For template authors; personal data is masked.
 struct InspectCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "inspect",
-        abstract: "Show how one scan is recognised and registered (ruled box or layout pass) and every field reading (masked)."
+        abstract:
+            "Show how one scan is recognised and registered (ruled box or layout pass) and every field reading (masked)."
     )
 
     @Argument(help: "The image file.")
@@ -20,57 +21,44 @@ struct InspectCommand: ParsableCommand {
     @Option(help: "Pipeline YAML. Default: Pipelines/default.yaml.")
     var pipeline = "Pipelines/default.yaml"
 
-    @Flag(help: "Also list every word of the layout pass with its box (when the page takes the layout pass).")
+    @Flag(help: "Also list every line of the layout pass with its box (when the page takes the layout pass).")
     var words = false
 
     func run() throws {
         let pipeline = try Pipeline.load(path: pipeline)
-        let engine = try OCREngine(languages: pipeline.languages)
-        engine.secondModel = try SecondModel.launch()
-        let page = try ImageLoader().load(path: file)[0].normalized(
-            maxSkewDegrees: pipeline.maxSkewDegrees, binarize: pipeline.binarize, removeRules: pipeline.removeRules)
-        print("page \(page.width)×\(page.height) at \(page.dpi) dpi, deskewed \(String(format: "%.2f", page.appliedDeskew))°")
-        let reader = TesseractPageReader(engine: engine, page: page)
-        let template: FormTemplate
-        let result: ExtractionResult
-        // The same way the pipeline goes: the ruled box first, the layout pass when that does not settle it.
-        if pipeline.registerByFrame, let quick = try FrameRecognizer(templates: pipeline.templates).recognize(reader: reader) {
-            template = quick.template
-            let transform = quick.registration.transform
+        // The same path a run takes: EXIF orientation, colour, a photo rectified by its box, G4 smoothed.
+        let processor = try DocumentProcessor(pipeline: pipeline, settings: .defaults)
+        let inspection = try processor.inspect(file: URL(fileURLWithPath: file))
+        for evidence in inspection.evidence {
+            let found = evidence.found.isEmpty ? "" : ", found \(evidence.found.joined(separator: " "))"
+            let missing = evidence.missing.isEmpty ? "" : ", missing \(evidence.missing.joined(separator: " "))"
+            print("form \(evidence.form): score \(evidence.score)\(found)\(missing)")
+        }
+        guard let template = inspection.template, let result = inspection.extraction else {
+            print("no form recognised on \(inspection.pageCount) page(s)")
+            return
+        }
+        let page = inspection.valuesPage
+        print(
+            "page \(inspection.pageNumber) of \(inspection.pageCount): \(template.form), values read on \(page.width)×\(page.height) at \(page.dpi) dpi"
+        )
+        for step in inspection.preparation { print("  \(step)") }
+        if let registration = inspection.registration {
+            let transform = registration.transform
+            let how =
+                registration.byFrame
+                ? "its ruled box and title" : registration.byValues ? "where its values stand" : "its labels"
             print(
-                "registered \(template.form) by its ruled box and title: scale \(String(format: "%.3f", transform.scale)), shift (\(Int(transform.tx)), \(Int(transform.ty)))"
+                "registered by \(how): scale \(String(format: "%.3f", transform.scale)), shift (\(Int(transform.tx)), \(Int(transform.ty)))"
             )
-            result = try pipeline.extractor(for: template)
-                .extract(registration: quick.registration, reader: reader)
-        } else {
-            print("no ruled box and title settle the form: layout pass")
-            let layout = try reader.read(
-                nil, options: pipeline.layoutOptions, scale: pipeline.layoutScale(forPageDPI: page.dpi))
+        } else if let layout = inspection.layoutText {
+            print("registered by the layout pass")
             if words {
                 for line in TextLine.lines(of: layout.symbols) {
                     let first = line.symbols.first?.box
                     print("  line \(Masking.maskDigitRuns(in: line.text)) at \(first.map { "\($0)" } ?? "-")")
                 }
             }
-            let classification = FormClassifier(templates: pipeline.templates).classify(
-                pageText: layout.words.map(\.text).joined(separator: " "))
-            for evidence in classification.evidence {
-                print("form \(evidence.form): score \(evidence.score), missing \(evidence.missing.joined(separator: " "))")
-            }
-            guard let found = classification.template else {
-                print("no form recognised")
-                return
-            }
-            template = found
-            guard let registration = Registrar.register(template: template, symbols: layout.symbols, pageSize: page.bounds) else {
-                print("registration failed")
-                return
-            }
-            let transform = registration.transform
-            print(
-                "registered \(template.form): scale \(String(format: "%.3f", transform.scale)), rotation \(String(format: "%.2f", transform.rotationDegrees))°, shift (\(Int(transform.tx)), \(Int(transform.ty))), residual \(String(format: "%.1f", registration.residual)) px, missing anchors: \(registration.missing.joined(separator: " "))"
-            )
-            result = try pipeline.extractor(for: template).extract(layout: layout, reader: reader)
         }
         let table = template.table?.name
         for (name, evidence) in result.evidence(tableName: table).sorted(by: { $0.key < $1.key }) {

@@ -1,4 +1,5 @@
 import FormFlowCore
+import FormFlowExtraction
 import FormFlowOCR
 import FormFlowTestSupport
 import Foundation
@@ -22,7 +23,9 @@ struct MultiPageTests {
             while x < 900 {
                 generator = (generator &* 1_103_515_245 &+ 12345) & 0x7FFF_FFFF
                 let stroke = 12 + generator % 30
-                for dy in 0..<30 { for dx in 0..<stroke where x + dx < width { pixels[(y + dy) * width + x + dx] = 30 } }
+                for dy in 0..<30 {
+                    for dx in 0..<stroke where x + dx < width { pixels[(y + dy) * width + x + dx] = 30 }
+                }
                 x += stroke + 10 + generator % 25
             }
         }
@@ -41,7 +44,8 @@ struct MultiPageTests {
     @Test("a claim followed by two receipts: the claim is read, pages 2 and 3 are listed as attachments")
     func formThenReceipts() throws {
         let claim = try ImageLoader().load(path: TestSupport.sample("expense_claim-001-000.png").path)[0]
-        let record = try Self.process([claim, try Self.receipt(seed: 1), try Self.receipt(seed: 2)], name: "claim+2.tif")
+        let record = try Self.process(
+            [claim, try Self.receipt(seed: 1), try Self.receipt(seed: 2)], name: "claim+2.tif")
         #expect(record.pages == 3)
         #expect(record.form == .expenseClaim)
         #expect(record.formPage == 1)
@@ -52,11 +56,29 @@ struct MultiPageTests {
     @Test("a receipt first, the invoice on page 2: the invoice is found and read, pages 1 and 3 are attachments")
     func formInTheMiddle() throws {
         let invoice = try ImageLoader().load(path: TestSupport.sample("vat_invoice-001-000.png").path)[0]
-        let record = try Self.process([try Self.receipt(seed: 3), invoice, try Self.receipt(seed: 4)], name: "r+invoice+r.tif")
+        let record = try Self.process(
+            [try Self.receipt(seed: 3), invoice, try Self.receipt(seed: 4)], name: "r+invoice+r.tif")
         #expect(record.pages == 3)
         #expect(record.form == .vatInvoice)
         #expect(record.formPage == 2)
         #expect(record.attachedPages == [1, 3])
+    }
+
+    @Test("inspect takes the run's path: the invoice on page 2 is found there, read to the run's values")
+    func inspectionFollowsTheRun() throws {
+        let invoice = try ImageLoader().load(path: TestSupport.sample("vat_invoice-001-000.png").path)[0]
+        let pages = [try Self.receipt(seed: 5), invoice]
+        let record = try Self.process(pages, name: "r+invoice.tif")
+        let file = try TestSupport.scratchFolder("inspect").appendingPathComponent("r+invoice.tif")
+        try Data(try PageImage.multipageTIFF(pages)).write(to: file)
+        let pipeline = try Pipeline.load(path: TestSupport.pipelines.appendingPathComponent("default.yaml").path)
+        let inspection = try DocumentProcessor(pipeline: pipeline, settings: Settings.defaults).inspect(file: file)
+        #expect(inspection.template?.form == .vatInvoice)
+        #expect(inspection.pageNumber == 2 && inspection.pageCount == 2)
+        let extraction = try #require(inspection.extraction)
+        for name in ["invoice_code", "invoice_no", "amount", "total"] {
+            #expect(extraction.readings[name]?.value?.text == record.fields[name]?.text, "\(name)")
+        }
     }
 
     @Test("three receipts and no form: unknown_form naming every page, no page ignored")
@@ -80,7 +102,8 @@ struct FormlessPageTests {
         let folder = try TestSupport.scratchFolder("formless")
         let name = "red-invoice-bw-g4.tif"
         let file = folder.appendingPathComponent(name)
-        try FileManager.default.copyItem(at: TestSupport.packageRoot.appendingPathComponent("Tests/Fixtures/\(name)"), to: file)
+        try FileManager.default.copyItem(
+            at: TestSupport.packageRoot.appendingPathComponent("Tests/Fixtures/\(name)"), to: file)
         let pipeline = try Pipeline.load(path: TestSupport.pipelines.appendingPathComponent("default.yaml").path)
         let record = try DocumentProcessor(pipeline: pipeline, settings: Settings.defaults)
             .process(file: file, name: name, batch: "test").record

@@ -1,0 +1,58 @@
+import FormFlowCore
+import FormFlowExtraction
+import FormFlowOCR
+import Foundation
+
+/// What a run makes of one scan, for `formflow inspect`: the very path `process` takes (EXIF
+/// orientation, colour dropped, a photo rectified by its ruled box, 1-bit pages smoothed, every page
+/// classified), stopped before validation and routing.
+public struct Inspection {
+    /// What was done to the recognised page (turned, colour dropped, rectified …).
+    public var preparation: [String]
+    /// The first page that is a known form, and which page that was (1-based); nil when none is.
+    public var template: FormTemplate?
+    public var pageNumber: Int
+    public var pageCount: Int
+    /// How the page was registered: by the ruled box or labels, or nil for the layout pass.
+    public var registration: Registration?
+    /// The layout pass's reading, when the page was registered by it.
+    public var layoutText: Recognition?
+    public var evidence: [ClassificationEvidence]
+    /// The page values were read from: its size and resolution.
+    public var valuesPage: (width: Int, height: Int, dpi: Int)
+    /// Every field reading with its evidence; nil when no page is a known form.
+    public var extraction: ExtractionResult?
+}
+
+extension DocumentProcessor {
+    /// Recognises and reads one image file as a run would, without validating or routing it. Digital
+    /// invoices (PDF with a text layer, OFD, XML) are not images: `formflow run` reads them.
+    public func inspect(file: URL) throws -> Inspection {
+        let bytes = try [UInt8](Data(contentsOf: file))
+        var pending = try loader.load(bytes: bytes)
+        let pageCount = pending.count
+        let orientation = ExifOrientation.of(jpeg: bytes)
+        var index = 0
+        var firstEvidence: [ClassificationEvidence] = []
+        while !pending.isEmpty {
+            index += 1
+            var original: PageImage? = pending.removeFirst()
+            let recognised = try recognise(&original, orientation: orientation)
+            if index == 1 { firstEvidence = recognised.evidence }
+            guard let template = recognised.template else { continue }
+            let page = recognised.values
+            let reader = TesseractPageReader(engine: engine, page: page, fromBilevel: recognised.fromBilevel)
+            let extractor = pipeline.extractor(for: template)
+            let extraction =
+                try recognised.registration.map { try extractor.extract(registration: $0, reader: reader) }
+                ?? extractor.extract(layout: recognised.layoutText!, reader: reader)
+            return Inspection(
+                preparation: recognised.preparation, template: template, pageNumber: index, pageCount: pageCount,
+                registration: recognised.registration, layoutText: recognised.layoutText, evidence: recognised.evidence,
+                valuesPage: (page.width, page.height, page.dpi), extraction: extraction)
+        }
+        return Inspection(
+            preparation: [], template: nil, pageNumber: 0, pageCount: pageCount, registration: nil, layoutText: nil,
+            evidence: firstEvidence, valuesPage: (0, 0, 0), extraction: nil)
+    }
+}
