@@ -184,12 +184,7 @@ public final class DocumentProcessor {
         let reader = TesseractPageReader(engine: engine, page: page, fromBilevel: recognisedPage.fromBilevel)
         let extraction: ExtractionResult
         do {
-            let extractor = pipeline.extractor(for: template)
-            if let registration = recognisedPage.registration {
-                extraction = try extractor.extract(registration: registration, reader: reader)
-            } else {
-                extraction = try extractor.extract(layout: recognisedPage.layoutText!, reader: reader)
-            }
+            extraction = try fields(of: recognisedPage, as: template, reader: reader)
         } catch let error as OCRError {
             throw error
         } catch {
@@ -343,5 +338,19 @@ public struct ProcessedDocument: Sendable {
         self.record = record
         self.crops = crops
         self.pageImage = pageImage
+    }
+}
+
+extension DocumentProcessor {
+    /// The fields of a recognised page: by its registration (ruled box, labels or values) or by the
+    /// layout pass's reading.
+    func fields(of recognised: Recognised, as template: FormTemplate, reader: TesseractPageReader) throws
+        -> ExtractionResult
+    {
+        let extractor = pipeline.extractor(for: template)
+        if let registration = recognised.registration {
+            return try extractor.extract(registration: registration, reader: reader)
+        }
+        return try extractor.extract(layout: recognised.layoutText!, reader: reader)
     }
 }

@@ -42,10 +42,7 @@ extension DocumentProcessor {
             guard let template = recognised.template else { continue }
             let page = recognised.values
             let reader = TesseractPageReader(engine: engine, page: page, fromBilevel: recognised.fromBilevel)
-            let extractor = pipeline.extractor(for: template)
-            let extraction =
-                try recognised.registration.map { try extractor.extract(registration: $0, reader: reader) }
-                ?? extractor.extract(layout: recognised.layoutText!, reader: reader)
+            let extraction = try fields(of: recognised, as: template, reader: reader)
             return Inspection(
                 preparation: recognised.preparation, template: template, pageNumber: index, pageCount: pageCount,
                 registration: recognised.registration, layoutText: recognised.layoutText, evidence: recognised.evidence,
