@@ -76,12 +76,15 @@ public struct Pipeline: Sendable {
             "digits", "text_glyphs", "name_glyphs", "common_characters", "rules", "description",
         ])
         let directory = (path as NSString).deletingLastPathComponent
+        // A path the pipeline names, relative to the pipeline's own folder unless absolute.
+        func resolved(_ relative: String) -> String {
+            relative.hasPrefix("/") ? relative : (directory as NSString).appendingPathComponent(relative)
+        }
         var templates: [FormTemplate] = []
         let templatesNode = try root.required("templates")
         for item in try templatesNode.items() {
             let relative = try item.string()
-            let templatePath =
-                relative.hasPrefix("/") ? relative : (directory as NSString).appendingPathComponent(relative)
+            let templatePath = resolved(relative)
             guard FileManager.default.fileExists(atPath: templatePath) else {
                 throw item.error("the template file \(templatePath) does not exist")
             }
@@ -129,8 +132,7 @@ public struct Pipeline: Sendable {
             if let list = try? node.strings() { relatives = list } else { relatives = [try node.string()] }
             var paths: [String] = []
             for relative in relatives {
-                let glyphPath =
-                    relative.hasPrefix("/") ? relative : (directory as NSString).appendingPathComponent(relative)
+                let glyphPath = resolved(relative)
                 guard FileManager.default.fileExists(atPath: glyphPath) else {
                     throw node.error("the glyph prototype file \(glyphPath) does not exist")
                 }
@@ -147,7 +149,7 @@ public struct Pipeline: Sendable {
         var commonCharacters: Set<Character> = []
         if let node = try root.optional("common_characters") {
             let relative = try node.string()
-            let listPath = relative.hasPrefix("/") ? relative : (directory as NSString).appendingPathComponent(relative)
+            let listPath = resolved(relative)
             guard let list = try? String(contentsOfFile: listPath, encoding: .utf8) else {
                 throw node.error("the character list \(listPath) cannot be read")
             }
