@@ -157,10 +157,14 @@ struct FigureConfirmation: GlyphJudge {
 struct FigurePlacement: GlyphJudge {
     let verifier: FigureVerifier
     let image: () throws -> GrayImage
+    /// Whether the value is well-formed with a 4 for the doubted 1 (dates: not in a month's or day's tens).
+    var fourMayStandThere: (String) -> Bool = { _ in true }
     var name: String { "figure placement" }
 
     func judge(_ candidate: NormalizedReading) throws -> Verdict {
-        guard case .text(let text) = candidate.value, let why = verifier.placementDoubt(text, image: try image()) else {
+        guard case .text(let text) = candidate.value,
+            let why = verifier.placementDoubt(text, image: try image(), fourMayStandThere: fourMayStandThere)
+        else {
             return .noOpinion("the figures stand where they are read")
         }
         return .contradicts(why)

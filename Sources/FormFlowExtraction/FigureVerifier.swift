@@ -116,13 +116,15 @@ public struct FigureVerifier: Sendable {
         // Pass over what precedes the first clear figure: the `¥` (one tall glyph) and the end of a label
         // (small glyphs). A second tall glyph passed over would be a figure not read: no reading then.
         var tallPassed = 0
-        guard let first = pieces.firstIndex(where: { piece in
-            let glyph = line.glyph(piece)
-            let tall = Double(glyph.height) / Double(line.bandHeight) > 0.6
-            if tall, let nearest = digits.rank(glyph).first, nearest.distance <= maximumDistance { return true }
-            if tall { tallPassed += 1 }
-            return false
-        }), tallPassed <= 1 else { return nil }
+        guard
+            let first = pieces.firstIndex(where: { piece in
+                let glyph = line.glyph(piece)
+                let tall = Double(glyph.height) / Double(line.bandHeight) > 0.6
+                if tall, let nearest = digits.rank(glyph).first, nearest.distance <= maximumDistance { return true }
+                if tall { tallPassed += 1 }
+                return false
+            }), tallPassed <= 1
+        else { return nil }
         return readAmount(line, pieces: Array(pieces[first...]))
     }
 
@@ -157,7 +159,9 @@ public struct FigureVerifier: Sendable {
     /// unclear. Only for values that check themselves (a check digit): the check is then the second,
     /// independent opinion that Tesseract's reading would otherwise be.
     public func read(image: GrayImage, alphabet: Alphabet, lengths: ClosedRange<Int>) -> String? {
-        guard let line = GlyphLine(image: image, splitWide: false), let candidates = prototypes[alphabet] else { return nil }
+        guard let line = GlyphLine(image: image, splitWide: false), let candidates = prototypes[alphabet] else {
+            return nil
+        }
         guard lengths.contains(line.pieces.count) else { return nil }
         var text = ""
         for piece in line.pieces {
@@ -210,7 +214,8 @@ public struct FigureVerifier: Sendable {
             // Heights are measured against the piece's own ink: noise can stretch the band below the
             // figures, and the base of a 2 must not pass for a hyphen.
             let extents = (piece.start..<piece.end).map { line.inkExtent(column: $0) }
-            guard let pieceTop = extents.compactMap({ $0?.top }).min(), let pieceBottom = extents.compactMap({ $0?.bottom }).max()
+            guard let pieceTop = extents.compactMap({ $0?.top }).min(),
+                let pieceBottom = extents.compactMap({ $0?.bottom }).max()
             else { continue }
             let height = Double(pieceBottom - pieceTop + 1)
             var isStroke: [Bool] = []
@@ -254,7 +259,27 @@ public struct FigureVerifier: Sendable {
     /// A code's letters (BX of a claim number) and an amount's cents have advances of their own: only the
     /// run of figures between them is judged. A claim number BX68224331061 on a G4 scan was read
     /// BX68221331061 by Tesseract and the second model alike, its 4 a stem and a few dots.
-    public func placementDoubt(_ text: String, image: GrayImage) -> String? {
+    ///
+    /// `fourMayStandThere` says whether the value with a 4 at the doubted place is still well-formed: a
+    /// date's 1 where a 4 makes no date (the tens of a month or a day, 2026-12-10) is no lost 4, however
+    /// it stands. A face with a narrow 1 (Noto Serif's, five sixths of the other figures' advance) moves
+    /// the figures after it left and so seems to stand right of its cell.
+    public func placementDoubt(_ text: String, image: GrayImage, fourMayStandThere: (String) -> Bool = { _ in true })
+        -> String?
+    {
+        guard let index = misplacedOne(in: text, image: image) else { return nil }
+        var glyph = 0
+        var withFour = ""
+        for character in text {
+            let isGlyph = !Self.separators.contains(character)
+            withFour.append(isGlyph && glyph == index ? "4" : character)
+            if isGlyph { glyph += 1 }
+        }
+        return fourMayStandThere(withFour) ? Self.lostStrokes(at: index) : nil
+    }
+
+    /// The glyph (counted without separators) read 1 that stands where a 4's stem does, or nil.
+    func misplacedOne(in text: String, image: GrayImage) -> Int? {
         let characters = Array(text)
         let prefix = characters.prefix { $0.isASCII && $0.isLetter }.count
         let body = characters.dropFirst(prefix)
@@ -262,7 +287,7 @@ public struct FigureVerifier: Sendable {
         let cents = body.count > figures.count ? Array(body.dropFirst(figures.count + 1)) : []
         guard figures.count >= 5, figures.allSatisfy(\.isASCIIDigit), cents.allSatisfy(\.isASCIIDigit),
             body.count == figures.count || !cents.isEmpty
-        else { return groupedPlacementDoubt(text, image: image) }
+        else { return groupedMisplacedOne(text, image: image) }
         guard figures.contains("1"), let line = GlyphLine(image: image, splitWide: false) else { return nil }
         // A number has no punctuation: pieces well under a figure's height are specks (a bilevel scan's, or
         // what is left of a lost stroke), not glyphs. A thin face's figure may break into two pieces side
@@ -273,15 +298,15 @@ public struct FigureVerifier: Sendable {
         if !cents.isEmpty {
             // The point stands in the widest gap before the cents (each of which may be in two pieces).
             let cuts = (1..<tall.count).filter { (cents.count...(2 * cents.count)).contains(tall.count - $0) }
-            guard let cut = cuts.max(by: { tall[$0].start - tall[$0 - 1].end < tall[$1].start - tall[$1 - 1].end }) else {
+            guard let cut = cuts.max(by: { tall[$0].start - tall[$0 - 1].end < tall[$1].start - tall[$1 - 1].end })
+            else {
                 return nil
             }
             tall = Array(tall[..<cut])
         }
         let glyphs = Self.evenCells(tall, count: figures.count).compactMap { $0 }
         guard glyphs.count == figures.count else { return nil }
-        guard let index = Self.misplacedOne(figures, pieces: glyphs) else { return nil }
-        return Self.lostStrokes(at: prefix + index)
+        return Self.misplacedOne(figures, pieces: glyphs).map { prefix + $0 }
     }
 
     /// The doubt about the glyph at `index` (from 0) that `misplacedOne` found.
@@ -293,13 +318,14 @@ public struct FigureVerifier: Sendable {
     /// (a date's hyphens, thin enough to be lost).
     static let separators: Set<Character> = ["-", ".", "/", ":", " "]
 
-    /// `placementDoubt` for a value whose figures come in runs between letters or separators: a G4 scan's
+    /// `misplacedOne(in:image:)` for a value whose figures come in runs between letters or separators: a G4 scan's
     /// tax ID 911101054899BE33A6 read 911101051899BE33A6 by both engines (and the check character passed),
     /// a date's 2026-09-04 read 2026-09-01. Each run of figures has its own start; the
     /// step is common to all. Only where every glyph is one piece, so glyphs and characters pair up.
-    func groupedPlacementDoubt(_ text: String, image: GrayImage) -> String? {
+    func groupedMisplacedOne(_ text: String, image: GrayImage) -> Int? {
         let glyphs = Array(text).filter { !Self.separators.contains($0) }
-        guard glyphs.contains("1"), glyphs.filter(\.isASCIIDigit).count >= 5, let line = GlyphLine(image: image, splitWide: false)
+        guard glyphs.contains("1"), glyphs.filter(\.isASCIIDigit).count >= 5,
+            let line = GlyphLine(image: image, splitWide: false)
         else { return nil }
         let tall = line.pieces.filter { Double(line.glyph($0).height) / Double(line.bandHeight) > 0.4 }
         let pieces: [GlyphLine.Piece]
@@ -312,8 +338,7 @@ public struct FigureVerifier: Sendable {
             pieces = cells
         } else if let (characters, cells) = Self.leadingRun(of: text, pieces: tall) {
             // A tax ID's figures in two pieces and letters after them: its leading run alone is judged.
-            guard let index = Self.misplacedOne(characters, pieces: cells) else { return nil }
-            return Self.lostStrokes(at: index)
+            return Self.misplacedOne(characters, pieces: cells)
         } else {
             return nil
         }
@@ -327,8 +352,7 @@ public struct FigureVerifier: Sendable {
             }
             if !Self.separators.contains(character) { index += 1 }
         }
-        guard let misplaced = Self.misplacedOne(glyphs, pieces: pieces, runs: runs.filter { !$0.isEmpty }) else { return nil }
-        return Self.lostStrokes(at: misplaced)
+        return Self.misplacedOne(glyphs, pieces: pieces, runs: runs.filter { !$0.isEmpty })
     }
 
     /// The leading figures of a value that goes on with a letter (a tax ID's 9131011514 before C6CD7BDC),
@@ -336,15 +360,20 @@ public struct FigureVerifier: Sendable {
     /// holding ink, whose figures other than 1 stand at even steps (`StepFit`); nil where no end does so.
     /// Later ends fit too where wider cells each take two figures (9 and 1, 3 and 1 at twice the step),
     /// and an earlier one leaves a last figure in two pieces half out, off its step.
-    static func leadingRun(of text: String, pieces: [GlyphLine.Piece]) -> (characters: [Character], cells: [GlyphLine.Piece])? {
+    static func leadingRun(of text: String, pieces: [GlyphLine.Piece]) -> (
+        characters: [Character], cells: [GlyphLine.Piece]
+    )? {
         let characters = Array(text.prefix { $0.isASCIIDigit })
-        guard characters.count >= 5, characters.count < text.count, text.dropFirst(characters.count).first?.isLetter == true,
+        guard characters.count >= 5, characters.count < text.count,
+            text.dropFirst(characters.count).first?.isLetter == true,
             pieces.count > characters.count
         else { return nil }
         for end in (characters.count - 1)..<(pieces.count - 1) {
             let cells = evenCells(Array(pieces[...end]), count: characters.count).compactMap { $0 }
             guard cells.count == characters.count else { continue }
-            let figures = characters.indices.filter { characters[$0] != "1" }.map { (place: Double($0), centre: Double(cells[$0].start + cells[$0].end - 1) / 2) }
+            let figures = characters.indices.filter { characters[$0] != "1" }.map {
+                (place: Double($0), centre: Double(cells[$0].start + cells[$0].end - 1) / 2)
+            }
             if let fit = StepFit([figures]), fit.worstMisfit([figures]) == nil { return (characters, cells) }
         }
         return nil
@@ -359,7 +388,9 @@ public struct FigureVerifier: Sendable {
         for piece in pieces {
             let centre = Double(piece.start + piece.end - 1) / 2
             let cell = min(count - 1, max(0, Int((centre - Double(first.start)) / cellWidth)))
-            cells[cell] = cells[cell].map { GlyphLine.Piece(start: min($0.start, piece.start), end: max($0.end, piece.end)) } ?? piece
+            cells[cell] =
+                cells[cell].map { GlyphLine.Piece(start: min($0.start, piece.start), end: max($0.end, piece.end)) }
+                ?? piece
         }
         return cells
     }
@@ -369,7 +400,8 @@ public struct FigureVerifier: Sendable {
     /// holds ink and no separator's does.
     static func cells(of text: String, pieces: [GlyphLine.Piece]) -> [GlyphLine.Piece]? {
         let characters = Array(text)
-        guard characters.allSatisfy({ $0.isASCIIDigit || separators.contains($0) }), characters.first?.isASCIIDigit == true,
+        guard characters.allSatisfy({ $0.isASCIIDigit || separators.contains($0) }),
+            characters.first?.isASCIIDigit == true,
             characters.last?.isASCIIDigit == true
         else { return nil }
         let cells = evenCells(pieces, count: characters.count)
@@ -398,10 +430,14 @@ public struct FigureVerifier: Sendable {
     /// each run with its own start and all with one step: at least four figures other than 1 in runs of
     /// two or more find the step, and every run with a 1 needs one other figure to find its start.
     static func misplacedOne(_ characters: [Character], pieces: [GlyphLine.Piece], runs: [[Int]]) -> Int? {
-        guard characters.count == pieces.count, runs.joined().contains(where: { characters[$0] == "1" }) else { return nil }
+        guard characters.count == pieces.count, runs.joined().contains(where: { characters[$0] == "1" }) else {
+            return nil
+        }
         let centres = pieces.map { Double($0.start + $0.end - 1) / 2 }
         // Each run's other figures as (place in the run, centre).
-        var others = runs.map { run in run.indices.filter { characters[run[$0]] != "1" }.map { (place: Double($0), centre: centres[run[$0]]) } }
+        var others = runs.map { run in
+            run.indices.filter { characters[run[$0]] != "1" }.map { (place: Double($0), centre: centres[run[$0]]) }
+        }
         guard var fit = StepFit(others) else { return nil }
         // Proportional figures (or a cut that went wrong) do not stand at even steps: no judgement then. One
         // figure off its step among six or more (a G4 scan's thin 3 whose left half was lost, so its ink
@@ -414,7 +450,9 @@ public struct FigureVerifier: Sendable {
         }
         for (run, start) in zip(runs, fit.starts) {
             guard let start else { continue }
-            if let place = run.indices.first(where: { characters[run[$0]] == "1" && centres[run[$0]] - (start + fit.step * Double($0)) > fit.step * 0.1 }) {
+            if let place = run.indices.first(where: {
+                characters[run[$0]] == "1" && centres[run[$0]] - (start + fit.step * Double($0)) > fit.step * 0.1
+            }) {
                 return run[place]
             }
         }
@@ -444,7 +482,9 @@ public struct FigureVerifier: Sendable {
             guard spread > 0, covariance > 0 else { return nil }
             let step = covariance / spread
             self.step = step
-            starts = runs.map { run in run.isEmpty ? nil : run.map { $0.centre - step * $0.place }.reduce(0, +) / Double(run.count) }
+            starts = runs.map { run in
+                run.isEmpty ? nil : run.map { $0.centre - step * $0.place }.reduce(0, +) / Double(run.count)
+            }
         }
 
         /// The figure (run, index) furthest from its place, if more than a tenth of a step, in runs of two or more.
