@@ -36,8 +36,7 @@ struct PrototypeLines {
             }
         }
         classifier = GlyphClassifier(
-            index: GlyphClassifier.Index(characters: characters, logAspects: logAspects, features: features, kind: kind)
-        )
+            index: GlyphClassifier.Index(characters: characters, logAspects: logAspects, features: features, kind: kind))
         self.glyphs = glyphs
     }
 
@@ -68,8 +67,7 @@ struct PrototypeLines {
                 let ring = signWidth * 2 / 5
                 for (left, ringTop) in [(x, top), (x + signWidth - ring, baseline - ring)] {
                     for gy in ringTop..<(ringTop + ring) {
-                        for gx in left..<(left + ring)
-                        where gy - ringTop < 3 || ringTop + ring - gy <= 3 || gx - left < 3 || left + ring - gx <= 3 {
+                        for gx in left..<(left + ring) where gy - ringTop < 3 || ringTop + ring - gy <= 3 || gx - left < 3 || left + ring - gx <= 3 {
                             pixels[gy * width + gx] = 0
                         }
                     }
@@ -89,8 +87,7 @@ struct PrototypeLines {
                 // A hyphen: 14 × 4 at mid-height.
                 let top = baseline - figureHeight / 2 - 2
                 for gy in top..<(top + 4) {
-                    for gx in (x - hyphenOverlap - (hyphenOverlap > 0 ? gap : 0))
-                    ..<(x + 14 + hyphenOverlap + (hyphenOverlap > 0 ? gap : 0)) {
+                    for gx in (x - hyphenOverlap - (hyphenOverlap > 0 ? gap : 0))..<(x + 14 + hyphenOverlap + (hyphenOverlap > 0 ? gap : 0)) {
                         pixels[gy * width + gx] = 0
                     }
                 }
@@ -119,8 +116,7 @@ struct FigureVerifierTests {
         let (lines, verifier) = try Self.lines()
         let image = lines.draw("31010419760310960X", specks: 40)
         #expect(verifier.verify("31010419760310960X", image: image, alphabet: .idNumber) == .confirmed)
-        #expect(
-            verifier.verify("6228482753012633", image: lines.draw("6228482753012633"), alphabet: .digits) == .confirmed)
+        #expect(verifier.verify("6228482753012633", image: lines.draw("6228482753012633"), alphabet: .digits) == .confirmed)
     }
 
     @Test("A reading that differs in one figure, or in length, is not confirmed")
@@ -128,10 +124,9 @@ struct FigureVerifierTests {
         let (lines, verifier) = try Self.lines()
         let image = lines.draw("31010419760310960X")
         // 1 ↔ 7, 3 ↔ 8, 0 ↔ 6, 9 ↔ 4: the misreads Tesseract makes on these forms.
-        for misread in [
-            "31010419760310960X".replacing("4", with: "1", maxReplacements: 1), "81010419760310960X",
-            "31010419760310966X", "31010414760310960X",
-        ] {
+        for misread in ["31010419760310960X".replacing("4", with: "1", maxReplacements: 1), "81010419760310960X",
+            "31010419760310966X", "31010414760310960X"]
+        {
             let outcome = verifier.verify(misread, image: image, alphabet: .idNumber)
             #expect(outcome != .confirmed, "\(misread) was confirmed")
         }
@@ -143,9 +138,7 @@ struct FigureVerifierTests {
     /// index in `shifts` moved that many pixels right (where a 4's stem stands, for a 4 that lost its strokes).
     /// Glyphs at an index in `split` lose their middle column, as a thin face's 0 breaks into two halves on a
     /// bilevel scan; a hyphen is a short bar.
-    static func tabular(
-        _ text: String, lines: PrototypeLines, cell: Int, shifts: [Int: Int] = [:], split: Set<Int> = []
-    ) -> GrayImage {
+    static func tabular(_ text: String, lines: PrototypeLines, cell: Int, shifts: [Int: Int] = [:], split: Set<Int> = []) -> GrayImage {
         let height = lines.glyphs.values.map(\.height).max()! + 16
         let width = cell * text.count + 16
         var pixels = [UInt8](repeating: 255, count: width * height)
@@ -188,20 +181,11 @@ struct FigureVerifierTests {
         #expect(verifier.placementDoubt("06202121", image: lines.draw("06202121")) == nil)
         // The pure rule over glyph extents: figures 12 wide at steps of 20 (centres at 10.5), 1s 4 wide.
         func pieces(oneAt index: Int, start: Int) -> [GlyphLine.Piece] {
-            (0..<8).map {
-                $0 == index
-                    ? GlyphLine.Piece(start: 20 * $0 + start, end: 20 * $0 + start + 4)
-                    : GlyphLine.Piece(start: 20 * $0 + 5, end: 20 * $0 + 17)
-            }
+            (0..<8).map { $0 == index ? GlyphLine.Piece(start: 20 * $0 + start, end: 20 * $0 + start + 4) : GlyphLine.Piece(start: 20 * $0 + 5, end: 20 * $0 + 17) }
         }
-        #expect(
-            FigureVerifier.misplacedOne(Array("02210222"), pieces: pieces(oneAt: 3, start: 9)) == nil, "centred: 10.5")
-        #expect(
-            FigureVerifier.misplacedOne(Array("02210222"), pieces: pieces(oneAt: 3, start: 7)) == nil,
-            "left of the middle: 8.5")
-        #expect(
-            FigureVerifier.misplacedOne(Array("02210222"), pieces: pieces(oneAt: 3, start: 12)) == 3,
-            "right of it: 13.5")
+        #expect(FigureVerifier.misplacedOne(Array("02210222"), pieces: pieces(oneAt: 3, start: 9)) == nil, "centred: 10.5")
+        #expect(FigureVerifier.misplacedOne(Array("02210222"), pieces: pieces(oneAt: 3, start: 7)) == nil, "left of the middle: 8.5")
+        #expect(FigureVerifier.misplacedOne(Array("02210222"), pieces: pieces(oneAt: 3, start: 12)) == 3, "right of it: 13.5")
         // One other figure off its step (a thin 3 whose left half was lost: centred 3 px right) among seven
         // is left out of the fit; two such are no even steps.
         var oneOff = pieces(oneAt: 3, start: 12)
@@ -219,21 +203,15 @@ struct FigureVerifierTests {
         // BX68224331061 on a G4 scan: glyph 7 (the 4) lost its diagonal and bar.
         let claim = Self.tabular("BX68221331061", lines: lines, cell: cell, shifts: [6: cell / 5])
         #expect(verifier.placementDoubt("BX68221331061", image: claim)?.contains("glyph 7") == true)
-        #expect(
-            verifier.placementDoubt("BX68221331061", image: Self.tabular("BX68221331061", lines: lines, cell: cell))
-                == nil)
+        #expect(verifier.placementDoubt("BX68221331061", image: Self.tabular("BX68221331061", lines: lines, cell: cell)) == nil)
         // 47598.36 read 17598.36: the first figure is the 4's stem.
         let total = Self.tabular("17598.36", lines: lines, cell: cell, shifts: [0: cell / 5])
         #expect(verifier.placementDoubt("17598.36", image: total)?.contains("glyph 1") == true)
         #expect(verifier.placementDoubt("17598.36", image: Self.tabular("17598.36", lines: lines, cell: cell)) == nil)
         // Four figures before the point find the step with the cents' two (each run its own start)...
-        #expect(
-            verifier.placementDoubt(
-                "1759.36", image: Self.tabular("1759.36", lines: lines, cell: cell, shifts: [0: cell / 5])) != nil)
+        #expect(verifier.placementDoubt("1759.36", image: Self.tabular("1759.36", lines: lines, cell: cell, shifts: [0: cell / 5])) != nil)
         // ...three other figures are too few, the cents' lone 3 gives no step: no judgement.
-        #expect(
-            verifier.placementDoubt(
-                "175.31", image: Self.tabular("175.31", lines: lines, cell: cell, shifts: [0: cell / 5])) == nil)
+        #expect(verifier.placementDoubt("175.31", image: Self.tabular("175.31", lines: lines, cell: cell, shifts: [0: cell / 5])) == nil)
     }
 
     @Test("A date's and a tax ID's runs of figures are judged each from its own start, with one step for all")
@@ -243,37 +221,29 @@ struct FigureVerifierTests {
         // 2026-09-04 on a G4 scan read 2026-09-01 by both engines: the last glyph is the 4's stem.
         let date = Self.tabular("2026-09-01", lines: lines, cell: cell, shifts: [9: cell / 5])
         #expect(verifier.placementDoubt("2026-09-01", image: date)?.contains("glyph 8") == true)
-        #expect(
-            verifier.placementDoubt("2026-09-01", image: Self.tabular("2026-09-01", lines: lines, cell: cell)) == nil)
+        #expect(verifier.placementDoubt("2026-09-01", image: Self.tabular("2026-09-01", lines: lines, cell: cell)) == nil)
         // The same with the 0s broken into halves, as a thin face's are at 200 dpi: the halves join in their cells.
         let broken = Self.tabular("2026-09-01", lines: lines, cell: cell, shifts: [9: cell / 5], split: [1, 5, 8])
         #expect(verifier.placementDoubt("2026-09-01", image: broken)?.contains("glyph 8") == true)
         #expect(
-            verifier.placementDoubt(
-                "2026-09-01", image: Self.tabular("2026-09-01", lines: lines, cell: cell, split: [1, 5, 8])) == nil)
+            verifier.placementDoubt("2026-09-01", image: Self.tabular("2026-09-01", lines: lines, cell: cell, split: [1, 5, 8])) == nil)
         // A 1 where a 4 makes no date (the day's tens of 2026-12-10) is no lost 4, however it stands; the
         // day's units of 2026-09-01 may be a 4 (2026-09-04), so that doubt stays.
         let isDate = { (text: String) in FieldNormalizer.date(text)?.check == .valid }
         let tens = Self.tabular("2026-12-10", lines: lines, cell: cell, shifts: [8: cell / 5])
         #expect(verifier.placementDoubt("2026-12-10", image: tens)?.contains("glyph 7") == true)
         #expect(verifier.placementDoubt("2026-12-10", image: tens, fourMayStandThere: isDate) == nil)
-        #expect(
-            verifier.placementDoubt("2026-09-01", image: date, fourMayStandThere: isDate)?.contains("glyph 8") == true)
+        #expect(verifier.placementDoubt("2026-09-01", image: date, fourMayStandThere: isDate)?.contains("glyph 8") == true)
         // A tax ID's leading figures before its letters: 911101054899BE33A6 read 911101051899BE33A6.
         let taxID = Self.tabular("911101051899BE33A6", lines: lines, cell: cell, shifts: [8: cell / 5])
         #expect(verifier.placementDoubt("911101051899BE33A6", image: taxID)?.contains("glyph 9") == true)
-        #expect(
-            verifier.placementDoubt(
-                "911101051899BE33A6", image: Self.tabular("911101051899BE33A6", lines: lines, cell: cell)) == nil)
+        #expect(verifier.placementDoubt("911101051899BE33A6", image: Self.tabular("911101051899BE33A6", lines: lines, cell: cell)) == nil)
         // Its 0s and a 9 broken into halves: the leading run of figures is cut off the letters and judged alone.
         let halves: Set<Int> = [4, 6, 10]
-        let brokenTaxID = Self.tabular(
-            "911101051899BE33A6", lines: lines, cell: cell, shifts: [8: cell / 5], split: halves)
+        let brokenTaxID = Self.tabular("911101051899BE33A6", lines: lines, cell: cell, shifts: [8: cell / 5], split: halves)
         #expect(verifier.placementDoubt("911101051899BE33A6", image: brokenTaxID)?.contains("glyph 9") == true)
         #expect(
-            verifier.placementDoubt(
-                "911101051899BE33A6", image: Self.tabular("911101051899BE33A6", lines: lines, cell: cell, split: halves)
-            )
+            verifier.placementDoubt("911101051899BE33A6", image: Self.tabular("911101051899BE33A6", lines: lines, cell: cell, split: halves))
                 == nil)
         // Glyphs drawn each its own width apart (proportional) stand at no even steps: no judgement.
         #expect(verifier.placementDoubt("2026-09-01", image: lines.draw("2026-09-01")) == nil)
@@ -309,16 +279,12 @@ struct FigureVerifierTests {
         #expect(verifier.readAmount(image: lines.draw("44.1148")) == nil)  // point in the wrong place
     }
 
-    @Test(
-        "A value with a check character is read from its glyphs alone only when every glyph is clear and the length fits"
-    )
+    @Test("A value with a check character is read from its glyphs alone only when every glyph is clear and the length fits")
     func readsCheckedValues() throws {
         let (lines, verifier) = try Self.lines()
         let id = "31010419760310960X"
         #expect(verifier.read(image: lines.draw(id, specks: 30), alphabet: .idNumber, lengths: 18...18) == id)
-        #expect(
-            verifier.read(image: lines.draw("6228482753012633"), alphabet: .digits, lengths: 16...19)
-                == "6228482753012633")
+        #expect(verifier.read(image: lines.draw("6228482753012633"), alphabet: .digits, lengths: 16...19) == "6228482753012633")
         // A lone 1, which Tesseract reads as 4, is read as 1.
         #expect(verifier.read(image: lines.draw("1"), alphabet: .digits, lengths: 1...4) == "1")
         // One glyph short, or a glyph outside the alphabet (K is no ID character): no reading at all.
@@ -346,16 +312,12 @@ struct FigureVerifierTests {
         #expect(strict.readRate(image: lines.draw("3%")) == nil)
     }
 
-    @Test(
-        "The second model's code is taken where the figure glyphs confirm it and Tesseract read it once, against Tesseract's majority"
-    )
+    @Test("The second model's code is taken where the figure glyphs confirm it and Tesseract read it once, against Tesseract's majority")
     func codeConfirmedByFigures() throws {
         let (lines, verifier) = try Self.lines()
         let printed = "BX80276577634"
         func confirmation(image: GrayImage, tesseract: [String]) -> FigureConfirmation {
-            FigureConfirmation(verifier: verifier, alphabet: .alphanumeric, image: { image }) {
-                tesseract.map { .text($0) }
-            }
+            FigureConfirmation(verifier: verifier, alphabet: .alphanumeric, image: { image }) { tesseract.map { .text($0) } }
         }
         let model = NormalizedReading(value: .text(printed), check: .valid)
         let eights = ["BX80276577684", "BX80276577684", printed, "BX80276577684"]
@@ -372,8 +334,7 @@ struct FigureVerifierTests {
         let decision = try FieldPolicy.decide(
             readings, agreement: TesseractAgreement(needs: .strong, layoutPass: false), glyphs: nil,
             secondReader: FieldPolicy.SecondReader(
-                model: SecondModelJudge { model }, doubt: nil,
-                confirm: confirmation(image: lines.draw(printed), tesseract: eights),
+                model: SecondModelJudge { model }, doubt: nil, confirm: confirmation(image: lines.draw(printed), tesseract: eights),
                 onlyUnsplitReadings: true),
             glyphsMustConfirm: false, glyphsConfirmAReading: false, contradictionWaits: false, modelMayObject: true,
             tesseractDoubts: false, final: true)
