@@ -805,7 +805,11 @@ public struct FieldExtractor: Sendable {
                     modelLeans: { value, places in try secondModel?.leansTo(value, at: places) ?? false },
                     isRare: { [commonCharacters] in !commonCharacters.isEmpty && !commonCharacters.contains($0) },
                     modelSurelyReads: { value, rivals in try secondModel?.readsSurely(value, ruling: rivals) ?? false },
-                    modelAlternatives: { value, places in try secondModel?.possibleOthers(of: value, at: places) ?? [] }
+                    modelAlternatives: { value, places in try secondModel?.possibleOthers(of: value, at: places) ?? [] },
+                    holdsWhatTheModelSurelyRead: { [self] value in
+                        guard characters == value.count, normalize(value, spec)?.check == .valid else { return false }
+                        return try secondModel?.readsSurely(value) ?? false
+                    }
                 )
             case .organisation where text != nil && location.inkBox != nil,
                 .enumerated where text != nil && location.inkBox != nil:

@@ -550,19 +550,24 @@ final class CharacterVotes {
 
     /// Whether a value is an exact entry of the field's list (`readWithOneMore`).
     private let isListed: (String) -> Bool
+    /// Whether the line's ink holds exactly the value's characters and the second model read the value
+    /// surely (names, `framedByOneMore`).
+    private let holdsWhatTheModelSurelyRead: ((String) throws -> Bool)?
 
     init(
         glyphsConfirm: @escaping (String, [Int]) throws -> Bool,
         glyphsRankFirst: ((String, [Int]) throws -> Bool)? = nil,
         modelLeans: ((String, [Int]) throws -> Bool)? = nil,
         surelyReadWithinReach: ((String, [Int]) throws -> Bool)? = nil,
-        isListed: @escaping (String) -> Bool = { _ in false }
+        isListed: @escaping (String) -> Bool = { _ in false },
+        holdsWhatTheModelSurelyRead: ((String) throws -> Bool)? = nil
     ) {
         self.glyphsConfirm = glyphsConfirm
         self.glyphsRankFirst = glyphsRankFirst
         self.modelLeans = modelLeans
         self.surelyReadWithinReach = surelyReadWithinReach
         self.isListed = isListed
+        self.holdsWhatTheModelSurelyRead = holdsWhatTheModelSurelyRead
     }
 
     /// The judge over a line's glyphs: the names' stroke-direction prototypes wherever they know every
@@ -572,7 +577,8 @@ final class CharacterVotes {
         modelLeans: ((String, [Int]) throws -> Bool)? = nil, isRare: @escaping (Character) -> Bool = { _ in false },
         modelSurelyReads: ((String, [(place: Int, character: Character)]) throws -> Bool)? = nil,
         modelAlternatives: @escaping (String, [Int]) throws -> [(place: Int, character: Character)] = { _, _ in [] },
-        isListed: @escaping (String) -> Bool = { _ in false }
+        isListed: @escaping (String) -> Bool = { _ in false },
+        holdsWhatTheModelSurelyRead: ((String) throws -> Bool)? = nil
     ) {
         let judge = { (value: String) in broad?.canVerify(value) == true ? broad! : verifier }
         // Where the model's reading of a common character is one of the two readers, the glyphs must tell it
@@ -618,7 +624,7 @@ final class CharacterVotes {
                     else { return false }
                     return try modelSurelyReads(value, rivals)
                 }
-            }, isListed: isListed)
+            }, isListed: isListed, holdsWhatTheModelSurelyRead: holdsWhatTheModelSurelyRead)
     }
 
     func judge(_ candidate: NormalizedReading, readings: [NormalizedReading]) throws -> Verdict {
@@ -627,6 +633,7 @@ final class CharacterVotes {
         let texts = readings.compactMap { $0.value.text.map(Array.init) }
         let listed = isListed(value)
         if texts.contains(where: { Self.readWithOneMore($0, characters, listed: listed) }) { return .confirms }
+        if try framedByOneMore(texts, characters) { return .confirms }
         let sameLength = texts.filter { $0.count == characters.count }
         guard !sameLength.isEmpty else {
             return .noOpinion("no reading of Tesseract's has \(characters.count) characters")
@@ -666,6 +673,20 @@ extension CharacterVotes {
             rest.remove(at: skipped)
             return rest == value
         }
+    }
+
+    /// Whether two or more of Tesseract's readings are `value` with one character more at an end that the
+    /// line's ink does not hold, the model surely read `value` itself, and the line holds exactly its
+    /// characters (`holdsWhatTheModelSurelyRead`): both readers read the same characters, and the one more is
+    /// strokes beside the name (孙洋 read 和孙洋 by every reading of a phone photo, the label's 人 taken for
+    /// 和; the model 孙洋 at 1.0 and 0.9994). Where the model dropped a character it does not know, the
+    /// line holds one more than it read.
+    func framedByOneMore(_ readings: [[Character]], _ value: [Character]) throws -> Bool {
+        guard let holdsWhatTheModelSurelyRead else { return false }
+        let framing = readings.filter { reading in
+            reading.count == value.count + 1 && (Array(reading.dropFirst()) == value || Array(reading.dropLast()) == value)
+        }
+        return try framing.count >= 2 && holdsWhatTheModelSurelyRead(String(value))
     }
 
     /// The characters the model found possible beside `value`'s at `places` whose character is common (not

@@ -206,6 +206,29 @@ struct SecondModelTests {
         #expect(CharacterVotes.readWithOneMore(Array("上上海申诚物业管理有限公司"), Array("上海申诚物业管理有限公司"), listed: false))
     }
 
+    @Test("one more character at an end of two readings is strokes beside the name where the line holds only the model's sure reading")
+    func framedByOneMore() throws {
+        // A phone photo: 孙洋 read 和孙洋 by every reading (the label's 人 taken for 和), the model 孙洋 surely,
+        // the line's ink two characters wide.
+        var asked: [String] = []
+        let holds = { (fits: Bool) in
+            CharacterVotes(glyphsConfirm: { _, _ in false }, holdsWhatTheModelSurelyRead: { value in
+                asked.append(value); return fits
+            })
+        }
+        let name = NormalizedReading(value: .text("孙洋"), check: .valid)
+        #expect(try holds(true).judge(name, readings: FieldPolicyTests.readings(["和孙洋", "和孙洋", "和孙洋"])) == .confirms)
+        #expect(asked == ["孙洋"])
+        #expect(try holds(true).judge(name, readings: FieldPolicyTests.readings(["孙洋三", "孙洋三"])) == .confirms)
+        // The line holds three characters, or the model was unsure: a character it dropped, not strokes.
+        #expect(try holds(false).judge(name, readings: FieldPolicyTests.readings(["和孙洋", "和孙洋"])) != .confirms)
+        // One such reading is not two; one more inside the name is not at an end.
+        #expect(try holds(true).judge(name, readings: FieldPolicyTests.readings(["和孙洋", "孙详"])) != .confirms)
+        #expect(try holds(true).judge(name, readings: FieldPolicyTests.readings(["孙和洋", "孙和洋"])) != .confirms)
+        // Without the line and the model to ask, never.
+        #expect(try CharacterVotes { _, _ in false }.judge(name, readings: FieldPolicyTests.readings(["和孙洋", "和孙洋"])) != .confirms)
+    }
+
     @Test(
         "a name's character no reading of Tesseract's has is voted by its glyph's first choice only where the model read it surely"
     )
