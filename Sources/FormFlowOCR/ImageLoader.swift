@@ -104,10 +104,13 @@ public struct ImageLoader: Sendable {
     public func load(bytes: [UInt8]) throws(OCRError) -> [PageImage] {
         let header = try header(of: bytes)
         var pages: [PageImage] = []
+        let reduction = header.format == .jpeg ? limits.jpegReduction(width: header.width, height: header.height) : 1
         for index in 0..<header.pages {
             let decoded: UnsafeMutablePointer<PIX>? = bytes.withUnsafeBufferPointer { buffer in
                 switch header.format {
                 case .tiff: pixReadMemTiff(buffer.baseAddress, buffer.count, Int32(index))
+                case .jpeg where reduction > 1:
+                    pixReadMemJpeg(buffer.baseAddress, buffer.count, 0, Int32(reduction), nil, 0)
                 case .png, .jpeg: pixReadMem(buffer.baseAddress, buffer.count)
                 }
             }
@@ -116,9 +119,10 @@ public struct ImageLoader: Sendable {
                     .decodeFailed,
                     "page \(index + 1) of the \(header.format.rawValue.uppercased()) cannot be decoded; the file is truncated or corrupt")
             }
-            let resolution = Int(pixGetXRes(pix))
+            // A page decoded reduced has its resolution reduced with it.
+            let resolution = Int(pixGetXRes(pix)) / reduction
             // Resolutions outside 50–1200 are treated as missing: they are header junk, not scans.
-            let dpi = (50...1200).contains(resolution) ? resolution : limits.defaultDPI
+            let dpi = (50...1200).contains(resolution) ? resolution : limits.defaultDPI / reduction
             pages.append(PageImage(taking: pix, dpi: dpi))
         }
         return pages

@@ -37,7 +37,7 @@ public struct Settings: Sendable {
     public static func load(path: String) throws(ConfigurationError) -> Settings {
         let root = try ConfigNode.load(path: path)
         try root.allowOnly([
-            "pipeline", "inbox", "out", "state", "workers", "default_dpi", "max_pixels", "max_pages", "max_file_bytes", "stable_seconds", "tessdata", "ledger",
+            "pipeline", "inbox", "out", "state", "workers", "default_dpi", "max_pixels", "jpeg_reduced_above_pixels", "max_pages", "max_file_bytes", "stable_seconds", "tessdata", "ledger",
         ])
         var settings = Settings.defaults
         // Paths in a settings file are the file's own: relative ones resolve against its folder, so the
@@ -67,6 +67,12 @@ public struct Settings: Sendable {
         if let node = try root.optional("max_pixels") {
             settings.limits.maxPixels = try node.int()
             guard settings.limits.maxPixels > 0 else { throw node.error("max_pixels must be positive") }
+        }
+        if let node = try root.optional("jpeg_reduced_above_pixels") {
+            settings.limits.reducedDecodingAbove = try node.int()
+            guard settings.limits.reducedDecodingAbove >= 1_000_000 else {
+                throw node.error("jpeg_reduced_above_pixels must be at least 1000000 (one megapixel)")
+            }
         }
         if let node = try root.optional("max_pages") {
             settings.limits.maxPages = try node.int()

@@ -99,4 +99,19 @@ struct ImageLoaderTests {
         let photo = [UInt8](try Data(contentsOf: TestSupport.sample("not_a_form-photo.png")))
         #expect(try loader.load(bytes: photo)[0].dpi == 150)
     }
+
+    @Test("a JPEG above the decoding limit is decoded reduced, its resolution with it; one below is not")
+    func largeJPEGDecodedReduced() throws {
+        let gray = GrayImage(width: 3000, height: 2000, pixels: [UInt8](repeating: 200, count: 3000 * 2000))
+        let jpeg = try PageImage(gray: gray, dpi: 300).jpegData()
+        // 6 megapixels against a limit of 2: a half (1.5 megapixels) fits.
+        let reduced = try ImageLoader(limits: ImageLimits(reducedDecodingAbove: 2_000_000)).load(bytes: jpeg)[0]
+        #expect(reduced.width == 1500 && reduced.height == 1000)
+        #expect(reduced.dpi == 150)
+        #expect(ImageLimits(reducedDecodingAbove: 2_000_000).jpegReduction(width: 8160, height: 6120) == 8)
+        #expect(ImageLimits().jpegReduction(width: 8160, height: 6120) == 2)
+        #expect(ImageLimits().jpegReduction(width: 4032, height: 3024) == 1)
+        let whole = try loader.load(bytes: jpeg)[0]
+        #expect(whole.width == 3000 && whole.dpi == 300)
+    }
 }

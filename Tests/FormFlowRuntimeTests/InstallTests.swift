@@ -1,4 +1,6 @@
+import FormFlowOCR
 import FormFlowTestSupport
+import FormFlowYAML
 import Foundation
 import Testing
 
@@ -28,6 +30,21 @@ struct InstallTests {
         #expect(settings.inbox == root.appendingPathComponent("etc/spool/in").path)
         #expect(settings.out == "/srv/out")
         #expect(settings.state == root.appendingPathComponent("state").path)
+    }
+
+    @Test("jpeg_reduced_above_pixels sets the JPEG decoding limit; under a megapixel it fails at start-up with its line")
+    func jpegDecodingLimit() throws {
+        let root = try TestSupport.scratchFolder("settings-jpeg")
+        let file = root.appendingPathComponent("formflow.yaml")
+        try "workers: 1\njpeg_reduced_above_pixels: 24000000\n".write(to: file, atomically: true, encoding: .utf8)
+        #expect(try Settings.load(path: file.path).limits.reducedDecodingAbove == 24_000_000)
+        try "workers: 1\njpeg_reduced_above_pixels: 5000\n".write(to: file, atomically: true, encoding: .utf8)
+        do {
+            _ = try Settings.load(path: file.path)
+            Issue.record("a limit of 5000 pixels was taken")
+        } catch {
+            #expect(error.line == 2 && error.message.contains("jpeg_reduced_above_pixels"))
+        }
     }
 
     @Test("scripts/install.sh into a folder; the installed binary runs from / with its /etc-style configuration")
