@@ -193,6 +193,20 @@ public struct FieldExtractor: Sendable {
         result.tableNote = tableNote
         // Redundancy first (the amount in words is only ever settled there), then what is still missing.
         let wordsArea = locations["total_in_words"]?.1?.inkBox.map { Self.lineArea($0, reader) }
+        // The model's line of an amount, read once however many steps ask (by name; a cell by "row.column").
+        var amountLines: [String: LineReading?] = [:]
+        func amountLine(_ name: String) -> LineReading? {
+            if let line = amountLines[name] { return line }
+            var line: LineReading? = nil
+            if let ink = (locations[name]?.1 ?? cellLocations[name]?.1)?.inkBox {
+                line = try? reader.readLine(in: Self.lineArea(ink, reader))
+            }
+            if Self.trace, let line {
+                FieldExtractor.tracePrint("TRACE second model amount \(name) \(line.text) \(line.confidences)")
+            }
+            amountLines[name] = .some(line)
+            return line
+        }
         Reconciler.reconcile(
             &result, glyphs: glyphs, strokesMayBeLost: reader.strokesMayBeLost,
             wordsBySecondModel: {
@@ -201,13 +215,10 @@ public struct FieldExtractor: Sendable {
                 return line
             },
             amountBySecondModel: { name in
-                guard let ink = (locations[name]?.1 ?? cellLocations[name]?.1)?.inkBox,
-                    let line = try? reader.readLine(in: Self.lineArea(ink, reader))
-                else { return nil }
-                if Self.trace {
-                    FieldExtractor.tracePrint("TRACE second model amount \(name) \(line.text) \(line.confidences)")
-                }
-                return line.lowestConfidence >= SecondModelJudge.minimumProbability ? line.text : nil
+                amountLine(name).flatMap { $0.lowestConfidence >= SecondModelJudge.minimumProbability ? $0.text : nil }
+            },
+            amountUnclearToSecondModel: { name in
+                amountLine(name).map { $0.lowestConfidence < SecondModelJudge.minimumProbability } ?? false
             },
             figuresSpell: { [figures] name, text in
                 guard let figures, let ink = (locations[name]?.1 ?? cellLocations[name]?.1)?.inkBox,

@@ -213,6 +213,21 @@ struct ReconcilerTests {
             ["amount": "44007.19", "tax_amount": "3660.65", "total": "47967.84"][$0]
         }
         #expect(["amount", "tax_amount", "total"].allSatisfy { confirmedByModel.readings[$0]?.uncertain == false })
+        // Read alike by Tesseract, while the model read the line and made nothing sure of it (a G4 scan's tax
+        // 3338.20 read 208338.20 twice, the model `.2`): it rests on Tesseract alone and is uncertain; the
+        // amounts the model reads alike stand. Where the model has no line at all, nothing changes.
+        var unclear = invoice(tax: ["3660.65"])
+        Reconciler.doubtDisputedAmountsOfBrokenSums(
+            &unclear, amountBySecondModel: { ["amount": "44007.19", "total": "47967.84"][$0] },
+            amountUnclearToSecondModel: { $0 == "tax_amount" })
+        #expect(unclear.readings["tax_amount"]?.uncertain == true)
+        #expect(unclear.readings["tax_amount"]?.note?.contains("cannot make it out") == true)
+        #expect(unclear.readings["amount"]?.uncertain == false && unclear.readings["total"]?.uncertain == false)
+        var noLine = invoice(tax: ["3660.65"])
+        Reconciler.doubtDisputedAmountsOfBrokenSums(
+            &noLine, amountBySecondModel: { ["amount": "44007.19", "total": "47967.84"][$0] },
+            amountUnclearToSecondModel: { _ in false })
+        #expect(noLine.readings["tax_amount"]?.uncertain == false)
         // A sum that holds leaves a disputed amount alone.
         var holds = invoice(tax: ["3960.65", "3860.65"])
         Reconciler.doubtDisputedAmountsOfBrokenSums(&holds)
