@@ -21,6 +21,10 @@ public struct FieldReading: Sendable {
     public var readOnce = false
     /// The judges whose evidence decided the value (`FieldPolicy`), for the record.
     public var decidedBy: [String]? = nil
+    /// Of an amount whose readings differ in a relation that fails, the reading the second OCR model read
+    /// too (`Reconciler.doubtDisputedAmountsOfBrokenSums`): two readers, so a relation that fails with it,
+    /// and with every other reading, is broken as read with confidence (`ExtractionResult.disputedAmounts`).
+    public var readByModelToo: FieldValue? = nil
 
     public var value: FieldValue? { chosen?.value }
 

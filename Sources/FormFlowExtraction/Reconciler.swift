@@ -44,8 +44,8 @@ enum Reconciler {
             &result, glyphs: glyphs, wordsBySecondModel: wordsBySecondModel,
             totalBySecondModel: { amountByModel("total") })
         doubtDisputedAmountsOfBrokenSums(
-            &result, amountBySecondModel: amountByModel, amountUnclearToSecondModel: amountUnclearToSecondModel,
-            figuresSpell: figuresSpell)
+            &result, strokesMayBeLost: strokesMayBeLost, amountBySecondModel: amountByModel,
+            amountUnclearToSecondModel: amountUnclearToSecondModel, figuresSpell: figuresSpell)
         doubtAmountsOneFigureFromBothRelations(&result)
         doubtTotalThatBothRelationsOutvote(&result)
         // Only where strokes may be lost: on a clean scan, a tax computed on 6677.44 beside an amount of
@@ -308,7 +308,7 @@ enum Reconciler {
     /// (a colour scan's Kai 1321.00 and 3725.90 read 1821.00 and 8725.90 by Tesseract at every resolution;
     /// the claim's real sum_mismatch was then reported as uncertain only).
     static func doubtDisputedAmountsOfBrokenSums(
-        _ result: inout ExtractionResult, amountBySecondModel: (String) -> String? = { _ in nil },
+        _ result: inout ExtractionResult, strokesMayBeLost: Bool = false, amountBySecondModel: (String) -> String? = { _ in nil },
         amountUnclearToSecondModel: (String) -> Bool = { _ in false },
         figuresSpell: (String, String) -> Bool = { _, _ in false }
     ) {
@@ -333,11 +333,21 @@ enum Reconciler {
             if read.count > 1 {
                 // Tesseract's readings differ (a Kai 3 read 8 at one resolution): the model and the glyphs,
                 // two readers that are not Tesseract, may settle which it is, as below.
-                if let modelAmount = modelAmount(modelReading()),
-                    let settled = modelAndGlyphsSettle(Money.format(modelAmount), against: read, key: key, figuresSpell: figuresSpell)
+                let modelSaid = modelAmount(modelReading())
+                if let modelSaid,
+                    let settled = modelAndGlyphsSettle(Money.format(modelSaid), against: read, key: key, figuresSpell: figuresSpell)
                 {
                     take(settled)
                     return nil
+                }
+                // Else the reading the model read too is kept: a relation failing with it (and every other
+                // reading) is broken as two readers read it (`ExtractionResult.disputedAmounts`). Not a reading
+                // with a 1 on a 1-bit page, where both lose a thin 4's strokes alike (a G4 item 4427.87 read
+                // 1127.87 by the model and once by Tesseract, a tax 2834.90 read 2831.90).
+                if let modelSaid, !(strokesMayBeLost && Money.format(modelSaid).contains("1")),
+                    let backed = reading.candidates.first(where: { money($0) == modelSaid })
+                {
+                    reading.readByModelToo = backed.value
                 }
                 return "the readings of this amount differ (\(shown))"
             }

@@ -198,6 +198,19 @@ struct ReconcilerTests {
         Reconciler.doubtDisputedAmountsOfBrokenSums(&disputed)
         #expect(disputed.readings["tax_amount"]?.uncertain == true)
         #expect(disputed.readings["amount"]?.uncertain == false)
+        // No other reader read either: the relation is not broken as read with confidence, whichever fails.
+        #expect(disputed.disputedAmounts(tableName: nil).isEmpty)
+        // The model read one of them too: that amount is offered to validation with its readings.
+        var backed = invoice(tax: ["3660.65", "3860.65"])
+        Reconciler.doubtDisputedAmountsOfBrokenSums(&backed) { $0 == "tax_amount" ? "3860.65" : nil }
+        #expect(backed.readings["tax_amount"]?.uncertain == true)
+        #expect(backed.readings["tax_amount"]?.readByModelToo == .text("3860.65"))
+        #expect(backed.disputedAmounts(tableName: nil)["tax_amount"]?.count == 2)
+        // On a 1-bit page a reading with a 1 is no second reader's: both lose a thin 4's strokes alike.
+        var bilevel = invoice(tax: ["3660.65", "3160.65"])
+        Reconciler.doubtDisputedAmountsOfBrokenSums(&bilevel, strokesMayBeLost: true) { $0 == "tax_amount" ? "3160.65" : nil }
+        #expect(bilevel.readings["tax_amount"]?.uncertain == true)
+        #expect(bilevel.disputedAmounts(tableName: nil).isEmpty)
         // Every reading says 3660.65: read with confidence, so the broken sum is the form's.
         var alike = invoice(tax: ["3660.65"])
         Reconciler.doubtDisputedAmountsOfBrokenSums(&alike)
