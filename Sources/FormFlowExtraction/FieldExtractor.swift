@@ -972,9 +972,7 @@ public struct FieldExtractor: Sendable {
         // Tesseract adds a character the ink does not hold (何静 read 和何静 by every reading, the label's
         // 人 taken for 和): where the line holds exactly the glyphs' characters and two of Tesseract's
         // readings are those characters with one more at an end, both readers read the same name.
-        let framing = readings.compactMap { $0.value.text }.filter { read in
-            read.count == text.count + 1 && (read.hasSuffix(text) || read.hasPrefix(text))
-        }
+        let framing = CharacterVotes.framing(readings.compactMap { $0.value.text }, around: text)
         if lineHolds == text.count, framing.count >= 2, reading.check == .valid {
             field.chosen = reading
             field.uncertain = false

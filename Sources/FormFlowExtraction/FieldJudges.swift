@@ -683,10 +683,14 @@ extension CharacterVotes {
     /// line holds one more than it read.
     func framedByOneMore(_ readings: [[Character]], _ value: [Character]) throws -> Bool {
         guard let holdsWhatTheModelSurelyRead else { return false }
-        let framing = readings.filter { reading in
-            reading.count == value.count + 1 && (Array(reading.dropFirst()) == value || Array(reading.dropLast()) == value)
-        }
-        return try framing.count >= 2 && holdsWhatTheModelSurelyRead(String(value))
+        let text = String(value)
+        return try Self.framing(readings.map { String($0) }, around: text).count >= 2
+            && holdsWhatTheModelSurelyRead(text)
+    }
+
+    /// The readings that are `value` with one character more at its start or its end.
+    static func framing(_ readings: [String], around value: String) -> [String] {
+        readings.filter { $0.count == value.count + 1 && ($0.hasSuffix(value) || $0.hasPrefix(value)) }
     }
 
     /// The characters the model found possible beside `value`'s at `places` whose character is common (not
