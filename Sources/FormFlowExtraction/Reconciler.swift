@@ -316,20 +316,36 @@ enum Reconciler {
         // model cannot make it out (asked once per field: by its name, a table's cell by "row.column", 2.amount).
         var modelReadings: [String: String?] = [:]
         func dispute(_ reading: inout FieldReading, key: String? = nil) -> String? {
-            // A total the model and another reader already took over Tesseract's readings is settled.
-            guard !reading.uncertain, !outvotedTesseract(reading) else { return nil }
-            let shown = reading.candidates.map { "\($0.value)" }.joined(separator: " / ")
             let key = key ?? reading.name
             func modelReading() -> String? {
                 if modelReadings[key] == nil { modelReadings[key] = .some(amountBySecondModel(key)) }
                 return modelReadings[key] ?? nil
             }
+            let read = Array(Set(reading.candidates.filter { $0.check == .valid }.compactMap(\.value.text)))
+            // The reading the model read too is kept: a relation failing with it (and every other reading)
+            // is broken as two readers read it (`ExtractionResult.disputedAmounts`). Not a reading with a 1 on
+            // a 1-bit page, where both lose a thin 4's strokes alike (a G4 item 4427.87 read 1127.87 by the
+            // model and once by Tesseract, a tax 2834.90 read 2831.90).
+            func keepTheReadingTheModelReadToo(_ modelSaid: Decimal?) {
+                guard let modelSaid, !(strokesMayBeLost && Money.format(modelSaid).contains("1")),
+                    let backed = reading.candidates.first(where: { money($0) == modelSaid })
+                else { return }
+                reading.readByModelToo = backed.value
+            }
+            // Already uncertain, its readings differing (a colour scan's amount 118.72 read 4418.72 once):
+            // the model is asked all the same, for validation.
+            if reading.uncertain, reading.type == .money, read.count > 1, !outvotedTesseract(reading) {
+                keepTheReadingTheModelReadToo(modelAmount(modelReading()))
+                return nil
+            }
+            // A total the model and another reader already took over Tesseract's readings is settled.
+            guard !reading.uncertain, !outvotedTesseract(reading) else { return nil }
+            let shown = reading.candidates.map { "\($0.value)" }.joined(separator: " / ")
             func take(_ modelText: String) {
                 reading.chosen = NormalizedReading(value: .text(modelText), check: .valid)
                 reading.note = "Tesseract read \(shown); the second OCR model read \(modelText), and so do the figure glyphs, clearly"
                 reading.decidedBy = ["second model", "figure glyphs"]
             }
-            let read = Array(Set(reading.candidates.filter { $0.check == .valid }.compactMap(\.value.text)))
             if read.count > 1 {
                 // Tesseract's readings differ (a Kai 3 read 8 at one resolution): the model and the glyphs,
                 // two readers that are not Tesseract, may settle which it is, as below.
@@ -340,15 +356,7 @@ enum Reconciler {
                     take(settled)
                     return nil
                 }
-                // Else the reading the model read too is kept: a relation failing with it (and every other
-                // reading) is broken as two readers read it (`ExtractionResult.disputedAmounts`). Not a reading
-                // with a 1 on a 1-bit page, where both lose a thin 4's strokes alike (a G4 item 4427.87 read
-                // 1127.87 by the model and once by Tesseract, a tax 2834.90 read 2831.90).
-                if let modelSaid, !(strokesMayBeLost && Money.format(modelSaid).contains("1")),
-                    let backed = reading.candidates.first(where: { money($0) == modelSaid })
-                {
-                    reading.readByModelToo = backed.value
-                }
+                keepTheReadingTheModelReadToo(modelSaid)
                 return "the readings of this amount differ (\(shown))"
             }
             guard let chosen = money(reading.chosen), let chosenText = reading.chosen?.value.text else { return nil }

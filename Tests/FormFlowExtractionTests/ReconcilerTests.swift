@@ -206,6 +206,13 @@ struct ReconcilerTests {
         #expect(backed.readings["tax_amount"]?.uncertain == true)
         #expect(backed.readings["tax_amount"]?.readByModelToo == .text("3860.65"))
         #expect(backed.disputedAmounts(tableName: nil)["tax_amount"]?.count == 2)
+        // Already uncertain with readings that differ: the model is asked all the same, and nothing else changes.
+        var alreadyUncertain = invoice(tax: ["3660.65", "3860.65"])
+        alreadyUncertain.readings["tax_amount"]?.uncertain = true
+        alreadyUncertain.readings["tax_amount"]?.note = "seen before"
+        Reconciler.doubtDisputedAmountsOfBrokenSums(&alreadyUncertain) { $0 == "tax_amount" ? "3860.65" : nil }
+        #expect(alreadyUncertain.readings["tax_amount"]?.readByModelToo == .text("3860.65"))
+        #expect(alreadyUncertain.readings["tax_amount"]?.note == "seen before")
         // On a 1-bit page a reading with a 1 is no second reader's: both lose a thin 4's strokes alike.
         var bilevel = invoice(tax: ["3660.65", "3160.65"])
         Reconciler.doubtDisputedAmountsOfBrokenSums(&bilevel, strokesMayBeLost: true) { $0 == "tax_amount" ? "3160.65" : nil }
