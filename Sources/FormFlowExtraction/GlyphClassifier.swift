@@ -275,6 +275,8 @@ public struct GlyphClassifier: Sendable {
         let features: [UInt8]
         let width: Int
         public let kind: GlyphFeatures
+        /// Answers of `nearest` already given (`NearestAnswers`), shared by copies of this index.
+        let answers = NearestAnswers()
 
         /// A feature vector as stored.
         static func stored(_ features: [Float], _ kind: GlyphFeatures) -> [UInt8] {
@@ -482,6 +484,15 @@ public struct GlyphClassifier: Sendable {
         /// several times faster than ranking all 8,200 characters.
         public func nearest(_ query: Query, count: Int) -> [(character: Character, distance: Float)] {
             guard query.features.count == width, width > 0, count > 0 else { return [] }
+            let key = NearestAnswers.Key(features: query.features, logAspect: query.logAspect, count: count)
+            if let known = answers.answer(key) { return known }
+            let found = measureNearest(query, count: count)
+            answers.remember(found, for: key)
+            return found
+        }
+
+        /// `nearest`, measured.
+        private func measureNearest(_ query: Query, count: Int) -> [(character: Character, distance: Float)] {
             var best: [(number: Int, squared: Float)] = []
             query.features.withUnsafeBufferPointer { buffer in
                 for (number, range) in ranges.enumerated() {
@@ -516,6 +527,35 @@ public struct GlyphClassifier: Sendable {
                 }
             }
             return zip(characters, best).map { ($0, $1.squareRoot() / scale) }.sorted { $0.1 < $1.1 }
+        }
+    }
+}
+
+/// The answers an index gave `nearest` lately, by query. The judges of one field ask about the same glyphs
+/// again and again (the name glyphs, the character votes, the doubt and the runner-up check each cut the
+/// line anew, into the same pieces), and each answer is a pass over every prototype: on the names' 46,000
+/// that pass was the largest cost of a worker outside Tesseract. An answer is kept for the exact query
+/// only, so it is the answer the pass would give.
+final class NearestAnswers: Sendable {
+    struct Key: Hashable, Sendable {
+        let features: [Float]
+        let logAspect: Float
+        let count: Int
+    }
+
+    /// Enough for the fields of the documents the workers have open; forgotten all at once when full
+    /// (a query's 512 features take 2 KB).
+    static let capacity = 512
+    private let known = Mutex<[Key: [(character: Character, distance: Float)]]>([:])
+
+    func answer(_ key: Key) -> [(character: Character, distance: Float)]? {
+        known.withLock { $0[key] }
+    }
+
+    func remember(_ answer: [(character: Character, distance: Float)], for key: Key) {
+        known.withLock { known in
+            if known.count >= Self.capacity { known.removeAll(keepingCapacity: true) }
+            known[key] = answer
         }
     }
 }
