@@ -198,4 +198,23 @@ public struct LineReading: Sendable, Hashable {
 
     /// The least sure character's probability (1 for an empty line).
     public var lowestConfidence: Double { confidences.min() ?? 1 }
+
+    /// The line without the punctuation and spaces around `value`, where the line is `value` with only such
+    /// characters before or after it: a label's colon read before a code (":40491335", the colon at 0.88)
+    /// says nothing about how surely the code was read. Otherwise the line as it is.
+    public func trimmed(to value: String) -> LineReading {
+        let characters = Array(text)
+        let wanted = Array(value)
+        guard !wanted.isEmpty, characters.count > wanted.count, confidences.count == characters.count,
+            let start = (0...(characters.count - wanted.count)).first(where: {
+                Array(characters[$0..<($0 + wanted.count)]) == wanted
+            })
+        else { return self }
+        let end = start + wanted.count
+        let around = characters[..<start] + characters[end...]
+        guard around.allSatisfy({ $0.isWhitespace || $0.isPunctuation }) else { return self }
+        return LineReading(
+            text: value, confidences: Array(confidences[start..<end]),
+            alternatives: alternatives.count == characters.count ? Array(alternatives[start..<end]) : [])
+    }
 }

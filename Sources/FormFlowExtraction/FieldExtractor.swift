@@ -615,7 +615,9 @@ public struct FieldExtractor: Sendable {
                             }.joined(separator: " | "))
                 }
                 guard line.lowestConfidence >= SecondModelJudge.minimumProbability else { return (line, nil) }
-                return (line, normalize(line.text, spec, characters: characters))
+                let reading = normalize(line.text, spec, characters: characters)
+                // How surely the model read the value is judged on the value's own characters.
+                return (reading?.value.text.map { line.trimmed(to: $0) } ?? line, reading)
             } wider: { [reader] () throws -> [NormalizedReading?] in
                 guard let ink = location.inkBox else { return [] }
                 return try [2, 1].map { divisor in
@@ -835,7 +837,8 @@ public struct FieldExtractor: Sendable {
                 model: $0, doubt: glyphDoubt ?? judge, confirm: glyphConfirm, characters: characterVotes,
                 onlyUnsplitReadings: spec.type == .code, dissentsOnSplitReadings: spec.type.hasCheckCharacter,
                 passesCheck: spec.type.hasCheckCharacter ? { [self] in normalize($0, spec)?.check == .valid } : nil,
-                needsSureModel: spec.type == .date || spec.type == .code)
+                needsSureModel: spec.type == .date || spec.type == .code,
+                tieBrokenBySureModel: spec.type == .code && !reader.strokesMayBeLost)
         }
         while true {
             let decision = try FieldPolicy.decide(

@@ -72,6 +72,75 @@ struct SecondModelTests {
                 == .text("BX41260787390"))
     }
 
+    /// A code as the model read it: every figure at 0.999 but the one at `place`, read `character` at
+    /// `probability` with `other` at `otherProbability` behind it.
+    static func code(
+        _ text: String, place: Int, probability: Double, other: Character, otherProbability: Double
+    ) -> SecondModelJudge {
+        let alternatives: [[LineReading.Alternative]] = Array(text).enumerated().map { k, character in
+            k == place
+                ? [
+                    .init(character: character, probability: probability),
+                    .init(character: other, probability: otherProbability),
+                ]
+                : [.init(character: character, probability: 0.999), .init(character: "1", probability: 0.0002)]
+        }
+        return SecondModelJudge(line: {
+            (
+                LineReading(
+                    text: text, confidences: alternatives.map { $0[0].probability }, alternatives: alternatives),
+                NormalizedReading(value: .text(text), check: .valid)
+            )
+        })
+    }
+
+    @Test(
+        "a code Tesseract read two ways equally often is the one the model read surely, ruling the other out; not on a 1-bit page"
+    )
+    func codeTieBrokenBySureModel() throws {
+        // A Kai invoice number 43062415: three readings of Tesseract's of six took its 3 for an 8.
+        let split = ["48062415", "43062415", "48062415", "43062415", "48062415", "43062415"]
+        func decide(
+            _ readings: [String], model: SecondModelJudge, grey: Bool = true, final: Bool = true
+        ) throws -> FieldValue? {
+            let decision = try FieldPolicy.decide(
+                FieldPolicyTests.readings(readings), agreement: FieldPolicyTests.unanimous, glyphs: nil,
+                secondReader: FieldPolicy.SecondReader(
+                    model: model, doubt: nil, confirm: nil, onlyUnsplitReadings: true, needsSureModel: true,
+                    tieBrokenBySureModel: grey),
+                glyphsMustConfirm: false, glyphsConfirmAReading: false, contradictionWaits: false,
+                tesseractDoubts: false, final: final)
+            if case .accept(let chosen, _, _) = decision { return chosen.value } else { return nil }
+        }
+        let sure = Self.code("43062415", place: 1, probability: 0.9974, other: "8", otherProbability: 0.0006)
+        #expect(try decide(split, model: sure) == .text("43062415"))
+        #expect(try decide(split, model: sure, grey: false) == nil, "a 1-bit page: both engines may misread alike")
+        #expect(try decide(split, model: sure, final: false) == nil, "a tie is judged once all readings are made")
+        let unsure = Self.code("43062415", place: 1, probability: 0.85, other: "8", otherProbability: 0.14)
+        #expect(try decide(split, model: unsure) == nil, "the model unsure of the 3")
+        let eightPossible = Self.code("43062415", place: 1, probability: 0.97, other: "8", otherProbability: 0.02)
+        #expect(try decide(split, model: eightPossible) == nil, "the model found the other reading's 8 possible")
+        // A lone reading of Tesseract's is not tied with four others: the model does not side with it.
+        let minority = ["88590530", "88590530", "38590530", "88590530", "88590530"]
+        let three = Self.code("38590530", place: 0, probability: 0.9957, other: "8", otherProbability: 0.0013)
+        #expect(try decide(minority, model: three) == nil)
+    }
+
+    @Test("the model's line is judged on the value's characters, without a label's colon around them")
+    func lineTrimmedToValue() {
+        let line = LineReading(
+            text: ":40491335", confidences: [0.8809, 0.9995, 0.9993, 0.9996, 0.9994, 0.9998, 0.9985, 0.9989, 0.9997],
+            alternatives: (0..<9).map { _ in [LineReading.Alternative(character: "0", probability: 0.5)] })
+        let trimmed = line.trimmed(to: "40491335")
+        #expect(trimmed.text == "40491335")
+        #expect(trimmed.lowestConfidence == 0.9985)
+        #expect(trimmed.alternatives.count == 8)
+        #expect(line.trimmed(to: "0491335") == line, "a figure is not punctuation: the line stays whole")
+        #expect(line.trimmed(to: "40491336") == line, "not in the line")
+        let labelled = LineReading(text: "发票:123", confidences: [0.9, 0.9, 0.6, 1, 1, 1])
+        #expect(labelled.trimmed(to: "123").text == "发票:123", "a label's characters are not punctuation")
+    }
+
     @Test("both models reading the same wrong character (彧 read 或) are stopped by glyphs that speak against it")
     func bothWrongStoppedByGlyphs() throws {
         let doubt = Scripted(verdicts: ["周或": .contradicts("the glyphs alone read 周彧")])
