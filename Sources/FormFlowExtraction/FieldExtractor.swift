@@ -227,7 +227,9 @@ public struct FieldExtractor: Sendable {
                 guard let figures, let ink = (locations[name]?.1 ?? cellLocations[name]?.1)?.inkBox,
                     let image = try? reader.pixels(in: Self.inkArea(ink, reader))
                 else { return false }
-                let outcome = figures.verify(text, image: image, alphabet: .digits)
+                // Amounts only, where the sums still check what the figures' shapes settle.
+                let outcome = figures.verify(
+                    text, image: image, alphabet: .digits, shapesSettle: !reader.strokesMayBeLost)
                 if Self.trace { FieldExtractor.tracePrint("TRACE figures \(name) \(text): \(outcome)") }
                 return outcome == .confirmed
             })

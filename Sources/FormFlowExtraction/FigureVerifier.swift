@@ -501,7 +501,10 @@ public struct FigureVerifier: Sendable {
     }
 
     /// Checks that `image`, the ink of one printed value, spells `text` glyph for glyph.
-    public func verify(_ text: String, image: GrayImage, alphabet: Alphabet) -> Outcome {
+    /// - Parameter shapesSettle: whether a figure's shape may tell it from a rival the prototypes find
+    ///   about as near (`FigureShape`: a 3 from an 8), which then stops it only when nearer than the figure
+    ///   read. Not on 1-bit pages, where a lost stroke opens a loop.
+    public func verify(_ text: String, image: GrayImage, alphabet: Alphabet, shapesSettle: Bool = false) -> Outcome {
         let characters = Array(text)
         guard !characters.isEmpty else { return .unconfirmed("nothing to verify") }
         guard let line = GlyphLine(image: image, splitWide: false) else { return .unconfirmed("no line of ink") }
@@ -531,7 +534,11 @@ public struct FigureVerifier: Sendable {
             guard distance <= maximumDistance else {
                 return .unconfirmed("glyph \(index + 1) is unlike any \(character) (distance \(distance))")
             }
-            if let rival = candidates.rival(query, of: character, closerThan: distance + minimumMargin) {
+            let toldApartByShape: Set<Character> =
+                shapesSettle ? Set("38".filter { FigureShape.tellsApart(glyph, character, from: $0) }) : []
+            if let rival = candidates.rival(
+                query, of: character, closerThan: distance + minimumMargin, strictLimit: distance, strict: toldApartByShape)
+            {
                 return .unconfirmed("glyph \(index + 1) could be \(character) or \(rival.character)")
             }
         }
