@@ -901,15 +901,16 @@ extension FieldPolicy {
             for reading: NormalizedReading, in readings: [NormalizedReading], count: (FieldValue) -> Int
         ) throws -> Bool {
             guard tieBrokenBySureModel, let text = reading.value.text else { return false }
-            let tied = Set(readings.filter { $0.check == .valid && $0.value != reading.value }.map(\.value))
-            guard tied.allSatisfy({ count($0) <= count(reading.value) }) else { return false }
+            // Every other well-formed value read, none more often than this one: all must be ruled out.
+            let otherValues = Set(readings.filter { $0.check == .valid && $0.value != reading.value }.map(\.value))
+            guard otherValues.allSatisfy({ count($0) <= count(reading.value) }) else { return false }
             let own = Array(text)
-            var others: [(place: Int, character: Character)] = []
-            for value in tied {
+            var differences: [(place: Int, character: Character)] = []
+            for value in otherValues {
                 guard let other = value.text.map(Array.init), other.count == own.count else { return false }
-                others += own.indices.filter { other[$0] != own[$0] }.map { ($0, other[$0]) }
+                differences += own.indices.filter { other[$0] != own[$0] }.map { ($0, other[$0]) }
             }
-            return try model.readsSurely(text, ruling: others)
+            return try model.readsSurely(text, ruling: differences)
         }
     }
 
