@@ -57,7 +57,7 @@ let package = Package(
         // Templates, page registration and field reading: pure code over OCR results.
         .target(
             name: "FormFlowExtraction",
-            dependencies: ["FormFlowCore", "FormFlowYAML"],
+            dependencies: ["FormFlowCore", "FormFlowYAML", .product(name: "Crypto", package: "swift-crypto")],
             // Optimised in debug builds too: describing the 46,000 name prototypes by stroke directions at
             // start-up takes 60 s unoptimised against 2.5 s, and every test run loads them.
             swiftSettings: swiftSettings + [.unsafeFlags(["-O"], .when(configuration: .debug))]

@@ -114,7 +114,7 @@ public struct GlyphClassifier: Sendable {
             modified: paths.map { (try? FileManager.default.attributesOfItem(atPath: $0)[.modificationDate] as? Date) ?? nil })
         return try loaded.withLock { (cache: inout [LoadedKey: GlyphClassifier]) throws(ConfigurationError) -> GlyphClassifier in
             if let classifier = cache[key] { return classifier }
-            let classifier = try read(paths: paths, features: kind)
+            let classifier = try read(paths: paths, features: kind, cache: PrototypeCache.standard)
             cache[key] = classifier
             return classifier
         }
@@ -129,16 +129,35 @@ public struct GlyphClassifier: Sendable {
     /// Held while a set loads, so two workers or tests asking for the same set at once load it once.
     private static let loaded = Mutex<[LoadedKey: GlyphClassifier]>([:])
 
-    private static func read(paths: [String], features kind: GlyphFeatures) throws(ConfigurationError) -> GlyphClassifier {
+    /// Reads the prototype files, or their description from `cache` when these files were described before.
+    static func read(paths: [String], features kind: GlyphFeatures, cache: PrototypeCache?) throws(ConfigurationError) -> GlyphClassifier {
+        // The files' bytes only for their key and line count: a file that cannot be read fails below,
+        // with its name, where the glyphs are parsed.
+        let (key, lines, readable) = {
+            let contents = paths.map { try? Data(contentsOf: URL(fileURLWithPath: $0)) }
+            return (
+                PrototypeCache.key(contents: contents.map { $0 ?? Data() }, kind: kind),
+                contents.reduce(0) { count, data in count + (data?.reduce(0) { $0 + ($1 == 10 ? 1 : 0) } ?? 0) },
+                contents.allSatisfy { $0 != nil }
+            )
+        }()
+        if readable, let described = cache?.read(key: key, width: kind.width) {
+            return GlyphClassifier(
+                index: Index(characters: described.characters, logAspects: described.logAspects, features: described.features, kind: kind))
+        }
+        let described = try describe(paths: paths, features: kind, lines: lines)
+        cache?.write(described, key: key)
+        return GlyphClassifier(
+            index: Index(characters: described.characters, logAspects: described.logAspects, features: described.features, kind: kind))
+    }
+
+    private static func describe(paths: [String], features kind: GlyphFeatures, lines: Int) throws(ConfigurationError) -> PrototypeCache.Described {
         // One glyph at a time, its features straight into one flat array: no per-prototype arrays.
         var characters: [Character] = []
         var logAspects: [Float] = []
         var features: [UInt8] = []
         // Reserved for every line up front: grown by doubling, the names' and rivals' features briefly
         // took twice their size at every start, which was the peak of a whole run's memory.
-        let lines = paths.reduce(0) { count, path in
-            count + ((try? Data(contentsOf: URL(fileURLWithPath: path)))?.reduce(0) { $0 + ($1 == 10 ? 1 : 0) } ?? 0)
-        }
         features.reserveCapacity(lines * kind.width)
         characters.reserveCapacity(lines)
         logAspects.reserveCapacity(lines)
@@ -173,7 +192,7 @@ public struct GlyphClassifier: Sendable {
                 throw ConfigurationError(file: path, line: 1, message: "the file holds no glyph prototypes")
             }
         }
-        return GlyphClassifier(index: Index(characters: characters, logAspects: logAspects, features: features, kind: kind))
+        return PrototypeCache.Described(characters: characters, logAspects: logAspects, features: features)
     }
 
     init(index: Index) {
