@@ -23,7 +23,7 @@ usage: make_scans.py OUT --count N [--seed S] [--kinds expense_claim,vat_invoice
 Needs Pillow and a CJK font (Debian: fonts-wqy-zenhei); --office uses fonts-arphic-uming and
 fonts-arphic-ukai for the values when they are installed (make-scans.sh installs them).
 """
-import argparse, json, math, os, random, sys
+import argparse, json, math, os, random, re, sys
 from decimal import Decimal, ROUND_HALF_UP
 from PIL import Image, ImageChops, ImageDraw, ImageFont, ImageFilter, ImageOps
 
@@ -122,9 +122,10 @@ class Printer:
 
     The form (labels, rules) and the values are drawn on two layers, as the pre-printed form and the
     office printer's values are on paper; `page` is the two multiplied, black on white."""
-    def __init__(self, font_path, offset, value_font=None, value_scale=1.0):
+    def __init__(self, font_path, offset, value_font=None, value_scale=1.0, figures_font=None):
         self.path, self.offset, self.cache = font_path, offset, {}
         self.value_path, self.value_scale = value_font or font_path, value_scale
+        self.figures_path = figures_font
         self.form = Image.new("L", SIZE, 255)
         self.values = Image.new("L", SIZE, 255)
         self.draw, self.value_draw = ImageDraw.Draw(self.form), ImageDraw.Draw(self.values)
@@ -138,8 +139,18 @@ class Printer:
         self.draw.text(xy, text, font=self.font(size), fill=0)
     def value(self, xy, text, size=46):
         size = round(size * self.value_scale)
-        self.value_draw.text((xy[0] + self.offset[0], xy[1] + self.offset[1]), str(text),
-                             font=self.font(size, self.value_path), fill=0)
+        x, y = xy[0] + self.offset[0], xy[1] + self.offset[1]
+        font = self.font(size, self.value_path)
+        if not self.figures_path:
+            self.value_draw.text((x, y), str(text), font=font, fill=0)
+            return
+        # Figures and Latin letters in their own face (an invoice printer's Courier beside its Song):
+        # each run on the value face's baseline.
+        baseline = y + font.getmetrics()[0]
+        for run in re.findall(r"[\x00-\x7f]+|[^\x00-\x7f]+", str(text)):
+            face_font = self.font(size, self.figures_path) if run[0] < "\x80" else font
+            self.value_draw.text((x, baseline), run, font=face_font, fill=0, anchor="ls")
+            x += face_font.getlength(run)
     @property
     def page(self):
         return ImageChops.multiply(self.form, self.values)
@@ -579,10 +590,11 @@ def office_document(a, r, office, index, kind, modes, formats, earlier):
     if violation is None:
         earlier[kind].append(fields)
     printer = Printer(a.font, (r.randint(-a.jitter // 3, a.jitter), r.randint(-a.jitter // 2, a.jitter // 2)), spec,
-                      1.0 if spec == a.font else r.uniform(0.92, 1.06))
+                      1.0 if spec == a.font else r.uniform(0.92, 1.06), a.figures_font)
     (print_claim if kind == "expense_claim" else print_invoice)(printer, fields)
     style = office.style(mode, kind)
-    capture = {"mode": mode, "value_face": face_name(spec), "form_face": face_name(a.font)}
+    capture = {"mode": mode, "value_face": face_name(spec), "form_face": face_name(a.font),
+               "figures_face": face_name(a.figures_font) if a.figures_font else None}
     stem = f"scan-{a.seed:04d}-{index:05d}"
     if mode == "scan":
         page, dpi = scan(printer.page, r, True)
@@ -635,6 +647,8 @@ def main():
     ap.add_argument("--font", default="/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc")
     ap.add_argument("--office", action="store_true", help="documents as offices send them: --capture phone,colour,bw,scan")
     ap.add_argument("--capture", help="comma list of phone, colour, bw, scan (implies --office conditions)")
+    ap.add_argument("--figures-font", help="PATH[:INDEX] of a typeface for the values' figures and Latin letters "
+                    "(default: the values' own face)")
     ap.add_argument("--value-font", help="PATH[:INDEX] of the typeface the values are printed in (default: the form's "
                     "font, or with --office a second installed typeface for about half the documents)")
     ap.add_argument("--unusual", type=float, default=0.35, help="with --office: share of unknown/look-alike sellers "
