@@ -267,7 +267,7 @@ def read_list(path, after=None):
 class Office:
     """Draws the office conditions; all randomness comes from the generator's one Random."""
     def __init__(self, a, r):
-        self.r, self.font, self.unusual = r, a.font, a.unusual
+        self.r, self.font, self.unusual, self.branches = r, a.font, a.unusual, a.branch_names
         self.forced = a.value_font
         self.value_faces = [s for s in VALUE_FACES if os.path.exists(face(s)[0]) and face(s)[0] != face(a.font)[0]]
         if not self.value_faces and not self.forced:
@@ -305,7 +305,11 @@ class Office:
     # --- names -------------------------------------------------------------------------------------
     def unknown_org(self):
         while True:
-            name = self.r.choice(CITIES) + "".join(self.r.sample(BRAND, 2)) + self.r.choice(TRADES) + self.r.choice(SUFFIXES)
+            if self.branches and self.r.random() < self.branches:
+                # A company named with its seat in brackets, as many are: 华信科技（苏州）有限公司.
+                name = "".join(self.r.sample(BRAND, 2)) + self.r.choice(TRADES) + "（" + self.r.choice(CITIES) + "）" + self.r.choice(SUFFIXES)
+            else:
+                name = self.r.choice(CITIES) + "".join(self.r.sample(BRAND, 2)) + self.r.choice(TRADES) + self.r.choice(SUFFIXES)
             if name not in self.vendors:
                 return name
 
@@ -647,6 +651,8 @@ def main():
     ap.add_argument("--font", default="/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc")
     ap.add_argument("--office", action="store_true", help="documents as offices send them: --capture phone,colour,bw,scan")
     ap.add_argument("--capture", help="comma list of phone, colour, bw, scan (implies --office conditions)")
+    ap.add_argument("--branch-names", type=float, default=0.0, help="with --office: share of unknown suppliers "
+                    "named with their seat in brackets (华信科技（苏州）有限公司)")
     ap.add_argument("--figures-font", help="PATH[:INDEX] of a typeface for the values' figures and Latin letters "
                     "(default: the values' own face)")
     ap.add_argument("--value-font", help="PATH[:INDEX] of the typeface the values are printed in (default: the form's "

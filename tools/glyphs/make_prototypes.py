@@ -19,7 +19,8 @@ With --compact it renders three smaller variants instead of four (for long lists
 
 With --rivals EXISTING_FILE it renders every character of GB 2312 (6,763) and of the 通用规范汉字表 (8,105;
 Unihan's kTGH, from Debian's unicode-data) that EXISTING_FILE has no prototypes for, once in each of a Ming, a Kai and a Hei typeface: not to read them, but so that a glyph of a rare character
-(琮, 暐) is seen to be nearer its own character than the common one Tesseract took it for (琼, 暑). The
+(琮, 暐) is seen to be nearer its own character than the common one Tesseract took it for (琼, 暑), and the
+full-width brackets of company names. The
 names' verifier loads them beside names.txt (`name_glyphs:` in the pipeline lists both files).
 
 usage: make_prototypes.py [--compact] [--digits | --from FILE... | --rivals EXISTING_FILE] OUT_FILE   (needs Pillow and Debian's fonts-wqy-zenhei fonts-wqy-microhei
@@ -33,6 +34,7 @@ from PIL import Image, ImageDraw, ImageFont, ImageFilter
 
 CHARS = "零壹贰叁肆伍陆柒捌玖拾佰仟万亿元圆角分整"  # 圆: e-invoices write it for 元
 DIGITS = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+BRACKETS = "（）"
 LATIN_FONTS = [  # typefaces printers use for figures, besides the CJK ones below
     ("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", ""),
     ("/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf", ""),
@@ -122,7 +124,9 @@ def main():
         if not tgh:
             sys.exit("no kTGH field found: apt-get install unicode-data")
         seen = set(gb2312)
-        chars = "".join(c for c in gb2312 + sorted(set(tgh) - seen) if c not in existing)
+        # And the full-width brackets of company names (华信科技（苏州）有限公司), so that a name with its seat in
+        # brackets can be confirmed glyph by glyph like any other.
+        chars = "".join(c for c in gb2312 + sorted(set(tgh) - seen) + list(BRACKETS) if c not in existing)
         lines = []
         # The three families values are printed in: Ming (Song), Kai and Hei.
         for path, fragment in [("/usr/share/fonts/truetype/arphic/uming.ttc", "UMing CN"),
