@@ -50,6 +50,9 @@ After=network-online.target
 [Service]
 ExecStart=$prefix/bin/formflow watch --config $config
 Environment=OMP_THREAD_LIMIT=1
+# The described glyph prototypes, kept between starts (a service has no home to keep them in).
+CacheDirectory=formflow
+Environment=FORMFLOW_CACHE_DIR=/var/cache/formflow
 # SIGTERM: stop taking files, finish those in progress, exit 0.
 KillSignal=SIGTERM
 TimeoutStopSec=120

@@ -25,11 +25,14 @@ public enum QuadFinder {
 
     /// Every frame-shaped piece of ink with paper around it, the likeliest box first: where the first has
     /// no form's proportions (the upper part of a box a seal cut off from its bottom), the next may.
-    public static func boxes(in image: GrayImage) -> [Quadrilateral] {
+    /// `deepShadows`: ink is also taken where it is only a little darker than paper in a deep shadow
+    /// (`contrast(besidePaperAt:)`); for a second look when the first found no box, as the looser rule
+    /// also moves the corners of a box found without it by a pixel or two.
+    public static func boxes(in image: GrayImage, deepShadows: Bool = false) -> [Quadrilateral] {
         let width = image.width
         let height = image.height
         guard width >= 32, height >= 32 else { return [] }
-        let ink = inkMask(image)
+        let ink = inkMask(image, deepShadows: deepShadows)
 
         // Connected pieces of ink, with what choosing among them needs. Ink a pixel apart is connected
         // (neighbours within two pixels): a phone photo's thin, blurred box line reduced to an overview
@@ -248,7 +251,7 @@ public enum QuadFinder {
     /// Ink: thin dark lines and strokes, darker by `contrast` than the pixels `reach` away on both sides
     /// (left and right, or above and below). A shadow's edge or a page's edge against a dark desk is a
     /// step, dark on one side only, so it is not ink; neither is a shadow itself.
-    static func inkMask(_ image: GrayImage) -> [Bool] {
+    static func inkMask(_ image: GrayImage, deepShadows: Bool = false) -> [Bool] {
         let width = image.width
         let height = image.height
         let reach = max(3, width / 400)
@@ -257,16 +260,26 @@ public enum QuadFinder {
             for y in reach..<(height - reach) {
                 for x in reach..<(width - reach) {
                     let index = y * width + x
-                    let level = Int(pixels[index]) + contrast
-                    let across = level <= Int(pixels[index - reach]) && level <= Int(pixels[index + reach])
-                    let along =
-                        level <= Int(pixels[index - reach * width]) && level <= Int(pixels[index + reach * width])
-                    ink[index] = across || along
+                    let pixel = Int(pixels[index])
+                    func darker(_ a: Int, _ b: Int) -> Bool {
+                        let lighter = min(Int(pixels[a]), Int(pixels[b]))
+                        return pixel + (deepShadows ? contrast(besidePaperAt: lighter) : contrast) <= lighter
+                    }
+                    ink[index] =
+                        darker(index - reach, index + reach) || darker(index - reach * width, index + reach * width)
                 }
             }
         }
         return ink
     }
+
+    /// How much darker than the paper beside it ink must be: `contrast` on lit paper, less in a deep
+    /// shadow, where ink and paper are both dark and lie closer (a photo's box line at 39 beside paper at
+    /// 48, against 144 beside 204 in the light): a sixth of the paper's level, at least `minimumContrast`.
+    static func contrast(besidePaperAt level: Int) -> Int {
+        max(minimumContrast, min(contrast, level / 6))
+    }
+    static let minimumContrast = 6
 
     /// The corners in order make a convex shape whose sides are not degenerate.
     static func isConvexAndLarge(_ quad: Quadrilateral) -> Bool {

@@ -10,11 +10,11 @@ import Testing
 @Suite("Perspective: the ruled box's corners found on drawn quadrilaterals, the page rectified onto the template")
 struct PerspectiveTests {
     /// A page in template space (`width` × `height`): white paper, a ruled box with rows and columns.
-    static func templatePage(width: Int, height: Int, frame: PixelRect) -> GrayImage {
+    static func templatePage(width: Int, height: Int, frame: PixelRect, ink: UInt8 = 40) -> GrayImage {
         var pixels = [UInt8](repeating: 250, count: width * height)
         func line(x0: Int, y0: Int, x1: Int, y1: Int) {
             for y in y0...y1 {
-                for x in x0...x1 where x >= 0 && y >= 0 && x < width && y < height { pixels[y * width + x] = 40 }
+                for x in x0...x1 where x >= 0 && y >= 0 && x < width && y < height { pixels[y * width + x] = ink }
             }
         }
         let thickness = 3
@@ -35,7 +35,9 @@ struct PerspectiveTests {
 
     /// The page drawn into a photo: `corners` are where the page's four corners land; a dark desk
     /// around it and a shadow darkening its left part.
-    static func photograph(_ page: GrayImage, into size: (Int, Int), corners: [PagePoint], shadow: Bool) -> GrayImage {
+    static func photograph(
+        _ page: GrayImage, into size: (Int, Int), corners: [PagePoint], shadow: Bool, shadowLight: Double = 0.55
+    ) -> GrayImage {
         let pageCorners = [
             PagePoint(x: 0, y: 0), PagePoint(x: Double(page.width), y: 0),
             PagePoint(x: Double(page.width), y: Double(page.height)), PagePoint(x: 0, y: Double(page.height)),
@@ -49,9 +51,11 @@ struct PerspectiveTests {
                 if p.x < 0 || p.y < 0 || p.x >= Double(page.width) || p.y >= Double(page.height) {
                     photo.pixels[y * size.0 + x] = 55
                 } else if shadow {
-                    // A soft shadow over the left part: light falls from 55% to full over a fifth of the width.
+                    // A soft shadow over the left part: light falls from 55% (`shadowLight`) to full over a fifth
+                    // of the width.
                     let ramp = min(1, max(0, (Double(x) - 0.3 * Double(size.0)) / (0.2 * Double(size.0))))
-                    photo.pixels[y * size.0 + x] = UInt8(Double(photo.pixels[y * size.0 + x]) * (0.55 + 0.45 * ramp))
+                    photo.pixels[y * size.0 + x] = UInt8(
+                        Double(photo.pixels[y * size.0 + x]) * (shadowLight + (1 - shadowLight) * ramp))
                 }
             }
         }
@@ -66,7 +70,7 @@ struct PerspectiveTests {
         _ page: GrayImage,
         corners: [PagePoint] = [
             PagePoint(x: 120, y: 90), PagePoint(x: 1130, y: 150), PagePoint(x: 1100, y: 820), PagePoint(x: 80, y: 760),
-        ], shadow: Bool = false
+        ], shadow: Bool = false, shadowLight: Double = 0.55
     ) throws -> (photo: GrayImage, box: [PagePoint]) {
         let pageToPhoto = try #require(
             Homography(
@@ -80,7 +84,7 @@ struct PerspectiveTests {
             PagePoint(x: Double(frame.maxX + 3), y: Double(frame.maxY + 3)),
             PagePoint(x: Double(frame.x), y: Double(frame.maxY + 3)),
         ].map(pageToPhoto.map)
-        return (photograph(page, into: (1240, 900), corners: corners, shadow: shadow), box)
+        return (photograph(page, into: (1240, 900), corners: corners, shadow: shadow, shadowLight: shadowLight), box)
     }
 
     /// A blank 2480 × 1754 page with the filled rectangles `lines` (x0, y0, x1, y1, inclusive) in ink.
@@ -140,6 +144,24 @@ struct PerspectiveTests {
             let quad = try #require(QuadFinder.find(in: photo), "no box found (shadow: \(shadow))")
             Self.expectCorners(quad, at: box)
         }
+    }
+
+    @Test(
+        "a box of pale lines whose side lies in a deep shadow (paper at 50, its line at 40) is found; on lit paper such a step is no ink"
+    )
+    func boxInDeepShadow() throws {
+        // A thin brown line in a photo reduced to an overview is a pale gray: 200 on paper at 250.
+        let page = Self.templatePage(width: 2480, height: 1754, frame: Self.frame, ink: 200)
+        let (photo, box) = try Self.photographed(page, shadow: true, shadowLight: 0.2)
+        // The first look sees only the lit part (from the first column line on), never the whole box.
+        func isWhole(_ quad: Quadrilateral) -> Bool { zip(quad.corners, box).allSatisfy { $0.distance(to: $1) < 4 } }
+        #expect(!QuadFinder.boxes(in: photo).contains(where: isWhole), "the first look already finds it: the test shows nothing")
+        Self.expectCorners(
+            try #require(QuadFinder.boxes(in: photo, deepShadows: true).first, "no box found in the shadow"), at: box)
+        // The same ten levels on lit paper stay paper: noise and the paper's own grain are no ink.
+        #expect(QuadFinder.contrast(besidePaperAt: 250) == QuadFinder.contrast)
+        #expect(QuadFinder.contrast(besidePaperAt: 50) <= 9)
+        #expect(QuadFinder.contrast(besidePaperAt: 10) == QuadFinder.minimumContrast)
     }
 
     @Test("a seal over the box's top and a line of text joined to the seal do not tilt the box's side")
