@@ -350,6 +350,11 @@ public struct Rectification: Sendable {
     /// is rectified only when that path failed.
     public var straight: Bool
 
+    /// The same form mapped by the same corners (a second look that found what the first did).
+    public func sameCorners(as other: Rectification) -> Bool {
+        template.form == other.template.form && sourceOf.coefficients == other.sourceOf.coefficients
+    }
+
     /// A plan to map the box onto the template whose proportions it has; nil when it has none's.
     public static func plan(quad: Quadrilateral, pageWidth: Int, templates: [FormTemplate]) -> Rectification? {
         let aspect = quad.meanWidth / quad.meanHeight

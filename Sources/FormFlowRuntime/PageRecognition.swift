@@ -163,22 +163,28 @@ extension DocumentProcessor {
     private func byFrame(
         layout: PageImage, values: PageImage?, photo: Bool, time: inout Duration, preparation: inout Duration
     ) throws(OCRError) -> Recognised? {
-        var plan: Rectification?? = nil
-        if photo {
-            plan = .some(try rectification(of: layout))
-            if let first = plan!,
-                let found = try rectified(
-                    layout: layout, values: values, plan: first, time: &time, preparation: &preparation)
-            {
-                return found
+        // The box's corners as the first look finds them; when they give no form, or the page rectified by
+        // them shows no box, as the second look into deep shadows finds them (`QuadFinder.boxes`).
+        func rectifiedByEitherLook() throws(OCRError) -> Recognised? {
+            var tried: Rectification? = nil
+            for deepShadows in [false, true] {
+                guard let plan = try rectification(of: layout, deepShadows: deepShadows),
+                    tried.map({ !$0.sameCorners(as: plan) }) ?? true
+                else { continue }
+                tried = plan
+                if let found = try rectified(
+                    layout: layout, values: values, plan: plan, time: &time, preparation: &preparation)
+                {
+                    return found
+                }
             }
+            return nil
         }
+        if photo, let found = try rectifiedByEitherLook() { return found }
         if let found = try frameOnce(layout: layout, values: values, time: &time, preparation: &preparation) {
             return found
         }
-        if plan == nil { plan = .some(try rectification(of: layout)) }
-        guard let later = plan!, !photo else { return nil }
-        return try rectified(layout: layout, values: values, plan: later, time: &time, preparation: &preparation)
+        return photo ? nil : try rectifiedByEitherLook()
     }
 
     /// The page mapped onto the template by the box's corners, its paper made even, and recognised.
@@ -207,28 +213,26 @@ extension DocumentProcessor {
     }
 
     /// The ruled box's corners, when the page needs rectifying to be registered by them.
-    private func rectification(of layout: PageImage) throws(OCRError) -> Rectification? {
+    /// `deepShadows`: the second look, where a side of the box in a shadow at a fifth of the light is ink
+    /// only ten levels darker than its paper.
+    private func rectification(of layout: PageImage, deepShadows: Bool) throws(OCRError) -> Rectification? {
         let reduction = min(1, Self.cornerSearchWidth / Double(layout.width))
         let overview = try layout.scaled(by: reduction).grayImage()
         // The first box with a form's proportions (the likeliest may be part of one).
         var quad: Quadrilateral? = nil
         var plan: Rectification? = nil
-        // Then, when none has, looking into deep shadows too: a side of the box in a shadow at a fifth of
-        // the light is ink only ten levels darker than its paper.
-        search: for deepShadows in [false, true] {
-            for box in QuadFinder.boxes(in: overview, deepShadows: deepShadows) {
-                quad = quad ?? box
-                plan = Rectification.plan(
-                    quad: box.scaled(by: 1 / reduction), pageWidth: layout.width, templates: frameRecognizer.templates)
-                if plan != nil {
-                    quad = box
-                    break search
-                }
+        for box in QuadFinder.boxes(in: overview, deepShadows: deepShadows) {
+            quad = quad ?? box
+            plan = Rectification.plan(
+                quad: box.scaled(by: 1 / reduction), pageWidth: layout.width, templates: frameRecognizer.templates)
+            if plan != nil {
+                quad = box
+                break
             }
         }
         if FieldExtractor.trace {
             print(
-                "TRACE corners \(quad.map { "\($0.corners.map { "(\(Int($0.x)),\(Int($0.y)))" })" } ?? "none") keystone \(quad?.keystoneDegrees ?? 0) plan \(plan?.template.form.rawValue ?? "none")"
+                "TRACE corners\(deepShadows ? " (deep shadows)" : "") \(quad.map { "\($0.corners.map { "(\(Int($0.x)),\(Int($0.y)))" })" } ?? "none") keystone \(quad?.keystoneDegrees ?? 0) plan \(plan?.template.form.rawValue ?? "none")"
             )
         }
         return plan
