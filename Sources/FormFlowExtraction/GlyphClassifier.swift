@@ -137,7 +137,8 @@ public struct GlyphClassifier: Sendable {
             let contents = paths.map { try? Data(contentsOf: URL(fileURLWithPath: $0)) }
             return (
                 PrototypeCache.key(contents: contents.map { $0 ?? Data() }, kind: kind),
-                contents.reduce(0) { count, data in count + (data?.reduce(0) { $0 + ($1 == 10 ? 1 : 0) } ?? 0) },
+                // Counted only when the files are described (a pass over Data's iterator is slow).
+                { contents.reduce(0) { count, data in count + (data.map { Self.lineCount($0) } ?? 0) } },
                 contents.allSatisfy { $0 != nil }
             )
         }()
@@ -145,10 +146,14 @@ public struct GlyphClassifier: Sendable {
             return GlyphClassifier(
                 index: Index(characters: described.characters, logAspects: described.logAspects, features: described.features, kind: kind))
         }
-        let described = try describe(paths: paths, features: kind, lines: lines)
+        let described = try describe(paths: paths, features: kind, lines: lines())
         cache?.write(described, key: key)
         return GlyphClassifier(
             index: Index(characters: described.characters, logAspects: described.logAspects, features: described.features, kind: kind))
+    }
+
+    static func lineCount(_ data: Data) -> Int {
+        data.withUnsafeBytes { bytes in bytes.reduce(0) { $0 + ($1 == 10 ? 1 : 0) } }
     }
 
     private static func describe(paths: [String], features kind: GlyphFeatures, lines: Int) throws(ConfigurationError) -> PrototypeCache.Described {

@@ -60,7 +60,7 @@ struct PrototypeCache {
 
     /// The entry, or nil when there is none or it is not whole.
     func read(key: String, width: Int) -> Described? {
-        guard let data = try? Data(contentsOf: file(for: key)) else { return nil }
+        guard let data = try? Data(contentsOf: file(for: key), options: .mappedIfSafe) else { return nil }
         return Self.decode(data, key: key, width: width)
     }
 
@@ -94,7 +94,11 @@ struct PrototypeCache {
     }
 
     static func decode(_ data: Data, key: String, width expectedWidth: Int) -> Described? {
-        let bytes = [UInt8](data)
+        data.withUnsafeBytes { decode($0.bindMemory(to: UInt8.self), key: key, width: expectedWidth) }
+    }
+
+    /// Read in place: the names' entry is 24 MB, and a copy of it was most of a start's work.
+    private static func decode(_ bytes: UnsafeBufferPointer<UInt8>, key: String, width expectedWidth: Int) -> Described? {
         let keyBytes = Array(key.utf8)
         var offset = magic.count + keyBytes.count
         guard bytes.count >= offset + 8, Array(bytes[0..<magic.count]) == magic,
