@@ -619,8 +619,12 @@ def office_document(a, r, office, index, kind, modes, formats, earlier):
             name = f"{stem}.tif"
             pages = [office.bw_scan(page)]
             if r.random() < 0.35:
-                pages += [office.bw_scan(office.receipts_page()) for _ in range(r.randint(1, 2))]
-                capture["pages"], capture["form_page"], capture["attachment_pages"] = len(pages), 1, list(range(2, len(pages) + 1))
+                receipts = [office.bw_scan(office.receipts_page()) for _ in range(r.randint(1, 2))]
+                # Some offices scan the receipts first and the form after them.
+                at = len(receipts) if a.receipts_first and r.random() < a.receipts_first else 0
+                pages = receipts[:at] + pages + receipts[at:]
+                capture["pages"], capture["form_page"] = len(pages), at + 1
+                capture["attachment_pages"] = [n for n in range(1, len(pages) + 1) if n != at + 1]
             pages[0].save(os.path.join(a.out, name), compression="group4", dpi=(200, 200), save_all=len(pages) > 1,
                           append_images=pages[1:])
             capture["dpi"] = 200
@@ -653,6 +657,8 @@ def main():
     ap.add_argument("--capture", help="comma list of phone, colour, bw, scan (implies --office conditions)")
     ap.add_argument("--branch-names", type=float, default=0.0, help="with --office: share of unknown suppliers "
                     "named with their seat in brackets (华信科技（苏州）有限公司)")
+    ap.add_argument("--receipts-first", type=float, default=0.0, help="with --office: share of multi-page TIFFs "
+                    "whose receipt pages come before the form")
     ap.add_argument("--figures-font", help="PATH[:INDEX] of a typeface for the values' figures and Latin letters "
                     "(default: the values' own face)")
     ap.add_argument("--value-font", help="PATH[:INDEX] of the typeface the values are printed in (default: the form's "
