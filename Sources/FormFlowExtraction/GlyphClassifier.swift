@@ -131,22 +131,22 @@ public struct GlyphClassifier: Sendable {
 
     /// Reads the prototype files, or their description from `cache` when these files were described before.
     static func read(paths: [String], features kind: GlyphFeatures, cache: PrototypeCache?) throws(ConfigurationError) -> GlyphClassifier {
-        // The files' bytes only for their key and line count: a file that cannot be read fails below,
-        // with its name, where the glyphs are parsed.
-        let (key, lines, readable) = {
+        let key: String
+        let lines: Int
+        do {
+            // The files' bytes only for their key and line count, let go before they are described: a
+            // file that cannot be read fails there, with its name.
             let contents = paths.map { try? Data(contentsOf: URL(fileURLWithPath: $0)) }
-            return (
-                PrototypeCache.key(contents: contents.map { $0 ?? Data() }, kind: kind),
-                // Counted only when the files are described (a pass over Data's iterator is slow).
-                { contents.reduce(0) { count, data in count + (data.map { Self.lineCount($0) } ?? 0) } },
-                contents.allSatisfy { $0 != nil }
-            )
-        }()
-        if readable, let described = cache?.read(key: key, width: kind.width) {
-            return GlyphClassifier(
-                index: Index(characters: described.characters, logAspects: described.logAspects, features: described.features, kind: kind))
+            key = PrototypeCache.key(contents: contents.map { $0 ?? Data() }, kind: kind)
+            if contents.allSatisfy({ $0 != nil }), let described = cache?.read(key: key, width: kind.width) {
+                return GlyphClassifier(
+                    index: Index(
+                        characters: described.characters, logAspects: described.logAspects, features: described.features,
+                        kind: kind))
+            }
+            lines = contents.reduce(0) { count, data in count + (data.map(Self.lineCount) ?? 0) }
         }
-        let described = try describe(paths: paths, features: kind, lines: lines())
+        let described = try describe(paths: paths, features: kind, lines: lines)
         cache?.write(described, key: key)
         return GlyphClassifier(
             index: Index(characters: described.characters, logAspects: described.logAspects, features: described.features, kind: kind))

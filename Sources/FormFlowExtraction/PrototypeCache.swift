@@ -37,7 +37,7 @@ struct PrototypeCache {
 
     /// What a set's prototypes are described as: each prototype's character, log aspect and stored
     /// features, in file order.
-    struct Described: Equatable {
+    struct Described {
         var characters: [Character]
         var logAspects: [Float]
         var features: [UInt8]
