@@ -166,9 +166,14 @@ extension DocumentProcessor {
         // The box's corners as the first look finds them; when they give no form, or the page rectified by
         // them shows no box, as the second look into deep shadows finds them (`QuadFinder.boxes`).
         func rectifiedByEitherLook() throws(OCRError) -> Recognised? {
+            // One reduced copy for both looks.
+            let reduction = min(1, Self.cornerSearchWidth / Double(layout.width))
+            let overview = try layout.scaled(by: reduction).grayImage()
             var tried: Rectification? = nil
             for deepShadows in [false, true] {
-                guard let plan = try rectification(of: layout, deepShadows: deepShadows),
+                guard
+                    let plan = rectification(
+                        overview: overview, reduction: reduction, pageWidth: layout.width, deepShadows: deepShadows),
                     tried.map({ !$0.sameCorners(as: plan) }) ?? true
                 else { continue }
                 tried = plan
@@ -215,16 +220,17 @@ extension DocumentProcessor {
     /// The ruled box's corners, when the page needs rectifying to be registered by them.
     /// `deepShadows`: the second look, where a side of the box in a shadow at a fifth of the light is ink
     /// only ten levels darker than its paper.
-    private func rectification(of layout: PageImage, deepShadows: Bool) throws(OCRError) -> Rectification? {
-        let reduction = min(1, Self.cornerSearchWidth / Double(layout.width))
-        let overview = try layout.scaled(by: reduction).grayImage()
+    /// `overview` is the page reduced by `reduction` to `cornerSearchWidth`.
+    private func rectification(overview: GrayImage, reduction: Double, pageWidth: Int, deepShadows: Bool)
+        -> Rectification?
+    {
         // The first box with a form's proportions (the likeliest may be part of one).
         var quad: Quadrilateral? = nil
         var plan: Rectification? = nil
         for box in QuadFinder.boxes(in: overview, deepShadows: deepShadows) {
             quad = quad ?? box
             plan = Rectification.plan(
-                quad: box.scaled(by: 1 / reduction), pageWidth: layout.width, templates: frameRecognizer.templates)
+                quad: box.scaled(by: 1 / reduction), pageWidth: pageWidth, templates: frameRecognizer.templates)
             if plan != nil {
                 quad = box
                 break
