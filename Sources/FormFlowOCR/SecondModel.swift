@@ -254,9 +254,11 @@ public final class SecondModel {
                     frames[-1] = frame
                 previous = index
             # The five likeliest characters where each one read was surest: what else the model saw there.
+            # (Picked by a partial sort: sorting all 18,385 scores of each frame took a tenth of the model's time.)
             alternatives = []
             for frame in frames:
-                top = np.argsort(-scores[frame])[:5]
+                top = np.argpartition(-scores[frame], 4)[:5]
+                top = top[np.argsort(-scores[frame][top], kind="stable")]
                 alternatives.append([[characters[i], round(float(scores[frame][i]), 4)] for i in top if i != 0])
             sink.write(json.dumps({"text": "".join(text), "confidences": confidences, "alternatives": alternatives}, ensure_ascii=False) + "\n")
             sink.flush()

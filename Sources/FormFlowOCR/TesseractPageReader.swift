@@ -33,7 +33,13 @@ public final class TesseractPageReader: PageReader {
         let area = zone.clamped(to: page.bounds)
         guard !area.isEmpty else { return nil }
         let started = ContinuousClock.now
-        defer { recognitionTime += started.duration(to: .now) }
+        defer {
+            recognitionTime += started.duration(to: .now)
+            if Self.trace {
+                FileHandle.standardError.write(
+                    Data("TRACE second model zone \(area.x),\(area.y) \(area.width)x\(area.height) \(started.duration(to: .now))\n".utf8))
+            }
+        }
         return model.read(try pixels(in: area))
     }
     public var dpi: Int { page.dpi }
@@ -43,7 +49,7 @@ public final class TesseractPageReader: PageReader {
         defer {
             recognitionTime += started.duration(to: .now)
             if Self.trace {
-                FileHandle.standardError.write(Data("TRACE \(options.language) psm\(options.segmentation.rawValue) scale \(scale) zone \(zone.map { "\($0.width)x\($0.height)" } ?? "page") \(started.duration(to: .now))\n".utf8))
+                FileHandle.standardError.write(Data("TRACE \(options.language) psm\(options.segmentation.rawValue) scale \(scale) zone \(zone.map { "\($0.x),\($0.y) \($0.width)x\($0.height)" } ?? "page") \(started.duration(to: .now))\n".utf8))
             }
         }
         guard scale < 0.999 else {
