@@ -254,7 +254,9 @@ public final class SecondModel {
                     frames[-1] = frame
                 previous = index
             # The five likeliest characters where each one read was surest: what else the model saw there.
-            # (Picked by a partial sort: sorting all 18,385 scores of each frame took a tenth of the model's time.)
+            # Picked by a partial sort (sorting all 18,385 scores of each frame took a tenth of the model's
+            # time), then put best first by their unrounded scores: the Swift side sorts them again by the
+            # rounded ones, and those ties keep this order.
             alternatives = []
             for frame in frames:
                 top = np.argpartition(-scores[frame], 4)[:5]
