@@ -18,6 +18,10 @@ public enum AmountInWordsVerifier {
         case contradicts(String)
         /// Some glyphs cannot be told apart well enough; why.
         case unverified(reason: String)
+        /// The line is printed in a typeface the prototypes do not know (`typefaceReach`): its glyphs are
+        /// no opinion on their own, neither a match nor a contradiction. What they read (aligned with the
+        /// expected words where the line can be cut into them), for a second reader to back or not.
+        case unknownTypeface(glyphsRead: String)
     }
 
     /// One aligned position: what was expected, what the glyph is nearest to, and how near.
@@ -30,6 +34,13 @@ public enum AmountInWordsVerifier {
 
     /// How much farther than the nearest prototype the expected character may be and still agree.
     public static let agreementMargin: Float = 0.35
+    /// How far from its nearest prototype a line's typical glyph (the median) may lie for the line to be
+    /// in a typeface the prototypes know. Beyond it the glyphs are no opinion against the figures: a
+    /// display face (Smiley Sans) lay 4.5–5.0 from everything and spelled 叁 for 陆 and 壹 for 捌, while
+    /// the second model read the line right; lines in known faces, and in LXGW WenKai, on 1-bit scans
+    /// and on phone photos, lay at 1.6–3.6.
+    public static let typefaceReach: Float = 4.0
+
     /// Cost of each additional glyph in a free reading, so that glyphs are not split without need.
     static let splitPenalty: Float = 0.4
 
@@ -40,27 +51,47 @@ public enum AmountInWordsVerifier {
         let free = segmenter.freeReading()
         if free.text == expected { return .matches }
         guard let aligned = segmenter.align(to: expectedCharacters) else {
-            if ChineseAmount.parse(free.text) != nil { return .contradicts(free.text) }
+            if ChineseAmount.parse(free.text) != nil {
+                // The free reading's glyphs on average, less what splitting them cost.
+                let typical = free.cost / Float(max(free.text.count, 1)) - splitPenalty
+                return typical > typefaceReach ? .unknownTypeface(glyphsRead: free.text) : .contradicts(free.text)
+            }
             return .unverified(reason: "the line cannot be cut into \(expectedCharacters.count) characters")
         }
         let disagreeing = aligned.filter { $0.expectedDistance - $0.nearestDistance > agreementMargin }
         if disagreeing.isEmpty { return .matches }
+        let nearest = aligned.map(\.nearestDistance).sorted()
+        if nearest[nearest.count / 2] > typefaceReach {
+            // Aligned with the expected words, each place as its glyph's nearest where that is clearly not
+            // the expected character: what a second reader is compared with, place by place.
+            return .unknownTypeface(glyphsRead: rebuilt(aligned))
+        }
         if ChineseAmount.parse(free.text) != nil { return .contradicts(free.text) }
-        let strong = disagreeing.filter { ChineseAmount.alphabet.contains($0.nearest) && $0.expectedDistance - $0.nearestDistance > 2 * agreementMargin }
+        let strong = disagreeing.filter {
+            ChineseAmount.alphabet.contains($0.nearest)
+                && $0.expectedDistance - $0.nearestDistance > 2 * agreementMargin
+        }
         if !strong.isEmpty {
             // Positions that clearly show another character: rebuild what the line says from them.
-            var text = ""
-            for position in aligned {
-                text.append(position.expectedDistance - position.nearestDistance > 2 * agreementMargin ? position.nearest : position.expected)
-            }
-            return .contradicts(text)
+            return .contradicts(rebuilt(aligned))
         }
         return .unverified(
-            reason: "\(disagreeing.count) of \(expectedCharacters.count) characters are unclear (\(disagreeing.map { "\($0.expected)?" }.joined()))")
+            reason:
+                "\(disagreeing.count) of \(expectedCharacters.count) characters are unclear (\(disagreeing.map { "\($0.expected)?" }.joined()))"
+        )
+    }
+
+    /// The expected words with each place that clearly shows another character (twice the agreement
+    /// margin nearer to it) read as that character.
+    static func rebuilt(_ aligned: [Position]) -> String {
+        String(
+            aligned.map { $0.expectedDistance - $0.nearestDistance > 2 * agreementMargin ? $0.nearest : $0.expected })
     }
 
     /// The aligned positions, for evidence and calibration.
-    public static func positions(image: GrayImage, expected: String, classifier: GlyphClassifier) -> (free: String, aligned: [Position]?) {
+    public static func positions(image: GrayImage, expected: String, classifier: GlyphClassifier) -> (
+        free: String, aligned: [Position]?
+    ) {
         guard let line = GlyphLine(image: image) else { return ("", nil) }
         let segmenter = Segmenter(line: line, index: classifier.index)
         return (segmenter.freeReading().text, segmenter.align(to: Array(expected)))
@@ -153,7 +184,8 @@ public enum AmountInWordsVerifier {
                 let nearest = ranked.min(by: { $0.value < $1.value })!
                 positions.append(
                     Position(
-                        expected: expected[k - 1], nearest: nearest.key, expectedDistance: ranked[expected[k - 1]] ?? .infinity,
+                        expected: expected[k - 1], nearest: nearest.key,
+                        expectedDistance: ranked[expected[k - 1]] ?? .infinity,
                         nearestDistance: nearest.value))
                 end = start
             }

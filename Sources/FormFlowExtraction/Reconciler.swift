@@ -493,6 +493,14 @@ enum Reconciler {
     {
         let plain = ChineseAmount.render(amount)
         let verdict = AmountInWordsVerifier.verify(image: image, expected: plain, classifier: glyphs)
+        if FieldExtractor.trace {
+            // Each place as expected character, nearest character, and their distances.
+            let (free, aligned) = AmountInWordsVerifier.positions(image: image, expected: plain, classifier: glyphs)
+            let places = (aligned ?? []).map {
+                "\($0.expected)\($0.nearest) \(String(format: "%.2f/%.2f", $0.expectedDistance, $0.nearestDistance))"
+            }
+            FieldExtractor.tracePrint("TRACE words free \(free) \(verdict) \(places.joined(separator: " "))")
+        }
         guard verdict != .matches, plain.contains("元") else { return (plain, verdict) }
         let printed = plain.replacingOccurrences(of: "元", with: "圆")
         if AmountInWordsVerifier.verify(image: image, expected: printed, classifier: glyphs) == .matches {
@@ -633,6 +641,17 @@ enum Reconciler {
                 words.chosen = NormalizedReading(value: .text(reading), check: .malformed)
                 words.uncertain = true
                 words.note = "the amount in words reads \(reading), which spells no amount: cannot compare it with the figures"
+            case .unknownTypeface(let reading):
+                // Glyphs in a face the prototypes do not know are no reader of their own (a display face's
+                // 陆 and 捌 read 叁 and 壹): they count only where the sure model reads their characters where
+                // they differ from the figures' words, as for glyphs in a known face. Otherwise what they read
+                // is shown, unconfirmed.
+                if ChineseAmount.parse(reading) != nil, confirmDifferenceBothRead(glyphsRead: reading) { break }
+                words.chosen = NormalizedReading(
+                    value: .text(reading), check: ChineseAmount.parse(reading) != nil ? .valid : .malformed)
+                words.uncertain = true
+                words.note =
+                    "the glyphs of the amount in words lie far from every prototype (a typeface they do not know, or a blurred line); they read \(reading), unconfirmed: compare the words on the paper"
             case .unverified(let reason):
                 words.uncertain = true
                 words.note = "cannot confirm the amount in words: \(reason)"
