@@ -646,9 +646,9 @@ enum Reconciler {
                 // 陆 and 捌 read 叁 and 壹): they count only where the sure model reads their characters where
                 // they differ from the figures' words, as for glyphs in a known face. Otherwise what they read
                 // is shown, unconfirmed.
-                if ChineseAmount.parse(reading) != nil, confirmDifferenceBothRead(glyphsRead: reading) { break }
-                words.chosen = NormalizedReading(
-                    value: .text(reading), check: ChineseAmount.parse(reading) != nil ? .valid : .malformed)
+                let spellsAmount = ChineseAmount.parse(reading) != nil
+                if spellsAmount, confirmDifferenceBothRead(glyphsRead: reading) { break }
+                words.chosen = NormalizedReading(value: .text(reading), check: spellsAmount ? .valid : .malformed)
                 words.uncertain = true
                 words.note =
                     "the glyphs of the amount in words lie far from every prototype (a typeface they do not know, or a blurred line); they read \(reading), unconfirmed: compare the words on the paper"

@@ -13,12 +13,9 @@ public final class TesseractPageReader: PageReader {
     static let trace = ProcessInfo.processInfo.environment["FORMFLOW_TRACE"] != nil
 
     /// A trace line on standard error (`FORMFLOW_TRACE`): what was read where, and how long it took.
-    static func trace(_ text: String) {
+    static func traceLine(_ text: String) {
         FileHandle.standardError.write(Data("TRACE \(text)\n".utf8))
     }
-
-    /// A zone as its origin and size, `x,y wxh`.
-    static func describe(_ zone: PixelRect) -> String { "\(zone.x),\(zone.y) \(zone.width)x\(zone.height)" }
 
     /// The page came from a 1-bit scan (`PageReader.strokesMayBeLost`).
     public let strokesMayBeLost: Bool
@@ -43,7 +40,7 @@ public final class TesseractPageReader: PageReader {
         let started = ContinuousClock.now
         defer {
             recognitionTime += started.duration(to: .now)
-            if Self.trace { Self.trace("second model zone \(Self.describe(area)) \(started.duration(to: .now))") }
+            if Self.trace { Self.traceLine("second model zone \(area) \(started.duration(to: .now))") }
         }
         return model.read(try pixels(in: area))
     }
@@ -54,8 +51,8 @@ public final class TesseractPageReader: PageReader {
         defer {
             recognitionTime += started.duration(to: .now)
             if Self.trace {
-                Self.trace(
-                    "\(options.language) psm\(options.segmentation.rawValue) scale \(scale) zone \(zone.map(Self.describe) ?? "page") \(started.duration(to: .now))"
+                Self.traceLine(
+                    "\(options.language) psm\(options.segmentation.rawValue) scale \(scale) zone \(zone.map(\.description) ?? "page") \(started.duration(to: .now))"
                 )
             }
         }
