@@ -675,22 +675,26 @@ extension CharacterVotes {
         }
     }
 
-    /// Whether two or more of Tesseract's readings are `value` with one character more at an end that the
+    /// Whether two or more of Tesseract's readings are `value` with one character more before it that the
     /// line's ink does not hold, the model surely read `value` itself, and the line holds exactly its
     /// characters (`holdsWhatTheModelSurelyRead`): both readers read the same characters, and the one more is
     /// strokes beside the name (孙洋 read 和孙洋 by every reading of a phone photo, the label's 人 taken for
     /// 和; the model 孙洋 at 1.0 and 0.9994). Where the model dropped a character it does not know, the
     /// line holds one more than it read.
+    ///
+    /// Only before the name, where the label's strokes are: the model drops a rare last character it does
+    /// not know, and a seal over the line can make its ink look as wide as what the model read (a G4 scan's
+    /// 刘军骁, read 刘军 by the model and 刘军本, 刘军必 by Tesseract, was accepted as 刘军).
     func framedByOneMore(_ readings: [[Character]], _ value: [Character]) throws -> Bool {
         guard let holdsWhatTheModelSurelyRead else { return false }
         let text = String(value)
-        return try Self.framing(readings.map { String($0) }, around: text).count >= 2
+        return try Self.framing(readings.map { String($0) }, around: text, after: false).count >= 2
             && holdsWhatTheModelSurelyRead(text)
     }
 
-    /// The readings that are `value` with one character more at its start or its end.
-    static func framing(_ readings: [String], around value: String) -> [String] {
-        readings.filter { $0.count == value.count + 1 && ($0.hasSuffix(value) || $0.hasPrefix(value)) }
+    /// The readings that are `value` with one character more at its start, or (`after`) at its end.
+    static func framing(_ readings: [String], around value: String, after: Bool = true) -> [String] {
+        readings.filter { $0.count == value.count + 1 && ($0.hasSuffix(value) || (after && $0.hasPrefix(value))) }
     }
 
     /// The characters the model found possible beside `value`'s at `places` whose character is common (not

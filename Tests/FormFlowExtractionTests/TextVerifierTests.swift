@@ -137,6 +137,20 @@ struct TextVerifierTests {
         #expect(!verifier.ranksFirst("陈磊X", at: [0], image: image), "X has no prototypes")
     }
 
+    @Test("A glyph nearer its own character by a hair has no first choice")
+    func rankingNeedsAMargin() throws {
+        let (_, verifier) = try Self.names()
+        func glyph(_ own: Float, _ rival: Float) -> TextVerifier.Judgement {
+            TextVerifier.Judgement(expected: "翠", distance: own, rival: "翚", rivalDistance: rival)
+        }
+        // A G4 scan's 翚 measured so, and the model's 翠 was taken on this vote.
+        #expect(!verifier.ranksFirst(glyph(0.3995, 0.4046)), "a tie is no choice")
+        #expect(verifier.ranksFirst(glyph(0.39, 0.41)), "a rare 镕 against 锗 is still chosen")
+        #expect(verifier.ranksFirst(glyph(0.31, 0.34)), "a Kai 吴 against 昊 is still chosen")
+        #expect(!verifier.ranksFirst(glyph(0.41, 0.39)), "the rival is nearer")
+        #expect(!verifier.ranksFirst(glyph(verifier.maximumDistance + 0.1, 2)), "beyond reach of its own")
+    }
+
     @Test("Two other readers outvote a glyph only where it also looks like the text's character")
     func outvotedOnlyNearOwn() throws {
         let (lines, verifier) = try Self.names()
