@@ -191,7 +191,7 @@ public enum InkLocator {
         // Table rules and box borders touch values and join the grid into one blob: erase every run of
         // ink longer than any stroke of a character (across: 120 px, down: 90 px at 300 dpi).
         eraseRules(&ink, width: image.width, height: image.height, across: Int(120 * unit), down: Int(90 * unit))
-        let blobs = Self.blobs(
+        let blobsInColumns = Self.blobs(
             ink: &ink, width: image.width, height: image.height, darkness: weighDarkness ? (image, level) : nil
         ).filter { blob in
             guard blob.pixels >= minimumBlob else { return false }
@@ -201,8 +201,9 @@ public enum InkLocator {
             // A seal's ring (or a stamp's frame) is far taller than a line of the zone: as "the tallest
             // blob" it would start a line and pull the value into a box with the seal.
             if blob.box.height > zone.height { return false }
-            return zone.containsCentre(of: blob.box)
+            return blob.box.midX >= Double(zone.x) && blob.box.midX <= Double(zone.maxX)
         }
+        let blobs = blobsInColumns.filter { zone.containsCentre(of: $0.box) }
         guard !blobs.isEmpty else { return nil }
 
         // Text lines: blobs whose vertical extents overlap, grown from the tallest blob down.
@@ -309,6 +310,13 @@ public enum InkLocator {
         // blob a character can be.
         let glyphSized = members.filter { $0.box.height <= glyphHeight }
         let textHeight = glyphSized.map(\.box.height).max() ?? line.box.height
+        // A value printed low (or high) and at a slight slant has the centres of its last (or first) glyphs
+        // outside the zone's rows: a header's 043383580355 was cut to 0433, and the invoice number and date
+        // under it alike. The line goes on through glyph-sized blobs beside its own, in their rows.
+        members = Self.continuing(
+            members,
+            through: blobsInColumns.filter { !zone.containsCentre(of: $0.box) && $0.box.height <= glyphHeight },
+            gap: max(2, textHeight / 2))
         // The label's colon (two dots) can reach into the zone when the value is printed close to it:
         // small blobs at the start, far from the rest, are not part of the value.
         if let firstTall = members.firstIndex(where: { $0.box.height * 2 >= textHeight }), firstTall > 0 {
@@ -331,6 +339,30 @@ public enum InkLocator {
         // A seal's text, black in a black-and-white scan, in the value's rows but far from it (a seller's
         // name read with the seal's 上六 after it): no value has a gap of three characters inside it.
         return heaviestRun(of: members, gap: textHeight * 3)
+    }
+
+    /// `line` (left to right) with the blobs of `others` that continue it: each within `gap` of one of the
+    /// line's blobs, beside it, and sharing at least half of the smaller one's rows, blob by blob from the
+    /// line's ends. A label above or below a value shares none of its glyphs' rows.
+    static func continuing(_ line: [Blob], through others: [Blob], gap: Int) -> [Blob] {
+        func continues(_ a: PixelRect, _ b: PixelRect) -> Bool {
+            let apart = max(b.x - a.maxX, a.x - b.maxX)
+            let overlap = min(a.maxY, b.maxY) - max(a.y, b.y)
+            return apart <= gap && overlap * 2 >= min(a.height, b.height)
+        }
+        var line = line
+        var rest = others
+        var grown = !rest.isEmpty
+        while grown {
+            grown = false
+            for (index, blob) in rest.enumerated().reversed()
+            where line.contains(where: { continues($0.box, blob.box) }) {
+                line.append(blob)
+                rest.remove(at: index)
+                grown = true
+            }
+        }
+        return line.sorted { $0.box.x < $1.box.x }
     }
 
     /// The tallest a blob of one character (or of a few touching) can be, in pixels at 300 dpi: values'

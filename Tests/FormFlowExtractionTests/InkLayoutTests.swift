@@ -90,6 +90,24 @@ struct InkLayoutTests {
         #expect(abs(box.maxY - 100) <= 2)
     }
 
+    @Test("a value printed low and at a slant is boxed whole: its last glyphs centred under the zone, not the line above")
+    func slantedValueBelowZone() throws {
+        // A header zone 58 rows high; twelve 30-pixel figures printed low, each a pixel lower than the one
+        // before (a slant of about 2.6°): the centres of the last three lie under the zone's lower edge.
+        var canvas = Canvas(width: 560, height: 140)
+        let zone = PixelRect(x: 40, y: 40, width: 460, height: 58)
+        for index in 0..<12 {
+            canvas.fill(x: 70 + index * 22, y: 75 + index, width: 18, height: 30)
+        }
+        // The line above (the previous header value), its centres above the zone, in the same columns.
+        canvas.textLine(x: 70, y: 8, glyphs: 8, size: 30)
+
+        let box = try #require(InkLocator.valueBox(in: canvas.image, zone: zone))
+        #expect(abs(box.x - 70) <= 1)
+        #expect(abs(box.maxX - (70 + 11 * 22 + 18)) <= 1, "every figure, also those centred under the zone")
+        #expect(box.y >= 74 && box.maxY <= 75 + 11 + 30 + 1, "the line above is left out")
+    }
+
     @Test("black print outweighs more grey ink at a raised level: a seal's leftover beside a photographed name")
     func blackOutweighsGrey() throws {
         // A phone photo under a shadow: paper at 240, the name's print at 100, so the zone's level is raised
