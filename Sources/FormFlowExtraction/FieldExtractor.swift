@@ -649,12 +649,21 @@ public struct FieldExtractor: Sendable {
         // A character the model was unsure of, beside another it found possible, that the glyphs cannot
         // tell apart (`RunnerUpGlyphs`): an unknown supplier's 福州昊晟… read 吴 by the model (0.55, 昊
         // 0.45) and once by Tesseract was taken for 福州吴晟… without it. Compared by the names' prototypes,
-        // which hold every character of GB 2312 and the 通用规范汉字表.
+        // which hold every character of GB 2312 and the 通用规范汉字表. In a person's name also a rare
+        // character it found possible beside a common one it was sure of
+        // (`SecondModelJudge.runnersUp(of:isRare:)`); organisations' names keep to common characters (an
+        // unknown supplier 济南创拓… went to an operator for a rare look-alike of 创 the model found possible).
+        let isRare: (Character) -> Bool = { [commonCharacters] in
+            !commonCharacters.isEmpty && !commonCharacters.contains($0)
+        }
+        let rareInNames: (Character) -> Bool = spec.type == .chineseName ? isRare : { _ in false }
         let runnerUpGlyphs: [any GlyphJudge] =
             names.map { names in
                 [
                     RunnerUpGlyphs(
-                        verifier: names, runnersUp: { try secondModel?.runnersUp(of: $0) ?? [] }, image: inkImage)
+                        verifier: names,
+                        runnersUp: { try secondModel?.runnersUp(of: $0, isRare: rareInNames) ?? [] },
+                        image: inkImage)
                 ]
             } ?? []
         // What may speak against a value the second model agrees on.
@@ -821,7 +830,7 @@ public struct FieldExtractor: Sendable {
                 CharacterVotes(
                     verifier: names!, broad: nil, image: inkImage,
                     modelLeans: { value, places in try secondModel?.leansTo(value, at: places) ?? false },
-                    isRare: { [commonCharacters] in !commonCharacters.isEmpty && !commonCharacters.contains($0) },
+                    isRare: isRare,
                     modelSurelyReads: { value, rivals in try secondModel?.readsSurely(value, ruling: rivals) ?? false },
                     modelAlternatives: { value, places in try secondModel?.possibleOthers(of: value, at: places) ?? [] },
                     holdsWhatTheModelSurelyRead: { [self] value in

@@ -730,6 +730,35 @@ struct SecondModelTests {
         #expect(chosen.check == .checksumFailed)
     }
 
+    @Test("a rare character the model found possible beside a common one it was sure of is a runner-up to rule out")
+    func rareRunnerUpBesideSureCommon() throws {
+        // A scan of 黄敏翚 (values in Noto Serif CJK Bold): the model read 黄敏翠, 翠 at 0.93 and 翚 at 0.036.
+        func model(_ third: [LineReading.Alternative]) -> SecondModelJudge {
+            let alternatives: [[LineReading.Alternative]] = [
+                [.init(character: "黄", probability: 0.999)], [.init(character: "敏", probability: 0.999)], third,
+            ]
+            return SecondModelJudge(line: {
+                (
+                    LineReading(
+                        text: "黄敏翠", confidences: alternatives.map { $0[0].probability }, alternatives: alternatives),
+                    NormalizedReading(value: .text("黄敏翠"), check: .valid)
+                )
+            })
+        }
+        let isRare: (Character) -> Bool = { $0 == "翚" || $0 == "鼙" }
+        let read = model([.init(character: "翠", probability: 0.93), .init(character: "翚", probability: 0.036)])
+        #expect(try read.runnersUp(of: "黄敏翠").isEmpty, "sure of 翠: no runner-up among the unsure")
+        let rare = try read.runnersUp(of: "黄敏翠", isRare: isRare)
+        #expect(rare.map(\.place) == [2] && rare.map(\.character) == ["翚"])
+        // A common look-alike found as likely is no such runner-up, and one under 0.01 is not possible.
+        let common = model([.init(character: "翠", probability: 0.93), .init(character: "卒", probability: 0.036)])
+        #expect(try common.runnersUp(of: "黄敏翠", isRare: isRare).isEmpty)
+        let unlikely = model([.init(character: "翠", probability: 0.99), .init(character: "翚", probability: 0.005)])
+        #expect(try unlikely.runnersUp(of: "黄敏翠", isRare: isRare).isEmpty)
+        // Another text than the model read has no runners-up.
+        #expect(try read.runnersUp(of: "黄敏", isRare: isRare).isEmpty)
+    }
+
     @Test("a date the model read unsurely is not settled by it and one reading of Tesseract's; read surely, it is")
     func dateNeedsSureModel() throws {
         // A G4 scan's 2026-03-01: one reading of Tesseract's 2020-03-01, the model 2020-03-01 with its 0 at
