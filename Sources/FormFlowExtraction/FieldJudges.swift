@@ -420,39 +420,28 @@ final class SecondModelJudge: GlyphJudge {
     /// The Chinese characters the model found possible (at least `minimumAlternative`) beside its own, at
     /// each place of `text` where it read `text` but was unsure of its character (under
     /// `sureProbability`). Empty where it read another text.
-    func runnersUp(of text: String) throws -> [(place: Int, character: Character)] {
+    ///
+    /// With `isRare`, also where it was sure of a common character, the rare ones it still found possible
+    /// there (at least `unlikelyProbability`): its misreads of rare characters are common look-alikes it
+    /// was sure of. A rare 翚 read 翠 at 0.93 (翚 at 0.036) by the model and by one reading of Tesseract's
+    /// was accepted; its glyph lay 0.33 from 翠 and 0.36 from 翚.
+    func runnersUp(of text: String, isRare: (Character) -> Bool = { _ in false }) throws -> [(
+        place: Int, character: Character
+    )] {
         guard let line = try reading().line, line.text == text, line.alternatives.count == text.count,
             line.confidences.count == text.count
         else { return [] }
         return Array(text).enumerated().flatMap { place, own in
-            line.confidences[place] >= Self.sureProbability
-                ? []
-                : line.alternatives[place].filter {
-                    $0.character != own && $0.character.isCJK && $0.probability >= Self.minimumAlternative
-                }
-                .map { (place, $0.character) }
+            let sure = line.confidences[place] >= Self.sureProbability
+            if sure && isRare(own) { return [(place: Int, character: Character)]() }
+            return line.alternatives[place].filter {
+                $0.character != own && $0.character.isCJK
+                    && (sure
+                        ? isRare($0.character) && $0.probability >= Self.unlikelyProbability
+                        : $0.probability >= Self.minimumAlternative)
+            }
+            .map { (place, $0.character) }
         }
-    }
-
-    /// `runnersUp(of:)`, and where the model was sure of a common character, the rare ones (`isRare`) it
-    /// still found possible there (at least `unlikelyProbability`): its misreads of rare characters are
-    /// common look-alikes it was sure of. A rare 翚 read 翠 at 0.93 (翚 at 0.036) by the model and by one
-    /// reading of Tesseract's was accepted; its glyph lay 0.33 from 翠 and 0.36 from 翚.
-    func runnersUp(of text: String, isRare: (Character) -> Bool) throws -> [(place: Int, character: Character)] {
-        let unsure = try runnersUp(of: text)
-        guard let line = try reading().line, line.text == text, line.alternatives.count == text.count,
-            line.confidences.count == text.count
-        else { return unsure }
-        let rare = Array(text).enumerated().flatMap { place, own in
-            line.confidences[place] < Self.sureProbability || isRare(own)
-                ? []
-                : line.alternatives[place].filter {
-                    $0.character != own && $0.character.isCJK && isRare($0.character)
-                        && $0.probability >= Self.unlikelyProbability
-                }
-                .map { (place, $0.character) }
-        }
-        return unsure + rare
     }
 
     /// Whether the model read `text` and put each of its characters at `places` first at least
