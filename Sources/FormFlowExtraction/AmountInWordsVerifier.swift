@@ -60,7 +60,16 @@ public enum AmountInWordsVerifier {
             return .unverified(reason: "the line cannot be cut into \(expectedCharacters.count) characters")
         }
         let disagreeing = aligned.filter { $0.expectedDistance - $0.nearestDistance > agreementMargin }
-        if disagreeing.isEmpty { return .matches }
+        if disagreeing.isEmpty {
+            let unplaced = aligned.filter(isUnplaced)
+            guard unplaced.isEmpty else {
+                return .unverified(
+                    reason:
+                        "\(unplaced.count) of \(expectedCharacters.count) glyphs lie far from every prototype and nearer another character (\(unplaced.map { "\($0.expected)?" }.joined()))"
+                )
+            }
+            return .matches
+        }
         let nearest = aligned.map(\.nearestDistance).sorted()
         if nearest[nearest.count / 2] > typefaceReach {
             // Aligned with the expected words, each place as its glyph's nearest where that is clearly not
@@ -80,6 +89,14 @@ public enum AmountInWordsVerifier {
             reason:
                 "\(disagreeing.count) of \(expectedCharacters.count) characters are unclear (\(disagreeing.map { "\($0.expected)?" }.joined()))"
         )
+    }
+
+    /// Whether a place agrees with its expected character only by the agreement margin, its glyph lying
+    /// beyond `typefaceReach` of every prototype and nearer another character: no agreement, though no
+    /// contradiction either. A phone photo's 肆万玖仟陆佰肆拾陆元 (UKai) under figures 49636.23 lay 5.36
+    /// from 肆 and 5.48 from 叁 at the tens, and "matched" the figures: the words_mismatch was accepted.
+    static func isUnplaced(_ place: Position) -> Bool {
+        place.expectedDistance > place.nearestDistance && place.nearestDistance > typefaceReach
     }
 
     /// The expected words with each place that clearly shows another character (twice the agreement

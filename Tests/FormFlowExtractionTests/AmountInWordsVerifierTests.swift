@@ -52,4 +52,15 @@ struct AmountInWordsVerifierTests {
         }
         #expect(glyphsRead.count == Self.figures.count)
     }
+
+    @Test("a glyph far from every prototype and nearer another character agrees with nothing")
+    func unplacedGlyphDoesNotAgree() {
+        // The tens of a phone photo's 肆拾 under figures that say 叁拾: 5.36 from 肆, 5.48 from 叁.
+        let tens = AmountInWordsVerifier.Position(
+            expected: "叁", nearest: "肆", expectedDistance: 5.48, nearestDistance: 5.36)
+        #expect(AmountInWordsVerifier.isUnplaced(tens))
+        // Nearest its own character, or within reach of the prototypes: the agreement margin holds.
+        #expect(!AmountInWordsVerifier.isUnplaced(.init(expected: "叁", nearest: "叁", expectedDistance: 5.4, nearestDistance: 5.4)))
+        #expect(!AmountInWordsVerifier.isUnplaced(.init(expected: "叁", nearest: "肆", expectedDistance: 3.2, nearestDistance: 3.0)))
+    }
 }
