@@ -7,7 +7,8 @@ import FormFlowCore
 /// each typeface, so its text is not trusted here. Instead the line is cut into glyphs and every glyph is
 /// compared with prototypes of the 19-character alphabet rendered from several typefaces
 /// (`GlyphClassifier`). The line is aligned with the characters the figures call for; each position then
-/// either agrees (the expected character is the nearest prototype, or nearly so) or does not. A line
+/// either agrees (the expected character is the nearest prototype, or nearly so where the glyph lies
+/// within reach of the prototypes: `isUnplaced`) or does not. A line
 /// whose glyphs are nearest to a *different* well-formed amount contradicts the figures, unless its glyphs
 /// lie beyond reach of every prototype (`typefaceReach`): then what they read is no opinion of its own
 /// (`unknownTypeface`). Anything else that does not agree is reported as unverified, never as a match.
