@@ -440,10 +440,7 @@ public struct GlyphClassifier: Sendable {
                     var accumulator = SIMD16<Float>()
                     let end = min(blocks, block + 5)
                     while block < end {
-                        // Through 32-bit integers: the generic byte-to-float conversion was a call per block,
-                        // 2.4% of a worker's samples; both steps are exact for bytes.
-                        let bytes = base.loadUnaligned(fromByteOffset: block * 16, as: SIMD16<UInt8>.self)
-                        let stored = SIMD16<Float>(SIMD16<Int32>(truncatingIfNeeded: bytes))
+                        let stored = SIMD16<Float>(base.loadUnaligned(fromByteOffset: block * 16, as: SIMD16<UInt8>.self))
                         let difference = own.loadUnaligned(fromByteOffset: block * 64, as: SIMD16<Float>.self) - stored
                         accumulator += difference * difference
                         block += 1

@@ -403,10 +403,6 @@ public struct TextVerifier: Sendable {
     struct Cache {
         var queries: [Int: GlyphClassifier.Index.Query] = [:]
         var distances: [String: Float] = [:]
-        /// The rival each glyph has as each character, by the same key as `distances`: entries of one
-        /// list share their glyphs (有限公司 ends every supplier), and a rival is a pass over every
-        /// prototype, the largest cost of choosing among a list's entries.
-        var rivals: [String: Character?] = [:]
     }
 
     private func verify(
@@ -420,11 +416,8 @@ public struct TextVerifier: Sendable {
         }
         for (k, group) in groups.enumerated() {
             let character = expected[k]
-            let key = group.start * 1000 + group.end
-            let query = cache.queries[key]!
-            let pair = "\(key)\(character)"
-            // `segment` measured it (every character here has prototypes).
-            let nearest = cache.distances[pair] ?? index.distance(query, to: character)
+            let query = cache.queries[group.start * 1000 + group.end]!
+            let nearest = index.distance(query, to: character)
             guard nearest <= maximumDistance else {
                 return .unconfirmed("glyph \(k + 1) is unlike any \(character) (distance \(nearest))")
             }
@@ -432,14 +425,10 @@ public struct TextVerifier: Sendable {
             // (朱 within a hair of 未), but a glyph barely like its character stops at a rival about as near:
             // 昉 in a Ming face was 3.46 from 防 (the limit 3.5) and 3.67 from 昉.
             let strictLimit = nearest <= maximumDistance - 0.5 ? nearest : nearest + minimumMargin
-            let rival =
-                cache.rivals[pair]
-                ?? index.rival(
-                    query, of: character, closerThan: rivalReach(nearest), strictLimit: strictLimit, strict: rivalsOnly)?
-                .character
-            cache.rivals[pair] = rival
-            if let rival {
-                return .unconfirmed("glyph \(k + 1) could be \(character) or \(rival)")
+            if let rival = index.rival(
+                query, of: character, closerThan: rivalReach(nearest), strictLimit: strictLimit, strict: rivalsOnly)
+            {
+                return .unconfirmed("glyph \(k + 1) could be \(character) or \(rival.character)")
             }
         }
         return .confirmed

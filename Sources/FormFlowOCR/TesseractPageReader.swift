@@ -92,16 +92,8 @@ public final class TesseractPageReader: PageReader {
     }
 
     public func pixels(in zone: PixelRect) throws -> GrayImage {
-        if let known = zonePixels[zone] { return known }
-        let pixels = try page.cropped(to: zone).grayImage()
-        // Values' zones only: a large part of the page is asked for once and would stay in memory.
-        if zone.width * zone.height <= page.bounds.width * page.bounds.height / 16 { zonePixels[zone] = pixels }
-        return pixels
+        try page.cropped(to: zone).grayImage()
     }
-
-    /// The zones' pixels already cut out: locating a value, the second model and the glyph judges ask for
-    /// the same zones, and on a deskewed page each cut is rotated on its own (`PageImage.cropped`).
-    private var zonePixels: [PixelRect: GrayImage] = [:]
 
     public func inkTouchesScanEdge(in rect: PixelRect) throws -> Bool {
         try page.inkTouchesScanEdge(in: rect)
