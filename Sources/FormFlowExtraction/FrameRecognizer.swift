@@ -83,7 +83,7 @@ public struct FrameRecognizer: Sendable {
     public func recognizeRectified(reader: any PageReader, as template: FormTemplate) throws -> Result? {
         guard let titleZone = template.recognition.titleZone else { return nil }
         let band = titleZone.clamped(to: reader.pageSize)
-        guard !band.isEmpty, try titleMatches(template, in: band, reader: reader) else { return nil }
+        guard !band.isEmpty, try titleMatches(template, in: band, reader: reader, atFullSize: true) else { return nil }
         return Result(
             template: template,
             registration: Registration(
@@ -94,13 +94,20 @@ public struct FrameRecognizer: Sendable {
     }
 
     /// The title band spells one of the template's titles: by its glyphs, else by one small reading as a
-    /// line, else as scattered text. A seal's ring reaching into the band (a claim stamped beside its title)
-    /// leaves Tesseract's line reading empty; read as scattered text, the title stands apart from the arc.
-    private func titleMatches(_ template: FormTemplate, in band: PixelRect, reader: any PageReader) throws -> Bool {
+    /// line, else as scattered text, else as a line at full size. A seal's ring reaching into the band (a
+    /// claim stamped beside its title) leaves Tesseract's line reading empty; read as scattered text, the
+    /// title stands apart from the arc. `atFullSize`, for a page rectified onto the template by a box of its
+    /// proportions: a title in a Kai face on a phone's photo reads as nothing at half size and whole at full
+    /// size (a claim's 费用报销单 read "os", then "费用报销单"); one more reading where the title was not found.
+    private func titleMatches(
+        _ template: FormTemplate, in band: PixelRect, reader: any PageReader, atFullSize: Bool = false
+    ) throws -> Bool {
         if try titleConfirmedByGlyphs(template.recognition.titles, in: band, reader: reader) { return true }
-        for segmentation in [PageSegmentation.singleLine, .sparseText] {
-            let title = try reader.read(band, options: RecognitionOptions(language: "chi_sim", segmentation: segmentation), scale: 0.5).text
-            if FieldExtractor.trace { FieldExtractor.tracePrint("TRACE title band of \(template.form) read as \(segmentation): \(title)") }
+        let readings: [(PageSegmentation, scale: Double)] =
+            [(.singleLine, 0.5), (.sparseText, 0.5)] + (atFullSize ? [(.singleLine, 1)] : [])
+        for (segmentation, scale) in readings {
+            let title = try reader.read(band, options: RecognitionOptions(language: "chi_sim", segmentation: segmentation), scale: scale).text
+            if FieldExtractor.trace { FieldExtractor.tracePrint("TRACE title band of \(template.form) read as \(segmentation) at \(scale): \(title)") }
             if template.recognition.titles.contains(where: { TextMatching.contains(title, $0) }) { return true }
         }
         return false

@@ -424,4 +424,31 @@ struct InkLayoutTests {
         // Another title read either way is no match.
         #expect(try recognizer.recognizeRectified(reader: SealedTitleReader(sparse: "增值税普通发票"), as: template) == nil)
     }
+
+    /// A reader that reads the title band only at full size, as Tesseract read a Kai title on a phone's
+    /// rectified photo ("os" at half size).
+    final class SmallTitleReader: PageReader {
+        private(set) var scales: [Double] = []
+        var pageSize: PixelRect { PixelRect(x: 0, y: 0, width: 2480, height: 1754) }
+        var dpi: Int { 300 }
+        func read(_ zone: PixelRect?, options: RecognitionOptions, scale: Double) throws -> Recognition {
+            scales.append(scale)
+            let text = scale >= 1 ? "SN费用报销单" : "os"
+            return Recognition(text: text, words: [], meanConfidence: 70)
+        }
+        func pixels(in zone: PixelRect) throws -> GrayImage {
+            GrayImage(
+                width: zone.width, height: zone.height, pixels: .init(repeating: 255, count: zone.width * zone.height))
+        }
+        func overview(scale: Double) throws -> GrayImage { GrayImage(width: 1, height: 1, pixels: [255]) }
+    }
+
+    @Test("a rectified page's title that half size misses is read at full size, after the two small readings")
+    func titleReadAtFullSize() throws {
+        let template = try FormTemplate.load(
+            path: TestSupport.pipelines.appendingPathComponent("templates/expense_claim.yaml").path)
+        let reader = SmallTitleReader()
+        #expect(try FrameRecognizer(templates: [template]).recognizeRectified(reader: reader, as: template)?.template.form == template.form)
+        #expect(reader.scales == [0.5, 0.5, 1])
+    }
 }
