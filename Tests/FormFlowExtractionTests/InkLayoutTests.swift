@@ -393,17 +393,17 @@ struct InkLayoutTests {
         #expect(FrameRecognizer(templates: [template, withoutFrame]).templates.count == 1)
     }
 
-    /// A reader whose every reading of the title band answers by segmentation: a line reading finds
-    /// nothing (a seal's ring reaches into the band), a scattered-text reading finds the title.
-    final class SealedTitleReader: PageReader {
-        let sparse: String
-        private(set) var segmentations: [PageSegmentation] = []
-        init(sparse: String) { self.sparse = sparse }
+    /// A reader of the title band whose readings answer by segmentation and scale (`answer`), and which
+    /// keeps what was asked of it.
+    final class TitleBandReader: PageReader {
+        let answer: (PageSegmentation, Double) -> String
+        private(set) var readings: [(segmentation: PageSegmentation, scale: Double)] = []
+        init(answer: @escaping (PageSegmentation, Double) -> String) { self.answer = answer }
         var pageSize: PixelRect { PixelRect(x: 0, y: 0, width: 2480, height: 1754) }
         var dpi: Int { 300 }
         func read(_ zone: PixelRect?, options: RecognitionOptions, scale: Double) throws -> Recognition {
-            segmentations.append(options.segmentation)
-            let text = options.segmentation == .sparseText ? sparse : ""
+            readings.append((options.segmentation, scale))
+            let text = answer(options.segmentation, scale)
             return Recognition(text: text, words: [], meanConfidence: text.isEmpty ? 0 : 90)
         }
         func pixels(in zone: PixelRect) throws -> GrayImage {
@@ -413,42 +413,31 @@ struct InkLayoutTests {
         func overview(scale: Double) throws -> GrayImage { GrayImage(width: 1, height: 1, pixels: [255]) }
     }
 
+    /// A line reading finds nothing (a seal's ring reaches into the band), a scattered-text reading `sparse`.
+    static func sealedTitle(sparse: String) -> TitleBandReader {
+        TitleBandReader { segmentation, _ in segmentation == .sparseText ? sparse : "" }
+    }
+
     @Test("a rectified page's title that a line reading misses (a seal's ring in the band) is read as scattered text")
     func titleReadAsScatteredText() throws {
         let template = try FormTemplate.load(
             path: TestSupport.pipelines.appendingPathComponent("templates/expense_claim.yaml").path)
         let recognizer = FrameRecognizer(templates: [template])
-        let sealed = SealedTitleReader(sparse: "-费用报销单")
+        let sealed = Self.sealedTitle(sparse: "-费用报销单")
         #expect(try recognizer.recognizeRectified(reader: sealed, as: template)?.template.form == template.form)
-        #expect(sealed.segmentations == [.singleLine, .sparseText])
+        #expect(sealed.readings.map(\.segmentation) == [.singleLine, .sparseText])
         // Another title read either way is no match.
-        #expect(try recognizer.recognizeRectified(reader: SealedTitleReader(sparse: "增值税普通发票"), as: template) == nil)
-    }
-
-    /// A reader that reads the title band only at full size, as Tesseract read a Kai title on a phone's
-    /// rectified photo ("os" at half size).
-    final class SmallTitleReader: PageReader {
-        private(set) var scales: [Double] = []
-        var pageSize: PixelRect { PixelRect(x: 0, y: 0, width: 2480, height: 1754) }
-        var dpi: Int { 300 }
-        func read(_ zone: PixelRect?, options: RecognitionOptions, scale: Double) throws -> Recognition {
-            scales.append(scale)
-            let text = scale >= 1 ? "SN费用报销单" : "os"
-            return Recognition(text: text, words: [], meanConfidence: 70)
-        }
-        func pixels(in zone: PixelRect) throws -> GrayImage {
-            GrayImage(
-                width: zone.width, height: zone.height, pixels: .init(repeating: 255, count: zone.width * zone.height))
-        }
-        func overview(scale: Double) throws -> GrayImage { GrayImage(width: 1, height: 1, pixels: [255]) }
+        #expect(try recognizer.recognizeRectified(reader: Self.sealedTitle(sparse: "增值税普通发票"), as: template) == nil)
     }
 
     @Test("a rectified page's title that half size misses is read at full size, after the two small readings")
     func titleReadAtFullSize() throws {
         let template = try FormTemplate.load(
             path: TestSupport.pipelines.appendingPathComponent("templates/expense_claim.yaml").path)
-        let reader = SmallTitleReader()
-        #expect(try FrameRecognizer(templates: [template]).recognizeRectified(reader: reader, as: template)?.template.form == template.form)
-        #expect(reader.scales == [0.5, 0.5, 1])
+        // As Tesseract read a Kai title on a phone's rectified photo: "os" at half size.
+        let reader = TitleBandReader { _, scale in scale >= 1 ? "SN费用报销单" : "os" }
+        let recognizer = FrameRecognizer(templates: [template])
+        #expect(try recognizer.recognizeRectified(reader: reader, as: template)?.template.form == template.form)
+        #expect(reader.readings.map(\.scale) == [0.5, 0.5, 1])
     }
 }
