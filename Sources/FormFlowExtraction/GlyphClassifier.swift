@@ -297,6 +297,9 @@ public struct GlyphClassifier: Sendable {
         /// 18 MB instead of 74 MB as `Float`s, and an ink-density distance moves by at most 0.04 (the
         /// judges' margins are 0.25 and more).
         let features: [UInt8]
+        /// Per prototype, the sums of its stored features 16 at a time (`BlockSums`): a lower bound of
+        /// its distance to a glyph at a fifth of the cost of the distance's first check.
+        let blockSums: [Float]
         let width: Int
         public let kind: GlyphFeatures
         /// Answers of `nearest` already given (`NearestAnswers`), shared by copies of this index.
@@ -312,6 +315,14 @@ public struct GlyphClassifier: Sendable {
             /// The glyph's features on the stored scale (0…255).
             let features: [Float]
             let logAspect: Float
+            /// `features` summed 16 at a time, as `blockSums` are.
+            let blockSums: [Float]
+
+            init(features: [Float], logAspect: Float) {
+                self.features = features
+                self.logAspect = logAspect
+                self.blockSums = BlockSums.of(features)
+            }
         }
 
         public init(_ prototypes: [Prototype]) {
@@ -346,6 +357,7 @@ public struct GlyphClassifier: Sendable {
             self.logAspects = logAspects
             self.features = features
             self.width = prototypes.first?.features.count ?? 0
+            self.blockSums = BlockSums.of(stored: features, width: width)
             self.kind = .inkDensity
         }
 
@@ -416,6 +428,7 @@ public struct GlyphClassifier: Sendable {
             self.logAspects = logAspects
             self.features = features
             self.width = width
+            self.blockSums = BlockSums.of(stored: features, width: width)
         }
 
         public func query(_ glyph: Glyph) -> Query {
@@ -427,10 +440,15 @@ public struct GlyphClassifier: Sendable {
         /// Squared distance to prototype `prototype` on the stored scale (the kind's scale² times the
         /// distance's square), or some value ≥ `bound` once it is certain to exceed it.
         @inline(__always)
-        private func squaredDistance(_ query: UnsafeBufferPointer<Float>, _ logAspect: Float, prototype: Int, bound: Float) -> Float {
+        private func squaredDistance(
+            _ query: UnsafeBufferPointer<Float>, _ querySums: [Float], _ logAspect: Float, prototype: Int, bound: Float
+        ) -> Float {
             // Shape alone cannot tell a narrow fragment (亻) blown up to full size from a whole glyph.
             let aspect = logAspect - logAspects[prototype]
             var sum = aspect * aspect * kind.aspectWeight * scale * scale
+            // Most prototypes are of other shapes: their block sums alone put them past the bound.
+            let lower = sum + BlockSums.squaredDistance(querySums, blockSums, prototype: prototype)
+            if lower * BlockSums.margin >= bound { return lower }
             features.withUnsafeBufferPointer { features in
                 let base = UnsafeRawPointer(features.baseAddress! + prototype * width)
                 let own = UnsafeRawPointer(query.baseAddress!)
@@ -470,7 +488,7 @@ public struct GlyphClassifier: Sendable {
             var best = Float.infinity
             query.features.withUnsafeBufferPointer { buffer in
                 for prototype in ranges[number] {
-                    best = min(best, squaredDistance(buffer, query.logAspect, prototype: prototype, bound: best))
+                    best = min(best, squaredDistance(buffer, query.blockSums, query.logAspect, prototype: prototype, bound: best))
                 }
             }
             return best.squareRoot() / scale
@@ -491,7 +509,7 @@ public struct GlyphClassifier: Sendable {
                 for (number, range) in ranges.enumerated() where characters[number] != character {
                     let bound = strict.isEmpty || !strict.contains(characters[number]) ? looseBound : strictBound
                     for prototype in range {
-                        let sum = squaredDistance(buffer, query.logAspect, prototype: prototype, bound: bound)
+                        let sum = squaredDistance(buffer, query.blockSums, query.logAspect, prototype: prototype, bound: bound)
                         if sum < bound {
                             found = (characters[number], sum.squareRoot() / scale)
                             return
@@ -523,7 +541,7 @@ public struct GlyphClassifier: Sendable {
                     var own = Float.infinity
                     for prototype in range {
                         let bound = min(own, best.count == count ? best[count - 1].squared : .infinity)
-                        own = min(own, squaredDistance(buffer, query.logAspect, prototype: prototype, bound: bound))
+                        own = min(own, squaredDistance(buffer, query.blockSums, query.logAspect, prototype: prototype, bound: bound))
                     }
                     guard best.count < count || own < best[count - 1].squared else { continue }
                     let position = best.firstIndex { $0.squared > own } ?? best.count
@@ -546,7 +564,7 @@ public struct GlyphClassifier: Sendable {
             query.features.withUnsafeBufferPointer { buffer in
                 for (number, range) in ranges.enumerated() {
                     for prototype in range {
-                        best[number] = min(best[number], squaredDistance(buffer, query.logAspect, prototype: prototype, bound: best[number]))
+                        best[number] = min(best[number], squaredDistance(buffer, query.blockSums, query.logAspect, prototype: prototype, bound: best[number]))
                     }
                 }
             }
@@ -581,5 +599,67 @@ final class NearestAnswers: Sendable {
             if known.count >= Self.capacity { known.removeAll(keepingCapacity: true) }
             known[key] = answer
         }
+    }
+}
+
+/// A cheap lower bound of the distance between two feature vectors, to pass over far prototypes early.
+/// With the features cut into blocks of 16 and each block summed, Σ (q − p)² over a block is at least
+/// (Σq − Σp)² / 16 (Cauchy–Schwarz), so the block sums' squared distance divided by 16 never exceeds the
+/// full one. A prototype passed over is one the full measure would have found past its bound too: the
+/// answers stay exactly the same.
+enum BlockSums {
+    static let block = 16
+    /// Sums are kept in rows of this many (a multiple of 8, zero-padded) for whole SIMD steps.
+    static func stride(width: Int) -> Int { ((width / block) + 7) / 8 * 8 }
+    /// Float sums round differently from the full measure; the bound is trusted a little below itself.
+    static let margin: Float = 0.999
+
+    static func of(_ features: [Float]) -> [Float] {
+        let blocks = features.count / block
+        var sums = [Float](repeating: 0, count: stride(width: features.count))
+        for index in 0..<blocks {
+            var sum: Float = 0
+            for feature in features[(index * block)..<((index + 1) * block)] { sum += feature }
+            sums[index] = sum
+        }
+        return sums
+    }
+
+    static func of(stored features: [UInt8], width: Int) -> [Float] {
+        guard width > 0 else { return [] }
+        let count = features.count / width
+        let rowLength = stride(width: width)
+        var sums = [Float](repeating: 0, count: count * rowLength)
+        features.withUnsafeBufferPointer { features in
+            for prototype in 0..<count {
+                for index in 0..<(width / block) {
+                    var sum = 0
+                    let start = prototype * width + index * block
+                    for offset in 0..<block { sum += Int(features[start + offset]) }
+                    sums[prototype * rowLength + index] = Float(sum)
+                }
+            }
+        }
+        return sums
+    }
+
+    /// The lower bound for `prototype`: its block sums' squared distance to the query's, over 16.
+    @inline(__always)
+    static func squaredDistance(_ query: [Float], _ sums: [Float], prototype: Int) -> Float {
+        let rowLength = query.count
+        var accumulator = SIMD8<Float>()
+        query.withUnsafeBufferPointer { query in
+            sums.withUnsafeBufferPointer { sums in
+                let own = UnsafeRawPointer(query.baseAddress!)
+                let stored = UnsafeRawPointer(sums.baseAddress! + prototype * rowLength)
+                for step in 0..<(rowLength / 8) {
+                    let difference =
+                        own.loadUnaligned(fromByteOffset: step * 32, as: SIMD8<Float>.self)
+                        - stored.loadUnaligned(fromByteOffset: step * 32, as: SIMD8<Float>.self)
+                    accumulator += difference * difference
+                }
+            }
+        }
+        return accumulator.sum() / Float(block)
     }
 }

@@ -217,9 +217,12 @@ public struct TextVerifier: Sendable {
     public func choose(among entries: [String], image: GrayImage) -> String? {
         guard let line = GlyphLine(image: image) else { return nil }
         var cache = Cache()
+        // Every entry's glyphs are first measured against its own characters, which the cut has done
+        // already; only the entries within reach everywhere are searched for rivals, the costly part.
         let confirmed = entries.filter { entry in
-            canVerify(entry)
-                && verify(Array(entry.filter { !$0.isWhitespace }), line: line, cache: &cache) == .confirmed
+            let characters = Array(entry.filter { !$0.isWhitespace })
+            return canVerify(entry) && withinReach(characters, line: line, cache: &cache)
+                && verify(characters, line: line, cache: &cache) == .confirmed
         }
         return confirmed.count == 1 ? confirmed[0] : nil
     }
@@ -432,6 +435,19 @@ public struct TextVerifier: Sendable {
             }
         }
         return .confirmed
+    }
+
+    /// Whether the line cuts into `expected`'s glyphs each within `maximumDistance` of its character:
+    /// `verify` without the search for rivals. False means `verify` would not confirm either.
+    private func withinReach(_ expected: [Character], line: GlyphLine, cache: inout Cache) -> Bool {
+        guard !expected.isEmpty, expected.allSatisfy(known.contains),
+            let groups = segment(expected, line: line, cache: &cache)
+        else { return false }
+        return zip(groups, expected).allSatisfy { group, character in
+            let key = group.start * 1000 + group.end
+            let distance = cache.distances["\(key)\(character)"] ?? index.distance(cache.queries[key]!, to: character)
+            return distance <= maximumDistance
+        }
     }
 
     /// The pieces of ink of each expected character: the grouping of all pieces into exactly that many
