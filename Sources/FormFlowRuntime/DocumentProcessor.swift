@@ -128,36 +128,19 @@ public final class DocumentProcessor {
 
         // Every page is looked at: the first that is a known form is read, the others are listed as
         // attachments (receipts pasted on paper). A second form in one file is for an operator to split.
-        let orientation = ExifOrientation.of(jpeg: bytes)
-        var found: Recognised? = nil
-        var formPages: [Int] = []
-        var otherPages: [Int] = []
-        var firstEvidence: [ClassificationEvidence] = []
-        var index = 0
-        while !pending.isEmpty {
-            index += 1
-            // Each page is dropped as soon as it is prepared: a phone's photo is large.
-            var original: PageImage? = pending.removeFirst()
-            let recognised = try recognise(&original, orientation: orientation)
+        let pageCount = pending.count
+        let pages = try recognisePages(&pending, orientation: ExifOrientation.of(jpeg: bytes)) { recognised in
             // Pixels prepared ("normalise") and the form recognised ("classify"), over every page.
             let now = clock.now
             let spent = lap.duration(to: now)
             timings["normalise", default: 0] += recognised.preparationTime.inMilliseconds.rounded(toPlaces: 1)
             timings["classify", default: 0] += (spent - recognised.preparationTime).inMilliseconds.rounded(toPlaces: 1)
             lap = now
-            if index == 1 { firstEvidence = recognised.evidence }
-            if recognised.template != nil {
-                if found == nil {
-                    found = recognised
-                    found?.pageNumber = index
-                } else {
-                    formPages.append(index)
-                }
-            } else {
-                otherPages.append(index)
-            }
         }
-        let pageCount = index
+        let found = pages.form
+        let formPages = pages.otherForms
+        let otherPages = pages.attachments
+        let firstEvidence = pages.firstEvidence
         if holdingGate {
             // Every page is prepared and template-sized now: the next large page may go.
             holdingGate = false

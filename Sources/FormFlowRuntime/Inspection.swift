@@ -31,25 +31,18 @@ extension DocumentProcessor {
         let bytes = try [UInt8](Data(contentsOf: file))
         var pending = try loader.load(bytes: bytes)
         let pageCount = pending.count
-        let orientation = ExifOrientation.of(jpeg: bytes)
-        var index = 0
-        var firstEvidence: [ClassificationEvidence] = []
-        while !pending.isEmpty {
-            index += 1
-            var original: PageImage? = pending.removeFirst()
-            let recognised = try recognise(&original, orientation: orientation)
-            if index == 1 { firstEvidence = recognised.evidence }
-            guard let template = recognised.template else { continue }
+        let pages = try recognisePages(&pending, orientation: ExifOrientation.of(jpeg: bytes), untilForm: true)
+        if let recognised = pages.form, let template = recognised.template {
             let page = recognised.values
             let reader = TesseractPageReader(engine: engine, page: page, fromBilevel: recognised.fromBilevel)
             let extraction = try fields(of: recognised, as: template, reader: reader)
             return Inspection(
-                preparation: recognised.preparation, template: template, pageNumber: index, pageCount: pageCount,
-                registration: recognised.registration, layoutText: recognised.layoutText, evidence: recognised.evidence,
-                valuesPage: (page.width, page.height, page.dpi), extraction: extraction)
+                preparation: recognised.preparation, template: template, pageNumber: recognised.pageNumber,
+                pageCount: pageCount, registration: recognised.registration, layoutText: recognised.layoutText,
+                evidence: recognised.evidence, valuesPage: (page.width, page.height, page.dpi), extraction: extraction)
         }
         return Inspection(
             preparation: [], template: nil, pageNumber: 0, pageCount: pageCount, registration: nil, layoutText: nil,
-            evidence: firstEvidence, valuesPage: (0, 0, 0), extraction: nil)
+            evidence: pages.firstEvidence, valuesPage: (0, 0, 0), extraction: nil)
     }
 }

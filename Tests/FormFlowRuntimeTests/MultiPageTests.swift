@@ -81,6 +81,19 @@ struct MultiPageTests {
         }
     }
 
+    @Test("a claim, a receipt and an invoice: the second form is found by its box too, and the file goes to an operator")
+    func twoForms() throws {
+        let claim = try ImageLoader().load(path: TestSupport.sample("expense_claim-001-000.png").path)[0]
+        let invoice = try ImageLoader().load(path: TestSupport.sample("vat_invoice-001-000.png").path)[0]
+        let record = try Self.process([claim, try Self.receipt(seed: 8), invoice], name: "claim+r+invoice.tif")
+        #expect(record.pages == 3)
+        #expect(record.form == .expenseClaim)
+        #expect(record.formPage == 1)
+        #expect(record.attachedPages == [2])
+        #expect(record.status == .exception)
+        #expect(record.violations.contains { $0.rule == "several_forms" && $0.message.contains("pages 1, 3") })
+    }
+
     @Test("three receipts and no form: unknown_form naming every page, no page ignored")
     func noForm() throws {
         let record = try Self.process(
