@@ -22,6 +22,13 @@ struct BenchCommand: ParsableCommand {
     @Flag(help: "Make documents as offices send them (phone photos, colour scans with seals, G4 TIFFs, other typefaces, look-alike suppliers) instead of office scans.")
     var office = false
 
+    /// An office inbox as issue 15 measured one: of 80 documents, 14 phone photos, 19 colour scans, 7
+    /// black-and-white TIFFs and the rest office scans.
+    static let officeMix = "phone,phone,scan,scan,scan,scan,scan,scan,colour,colour,colour,bw"
+
+    @Option(help: "With --office: the capture modes to make, in proportion (comma list of phone, colour, bw, scan). Default: an office inbox's mix, \(BenchCommand.officeMix); phone,colour,bw,scan makes a quarter of each.")
+    var capture = BenchCommand.officeMix
+
     @Flag(help: "Measure digital invoices instead (OFD, 数电 XML, PDF with a text layer): CPU per document and format.")
     var digital = false
 
@@ -76,7 +83,7 @@ struct BenchCommand: ParsableCommand {
             print("making \(count) unique scans in \(scanFolder.path) …")
             // The wrapper installs Pillow and the font the generator needs when they are missing.
             try Self.shell(
-                "'\(repository.path)/tools/make-scans.sh' '\(scanFolder.path)' --count \(count) --seed \(Int.random(in: 1...9999)) --violations 0.3\(office ? " --office" : "")")
+                "'\(repository.path)/tools/make-scans.sh' '\(scanFolder.path)' --count \(count) --seed \(Int.random(in: 1...9999)) --violations 0.3\(office ? " --capture \(capture)" : "")")
         }
         let images = try FileManager.default.contentsOfDirectory(atPath: scanFolder.path)
             .filter { ["png", "jpg", "tif"].contains(($0 as NSString).pathExtension) }.sorted()
@@ -93,9 +100,13 @@ struct BenchCommand: ParsableCommand {
         print("baseline: tesseract CLI, full page, chi_sim+eng, xargs -P \(parallel) …")
         let list = folder.appendingPathComponent("list.txt")
         try images.map { scanFolder.appendingPathComponent($0).path }.joined(separator: "\n").write(to: list, atomically: true, encoding: .utf8)
+        // Each file's wall time is noted too (a `date` either side, about 2 ms): the shares of the capture
+        // modes in the baseline's time (`CaptureShares`).
+        let perFile = folder.appendingPathComponent("baseline-per-file.txt")
+        try? FileManager.default.removeItem(at: perFile)
         let baseline = try Self.measure {
             try Self.shell(
-                "OMP_THREAD_LIMIT=1 xargs -a '\(list.path)' -d '\\n' -P \(parallel) -I{} tesseract {} - -l chi_sim+eng > /dev/null 2>&1")
+                "OMP_THREAD_LIMIT=1 xargs -a '\(list.path)' -d '\\n' -P \(parallel) -I{} sh -c 'b=$(date +%s%N); tesseract \"$1\" - -l chi_sim+eng > /dev/null 2>&1; echo \"$(( $(date +%s%N) - b )) $1\" >> \"$2\"' _ {} '\(perFile.path)'")
         }
         results.append(
             Measurement(
@@ -134,7 +145,12 @@ struct BenchCommand: ParsableCommand {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         try encoder.encode(results).write(to: folder.appendingPathComponent("bench.json"))
-        let table = Self.table(results, machine: Self.machine())
+        var table = Self.table(results, machine: Self.machine())
+        if let shares = try? CaptureShares(
+            baselineTimes: perFile, baselineCPU: baseline.cpu, records: folder.appendingPathComponent("out-1"))
+        {
+            table += "\n\n" + shares.table()
+        }
         print(table)
         try Self.update(markdown: markdown, with: table)
         print("report: \(folder.appendingPathComponent("bench.json").path); table updated in \(markdown)")
