@@ -192,6 +192,7 @@ public struct BatchRunner: Sendable {
         summary.deferred = await queue.deferred
         for record in records { summary.add(record) }
         summary.computeStages(records)
+        summary.peakResidentMegabytes = BatchSummary.peakResidentMegabytesOfThisProcess()
         do {
             try summary.write(to: outputs.root.appendingPathComponent("reports"))
         } catch {

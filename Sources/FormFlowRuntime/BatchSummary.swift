@@ -19,6 +19,9 @@ public struct BatchSummary: Sendable, Codable {
     /// `classify` and `extract`; `route` (ledger, duplicate check, delivery, audit) is not in the records.
     public var stages: [String: [String: Double]] = [:]
     public var out: String
+    /// The largest resident memory of this process so far (MB), when the batch ended: the workers' peak
+    /// (the second OCR model's processes are not counted).
+    public var peakResidentMegabytes: Double?
 
     public var documentsPerSecond: Double { seconds > 0 ? Double(total) / seconds : 0 }
 
@@ -35,6 +38,7 @@ public struct BatchSummary: Sendable, Codable {
         case byRule = "by_rule"
         case documentsPerSecond = "documents_per_second"
         case straightThroughRate = "straight_through_rate"
+        case peakResidentMegabytes = "peak_rss_mb"
     }
 
     public init(batch: String, out: String) {
@@ -53,6 +57,7 @@ public struct BatchSummary: Sendable, Codable {
         byStatus = try container.decode([String: Int].self, forKey: .byStatus)
         byForm = try container.decode([String: Int].self, forKey: .byForm)
         byRule = try container.decode([String: Int].self, forKey: .byRule)
+        peakResidentMegabytes = try container.decodeIfPresent(Double.self, forKey: .peakResidentMegabytes)
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -68,6 +73,14 @@ public struct BatchSummary: Sendable, Codable {
         try container.encode(byRule, forKey: .byRule)
         try container.encode(documentsPerSecond, forKey: .documentsPerSecond)
         try container.encode(straightThroughRate, forKey: .straightThroughRate)
+        try container.encodeIfPresent(peakResidentMegabytes, forKey: .peakResidentMegabytes)
+    }
+
+    /// This process's peak resident memory so far, in MB (Linux reports `ru_maxrss` in KB).
+    static func peakResidentMegabytesOfThisProcess() -> Double {
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        return Double(usage.ru_maxrss) / 1024
     }
 
     mutating func add(_ record: DocumentRecord) {

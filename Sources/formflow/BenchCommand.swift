@@ -133,13 +133,16 @@ struct BenchCommand: ParsableCommand {
                     "'\(executable)' run --config '\(config.path)' --inbox '\(inbox.path)' --out '\(out.path)' --workers \(workerCount) --quiet > /dev/null")
             }
             let stages = try Self.stageMeans(out: out)
+            // The run's own peak from its report: the children's peak `measure` sees also counts the
+            // generator and the baseline's tesseract processes.
+            let peak = Self.reportedPeak(out: out) ?? measured.peakRSS
             let share = (stages["ocr"] ?? 0) * Double(images.count) / (measured.seconds * Double(workerCount))
             results.append(
                 Measurement(
                     name: "FormFlow", workers: workerCount, pages: images.count, seconds: measured.seconds,
                     pagesPerSecond: Double(images.count) / measured.seconds,
                     cpuUtilisation: measured.cpu / measured.seconds / Double(ProcessInfo.processInfo.activeProcessorCount),
-                    peakRSSMegabytes: measured.peakRSS, tesseractShare: share, stageSecondsPerPage: stages))
+                    peakRSSMegabytes: peak, tesseractShare: share, stageSecondsPerPage: stages))
         }
 
         let encoder = JSONEncoder()
@@ -187,6 +190,17 @@ struct BenchCommand: ParsableCommand {
             let stages = report["stages"] as? [String: [String: Double]]
         else { throw ValidationError("\(name) has no stage timings") }
         return stages.compactMapValues { $0["mean_ms"].map { $0 / 1000 } }
+    }
+
+    /// The peak resident memory a run's batch report gives (`peak_rss_mb`), if it gives one.
+    static func reportedPeak(out: URL) -> Double? {
+        let reports = out.appendingPathComponent("reports")
+        guard let name = try? FileManager.default.contentsOfDirectory(atPath: reports.path)
+            .first(where: { $0.hasPrefix("batch-") && $0.hasSuffix(".json") }),
+            let data = try? Data(contentsOf: reports.appendingPathComponent(name)),
+            let report = try? JSONSerialization.jsonObject(with: data) as? [String: Any]
+        else { return nil }
+        return report["peak_rss_mb"] as? Double
     }
 
     static func shell(_ command: String) throws {

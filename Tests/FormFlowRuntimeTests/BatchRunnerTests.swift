@@ -85,6 +85,9 @@ struct BatchRunnerTests {
             #expect(mean >= 0 && mean <= slowest * 2, "\(stage): \(timing)")
         }
         #expect(try #require(written.stages["route"]?["mean_ms"]) > 0)
+        // The run's own peak memory: a process that has read scans holds tens of MB, not none, nor GBs.
+        let peak = try #require(written.peakResidentMegabytes)
+        #expect(peak > 20 && peak < 4_000, "peak \(peak) MB")
     }
 }
 
