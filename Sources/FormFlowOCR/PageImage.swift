@@ -321,11 +321,9 @@ public final class PageImage: @unchecked Sendable {
     public convenience init(gray image: GrayImage, dpi: Int = 300, pendingRotation: Float = 0) throws(OCRError) {
         let (pix, data) = try Self.blankPix(width: image.width, height: image.height, depth: 8)
         let wordsPerLine = Int(pixGetWpl(pix))
-        for y in 0..<image.height {
-            let line = data + y * wordsPerLine
-            for x in 0..<image.width {
-                let shift = UInt32(8 * (3 - (x & 3)))
-                line[x >> 2] = (line[x >> 2] & ~(0xFF << shift)) | (UInt32(image.pixels[y * image.width + x]) << shift)
+        image.pixels.withUnsafeBufferPointer { pixels in
+            for y in 0..<image.height {
+                Self.pack(row: pixels.baseAddress! + y * image.width, count: image.width, into: data + y * wordsPerLine)
             }
         }
         self.init(
@@ -359,15 +357,35 @@ public final class PageImage: @unchecked Sendable {
             throw OCRError(.imageOperationFailed, "the zone has no pixel data")
         }
         var pixels = [UInt8](repeating: 255, count: width * height)
-        for y in 0..<height {
-            let line = data + y * wordsPerLine
-            for x in 0..<width {
-                // Leptonica packs 8-bit pixels big-endian within each 32-bit word.
-                let word = line[x >> 2]
-                pixels[y * width + x] = UInt8(truncatingIfNeeded: word >> UInt32(8 * (3 - (x & 3))))
+        pixels.withUnsafeMutableBufferPointer { pixels in
+            for y in 0..<height {
+                Self.unpack(line: data + y * wordsPerLine, count: width, into: pixels.baseAddress! + y * width)
             }
         }
         return GrayImage(width: width, height: height, pixels: pixels)
+    }
+
+    // Leptonica packs 8-bit pixels big-endian within each 32-bit word: a word's bytes, swapped on a
+    // little-endian machine, are four pixels in order. Moved a word at a time (they were moved a byte at
+    // a time, with a shift each: 2% of a phone photo's time).
+
+    /// `count` pixels of one line of a Pix into `row`.
+    static func unpack(line: UnsafePointer<l_uint32>, count: Int, into row: UnsafeMutablePointer<UInt8>) {
+        let words = count / 4
+        let raw = UnsafeMutableRawPointer(row)
+        for index in 0..<words { raw.storeBytes(of: line[index].bigEndian, toByteOffset: 4 * index, as: UInt32.self) }
+        for x in (4 * words)..<count { row[x] = UInt8(truncatingIfNeeded: line[x >> 2] >> UInt32(8 * (3 - (x & 3)))) }
+    }
+
+    /// `count` pixels of `row` into one line of a Pix (the rest of its last word left as it was).
+    static func pack(row: UnsafePointer<UInt8>, count: Int, into line: UnsafeMutablePointer<l_uint32>) {
+        let words = count / 4
+        let raw = UnsafeRawPointer(row)
+        for index in 0..<words { line[index] = raw.loadUnaligned(fromByteOffset: 4 * index, as: UInt32.self).bigEndian }
+        for x in (4 * words)..<count {
+            let shift = UInt32(8 * (3 - (x & 3)))
+            line[x >> 2] = (line[x >> 2] & ~(0xFF << shift)) | (UInt32(row[x]) << shift)
+        }
     }
 
     /// Mean darkness of `rect` (0 white … 1 black), sampled; used to tell empty zones from printed ones.
