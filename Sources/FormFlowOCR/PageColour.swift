@@ -75,32 +75,57 @@ extension PageImage {
         for y in 0..<height {
             let sourceLine = source + y * sourceWords
             let targetLine = target + y * targetWords
-            for xWord in 0..<targetWords {
+            // Four pixels to a target word, eight at a time (the same integer arithmetic as `level`).
+            let whole = width / 8
+            for step in 0..<whole {
+                let rgb = UnsafeRawPointer(sourceLine).loadUnaligned(fromByteOffset: 32 * step, as: SIMD8<UInt32>.self)
+                let levels = Self.levels(rgb)
+                targetLine[2 * step] = levels[0] << 24 | levels[1] << 16 | levels[2] << 8 | levels[3]
+                targetLine[2 * step + 1] = levels[4] << 24 | levels[5] << 16 | levels[6] << 8 | levels[7]
+            }
+            for xWord in (2 * whole)..<targetWords {
                 var packed: UInt32 = 0
                 for byte in 0..<4 {
                     let x = xWord * 4 + byte
-                    var level: UInt32 = 255
-                    if x < width {
-                        // Leptonica's RGB pixel: red, green, blue, alpha from the high byte down.
-                        let rgb = sourceLine[x]
-                        let red = (rgb >> 24) & 0xFF
-                        let green = (rgb >> 16) & 0xFF
-                        let blue = (rgb >> 8) & 0xFF
-                        let brightest = max(red, green, blue)
-                        let saturation = brightest - min(red, green, blue)
-                        // Only bright colour is lifted to paper in full: black printed under a seal is
-                        // blended to a dark red (84, 16, 7), which its saturation alone lifted to 199 and
-                        // lost (a claimant's 郭 under a seal's star, read 建国); the seal's own red is
-                        // bright (235, 79, 90). Under 90 a pixel is ink whatever its hue.
-                        let lift = min(max(Int(brightest) - 90, 0), 40)
-                        level = min(255, brightest + saturation * 3 * UInt32(lift) / 80)
-                    }
-                    packed |= level << UInt32(8 * (3 - byte))
+                    packed |= (x < width ? Self.level(sourceLine[x]) : 255) << UInt32(8 * (3 - byte))
                 }
                 targetLine[xWord] = packed
             }
         }
         return PageImage(taking: gray, dpi: dpi)
+    }
+
+    /// The gray level of one of Leptonica's RGB pixels (red, green, blue, alpha from the high byte down)
+    /// with its colour lifted towards paper.
+    ///
+    /// Only bright colour is lifted to paper in full: black printed under a seal is blended to a dark red
+    /// (84, 16, 7), which its saturation alone lifted to 199 and lost (a claimant's 郭 under a seal's star,
+    /// read 建国); the seal's own red is bright (235, 79, 90). Under 90 a pixel is ink whatever its hue.
+    @inline(__always)
+    static func level(_ rgb: UInt32) -> UInt32 {
+        let red = (rgb >> 24) & 0xFF
+        let green = (rgb >> 16) & 0xFF
+        let blue = (rgb >> 8) & 0xFF
+        let brightest = max(red, green, blue)
+        let saturation = brightest - min(red, green, blue)
+        let lift = min(max(Int(brightest) - 90, 0), 40)
+        return min(255, brightest + saturation * 3 * UInt32(lift) / 80)
+    }
+
+    /// `level` of eight pixels at once. x / 80 is (x · 52429) >> 22 for every x up to 255 · 3 · 40.
+    @inline(__always)
+    static func levels(_ rgb: SIMD8<UInt32>) -> SIMD8<UInt32> {
+        let mask = SIMD8<UInt32>(repeating: 0xFF)
+        let red = (rgb &>> 24) & mask
+        let green = (rgb &>> 16) & mask
+        let blue = (rgb &>> 8) & mask
+        let brightest = pointwiseMax(pointwiseMax(red, green), blue)
+        let saturation = brightest &- pointwiseMin(pointwiseMin(red, green), blue)
+        let lift = pointwiseMin(
+            pointwiseMax(SIMD8<Int32>(truncatingIfNeeded: brightest) &- 90, SIMD8<Int32>(repeating: 0)),
+            SIMD8<Int32>(repeating: 40))
+        let product = saturation &* 3 &* SIMD8<UInt32>(truncatingIfNeeded: lift)
+        return pointwiseMin(SIMD8<UInt32>(repeating: 255), brightest &+ ((product &* 52429) &>> 22))
     }
 
     /// A colour page from red, green and blue bytes, pixel by pixel, row by row (tests draw seals with it).

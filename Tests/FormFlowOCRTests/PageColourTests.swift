@@ -36,4 +36,38 @@ struct PageColourTests {
         let page = try PageImage(gray: GrayImage(width: 2, height: 1, pixels: [0, 255]))
         #expect(try page.valuesWithoutColour() == nil)
     }
+
+    @Test("eight pixels at once give each pixel's level exactly, and a page's pixels past the last eight too")
+    func eightAtOnce() throws {
+        var checked = 0
+        for red in stride(from: 0, through: 255, by: 5) {
+            for green in stride(from: 0, through: 255, by: 3) {
+                var pixels: [UInt32] = []
+                for blue in stride(from: 0, through: 255, by: 4) {
+                    pixels.append(UInt32(red) << 24 | UInt32(green) << 16 | UInt32(blue) << 8)
+                }
+                while pixels.count % 8 != 0 { pixels.append(pixels[pixels.count % 7]) }
+                for start in stride(from: 0, to: pixels.count, by: 8) {
+                    let eight = SIMD8<UInt32>(pixels[start..<(start + 8)])
+                    let levels = PageImage.levels(eight)
+                    for lane in 0..<8 {
+                        #expect(levels[lane] == PageImage.level(eight[lane]))
+                        checked += 1
+                    }
+                }
+            }
+        }
+        #expect(checked > 200_000)
+        // A width that is no multiple of eight: the last pixels take the one-at-a-time path.
+        let colours: [(UInt8, UInt8, UInt8)] = (0..<13).map { (index: Int) -> (UInt8, UInt8, UInt8) in
+            let red = UInt8(index * 19)
+            let green = UInt8(255 - index * 11)
+            return (red, green, UInt8(index * 7))
+        }
+        let shown = try levels(of: colours)
+        for (index, colour) in colours.enumerated() {
+            let rgb = UInt32(colour.0) << 24 | UInt32(colour.1) << 16 | UInt32(colour.2) << 8
+            #expect(UInt32(shown[index]) == PageImage.level(rgb), "pixel \(index)")
+        }
+    }
 }
