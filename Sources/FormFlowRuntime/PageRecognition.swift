@@ -38,10 +38,9 @@ extension DocumentProcessor {
 
     /// Recognises every page of a file (`pending`, emptied page by page: a phone's photo is large).
     /// Of a file of several pages, each is first recognised by its ruled box only; the page-wide reading
-    /// (the long way, for a form whose print the scan lost) is made only when no page had a box. So the
-    /// attachments cost a third of what they did (a paste sheet of receipts took 0.4–0.7 s of page-wide
-    /// reading), and a second form is still found by its box, as the first was. `untilForm`: stop at the
-    /// first form (what `inspect` needs). `done` is told of each page recognised.
+    /// (the long way, for a form whose print the scan lost) is made only when no page had a box: a paste
+    /// sheet of receipts took 0.4–0.7 s of it. A second form is still found by its box, as the first was.
+    /// `untilForm`: stop at the first form (what `inspect` needs). `done` is told of each page recognised.
     func recognisePages(
         _ pending: inout [PageImage], orientation: ExifOrientation?, untilForm: Bool = false,
         done: (Recognised) -> Void = { _ in }
@@ -53,7 +52,7 @@ extension DocumentProcessor {
             var original: PageImage? = page
             let recognised = try recognise(&original, orientation: orientation, pageWide: pageWide)
             done(recognised)
-            if number == 1 || pages.firstEvidence.isEmpty { pages.firstEvidence = recognised.evidence }
+            if number == 1 { pages.firstEvidence = recognised.evidence }
             if recognised.template != nil {
                 if pages.form == nil {
                     pages.form = recognised
