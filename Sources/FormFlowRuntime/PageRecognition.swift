@@ -192,7 +192,7 @@ extension DocumentProcessor {
 
     /// The page upright, at a believable resolution, as two gray pages: by luminance (layout) and with
     /// coloured ink dropped (values; nil for a gray page). The colour page itself is not kept.
-    private static func grayPages(of page: consuming PageImage, orientation: ExifOrientation?, notes: inout [String])
+    static func grayPages(of page: consuming PageImage, orientation: ExifOrientation?, notes: inout [String])
         throws(OCRError) -> (PageImage, PageImage?)
     {
         let turn = orientation.flatMap { $0 == .upright ? nil : $0 }
@@ -200,16 +200,16 @@ extension DocumentProcessor {
             // A phone writes 72 dpi whatever it took; the templates' pages are A4/A5 wide (8.27 in).
             let uprightWidth = (turn?.quarterTurnsClockwise ?? 0) % 2 == 1 ? page.height : page.width
             let implied = max(72, Int((Double(uprightWidth) / 8.27).rounded()))
-            notes.append("the file claims \(page.dpi) dpi; its width implies \(implied)")
+            notes.append("\(CaptureMode.resolutionNote) \(page.dpi) dpi; its width implies \(implied)")
             page = try page.withResolution(implied)
         }
         if page.isBilevel {
             page = try page.smoothedFromBilevel()
-            notes.append("black and white: smoothed to gray at \(page.dpi) dpi")
+            notes.append("\(CaptureMode.bilevelNote) smoothed to gray at \(page.dpi) dpi")
         }
         var values = try page.valuesWithoutColour()
         if values != nil {
-            notes.append("colour: seals, coloured form print and tinted paper dropped before values were read")
+            notes.append("\(CaptureMode.colourNote) seals, coloured form print and tinted paper dropped before values were read")
         }
         var layout = try page.luminance()
         // Turned once gray, not in colour: a turned copy of a phone's colour picture was the largest
@@ -218,7 +218,7 @@ extension DocumentProcessor {
         if let turn {
             layout = try layout.upright(turn)
             values = try values?.upright(turn)
-            notes.append("turned upright as its EXIF orientation (\(turn.rawValue)) says")
+            notes.append("\(CaptureMode.exifNote) (\(turn.rawValue)) says")
         }
         return (layout, values)
     }

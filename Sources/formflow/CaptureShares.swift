@@ -1,3 +1,4 @@
+import FormFlowRuntime
 import Foundation
 
 /// The bench by capture mode, as FormFlow saw each document (its record's preparation notes, not how the
@@ -14,14 +15,6 @@ struct CaptureShares {
     }
 
     let rows: [Row]
-
-    /// The capture mode a record's preparation notes tell of (`DocumentProcessor.recognise`).
-    static func mode(of preparation: [String]) -> String {
-        if preparation.contains(where: { $0.hasPrefix("the file claims") }) { return "phone photo" }
-        if preparation.contains(where: { $0.hasPrefix("black and white") }) { return "black-and-white TIFF" }
-        if preparation.contains(where: { $0.hasPrefix("colour:") }) { return "colour scan" }
-        return "office scan"
-    }
 
     /// `baselineTimes`: a line "nanoseconds path" per file the baseline read; `records`: the output folder
     /// of FormFlow's run with one worker.
@@ -42,7 +35,7 @@ struct CaptureShares {
                 let document = record["document"] as? String, let timings = record["timings"] as? [String: Double],
                 let baselineWall = wall[document]
             else { continue }
-            let mode = Self.mode(of: record["preparation"] as? [String] ?? [])
+            let mode = CaptureMode.of(preparation: record["preparation"] as? [String] ?? []).rawValue
             var row = byMode[mode] ?? Row(mode: mode)
             row.documents += 1
             row.baseline += baselineCPU * 1000 * baselineWall / totalWall
