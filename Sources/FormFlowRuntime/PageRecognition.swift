@@ -48,8 +48,12 @@ extension DocumentProcessor {
         var pages = RecognisedPages()
         let pageCount = pending.count
         var withoutBox: [(number: Int, page: PageImage)] = []
-        func look(at number: Int, _ page: PageImage, pageWide: Bool) throws(OCRError) {
-            var original: PageImage? = page
+        func look(at number: Int, _ page: consuming PageImage, pageWide: Bool) throws(OCRError) {
+            // Only a page that may need the long way later is kept here; otherwise `recognise` holds the
+            // only reference and lets the page go once its gray pages are made (a phone's colour photo,
+            // kept here through its rectifying, had raised a run's peak by 45 MB).
+            let kept: PageImage? = pageWide ? nil : copy page
+            var original: PageImage? = consume page
             let recognised = try recognise(&original, orientation: orientation, pageWide: pageWide)
             done(recognised)
             if number == 1 { pages.firstEvidence = recognised.evidence }
@@ -62,8 +66,8 @@ extension DocumentProcessor {
                 }
             } else if pageWide {
                 pages.attachments.append(number)
-            } else {
-                withoutBox.append((number, page))
+            } else if let kept {
+                withoutBox.append((number, kept))
             }
         }
         var number = 0
@@ -73,8 +77,8 @@ extension DocumentProcessor {
         }
         if pages.form == nil {
             while !withoutBox.isEmpty, !(untilForm && pages.form != nil) {
-                let next = withoutBox.removeFirst()
-                try look(at: next.number, next.page, pageWide: true)
+                let (number, page) = withoutBox.removeFirst()
+                try look(at: number, consume page, pageWide: true)
             }
         }
         pages.attachments = (pages.attachments + withoutBox.map(\.number)).sorted()
