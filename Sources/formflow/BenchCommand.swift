@@ -132,10 +132,12 @@ struct BenchCommand: ParsableCommand {
                 try Self.shell(
                     "'\(executable)' run --config '\(config.path)' --inbox '\(inbox.path)' --out '\(out.path)' --workers \(workerCount) --quiet > /dev/null")
             }
-            let stages = try Self.stageMeans(out: out)
+            let report = try Self.batchReport(out: out)
+            // Mean seconds per document of each stage.
+            let stages = report.stages.compactMapValues { $0["mean_ms"].map { $0 / 1000 } }
             // The run's own peak from its report: the children's peak `measure` sees also counts the
             // generator and the baseline's tesseract processes.
-            let peak = Self.reportedPeak(out: out) ?? measured.peakRSS
+            let peak = report.peakResidentMegabytes ?? measured.peakRSS
             let share = (stages["ocr"] ?? 0) * Double(images.count) / (measured.seconds * Double(workerCount))
             results.append(
                 Measurement(
@@ -176,31 +178,16 @@ struct BenchCommand: ParsableCommand {
         return root
     }
 
-    /// Mean seconds per document of each stage, from the batch report the run wrote
-    /// (`<out>/reports/batch-<id>.json`), which also has the routing time the records cannot hold.
-    static func stageMeans(out: URL) throws -> [String: Double] {
+    /// The batch report a run wrote (`<out>/reports/batch-<id>.json`): its stage timings, which also
+    /// hold the routing time the records cannot, and the run's own peak memory.
+    static func batchReport(out: URL) throws -> BatchSummary {
         let reports = out.appendingPathComponent("reports")
         let names = try FileManager.default.contentsOfDirectory(atPath: reports.path)
             .filter { $0.hasPrefix("batch-") && $0.hasSuffix(".json") }
         guard names.count == 1, let name = names.first else {
             throw ValidationError("expected one batch report in \(reports.path), found \(names.count)")
         }
-        let data = try Data(contentsOf: reports.appendingPathComponent(name))
-        guard let report = try JSONSerialization.jsonObject(with: data) as? [String: Any],
-            let stages = report["stages"] as? [String: [String: Double]]
-        else { throw ValidationError("\(name) has no stage timings") }
-        return stages.compactMapValues { $0["mean_ms"].map { $0 / 1000 } }
-    }
-
-    /// The peak resident memory a run's batch report gives (`peak_rss_mb`), if it gives one.
-    static func reportedPeak(out: URL) -> Double? {
-        let reports = out.appendingPathComponent("reports")
-        guard let name = try? FileManager.default.contentsOfDirectory(atPath: reports.path)
-            .first(where: { $0.hasPrefix("batch-") && $0.hasSuffix(".json") }),
-            let data = try? Data(contentsOf: reports.appendingPathComponent(name)),
-            let report = try? JSONSerialization.jsonObject(with: data) as? [String: Any]
-        else { return nil }
-        return report["peak_rss_mb"] as? Double
+        return try JSONDecoder().decode(BatchSummary.self, from: Data(contentsOf: reports.appendingPathComponent(name)))
     }
 
     static func shell(_ command: String) throws {
