@@ -9,6 +9,7 @@ public enum CaptureMode: String, CaseIterable, Sendable {
     /// How the notes that tell a mode begin.
     static let resolutionNote = "the file claims"
     static let bilevelNote = "black and white:"
+    static let ditheredNote = "black and white, dithered:"
     static let colourNote = "colour:"
     static let exifNote = "turned upright as its EXIF orientation"
 

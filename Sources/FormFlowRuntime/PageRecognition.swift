@@ -207,7 +207,14 @@ extension DocumentProcessor {
             notes.append("\(CaptureMode.resolutionNote) \(page.dpi) dpi; its width implies \(implied)")
             page = try page.withResolution(implied)
         }
+        // A dithered page's labels are read from a page smoothed more (its dots become gray print
+        // again); its values from the page smoothed as any other, whose strokes stay sharp.
+        var descreened: PageImage? = nil
         if page.isBilevel {
+            if page.isDithered {
+                descreened = try page.smoothedFromBilevel(blur: 2)
+                notes.append("\(CaptureMode.ditheredNote) labels read from the page smoothed more")
+            }
             page = try page.smoothedFromBilevel()
             notes.append("\(CaptureMode.bilevelNote) smoothed to gray at \(page.dpi) dpi")
         }
@@ -216,6 +223,10 @@ extension DocumentProcessor {
             notes.append("\(CaptureMode.colourNote) seals, coloured form print and tinted paper dropped before values were read")
         }
         var layout = try page.luminance()
+        if let descreened {
+            values = layout
+            layout = descreened
+        }
         // Turned once gray, not in colour: a turned copy of a phone's colour picture was the largest
         // allocation of a run (48 MB for 12 megapixels, beside the picture itself).
         _ = consume page

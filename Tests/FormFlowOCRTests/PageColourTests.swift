@@ -70,4 +70,56 @@ struct PageColourTests {
             #expect(UInt32(shown[index]) == PageImage.level(rgb), "pixel \(index)")
         }
     }
+
+    /// A page of tinted paper (gray 234) with brown labels (gray 110) and black values whose strokes
+    /// are 3 pixels wide, as a form's are at 200 dpi; 6% of the page is value ink, as on an invoice.
+    static func tintedForm() throws -> PageImage {
+        let width = 600
+        let height = 400
+        var pixels = [UInt8](repeating: 234, count: width * height)
+        for row in 0..<height {
+            for column in 0..<width {
+                let label = row % 40 < 12 && column % 16 < 9 && column < 200
+                let value = row % 40 < 14 && column % 14 < 3 && column >= 262 && column < 560
+                if label { pixels[row * width + column] = 110 }
+                if value { pixels[row * width + column] = 15 }
+            }
+        }
+        return try PageImage(gray: GrayImage(width: width, height: height, pixels: pixels), dpi: 200)
+    }
+
+    @Test("a dithered black-and-white page is told from a thresholded one")
+    func ditheredIsTold() throws {
+        let form = try Self.tintedForm()
+        #expect(try form.bilevel(dithered: true).isDithered)
+        #expect(try !form.bilevel(dithered: false).isDithered)
+        // Only a 1-bit page can be dithered.
+        #expect(!form.isDithered)
+    }
+
+    @Test("smoothed more, a dithered page's labels come back as even gray; its values stay black")
+    func ditheredLabelsBecomeGray() throws {
+        let dithered = try Self.tintedForm().bilevel(dithered: true)
+        func spread(_ page: PageImage, rows: Range<Int>, columns: Range<Int>) throws -> (mean: Double, deviation: Double) {
+            let image = try page.grayImage()
+            var values: [Double] = []
+            // The page is at 300 dpi now: 1.5 times the 200-dpi coordinates.
+            for row in rows { for column in columns { values.append(Double(image.pixels[row * image.width + column])) } }
+            let mean = values.reduce(0, +) / Double(values.count)
+            let variance = values.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(values.count)
+            return (mean, variance.squareRoot())
+        }
+        // Inside a label's stroke (200 dpi: rows 2–9 of a band, columns 2–6 of a stroke) and inside a
+        // value's (columns 266–268).
+        let labelRows = 4..<14
+        let labelColumns = 4..<9
+        let smoothed = try dithered.smoothedFromBilevel()
+        let descreened = try dithered.smoothedFromBilevel(blur: 2)
+        let before = try spread(smoothed, rows: labelRows, columns: labelColumns)
+        let after = try spread(descreened, rows: labelRows, columns: labelColumns)
+        #expect(after.deviation < before.deviation / 2, "dots: \(before), descreened: \(after)")
+        #expect(after.mean > 60 && after.mean < 200)
+        let value = try spread(descreened, rows: 5..<16, columns: 400..<402)
+        #expect(value.mean < 100)
+    }
 }
