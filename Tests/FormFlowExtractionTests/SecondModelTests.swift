@@ -574,6 +574,25 @@ struct SecondModelTests {
         #expect(FieldExtractor.proposalNote(.text("王翚强"), runnersUp: []) == "the second OCR model's reading 王翚强")
     }
 
+    @Test("a name the model reads a character short, where Tesseract agrees on the count the ink holds, is not proposed")
+    func modelMiscountNotProposed() {
+        // PP-OCRv5 left 木 out of 乌鲁木齐 on a fresh set; the line's ink holds 14 characters.
+        let agreed = ["乌鲁木齐卓创数据服务有限公司", "乌鲁木齐卓创数据服务有限公司"]
+        #expect(FieldExtractor.modelMiscounts("乌鲁齐卓创数据服务有限公司", tesseract: agreed, lineHolds: 14))
+        // Tesseract adding a character (a label's stroke read 人): the ink holds the model's count.
+        let added = ["重庆人金博数据服务股份有限公司", "重庆人金博数据服务股份有限公司"]
+        #expect(!FieldExtractor.modelMiscounts("重庆金博数据服务股份有限公司", tesseract: added, lineHolds: 14))
+        // Tesseract's readings disagreeing, or one reading alone, or a line not counted: the model's stands.
+        #expect(
+            !FieldExtractor.modelMiscounts(
+                "乌鲁齐卓创数据服务有限公司", tesseract: ["乌鲁木齐卓创数据服务有限公司", "乌鲁木齐启创数据服务有限公司"],
+                lineHolds: 14))
+        #expect(!FieldExtractor.modelMiscounts("乌鲁齐卓创数据服务有限公司", tesseract: [agreed[0]], lineHolds: 14))
+        #expect(!FieldExtractor.modelMiscounts("乌鲁齐卓创数据服务有限公司", tesseract: agreed, lineHolds: nil))
+        // The same count: a misread character is the model's to propose, as before.
+        #expect(!FieldExtractor.modelMiscounts("乌鲁木齐启创数据服务有限公司", tesseract: agreed, lineHolds: 14))
+    }
+
     @Test(
         "a count Tesseract agrees on but the glyphs do not confirm is checked by the second model: another clear reading makes it uncertain"
     )
