@@ -853,6 +853,7 @@ public struct FieldExtractor: Sendable {
             FieldPolicy.SecondReader(
                 model: $0, doubt: glyphDoubt ?? judge, confirm: glyphConfirm, characters: characterVotes,
                 onlyUnsplitReadings: spec.type == .code, dissentsOnSplitReadings: spec.type.hasCheckCharacter,
+                dissentsOnAgreedReadings: spec.type == .id18 || spec.type == .bankCard,
                 passesCheck: spec.type.hasCheckCharacter ? { [self] in normalize($0, spec)?.check == .valid } : nil,
                 needsSureModel: spec.type == .date || spec.type == .code,
                 tieBrokenBySureModel: spec.type == .code && !reader.strokesMayBeLost)

@@ -848,16 +848,21 @@ enum FieldPolicy {
             }
             // A check character passes by chance once in eleven: two misreads in one ID (0 read 9, 4 read 1
             // on a phone photo) passed it, read so twice of three. Where Tesseract's readings differ, the
-            // model's reading of another value of the same length is a dissent that the check cannot outvote.
-            if decided.check == .valid, verdict != .confirms, secondReader?.dissentsOnSplitReadings == true,
-                Set(readings.map(\.value)).count > 1, let model = secondReader?.model, let own = try model.value(),
-                let ownText = own.value.text, let decidedText = decided.value.text, ownText.count == decidedText.count,
-                ownText != decidedText
+            // model's reading of another value of the same length is a dissent that the check cannot outvote;
+            // where they agree, too, for the checks a misread passes once in ten or eleven (IDs, bank cards:
+            // a G4 scan's invalid ID 440305200105242867 read …212867 twice, which passes, and accepted; the
+            // model read …242867).
+            let split = Set(readings.map(\.value)).count > 1
+            if decided.check == .valid, verdict != .confirms, let second = secondReader,
+                split ? second.dissentsOnSplitReadings : second.dissentsOnAgreedReadings,
+                let own = try second.model.value(), let ownText = own.value.text, let decidedText = decided.value.text,
+                ownText.count == decidedText.count, ownText != decidedText
             {
+                let model = second.model
                 return .uncertain(
                     decided, judges: [agreement.name, model.name],
                     because:
-                        "the readings differ (\(shown)) and the second OCR model reads \(own.value): a misread cannot be ruled out"
+                        "the readings \(split ? "differ" : "agree") (\(shown)) and the second OCR model reads \(own.value): a misread cannot be ruled out"
                 )
             }
             if modelMayObject, verdict != .confirms, let model = secondReader?.model, let own = try model.value() {
@@ -896,6 +901,10 @@ extension FieldPolicy {
         /// Tesseract's readings differ, even one whose check character passes (values with a check
         /// character: the check passes a misread once in eleven).
         var dissentsOnSplitReadings = false
+        /// The same where Tesseract's readings all agree: for check characters that a misread passes once in
+        /// ten or eleven (IDs, bank cards), not a tax ID's, which passes one in thirty-one (the model reads
+        /// a tax ID's last Q as 9 at 0.7–0.8, where three readings of Tesseract's agreed on the Q).
+        var dissentsOnAgreedReadings = false
         /// Whether a text passes the field's check character (values that have one).
         var passesCheck: ((String) -> Bool)? = nil
         /// Whether the model sides with a reading of Tesseract's only where it read every character of it

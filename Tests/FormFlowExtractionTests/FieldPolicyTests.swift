@@ -166,11 +166,12 @@ struct FieldPolicyTests {
         let printed = "110191196812195915"
         var readings = Self.readings([printed, printed, "1101911968121959145"])
         readings[2].check = .malformed
-        func decide(_ readings: [NormalizedReading], model: String?) throws -> FieldPolicy.Decision {
+        func decide(_ readings: [NormalizedReading], model: String?, agreed: Bool = false) throws -> FieldPolicy.Decision {
             let judge = SecondModelJudge(read: { model.map { NormalizedReading(value: .text($0), check: .checksumFailed) } })
             return try FieldPolicy.decide(
                 readings, agreement: Self.twoResolutions, glyphs: nil,
-                secondReader: FieldPolicy.SecondReader(model: judge, doubt: nil, confirm: nil, dissentsOnSplitReadings: true),
+                secondReader: FieldPolicy.SecondReader(
+                    model: judge, doubt: nil, confirm: nil, dissentsOnSplitReadings: true, dissentsOnAgreedReadings: agreed),
                 glyphsMustConfirm: false, glyphsConfirmAReading: false, contradictionWaits: false, tesseractDoubts: false, final: true)
         }
         guard case .uncertain(_, let judges, let why) = try decide(readings, model: "110101196812195915") else {
@@ -182,6 +183,16 @@ struct FieldPolicyTests {
         guard case .accept = try decide(readings, model: nil) else { Issue.record("no model reading, yet not taken"); return }
         guard case .accept = try decide([readings[0], readings[1]], model: "110101196812195915") else {
             Issue.record("unanimous readings were held against the model's misread"); return
+        }
+        // Where the check is a weak one (IDs, bank cards: a misread passes once in ten or eleven), unanimous
+        // readings too: a G4 scan's invalid ID 440305200105242867 was read …212867 twice, which passes.
+        let invalid = Self.readings(["440305200105212867", "440305200105212867"])
+        guard case .uncertain(_, _, let because) = try decide(invalid, model: "440305200105242867", agreed: true) else {
+            Issue.record("unanimous readings of an ID outvoted the model's dissent"); return
+        }
+        #expect(because.contains("readings agree") && because.contains("440305200105242867"))
+        guard case .accept = try decide(invalid, model: nil, agreed: true) else {
+            Issue.record("no model reading, yet not taken"); return
         }
     }
 
