@@ -682,7 +682,8 @@ public struct FieldExtractor: Sendable {
                             GlyphDoubt(
                                 verifier: names!, broad: nil, image: inkImage, readAlone: true,
                                 unknownGlyphsObject: unlessModelSure,
-                                outvoted: outvotedByBoth)
+                                outvoted: outvotedByBoth),
+                            RareRivalGlyphs(verifier: names!, isRare: isRare, image: inkImage),
                         ] + runnerUpGlyphs))
             case .organisation where text != nil && location.inkBox != nil:
                 MemoJudge(

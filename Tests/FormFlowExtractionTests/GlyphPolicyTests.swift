@@ -216,3 +216,31 @@ struct GlyphPolicyTests {
         #expect(try FieldExtractor.withoutFirstGlyph(PixelRect(x: 5, y: 4, width: 22, height: 32), reader: reader) == nil)
     }
 }
+
+@Suite("A name's glyph nearer a rare character than its common reading")
+struct RareRivalGlyphsTests {
+    @Test("a common character whose glyph lies nearer a rare one speaks against the name; the rare reading does not")
+    func rareRival() throws {
+        // 彧 drawn in a face the prototypes leave out: both engines read 何敏或 on a colour scan of 何敏彧.
+        let lines = try PrototypeLines(
+            files: ["names.txt", "name-rivals.txt"], heldOut: "AR_PL_UMing_CN_Light", features: .strokeDirection)
+        let verifier = TextVerifier.names(classifier: lines.classifier)
+        // Drawn in UMing, its 彧 lies 0.25 from the other faces' 彧 and 0.35 from their 或.
+        let drawn = lines.draw("何敏彧", gap: 8)
+        let judge = RareRivalGlyphs(verifier: verifier, isRare: { $0 == "彧" }, image: { drawn })
+        func verdict(_ value: String) throws -> Verdict {
+            try judge.judge(NormalizedReading(value: .text(value), check: .valid))
+        }
+        guard case .contradicts(let why) = try verdict("何敏或") else {
+            Issue.record("the common 或 was not held against a glyph nearer 彧"); return
+        }
+        #expect(why.contains("彧") && why.contains("或"))
+        // The rare reading itself, and a name whose glyphs are their common characters: no opinion.
+        if case .contradicts = try verdict("何敏彧") { Issue.record("the rare reading was held against itself") }
+        let common = lines.draw("何敏军", gap: 8)
+        let commonJudge = RareRivalGlyphs(verifier: verifier, isRare: { $0 == "彧" }, image: { common })
+        if case .contradicts = try commonJudge.judge(NormalizedReading(value: .text("何敏军"), check: .valid)) {
+            Issue.record("a common name drawn as itself was doubted")
+        }
+    }
+}
