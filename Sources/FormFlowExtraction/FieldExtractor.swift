@@ -850,6 +850,10 @@ public struct FieldExtractor: Sendable {
                 CharacterVotes(verifier: text!, broad: names, image: inkImage, isListed: { vocabulary.contains($0) })
             default: nil
             }
+        // How many characters the line holds, for a proposal of the model's (`modelMiscounts`).
+        let charactersOnTheLine = { [reader] in
+            try Self.charactersHeld(spec, counted: characters, box: box, reader: reader)
+        }
         let secondReader = secondModel.map {
             FieldPolicy.SecondReader(
                 model: $0, doubt: glyphDoubt ?? judge, confirm: glyphConfirm, characters: characterVotes,
@@ -878,8 +882,7 @@ public struct FieldExtractor: Sendable {
                 empty.decidedBy = judges
                 if empty.uncertain {
                     let byModel = try putForwardModelReading(
-                        &empty, secondModel: secondModel, readings: readings,
-                        lineHolds: { [reader] in try Self.charactersHeld(spec, counted: characters, box: box, reader: reader) })
+                        &empty, secondModel: secondModel, readings: readings, lineHolds: charactersOnTheLine)
                     try putForwardGlyphReading(
                         &empty, spec, readings, lineHolds: characters, image: inkImage, secondModel: secondModel,
                         mayReplaceProposal: !byModel)
@@ -925,8 +928,7 @@ public struct FieldExtractor: Sendable {
             empty.note = (empty.note ?? "") + "; the second OCR model read \(own.value)"
         }
         let byModel = try putForwardModelReading(
-            &empty, secondModel: secondModel, readings: readings,
-            lineHolds: { [reader] in try Self.charactersHeld(spec, counted: characters, box: box, reader: reader) })
+            &empty, secondModel: secondModel, readings: readings, lineHolds: charactersOnTheLine)
         try putForwardGlyphReading(
             &empty, spec, readings, lineHolds: characters, image: inkImage, secondModel: secondModel,
             mayReplaceProposal: !byModel)
@@ -942,9 +944,9 @@ public struct FieldExtractor: Sendable {
     /// claimants and half the wrong tax IDs and names, field accuracy 96.2% → 97.5%, no decision changed.
     /// Not counts and rates, which the form's sums may confirm as their own best reading
     /// (`Reconciler.settleReceiptsByAttachments`): the model's reading is not Tesseract's.
-    /// - Returns: whether the model's reading was put forward.
     /// Not where Tesseract's readings all agree on a name as long as the line's ink holds and the model's
     /// is not that long (`modelMiscounts`).
+    /// - Returns: whether the model's reading was put forward.
     private func putForwardModelReading(
         _ field: inout FieldReading, secondModel: SecondModelJudge?, readings: [NormalizedReading],
         lineHolds: () throws -> Int?
@@ -953,7 +955,10 @@ public struct FieldExtractor: Sendable {
         if let model = own.value.text, field.type == .organisation || field.type == .chineseName,
             Self.modelMiscounts(model, tesseract: readings.compactMap(\.value.text), lineHolds: try lineHolds())
         {
-            field.note = (field.note ?? "") + "; the second OCR model read \(model), \(model.count) characters where the line holds \(field.chosen?.value.text?.count ?? 0)"
+            let held = field.chosen?.value.text?.count ?? 0
+            field.note =
+                (field.note ?? "")
+                + "; the second OCR model read \(model), \(model.count) characters where the line holds \(held)"
             return false
         }
         field.chosen = own
@@ -976,7 +981,9 @@ public struct FieldExtractor: Sendable {
 
     /// How many characters the value's line holds (`GlyphLine.estimatedCharacterCount`): for a name,
     /// what reading it counted; for an organisation, counted now. Nil for other fields.
-    static func charactersHeld(_ spec: FieldSpec, counted: Int?, box: PixelRect, reader: any PageReader) throws -> Int? {
+    static func charactersHeld(_ spec: FieldSpec, counted: Int?, box: PixelRect, reader: any PageReader) throws
+        -> Int?
+    {
         switch spec.type {
         case .chineseName: return counted
         case .organisation: return GlyphLine(image: try reader.pixels(in: box))?.estimatedCharacterCount
