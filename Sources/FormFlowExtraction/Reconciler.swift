@@ -503,10 +503,26 @@ enum Reconciler {
         }
         guard verdict != .matches, plain.contains("元") else { return (plain, verdict) }
         let printed = plain.replacingOccurrences(of: "元", with: "圆")
-        if AmountInWordsVerifier.verify(image: image, expected: printed, classifier: glyphs) == .matches {
+        if AmountInWordsVerifier.verify(image: image, expected: printed, classifier: glyphs) == .matches,
+            unitClearlyRound(image: image, plain: plain, printed: printed, glyphs: glyphs)
+        {
             return (printed, .matches)
         }
         return (plain, verdict)
+    }
+
+    /// Whether the glyph where the words have their unit is clearly 圆 rather than 元: nearer to 圆 by twice
+    /// the agreement margin. The words are recorded as printed; a 元 in AR PL UMing under a seal lay 4.39
+    /// from 元 and 3.59 from 叁, near enough to 圆 for the 圆 spelling to match, and 玖仟肆佰零叁圆陆角柒分
+    /// was accepted for a printed 玖仟肆佰零叁元陆角柒分.
+    static func unitClearlyRound(image: GrayImage, plain: String, printed: String, glyphs: GlyphClassifier) -> Bool {
+        guard let place = Array(plain).firstIndex(of: "元"),
+            let asPlain = AmountInWordsVerifier.positions(image: image, expected: plain, classifier: glyphs).1,
+            let asPrinted = AmountInWordsVerifier.positions(image: image, expected: printed, classifier: glyphs).1,
+            asPlain.indices.contains(place), asPrinted.indices.contains(place)
+        else { return false }
+        return asPlain[place].expectedDistance - asPrinted[place].expectedDistance
+            > 2 * AmountInWordsVerifier.agreementMargin
     }
 
     static func money(_ reading: NormalizedReading?) -> Decimal? {
