@@ -63,4 +63,17 @@ struct AmountInWordsVerifierTests {
         #expect(!AmountInWordsVerifier.isUnplaced(.init(expected: "叁", nearest: "叁", expectedDistance: 5.4, nearestDistance: 5.4)))
         #expect(!AmountInWordsVerifier.isUnplaced(.init(expected: "叁", nearest: "肆", expectedDistance: 3.2, nearestDistance: 3.0)))
     }
+
+    @Test("the words are taken with 圆 only where the unit's glyph is clearly 圆; a printed 元 keeps 元")
+    func roundYuanOnlyWhenClear() throws {
+        let lines = try PrototypeLines(file: "financial-capitals.txt", heldOut: "AR_PL_UKai_CN_Book")
+        let plain = ChineseAmount.render(1464.09)
+        let printed = plain.replacingOccurrences(of: "元", with: "圆")
+        let withRound = lines.draw(printed, gap: 10)
+        let withPlain = lines.draw(plain, gap: 10)
+        #expect(Reconciler.unitClearlyRound(image: withRound, plain: plain, printed: printed, glyphs: lines.classifier))
+        #expect(!Reconciler.unitClearlyRound(image: withPlain, plain: plain, printed: printed, glyphs: lines.classifier))
+        // A printed 元 is taken as 元.
+        #expect(Reconciler.verifyWords(image: withPlain, amount: 1464.09, glyphs: lines.classifier).text == plain)
+    }
 }
