@@ -517,8 +517,8 @@ enum Reconciler {
     /// was accepted for a printed 玖仟肆佰零叁元陆角柒分.
     static func unitClearlyRound(image: GrayImage, plain: String, printed: String, glyphs: GlyphClassifier) -> Bool {
         guard let place = Array(plain).firstIndex(of: "元"),
-            let asPlain = AmountInWordsVerifier.positions(image: image, expected: plain, classifier: glyphs).1,
-            let asPrinted = AmountInWordsVerifier.positions(image: image, expected: printed, classifier: glyphs).1,
+            let asPlain = AmountInWordsVerifier.positions(image: image, expected: plain, classifier: glyphs).aligned,
+            let asPrinted = AmountInWordsVerifier.positions(image: image, expected: printed, classifier: glyphs).aligned,
             asPlain.indices.contains(place), asPrinted.indices.contains(place)
         else { return false }
         return asPlain[place].expectedDistance - asPrinted[place].expectedDistance
