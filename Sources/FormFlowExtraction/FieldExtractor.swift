@@ -238,7 +238,8 @@ public struct FieldExtractor: Sendable {
                     text, image: image, alphabet: .digits, shapesSettle: !reader.strokesMayBeLost)
                 if Self.trace { FieldExtractor.tracePrint("TRACE figures \(name) \(text): \(outcome)") }
                 return outcome == .confirmed
-            })
+            },
+            cellBySecondModel: { amountLine($0)?.text })
         for column in template.table?.common ?? [] {
             result.readings[column] = Self.common(column, of: result.rows)
         }

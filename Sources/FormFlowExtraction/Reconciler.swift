@@ -25,7 +25,7 @@ enum Reconciler {
         _ result: inout ExtractionResult, glyphs: GlyphClassifier?, strokesMayBeLost: Bool = false,
         wordsBySecondModel: () -> LineReading? = { nil },
         amountBySecondModel: (String) -> String? = { _ in nil }, amountUnclearToSecondModel: (String) -> Bool = { _ in false },
-        figuresSpell: (String, String) -> Bool = { _, _ in false }
+        figuresSpell: (String, String) -> Bool = { _, _ in false }, cellBySecondModel: (String) -> String? = { _ in nil }
     ) {
         // The model reads a field's line once, however many steps ask.
         var asked: [String: String?] = [:]
@@ -35,6 +35,9 @@ enum Reconciler {
             asked[key] = .some(said)
             return said
         }
+        // Rows of a seal's text below the items: before the sums are judged, and again once the total may
+        // have been settled by its words.
+        leaveOutRowsTheItemsDoWithout(&result, cellBySecondModel: cellBySecondModel)
         settleTotalByItems(&result)
         settleReceiptsByAttachments(&result)
         settleVATArithmetic(&result)
@@ -51,8 +54,29 @@ enum Reconciler {
         // Only where strokes may be lost: on a clean scan, a tax computed on 6677.44 beside an amount of
         // 6677.14 is the form's own tax_mismatch, which the doubt hid.
         if strokesMayBeLost { doubtAmountsWhoseOnesMakeABrokenRelationHold(&result) }
+        leaveOutRowsTheItemsDoWithout(&result, cellBySecondModel: cellBySecondModel)
         // Last, and deciding nothing: what an operator is shown for a total left uncertain.
         proposeTotalTheWordsSpell(&result, totalBySecondModel: { amountByModel("total") })
+    }
+
+    /// Leaves out the rows below the items that the items do without (`ItemRowJudge.rowsTheItemsDoWithout`),
+    /// and says so in the table's evidence. `cellBySecondModel` reads a cell's ink by "row.column".
+    static func leaveOutRowsTheItemsDoWithout(_ result: inout ExtractionResult, cellBySecondModel: (String) -> String?) {
+        let amount = ItemRowJudge.Column(name: "amount", type: .money, vocabulary: [])
+        let count = ItemRowJudge.Column(name: "receipts", type: .integer, vocabulary: [])
+        let rows = ItemRowJudge.rowsTheItemsDoWithout(
+            result.rows, total: result.readings[itemsAddUpTo(result)], amount: amount,
+            count: result.rows.contains { $0["receipts"] != nil } ? count : nil,
+            model: { row, column in cellBySecondModel("\(row).\(column)") })
+        guard !rows.isEmpty else { return }
+        let boxes = rows.flatMap { result.rows[$0.row].values.compactMap(\.box) } + (result.tableNote?.box.map { [$0] } ?? [])
+        result.rows.removeLast(rows.count)
+        let said = rows.reversed().map(\.why).joined(separator: "; ")
+        let note = "\(rows.count == 1 ? "a row" : "\(rows.count) rows") below the last item left out: \(said)"
+        result.tableNote = FieldEvidence(
+            raw: "", confidence: 0, box: boxes.dropFirst().reduce(boxes.first) { $0?.union($1) }, uncertain: false,
+            note: result.tableNote?.note.map { "\($0); \(note)" } ?? note,
+            decidedBy: (result.tableNote?.decidedBy ?? []) + ["items sum"])
     }
 
     /// A total left uncertain is put before the operator as the amount its words spell, where the words were
