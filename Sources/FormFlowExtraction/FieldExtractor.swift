@@ -878,6 +878,7 @@ public struct FieldExtractor: Sendable {
                 if Self.trace { FieldExtractor.tracePrint("TRACE policy \(spec.name) \(decision)") }
                 empty.chosen = chosen
                 empty.candidates = Self.distinct(readings)
+                empty.everyReading = readings.compactMap(\.value.text)
                 if case .accept = decision { empty.uncertain = false } else { empty.uncertain = true }
                 empty.note = because
                 empty.decidedBy = judges
@@ -902,6 +903,7 @@ public struct FieldExtractor: Sendable {
             }
         }
         empty.candidates = Self.distinct(readings)
+        empty.everyReading = readings.compactMap(\.value.text)
         if Self.trace {
             FieldExtractor.tracePrint("TRACE undecided \(spec.name) \(readings.map { "\($0.value) \($0.check)" })")
         }

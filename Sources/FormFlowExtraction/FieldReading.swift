@@ -25,6 +25,9 @@ public struct FieldReading: Sendable {
     /// too (`Reconciler.doubtDisputedAmountsOfBrokenSums`): two readers, so a relation that fails with it,
     /// and with every other reading, is broken as read with confidence (`ExtractionResult.disputedAmounts`).
     public var readByModelToo: FieldValue? = nil
+    /// Every reading's text in the order made, malformed ones too (a G4 total whose point was lost, 547933
+    /// five times: `Reconciler.confirmTotalWhoseDigitsOthersSay`).
+    public var everyReading: [String] = []
 
     public var value: FieldValue? { chosen?.value }
 

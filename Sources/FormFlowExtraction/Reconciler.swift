@@ -55,6 +55,7 @@ enum Reconciler {
         // 6677.14 is the form's own tax_mismatch, which the doubt hid.
         if strokesMayBeLost { doubtAmountsWhoseOnesMakeABrokenRelationHold(&result) }
         leaveOutRowsTheItemsDoWithout(&result, cellBySecondModel: cellBySecondModel)
+        confirmTotalWhoseDigitsOthersSay(&result, totalBySecondModel: { amountByModel("total") })
         // Last, and deciding nothing: what an operator is shown for a total left uncertain.
         proposeTotalTheWordsSpell(&result, totalBySecondModel: { amountByModel("total") })
     }
@@ -77,6 +78,35 @@ enum Reconciler {
             raw: "", confidence: 0, box: boxes.dropFirst().reduce(boxes.first) { $0?.union($1) }, uncertain: false,
             note: result.tableNote?.note.map { "\($0); \(note)" } ?? note,
             decidedBy: (result.tableNote?.decidedBy ?? []) + ["items sum"])
+    }
+
+    /// A total whose figures Tesseract read with the same digits every time, but not as an amount (a G4
+    /// scan's point lost: 547933 five times for 5479.33; a seal's specks after it: 20630.82..), is that
+    /// amount where two other readers say it: the amount in words (as the glyphs or the second model read
+    /// them), the parts' sum read with confidence, the second model's reading of the figures. Tesseract's
+    /// digits are the third reader. A form whose words say another amount than its figures keeps the
+    /// words as they were: no words_mismatch is hidden, and none is claimed on a misread.
+    static func confirmTotalWhoseDigitsOthersSay(_ result: inout ExtractionResult, totalBySecondModel: () -> String?) {
+        guard let total = result.readings["total"], total.uncertain else { return }
+        let read = total.everyReading.map { $0.filter(\.isASCIIDigit) }
+        guard read.count >= 2, let digits = read.first, !digits.isEmpty, read.allSatisfy({ $0 == digits }) else { return }
+        let words = result.readings["total_in_words"]?.chosen?.value.text.flatMap(ChineseAmount.parse)
+        let others: [(reader: String, says: Decimal?)] = [
+            ("the amount in words", words), ("the parts' sum", partsSum(result, confident: true)),
+            ("the second OCR model's reading of the figures", modelAmount(totalBySecondModel())),
+        ]
+        let agreeing = others.filter { $0.says.map { Money.format($0).filter(\.isASCIIDigit) == digits } ?? false }
+        guard agreeing.count >= 2, let amount = agreeing.first?.says else { return }
+        let shown = Money.format(amount)
+        result.readings["total"]?.confirm(
+            NormalizedReading(value: .text(shown), check: .valid),
+            because:
+                "Tesseract read the digits of \(shown) every time (\(total.everyReading.joined(separator: " / "))), and \(agreeing.map(\.reader).joined(separator: " and ")) say \(shown)",
+            by: "tesseract digits")
+        result.readings["total"]?.decidedBy = ["tesseract digits"] + agreeing.map(\.reader)
+        if words == amount, let text = result.readings["total_in_words"]?.chosen {
+            result.readings["total_in_words"]?.confirm(text, because: "agrees with the amount in figures", by: "amount in words")
+        }
     }
 
     /// A total left uncertain is put before the operator as the amount its words spell, where the words were

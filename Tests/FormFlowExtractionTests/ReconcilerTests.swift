@@ -34,6 +34,39 @@ struct ReconcilerTests {
             ], rows: [], registration: nil, problems: [])
     }
 
+    @Test("a total read with the same digits every time is the amount two other readers say with those digits")
+    func totalWhoseDigitsOthersSay() {
+        func settled(read: [String], words: String, amount: String = "17950.68", model: String? = nil) -> (
+            total: FieldReading?, words: FieldReading?
+        ) {
+            var result = Self.invoice(amount: amount, tax: "537.52", total: "0")
+            var total = Self.money("total", [], uncertain: true)
+            total.everyReading = read
+            result.readings["total"] = total
+            var wordsReading = Self.money("total_in_words", [words], uncertain: true)
+            wordsReading.type = .amountInWords
+            result.readings["total_in_words"] = wordsReading
+            Reconciler.confirmTotalWhoseDigitsOthersSay(&result, totalBySecondModel: { model })
+            return (result.readings["total"], result.readings["total_in_words"])
+        }
+        let words = "壹万捌仟肆佰捌拾捌元贰角"  // 18488.20 = 17950.68 + 537.52
+        // The point lost (a G4 scan), or a seal's specks after the figures: the words and the sum say it.
+        let pointLost = settled(read: ["1848820", "1848820", "1848820"], words: words)
+        #expect(pointLost.total?.value == .text("18488.20"))
+        #expect(pointLost.total?.uncertain == false)
+        #expect(pointLost.words?.uncertain == false)
+        #expect(settled(read: ["18488.20..", "18488.20.."], words: words, amount: "17950.00", model: "18488.20").total?.uncertain == false)
+        // One other reader is not enough, nor are readings whose digits differ, nor a single reading.
+        #expect(settled(read: ["1848820", "1848820"], words: words, amount: "17950.00").total?.uncertain == true)
+        #expect(settled(read: ["1848820", "1848828"], words: words).total?.uncertain == true)
+        #expect(settled(read: ["1848820"], words: words).total?.uncertain == true)
+        // Words that say another amount than the figures' digits stay as they were: the sum and the model
+        // confirm the total, the words are not confirmed (no words_mismatch is hidden or claimed on a misread).
+        let otherWords = settled(read: ["1848820", "1848820"], words: "壹万捌仟肆佰捌拾玖元贰角", model: "18488.20")
+        #expect(otherWords.total?.value == .text("18488.20"))
+        #expect(otherWords.words?.uncertain == true)
+    }
+
     @Test("an uncertain total is shown as the amount its words spell where something else gives it too; it stays uncertain")
     func totalProposedFromWords() {
         func proposed(total: [String], words: String, amount: String = "17950.68", model: String? = nil) -> FieldReading? {
