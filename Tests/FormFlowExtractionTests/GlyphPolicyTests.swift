@@ -244,3 +244,22 @@ struct RareRivalGlyphsTests {
         }
     }
 }
+
+@Suite("A rare name character in the names' other typefaces")
+struct RareCharactersInMoreFacesTests {
+    @Test("rare characters printed in a Noto face are confirmed as themselves with the rivals in every face, not with Ming, Kai and Hei alone")
+    func rareCharactersInANotoFace() throws {
+        // Drawn in Noto Sans CJK Bold, a face whose regular weight the other files draw in: Tesseract reads
+        // 罗敏祥 and 周伟赞, the model 罗敏禛 and 周伟赟, and only the glyphs can confirm the model.
+        let heldOut = "Noto_Sans_CJK_SC_Bold"
+        let every = try PrototypeLines(
+            files: ["names.txt", "name-rivals.txt", "name-rivals-more.txt"], heldOut: heldOut, features: .strokeDirection)
+        let three = try PrototypeLines(files: ["names.txt", "name-rivals.txt"], heldOut: heldOut, features: .strokeDirection)
+        for (name, misread) in [("罗敏禛", "罗敏祥"), ("周伟赟", "周伟赞")] {
+            let drawn = every.draw(name, gap: 8)
+            #expect(TextVerifier.names(classifier: every.classifier).verify(name, image: drawn) == .confirmed)
+            #expect(TextVerifier.names(classifier: every.classifier).verify(misread, image: drawn) != .confirmed)
+            #expect(TextVerifier.names(classifier: three.classifier).verify(name, image: drawn) != .confirmed)
+        }
+    }
+}

@@ -21,9 +21,11 @@ With --rivals EXISTING_FILE it renders every character of GB 2312 (6,763) and of
 Unihan's kTGH, from Debian's unicode-data) that EXISTING_FILE has no prototypes for, once in each of a Ming, a Kai and a Hei typeface: not to read them, but so that a glyph of a rare character
 (琮, 暐) is seen to be nearer its own character than the common one Tesseract took it for (琼, 暑), and the
 full-width brackets of company names. The
-names' verifier loads them beside names.txt (`name_glyphs:` in the pipeline lists both files).
+names' verifier loads them beside names.txt (`name_glyphs:` in the pipeline lists both files). With
+--other-faces it renders the same characters in the names' other typefaces (FONTS less those three):
+name-rivals-more.txt, so that a rare character printed in one of them lies near its own prototypes.
 
-usage: make_prototypes.py [--compact] [--digits | --from FILE... | --rivals EXISTING_FILE] OUT_FILE   (needs Pillow and Debian's fonts-wqy-zenhei fonts-wqy-microhei
+usage: make_prototypes.py [--compact] [--digits | --from FILE... | [--other-faces] --rivals EXISTING_FILE] OUT_FILE   (needs Pillow and Debian's fonts-wqy-zenhei fonts-wqy-microhei
        fonts-arphic-uming fonts-arphic-ukai fonts-noto-cjk fonts-droid-fallback)
 
 Output: one line per prototype, `CHAR FONT VARIANT WIDTH HEIGHT HEXBITS`, the glyph's ink cropped to its
@@ -99,7 +101,8 @@ def main():
     args = sys.argv[1:]
     digits = "--digits" in args
     compact = "--compact" in args
-    args = [a for a in args if a not in ("--digits", "--compact")]
+    other_faces = "--other-faces" in args
+    args = [a for a in args if a not in ("--digits", "--compact", "--other-faces")]
     if "--rivals" in args:
         at = args.index("--rivals")
         existing = {line.split(" ", 1)[0] for line in open(args[at + 1], encoding="utf-8") if not line.startswith("#")}
@@ -127,11 +130,19 @@ def main():
         # And the full-width brackets of company names (华信科技（苏州）有限公司), so that a name with its seat in
         # brackets can be confirmed glyph by glyph like any other.
         chars = "".join(c for c in gb2312 + sorted(set(tgh) - seen) + list(BRACKETS) if c not in existing)
+
         lines = []
-        # The three families values are printed in: Ming (Song), Kai and Hei.
-        for path, fragment in [("/usr/share/fonts/truetype/arphic/uming.ttc", "UMing CN"),
-                               ("/usr/share/fonts/truetype/arphic/ukai.ttc", "UKai CN"),
-                               ("/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc", "Zen Hei")]:
+        # The three families values are printed in: Ming (Song), Kai and Hei. With --other-faces, the same
+        # characters in the names' other typefaces (FONTS), so that a rare character printed in one of them
+        # lies near its own prototypes too (禛 in Noto Serif CJK was 0.34 from the Ming, Kai and Hei 禛, and
+        # 0.31 from the common 祺).
+        three = [("/usr/share/fonts/truetype/arphic/uming.ttc", "UMing CN"),
+                 ("/usr/share/fonts/truetype/arphic/ukai.ttc", "UKai CN"),
+                 ("/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc", "Zen Hei")]
+        faces = [f for f in FONTS if f[0] not in {p for p, _ in three}] if other_faces else three
+        for path, fragment in faces:
+            if not os.path.exists(path):
+                sys.exit(f"missing font {path}")
             font, name = face(path, fragment, 26)
             tag = name.replace(" ", "_")
             for char in chars:
@@ -140,8 +151,13 @@ def main():
                     w, h = glyph.size
                     lines.append(f"{char} {tag} 0 {w} {h} {bits(glyph)}")
         with open(args[0], "w", encoding="utf-8") as fh:
-            fh.write("# Glyph prototypes of the GB 2312 and 通用规范汉字表 characters names.txt lacks, Ming, Kai and Hei, rivals only,"
-                     " made by tools/glyphs/make_prototypes.py --rivals Pipelines/glyphs/names.txt.\n")
+            if other_faces:
+                fh.write("# Glyph prototypes of the GB 2312 and 通用规范汉字表 characters names.txt lacks, in the names' typefaces"
+                         " other than Ming, Kai and Zen Hei, made by tools/glyphs/make_prototypes.py --other-faces --rivals"
+                         " Pipelines/glyphs/names.txt.\n")
+            else:
+                fh.write("# Glyph prototypes of the GB 2312 and 通用规范汉字表 characters names.txt lacks, Ming, Kai and Hei, rivals only,"
+                         " made by tools/glyphs/make_prototypes.py --rivals Pipelines/glyphs/names.txt.\n")
             fh.write("# CHAR FONT VARIANT WIDTH HEIGHT HEXBITS (1 = ink, rows padded to bytes)\n")
             fh.write("\n".join(lines) + "\n")
         print(f"{len(lines)} rival prototypes", file=sys.stderr)
