@@ -32,6 +32,14 @@ public enum OpenMP {
         return tunables.contains("glibc.malloc.hugetlb") ? nil : "\(tunables):\(hugePages)"
     }
 
+    /// The `GLIBC_TUNABLES` this program was started with, before its restart added huge pages; nil where
+    /// it had none. What FormFlow runs that is not FormFlow (the bench's naive loop) gets it back.
+    public static var tunablesAsStarted: String? {
+        guard let before = getenv(asStarted).map({ String(cString: $0) }) else { return tunables }
+        return before.isEmpty ? nil : before
+    }
+    static let asStarted = "FORMFLOW_GLIBC_TUNABLES_AS_STARTED"
+
     /// Re-executes the current program with `OMP_THREAD_LIMIT=1` and huge pages for the allocator's
     /// mapped buffers, unless it already has both (another tunable someone set is kept beside them).
     /// Returns only when no re-execution was needed or possible.
@@ -39,7 +47,10 @@ public enum OpenMP {
         let tunables = withHugePages(Self.tunables)
         guard !isLimitedToOneThread || tunables != nil else { return }
         setenv("OMP_THREAD_LIMIT", "1", 1)
-        if let tunables { setenv("GLIBC_TUNABLES", tunables, 1) }
+        if let tunables {
+            setenv(asStarted, Self.tunables ?? "", 1)
+            setenv("GLIBC_TUNABLES", tunables, 1)
+        }
         execv("/proc/self/exe", CommandLine.unsafeArgv)
         // execv returns only on failure; the run goes on, slower.
     }
