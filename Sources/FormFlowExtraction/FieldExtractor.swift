@@ -24,6 +24,20 @@ public struct ExtractionResult: Sendable {
         return fields
     }
 
+    /// Leaves out the last rows, named last first with why (`ItemRowJudge`), and says so in the table's
+    /// evidence, after what it said already; `judge` is who decided.
+    mutating func leaveOutLastRows(_ left: [(row: Int, why: String)], judge: String) {
+        guard !left.isEmpty else { return }
+        let boxes = left.flatMap { rows[$0.row].values.compactMap(\.box) } + (tableNote?.box.map { [$0] } ?? [])
+        rows.removeLast(left.count)
+        let note =
+            "\(left.count == 1 ? "a row" : "\(left.count) rows") below the last item left out: "
+            + left.reversed().map(\.why).joined(separator: "; ")
+        tableNote = FieldEvidence(
+            raw: "", confidence: 0, box: boxes.dropFirst().reduce(boxes.first) { $0?.union($1) }, uncertain: false,
+            note: tableNote?.note.map { "\($0); \(note)" } ?? note, decidedBy: (tableNote?.decidedBy ?? []) + [judge])
+    }
+
     /// Evidence per field; table cells as `items[0].amount`.
     public func evidence(tableName: String?) -> [String: FieldEvidence] {
         var evidence = readings.mapValues(\.evidence)
@@ -197,9 +211,8 @@ public struct FieldExtractor: Sendable {
             }
         }
 
-        let tableNote = leaveOutRowsOfMarks(&rows, cellLocations: cellLocations, reader: reader)
         var result = ExtractionResult(readings: readings, rows: rows, registration: registration, problems: [])
-        result.tableNote = tableNote
+        result.leaveOutLastRows(rowsOfMarks(rows, cellLocations: cellLocations, reader: reader), judge: "item-row judge")
         // Redundancy first (the amount in words is only ever settled there), then what is still missing.
         let wordsArea = locations["total_in_words"]?.1?.inkBox.map { Self.lineArea($0, reader) }
         // The model's line of an amount, read once however many steps ask (by name; a cell by "row.column").
@@ -263,29 +276,19 @@ public struct FieldExtractor: Sendable {
         return result
     }
 
-    /// Leaves out the rows below the last item that hold marks only (`ItemRowJudge`); the table's evidence
-    /// says why, or nil where none was left out.
-    private func leaveOutRowsOfMarks(
-        _ rows: inout [[String: FieldReading]], cellLocations: [String: (FieldSpec, ValueLocation?)],
-        reader: any PageReader
-    ) -> FieldEvidence? {
-        guard let table = template.table else { return nil }
+    /// The rows below the last item that hold marks only (`ItemRowJudge.trailingMarks`), last first.
+    private func rowsOfMarks(
+        _ rows: [[String: FieldReading]], cellLocations: [String: (FieldSpec, ValueLocation?)], reader: any PageReader
+    ) -> [(row: Int, why: String)] {
+        guard let table = template.table else { return [] }
         let columns = table.columns.map {
             ItemRowJudge.Column(
                 name: $0.name, type: $0.type, vocabulary: $0.vocabulary.flatMap { template.vocabularies[$0] } ?? [])
         }
-        let marks = ItemRowJudge.trailingMarks(rows, columns: columns) { row, column in
+        return ItemRowJudge.trailingMarks(rows, columns: columns) { row, column in
             guard let ink = cellLocations["\(row).\(column)"]?.1?.inkBox else { return nil }
             return try? reader.readLine(in: Self.lineArea(ink, reader))?.text
         }
-        guard !marks.isEmpty else { return nil }
-        let boxes = marks.flatMap { rows[$0.row].values.compactMap(\.box) }
-        rows.removeLast(marks.count)
-        return FieldEvidence(
-            raw: "", confidence: 0, box: boxes.dropFirst().reduce(boxes.first) { $0?.union($1) }, uncertain: false,
-            note: "\(marks.count == 1 ? "a row" : "\(marks.count) rows") below the last item left out: "
-                + marks.reversed().map(\.why).joined(separator: "; "),
-            decidedBy: ["item-row judge"])
     }
 
     /// The value's box without its first glyph (a printed prefix such as ¥), when the ink shows one

@@ -69,15 +69,7 @@ enum Reconciler {
             result.rows, total: result.readings[itemsAddUpTo(result)], amount: amount,
             count: result.rows.contains { $0["receipts"] != nil } ? count : nil,
             model: { row, column in cellBySecondModel("\(row).\(column)") })
-        guard !rows.isEmpty else { return }
-        let boxes = rows.flatMap { result.rows[$0.row].values.compactMap(\.box) } + (result.tableNote?.box.map { [$0] } ?? [])
-        result.rows.removeLast(rows.count)
-        let said = rows.reversed().map(\.why).joined(separator: "; ")
-        let note = "\(rows.count == 1 ? "a row" : "\(rows.count) rows") below the last item left out: \(said)"
-        result.tableNote = FieldEvidence(
-            raw: "", confidence: 0, box: boxes.dropFirst().reduce(boxes.first) { $0?.union($1) }, uncertain: false,
-            note: result.tableNote?.note.map { "\($0); \(note)" } ?? note,
-            decidedBy: (result.tableNote?.decidedBy ?? []) + ["items sum"])
+        result.leaveOutLastRows(rows, judge: "items sum")
     }
 
     /// A total whose figures Tesseract read with the same digits every time, but not as an amount (a G4

@@ -206,7 +206,7 @@ public final class OCREngine {
     }
 
     /// Tesseract's OpenMP threads fight the worker pool for cores; one thread per engine is fastest.
-    /// Effective only for processes started with it (see `OpenMP`); set here too for child processes.
+    /// Effective only for processes started with it (see `ProcessStart`); set here too for child processes.
     private static let threadLimit: Void = {
         setenv("OMP_THREAD_LIMIT", "1", 0)
     }()

@@ -106,8 +106,8 @@ struct BenchCommand: ParsableCommand {
         let perFile = folder.appendingPathComponent("baseline-per-file.txt")
         try? FileManager.default.removeItem(at: perFile)
         // The loop runs with the allocator's settings as this program was started with them, not with the
-        // huge pages FormFlow asks for itself (`OpenMP`): they make the tesseract CLI faster too.
-        let tunables = OpenMP.tunablesAsStarted.map { "GLIBC_TUNABLES='\($0)'" } ?? "env -u GLIBC_TUNABLES"
+        // huge pages FormFlow asks for itself (`ProcessStart`): they make the tesseract CLI faster too.
+        let tunables = ProcessStart.tunablesAsStarted.map { "GLIBC_TUNABLES='\($0)'" } ?? "env -u GLIBC_TUNABLES"
         let baseline = try Self.measure {
             try Self.shell(
                 "\(tunables) OMP_THREAD_LIMIT=1 xargs -a '\(list.path)' -d '\\n' -P \(parallel) -I{} sh -c 'b=$(date +%s%N); tesseract \"$1\" - -l chi_sim+eng > /dev/null 2>&1; echo \"$(( $(date +%s%N) - b )) $1\" >> \"$2\"' _ {} '\(perFile.path)'")

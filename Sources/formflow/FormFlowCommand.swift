@@ -20,7 +20,7 @@ struct FormFlowCommand: AsyncParsableCommand {
     )
 
     static func main() async {
-        OpenMP.restartWithOneThreadIfNeeded()
+        ProcessStart.restartIfNeeded()
         await main(nil)
     }
 }

@@ -6,11 +6,11 @@ import Testing
 struct ProcessStartTests {
     @Test("huge pages are added to the allocator's settings, beside any already set, and never twice")
     func hugePagesAdded() {
-        #expect(OpenMP.withHugePages(nil) == "glibc.malloc.hugetlb=1")
-        #expect(OpenMP.withHugePages("") == "glibc.malloc.hugetlb=1")
-        #expect(OpenMP.withHugePages("glibc.malloc.arena_max=2") == "glibc.malloc.arena_max=2:glibc.malloc.hugetlb=1")
+        #expect(ProcessStart.withHugePages(nil) == "glibc.malloc.hugetlb=1")
+        #expect(ProcessStart.withHugePages("") == "glibc.malloc.hugetlb=1")
+        #expect(ProcessStart.withHugePages("glibc.malloc.arena_max=2") == "glibc.malloc.arena_max=2:glibc.malloc.hugetlb=1")
         // Someone's own choice, huge pages off included, is left alone (and asks for no restart).
-        #expect(OpenMP.withHugePages("glibc.malloc.hugetlb=0") == nil)
-        #expect(OpenMP.withHugePages("glibc.malloc.hugetlb=1:glibc.malloc.arena_max=2") == nil)
+        #expect(ProcessStart.withHugePages("glibc.malloc.hugetlb=0") == nil)
+        #expect(ProcessStart.withHugePages("glibc.malloc.hugetlb=1:glibc.malloc.arena_max=2") == nil)
     }
 }

@@ -13,7 +13,7 @@ import Glibc
 ///   times fewer at a time: mapping them afresh cost 4% more CPU over the bench's 60 scans, and with huge
 ///   pages nothing (25.91 s against 25.89 s, both at once). Where the system has no huge pages it is
 ///   ignored.
-public enum OpenMP {
+public enum ProcessStart {
     static let hugePages = "glibc.malloc.hugetlb=1"
 
     /// True when this process started with `OMP_THREAD_LIMIT=1`.
@@ -43,7 +43,7 @@ public enum OpenMP {
     /// Re-executes the current program with `OMP_THREAD_LIMIT=1` and huge pages for the allocator's
     /// mapped buffers, unless it already has both (another tunable someone set is kept beside them).
     /// Returns only when no re-execution was needed or possible.
-    public static func restartWithOneThreadIfNeeded() {
+    public static func restartIfNeeded() {
         let tunables = withHugePages(Self.tunables)
         guard !isLimitedToOneThread || tunables != nil else { return }
         setenv("OMP_THREAD_LIMIT", "1", 1)
