@@ -907,6 +907,16 @@ enum FieldPolicy {
                     decided, judges: ["tesseract", model.name],
                     because: "readings \(shown); the second OCR model read \(own.value) too")
             }
+            if verdict == .confirms, let second = secondReader, let text = decided.value.text,
+                second.dissentsOverGlyphs?(text) == true, let own = try second.model.value(),
+                let ownText = own.value.text, ownText.count == text.count, ownText != text
+            {
+                return .uncertain(
+                    decided, judges: judges + [second.model.name],
+                    because:
+                        "the readings agree (\(shown)) and the glyphs confirm \(decided.value), but the second OCR model reads \(own.value): a misread cannot be ruled out"
+                )
+            }
             let deciders = verdict == .confirms ? judges : [agreement.name]
             return .accept(decided, judges: deciders, because: agreement.describe(readings, decided))
         }
@@ -936,6 +946,11 @@ extension FieldPolicy {
         /// ten or eleven (IDs, bank cards), not a tax ID's, which passes one in thirty-one (the model reads
         /// a tax ID's last Q as 9 at 0.7–0.8, where three readings of Tesseract's agreed on the Q).
         var dissentsOnAgreedReadings = false
+        /// Whether the model's reading of another value (as long) makes a value uncertain even where its
+        /// glyphs confirm it, by the value (organisations off the list: the glyphs and Tesseract can share a
+        /// confusion; a phone photo's unknown 南宁丰昊印务股份有限公司 was read 丰吴 three times and confirmed
+        /// glyph by glyph, 昊 and 吴 one stroke apart in a blurred bold face).
+        var dissentsOverGlyphs: ((String) -> Bool)? = nil
         /// Whether a text passes the field's check character (values that have one).
         var passesCheck: ((String) -> Bool)? = nil
         /// Whether the model sides with a reading of Tesseract's only where it read every character of it

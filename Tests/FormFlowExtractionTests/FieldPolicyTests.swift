@@ -196,6 +196,38 @@ struct FieldPolicyTests {
         }
     }
 
+    @Test("an organisation off the list that Tesseract and the glyphs agree on is uncertain where the model reads another name as long")
+    func modelDissentOverGlyphsOnUnknownOrganisation() throws {
+        // A phone photo's unknown 南宁丰昊印务股份有限公司: Tesseract read 丰吴 three times and the glyphs confirmed
+        // it (昊 and 吴 one stroke apart in a blurred bold face); the model read 丰昊.
+        let misread = "南宁丰吴印务股份有限公司"
+        let known = ["南宁丰吴印务股份有限公司"]
+        func decide(model: String?, listed: [String] = []) throws -> FieldPolicy.Decision {
+            let second = SecondModelJudge(read: { model.map { NormalizedReading(value: .text($0), check: .valid) } })
+            return try FieldPolicy.decide(
+                Self.readings([misread, misread, misread]), agreement: Self.twoResolutions,
+                glyphs: Scripted(verdicts: [misread: .confirms]),
+                secondReader: FieldPolicy.SecondReader(
+                    model: second, doubt: nil, confirm: nil, dissentsOverGlyphs: { !listed.contains($0) }),
+                glyphsMustConfirm: true, glyphsConfirmAReading: false, contradictionWaits: false, tesseractDoubts: false,
+                final: true)
+        }
+        guard case .uncertain(_, let judges, let why) = try decide(model: "南宁丰昊印务股份有限公司") else {
+            Issue.record("the model's dissent was outvoted by Tesseract and the glyphs"); return
+        }
+        #expect(judges.contains("second model") && why.contains("南宁丰昊印务股份有限公司"))
+        // The model agreeing, reading nothing, or reading a name of another length (it drops characters it
+        // finds unlikely) is no dissent; nor is any reading against an entry of the list.
+        guard case .accept = try decide(model: misread) else { Issue.record("the model's agreement, yet not taken"); return }
+        guard case .accept = try decide(model: nil) else { Issue.record("no model reading, yet not taken"); return }
+        guard case .accept = try decide(model: "南宁丰印务股份有限公司") else {
+            Issue.record("a model reading one character short dissented"); return
+        }
+        guard case .accept = try decide(model: "南宁丰昊印务股份有限公司", listed: known) else {
+            Issue.record("a list entry confirmed by its glyphs was doubted"); return
+        }
+    }
+
     @Test("organisation glyphs: a known name is no opinion; an unknown one with all characters known must be confirmed")
     func organisationGlyphs() throws {
         let lines = try PrototypeLines(file: "form-text.txt", heldOut: "WenQuanYi_Micro_Hei_Regular")
