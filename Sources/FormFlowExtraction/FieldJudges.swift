@@ -886,12 +886,10 @@ enum FieldPolicy {
             let split = Set(readings.map(\.value)).count > 1
             if decided.check == .valid, verdict != .confirms, let second = secondReader,
                 split ? second.dissentsOnSplitReadings : second.dissentsOnAgreedReadings,
-                let own = try second.model.value(), let ownText = own.value.text, let decidedText = decided.value.text,
-                ownText.count == decidedText.count, ownText != decidedText
+                let own = try second.otherReadingAsLong(as: decided)
             {
-                let model = second.model
                 return .uncertain(
-                    decided, judges: [agreement.name, model.name],
+                    decided, judges: [agreement.name, second.model.name],
                     because:
                         "the readings \(split ? "differ" : "agree") (\(shown)) and the second OCR model reads \(own.value): a misread cannot be ruled out"
                 )
@@ -908,8 +906,7 @@ enum FieldPolicy {
                     because: "readings \(shown); the second OCR model read \(own.value) too")
             }
             if verdict == .confirms, let second = secondReader, let text = decided.value.text,
-                second.dissentsOverGlyphs?(text) == true, let own = try second.model.value(),
-                let ownText = own.value.text, ownText.count == text.count, ownText != text
+                second.dissentsOverGlyphs?(text) == true, let own = try second.otherReadingAsLong(as: decided)
             {
                 return .uncertain(
                     decided, judges: judges + [second.model.name],
@@ -963,6 +960,15 @@ extension FieldPolicy {
         /// Kai invoice number's 3 read 8 by three readings of six, the model 3 at 0.997 and 8 at 0.0006).
         /// Not on a 1-bit page, where both engines take a 4 that lost its strokes for a 1 alike.
         var tieBrokenBySureModel = false
+
+        /// The model's reading where it is another value as long as `decided`'s (a dissent: a misread
+        /// by one reader or the other); nil where it agrees, reads nothing, or reads another length.
+        func otherReadingAsLong(as decided: NormalizedReading) throws -> NormalizedReading? {
+            guard let own = try model.value(), let ownText = own.value.text, let text = decided.value.text,
+                ownText.count == text.count, ownText != text
+            else { return nil }
+            return own
+        }
 
         /// Whether `reading`, tied with other well-formed readings of the same length, is the one the model
         /// read surely, ruling out the characters by which the others differ (`tieBrokenBySureModel`).
