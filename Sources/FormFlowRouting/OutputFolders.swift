@@ -69,7 +69,7 @@ public struct OutputFolders: Sendable {
         // File names are limited to 255 bytes: a long name is shortened for the files written beside it
         // (the record keeps the full name). A second document of the same name must not overwrite the first.
         var name = Self.fitting(record.document)
-        let sourceExists = fileManager.fileExists(atPath: original.path)
+        let sourceExists = Storage.entryExists(original)
         switch Self.earlierDelivery(of: record, named: name, original: original, recordFolder: recordFolder, originalFolder: originalFolder) {
         case .none:
             break
@@ -84,7 +84,7 @@ public struct OutputFolders: Sendable {
             name = Self.disambiguated(name, sha256: record.sha256)
         }
         let originalTarget = originalFolder.appendingPathComponent(name)
-        if fileManager.fileExists(atPath: original.path) {
+        if Storage.entryExists(original) {
             do {
                 try Storage.move(
                     original, to: originalTarget, file: record.document,
@@ -164,8 +164,8 @@ public struct OutputFolders: Sendable {
         let recordURL = recordFolder.appendingPathComponent(name + ".json")
         let originalURL = originalFolder.appendingPathComponent(name)
         let hasRecord = fileManager.fileExists(atPath: recordURL.path)
-        let hasOriginal = fileManager.fileExists(atPath: originalURL.path)
-        let hasSource = fileManager.fileExists(atPath: original.path)
+        let hasOriginal = Storage.entryExists(originalURL)
+        let hasSource = Storage.entryExists(original)
         if !hasRecord && !hasOriginal { return .none }
         let sameOriginal = hasOriginal && hasSource && Storage.sameContent(original, originalURL)
         guard hasRecord else { return sameOriginal ? .interrupted : .anotherDocument }

@@ -156,8 +156,29 @@ public enum Storage {
         }
     }
 
-    /// Whether two files hold the same bytes (a delivery interrupted after its copy was in place).
+    /// Whether anything is at `url`: a file, a folder, or a link (also one whose target is gone, which
+    /// `FileManager.fileExists` would call missing).
+    public static func entryExists(_ url: URL) -> Bool {
+        var info = stat()
+        return lstat(url.path, &info) == 0
+    }
+
+    /// Whether two files hold the same bytes (a delivery interrupted after its copy was in place). Two
+    /// links are the same when they point to the same place, two folders when they hold the same names.
     public static func sameContent(_ first: URL, _ second: URL) -> Bool {
+        var a = stat()
+        var b = stat()
+        guard lstat(first.path, &a) == 0, lstat(second.path, &b) == 0, a.st_mode & S_IFMT == b.st_mode & S_IFMT else { return false }
+        switch a.st_mode & S_IFMT {
+        case S_IFLNK:
+            let manager = FileManager.default
+            return (try? manager.destinationOfSymbolicLink(atPath: first.path)) == (try? manager.destinationOfSymbolicLink(atPath: second.path))
+        case S_IFDIR:
+            let manager = FileManager.default
+            return (try? manager.subpathsOfDirectory(atPath: first.path).sorted()) == (try? manager.subpathsOfDirectory(atPath: second.path).sorted())
+        default:
+            break
+        }
         guard let a = FileManager.default.contents(atPath: first.path),
             let b = FileManager.default.contents(atPath: second.path)
         else { return false }

@@ -411,8 +411,10 @@ struct Context: Sendable {
             let originalFolder = record.status == .accepted ? outputs.archive(batch: record.batch) : recordFolder
             let recordURL = recordFolder.appendingPathComponent(name + ".json")
             let original = originalFolder.appendingPathComponent(name)
-            // Still in the processing area: the normal recovery delivers it.
-            guard FileManager.default.fileExists(atPath: original.path) || record.sha256.isEmpty else { continue }
+            // Only an original delivered whole and no longer in the processing area lacks just its record.
+            // One still in the processing area (a copy across file systems may already be in place) is
+            // delivered by the normal recovery: writing its record here too would give it two.
+            guard Storage.entryExists(original) && !intake.holds(record.document) else { continue }
             do {
                 if !FileManager.default.fileExists(atPath: recordURL.path) {
                     try outputs.writeRecord(record, named: name)

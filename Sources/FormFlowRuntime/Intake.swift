@@ -119,6 +119,15 @@ struct Intake: Sendable {
         return nil
     }
 
+    /// Whether a processing area holds an entry of this name: a taken file not delivered yet.
+    func holds(_ name: String) -> Bool {
+        recoveryAreas.contains { area in
+            ((try? FileManager.default.contentsOfDirectory(atPath: area.path)) ?? []).contains { token in
+                Storage.entryExists(area.appendingPathComponent(token).appendingPathComponent(name))
+            }
+        }
+    }
+
     /// Shared: folders with no claim at all (left by a run before the ledger was shared) are claimed.
     private func unclaimedLeftOver() throws -> [Taken] {
         guard let claims else { return [] }

@@ -1,4 +1,5 @@
 import FormFlowCore
+import FormFlowLedger
 import FormFlowTestSupport
 import Foundation
 import Testing
@@ -103,6 +104,38 @@ struct CrashSafetyTests {
         // The audit chain survived the kills.
         let audit = try TestSupport.runFormFlow(["audit", "verify", "--log", out.appendingPathComponent("state/audit.log").path])
         #expect(audit.status == 0, "\(audit.output)")
+    }
+
+    /// The state a run killed between deciding a refused entry and moving it leaves: its quarantine
+    /// decision in the ledger (no content, so no SHA-256), the entry still in the processing area, and,
+    /// when the move crossed file systems, perhaps its copy already in quarantine.
+    @Test(
+        "a refused entry decided but not moved by a killed run gets exactly one record on the next run",
+        arguments: [false, true])
+    func refusedEntryDecidedButNotMoved(copiedBeforeTheKill: Bool) throws {
+        let root = try TestSupport.scratchFolder("crash-refused")
+        let inbox = root.appendingPathComponent("inbox")
+        let state = root.appendingPathComponent("out/state")
+        let taken = state.appendingPathComponent("processing/0f0e0d0c/a folder")
+        try FileManager.default.createDirectory(at: inbox, withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(at: taken, withIntermediateDirectories: true)
+        let ledger = try SQLiteLedger(path: state.appendingPathComponent("ledger.sqlite").path)
+        try ledger.finish(
+            DocumentRecord(
+                document: "a folder", sha256: "", form: nil, status: .quarantine,
+                reason: "a folder, not a scan: put its files into the inbox one by one", batch: "20261206-000000-killed",
+                pipeline: "-", processedAt: "2026-12-06T00:00:00Z"))
+        if copiedBeforeTheKill {
+            try FileManager.default.createDirectory(
+                at: root.appendingPathComponent("out/quarantine/a folder"), withIntermediateDirectories: true)
+        }
+        let config = try Self.writeConfig(in: root, inbox: inbox)
+        let run = try TestSupport.runFormFlow(["run", "--config", config.path, "--quiet"])
+        #expect(run.status == 0, "\(run.error)")
+        let records = try Self.recordsByDocument(root.appendingPathComponent("out"))
+        #expect(records == ["a folder": ["quarantine"]])
+        let quarantine = try FileManager.default.contentsOfDirectory(atPath: root.appendingPathComponent("out/quarantine").path)
+        #expect(Set(quarantine) == ["a folder", "a folder.json", "a folder.reason.txt"])
     }
 
     @Test("two runs started at the same moment: one drains, the other exits 75 without touching anything")
