@@ -1,6 +1,10 @@
 import FormFlowCore
 import Foundation
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// A document could not be delivered to its output folder (disk full, permissions).
 public struct RoutingError: Error, CustomStringConvertible {
     public let document: String
@@ -83,19 +87,11 @@ public struct OutputFolders: Sendable {
         case .anotherDocument:
             name = Self.disambiguated(name, sha256: record.sha256)
         }
-        let originalTarget = originalFolder.appendingPathComponent(name)
-        if Storage.entryExists(original) {
-            do {
-                try Storage.move(
-                    original, to: originalTarget, file: record.document,
-                    from: Place("the processing area", original.deletingLastPathComponent().deletingLastPathComponent()),
-                    to: Place(record.status == .accepted ? "the archive" : "\(record.status.folder)/", originalFolder))
-            } catch {
-                throw RoutingError(document: record.document, message: error.description)
-            }
-        }
+        let processingArea = Place("the processing area", original.deletingLastPathComponent().deletingLastPathComponent())
 
         // For the operator: a reason file readable without tools, and the crops of the fields involved.
+        // Written before the original moves: a disk that fills up here leaves the original where the next
+        // attempt finds it (written after, the original sat in its folder without its record).
         if record.status != .accepted {
             do {
                 try Self.writeAtomically(
@@ -110,7 +106,20 @@ public struct OutputFolders: Sendable {
                         Data(pageImage), to: recordFolder.appendingPathComponent(name + Self.pageImageSuffix), permissions: 0o640)
                 }
             } catch {
-                throw RoutingError(document: record.document, message: "cannot write the reason file: \(error)")
+                throw RoutingError(
+                    document: record.document,
+                    message: "cannot write the reason file in \(recordFolder.path): \(Storage.explain(error)). \(Self.advice(for: error, folder: recordFolder, from: processingArea))")
+            }
+        }
+
+        let originalTarget = originalFolder.appendingPathComponent(name)
+        if Storage.entryExists(original) {
+            do {
+                try Storage.move(
+                    original, to: originalTarget, file: record.document, from: processingArea,
+                    to: Place(record.status == .accepted ? "the archive" : "\(record.status.folder)/", originalFolder))
+            } catch {
+                throw RoutingError(document: record.document, message: error.description)
             }
         }
 
@@ -121,7 +130,10 @@ public struct OutputFolders: Sendable {
             let data = try encoder.encode(record)
             try Self.writeAtomically(data, to: recordTarget, permissions: 0o640)
         } catch {
-            throw RoutingError(document: record.document, message: "cannot write the record: \(error)")
+            // The original is in place; the next run writes the record from the ledger's decision.
+            throw RoutingError(
+                document: record.document,
+                message: "cannot write the record in \(recordFolder.path): \(Storage.explain(error)). \(Self.advice(for: error, folder: recordFolder, from: Place("its output folder", originalFolder)))")
         }
         return recordTarget
     }
@@ -138,20 +150,41 @@ public struct OutputFolders: Sendable {
         try Self.writeAtomically(try encoder.encode(record), to: folder.appendingPathComponent(name + ".json"), permissions: 0o640)
     }
 
-    /// Writes to a temporary file in the same folder, then renames: readers never see half a file.
-    public static func writeAtomically(_ data: Data, to target: URL, permissions: Int) throws {
+    /// Writes to a temporary file in the same folder, then renames: readers never see half a file. A
+    /// failure is the system's error number (a full disk says so), and leaves no temporary file.
+    public static func writeAtomically(_ data: Data, to target: URL, permissions: Int) throws(POSIXError) {
         let temporary = target.deletingLastPathComponent().appendingPathComponent(
             ".\(target.lastPathComponent).\(UUID().uuidString).tmp")
-        guard FileManager.default.createFile(
-            atPath: temporary.path, contents: data, attributes: [.posixPermissions: permissions])
-        else {
-            throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: temporary.path])
-        }
-        if rename(temporary.path, target.path) != 0 {
+        func failure() -> POSIXError {
             let code = errno
-            try? FileManager.default.removeItem(at: temporary)
-            throw POSIXError(POSIXErrorCode(rawValue: code) ?? .EIO)
+            unlink(temporary.path)
+            return POSIXError(POSIXErrorCode(rawValue: code) ?? .EIO)
         }
+        let descriptor = open(temporary.path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode_t(permissions))
+        guard descriptor >= 0 else { throw failure() }
+        let written = data.withUnsafeBytes { bytes -> Bool in
+            var offset = 0
+            while offset < bytes.count {
+                let count = write(descriptor, bytes.baseAddress! + offset, bytes.count - offset)
+                if count < 0 && errno == EINTR { continue }
+                guard count > 0 else { return false }
+                offset += count
+            }
+            return true
+        }
+        guard written else {
+            let error = failure()
+            close(descriptor)
+            throw error
+        }
+        guard close(descriptor) == 0 else { throw failure() }
+        if rename(temporary.path, target.path) != 0 { throw failure() }
+    }
+
+    /// What an operator can do about a failed write into `folder`.
+    static func advice(for error: any Error, folder: URL, from: Place) -> String {
+        guard let posix = error as? POSIXError else { return "Check \(folder.path) and rerun." }
+        return Storage.advice(for: posix.code.rawValue, from: from, to: Place("the output", folder))
     }
 
     /// What the output folders already hold under a document's name.

@@ -65,7 +65,10 @@ public struct BatchRunner: Sendable {
             throw error
         } catch {
             lock?.release()
-            throw RunError(kind: .storage, message: "cannot open the ledger in \(state.path): \(Storage.explain(error))")
+            throw RunError(
+                kind: .storage,
+                message: "cannot open the ledger in \(state.path): \(Storage.explain(error))"
+                    + (Self.diskFull(error) ? ". The disk is full: free space on \(Storage.mountPoint(of: state)) and rerun; nothing was taken from the inbox." : ""))
         }
         let owner = "\(ProcessInfo.processInfo.hostName)-\(getpid())-\(UUID().uuidString.prefix(8).lowercased())"
         let intake = Intake(inbox: inbox, state: state, stableSeconds: settings.stableSeconds, claims: claims, owner: owner)
@@ -224,6 +227,12 @@ public struct BatchRunner: Sendable {
     }
 
     /// The output and state folders must not lie inside the inbox: FormFlow would read its own results.
+    /// Whether a ledger error says its disk is full (SQLite's SQLITE_FULL, PostgreSQL's disk_full).
+    static func diskFull(_ error: any Error) -> Bool {
+        let text = "\(error)"
+        return text.contains("disk is full") || text.contains("No space left on device") || text.contains("53100")
+    }
+
     static func checkFolders(inbox: URL, out: URL, state: URL) throws(RunError) {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: inbox.path, isDirectory: &isDirectory), isDirectory.boolValue else {
@@ -443,7 +452,10 @@ struct Context: Sendable {
         do {
             try ledger.finish(record)
         } catch {
-            throw RunError(kind: .storage, message: "cannot record the decision for \(taken.name) in the ledger: \(Storage.explain(error))")
+            throw RunError(
+                kind: .storage,
+                message: "cannot record the decision for \(taken.name) in the ledger: \(Storage.explain(error))"
+                    + (BatchRunner.diskFull(error) ? ". The disk is full: free space where the ledger lies and rerun; \(taken.name) stays in the processing area and is decided again." : ""))
         }
         try deliver(record, taken: taken, crops: crops, pageImage: pageImage, action: "routed")
     }

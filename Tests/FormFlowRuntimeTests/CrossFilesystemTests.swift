@@ -19,13 +19,18 @@ struct TmpfsMount {
         return true
     }()
 
-    init(label: String, readOnly: Bool = false) throws {
+    init(label: String, readOnly: Bool = false, size: String = "128m") throws {
         url = try TestSupport.scratchFolder("tmpfs-\(label)")
-        let mount = try Self.command(["mount", "-t", "tmpfs", "-o", "size=128m,mode=0755" + (readOnly ? ",ro" : ""), "tmpfs", url.path])
+        let mount = try Self.command(["mount", "-t", "tmpfs", "-o", "size=\(size),mode=0755" + (readOnly ? ",ro" : ""), "tmpfs", url.path])
         guard mount == 0 else {
             struct NotMounted: Error {}
             throw NotMounted()
         }
+    }
+
+    /// Grows (or shrinks) the file system: a full disk given space again.
+    func resize(to size: String) throws {
+        _ = try Self.command(["mount", "-o", "remount,size=\(size)", url.path])
     }
 
     func unmount() {
@@ -110,6 +115,62 @@ struct CrossFilesystemTests {
         }
         #expect(try Self.leftInInbox(mount.url).isEmpty)
         let audit = try TestSupport.runFormFlow(["audit", "verify", "--log", out.appendingPathComponent("state/audit.log").path])
+        #expect(audit.status == 0, "\(audit.output)")
+    }
+
+    /// Output and state on a file system that fills up in the middle of the batch (or before the ledger
+    /// is opened): the run stops with exit 74 and says where space is needed; nothing is lost, and once
+    /// space is freed the next run delivers every file exactly once.
+    @Test("a disk that fills up mid-batch: exit 74 naming the full disk, then a rerun delivers each file once", arguments: ["120k", "700k", "1500k"])
+    func fullDisk(size: String) throws {
+        let output = try TmpfsMount(label: "full-\(size)", size: size)
+        defer { output.unmount() }
+        let root = try TestSupport.scratchFolder("full-disk")
+        let inbox = root.appendingPathComponent("inbox")
+        try FileManager.default.createDirectory(at: inbox, withIntermediateDirectories: true)
+        for scan in Self.scans {
+            try FileManager.default.copyItem(at: TestSupport.sample(scan), to: inbox.appendingPathComponent(scan))
+        }
+        try FileManager.default.copyItem(
+            at: TestSupport.sample("vat_invoice-001-000.png"), to: inbox.appendingPathComponent("copy of invoice.png"))
+        let config = root.appendingPathComponent("formflow.yaml")
+        try """
+            pipeline: \(TestSupport.pipelines.appendingPathComponent("default.yaml").path)
+            inbox: \(inbox.path)
+            out: \(output.url.path)
+            workers: 2
+            stable_seconds: 0
+            """.write(to: config, atomically: true, encoding: .utf8)
+
+        let first = try TestSupport.runFormFlow(["run", "--config", config.path, "--quiet"])
+        #expect(first.status == 74, "\(first.error)")
+        #expect(first.error.contains("full") || first.error.contains("No space left"), "\(first.error)")
+        #expect(first.error.contains(output.url.path) || first.error.contains("where the ledger lies"), "\(first.error)")
+        // Every original is whole somewhere: in the inbox, its processing area or an output folder.
+        func originals(under folder: URL) -> [String] {
+            let paths = FileManager.default.enumerator(atPath: folder.path)?.allObjects as? [String] ?? []
+            return paths.map { (folder.path + "/" + $0) }.filter { path in
+                Self.scans.contains((path as NSString).lastPathComponent) || path.hasSuffix("/copy of invoice.png")
+            }
+        }
+        let kept = originals(under: inbox) + originals(under: output.url)
+        #expect(Set(kept.map { ($0 as NSString).lastPathComponent }) == Set(Self.scans + ["copy of invoice.png"]), "\(kept)")
+        for path in kept {
+            let name = (path as NSString).lastPathComponent
+            let sample = TestSupport.sample(name == "copy of invoice.png" ? "vat_invoice-001-000.png" : name)
+            #expect(FileManager.default.contents(atPath: path) == FileManager.default.contents(atPath: sample.path), "\(path) is not whole")
+        }
+
+        try output.resize(to: "128m")
+        let second = try TestSupport.runFormFlow(["run", "--config", config.path, "--quiet"])
+        #expect(second.status == 0, "\(second.error)")
+        let records = try CrashSafetyTests.recordsByDocument(output.url)
+        #expect(Set(records.keys) == Set(Self.scans + ["copy of invoice.png"]))
+        for (document, folders) in records {
+            #expect(folders.count == 1, "\(document) has records in \(folders)")
+        }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: inbox.path).isEmpty)
+        let audit = try TestSupport.runFormFlow(["audit", "verify", "--log", output.url.appendingPathComponent("state/audit.log").path])
         #expect(audit.status == 0, "\(audit.output)")
     }
 
