@@ -135,22 +135,53 @@ class Printer:
             path, index = face(spec)
             self.cache[spec, size] = ImageFont.truetype(path, size, index=index)
         return self.cache[spec, size]
+    FALLBACK = "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc"
+
+    def has_glyph(self, spec, character):
+        """Whether the face draws the character itself, not its .notdef box (Droid Sans Fallback has
+        no Latin letters, figures or ¥: a form printed in it would show boxes, which no real form does)."""
+        key = ("glyph", spec, character)
+        if key not in self.cache:
+            f = self.font(40, spec)
+            if ("notdef", spec) not in self.cache:
+                self.cache["notdef", spec] = {bytes(f.getmask(c)) for c in "\U000F0000\uFFFF\U0010FFFD"}
+            mask = f.getmask(character)
+            self.cache[key] = character.isspace() or (mask.getbbox() is not None and bytes(mask) not in self.cache["notdef", spec])
+        return self.cache[key]
+
+    def draw_runs(self, draw, xy, text, size, spec):
+        """Text in the face `spec`, characters it lacks in the fallback face, on one baseline."""
+        if all(self.has_glyph(spec, c) for c in text):
+            draw.text(xy, text, font=self.font(size, spec), fill=0)
+            return
+        x, baseline = xy[0], xy[1] + self.font(size, spec).getmetrics()[0]
+        for c in text:
+            font = self.font(size, spec if self.has_glyph(spec, c) else self.FALLBACK)
+            draw.text((x, baseline), c, font=font, fill=0, anchor="ls")
+            x += font.getlength(c)
+
     def label(self, xy, text, size=46):
-        self.draw.text(xy, text, font=self.font(size), fill=0)
+        self.draw_runs(self.draw, xy, text, size, self.path)
     def value(self, xy, text, size=46):
         size = round(size * self.value_scale)
         x, y = xy[0] + self.offset[0], xy[1] + self.offset[1]
         font = self.font(size, self.value_path)
         if not self.figures_path:
-            self.value_draw.text((x, y), str(text), font=font, fill=0)
+            self.draw_runs(self.value_draw, (x, y), str(text), size, self.value_path)
             return
         # Figures and Latin letters in their own face (an invoice printer's Courier beside its Song):
         # each run on the value face's baseline.
         baseline = y + font.getmetrics()[0]
         for run in re.findall(r"[\x00-\x7f]+|[^\x00-\x7f]+", str(text)):
-            face_font = self.font(size, self.figures_path) if run[0] < "\x80" else font
-            self.value_draw.text((x, baseline), run, font=face_font, fill=0, anchor="ls")
-            x += face_font.getlength(run)
+            run_spec = self.figures_path if run[0] < "\x80" else self.value_path
+            if all(self.has_glyph(run_spec, c) for c in run):
+                self.value_draw.text((x, baseline), run, font=self.font(size, run_spec), fill=0, anchor="ls")
+                x += self.font(size, run_spec).getlength(run)
+                continue
+            for c in run:
+                face_font = self.font(size, run_spec if self.has_glyph(run_spec, c) else self.FALLBACK)
+                self.value_draw.text((x, baseline), c, font=face_font, fill=0, anchor="ls")
+                x += face_font.getlength(c)
     @property
     def page(self):
         return ImageChops.multiply(self.form, self.values)
