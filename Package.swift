@@ -199,7 +199,7 @@ let package = Package(
         ),
         .testTarget(
             name: "FormFlowRuntimeTests",
-            dependencies: ["FormFlowRuntime", "FormFlowOCR", "FormFlowPostgres", "FormFlowLedger", "FormFlowExtraction", "FormFlowTestSupport", "FormFlowYAML"],
+            dependencies: ["FormFlowRuntime", "FormFlowOCR", "FormFlowPostgres", "FormFlowLedger", "FormFlowRouting", "FormFlowExtraction", "FormFlowTestSupport", "FormFlowYAML"],
             swiftSettings: swiftSettings
         ),
     ]

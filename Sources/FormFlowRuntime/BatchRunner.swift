@@ -333,6 +333,13 @@ struct Context: Sendable {
     func handle(_ taken: Intake.Taken, recovered: Bool, processor: DocumentProcessor) throws -> DocumentRecord {
         // attributesOfItem does not follow links: a link is its own type here.
         guard let attributes = try? FileManager.default.attributesOfItem(atPath: taken.url.path) else {
+            // A retry after the original was moved and its record could not be written (a disk that filled
+            // up just then): finish that delivery from the ledger.
+            let decided = (try? ledger.undelivered())?.first { $0.document == taken.name && $0.batch == batch }
+            if let decided, try completeDelivery(of: decided) {
+                intake.release(taken)
+                return decided
+            }
             throw RunError(kind: .storage, message: "\(taken.name) vanished from the processing area")
         }
         if attributes[.type] as? FileAttributeType != .typeRegular {
@@ -414,18 +421,30 @@ struct Context: Sendable {
         } catch {
             throw RunError(kind: .storage, message: "cannot read the ledger: \(Storage.explain(error))")
         }
-        for record in pending {
-            let name = OutputFolders.fitting(record.document)
-            let recordFolder = outputs.folder(for: record.status)
-            let originalFolder = record.status == .accepted ? outputs.archive(batch: record.batch) : recordFolder
+        for record in pending { _ = try completeDelivery(of: record) }
+    }
+
+    /// Writes the record of a decision whose original lies in its output folder without it, and marks the
+    /// delivery done. False when the original is not there: one still in the processing area (a copy across
+    /// file systems may already be in place) is delivered by the normal recovery, and writing its record
+    /// here too would give it two.
+    func completeDelivery(of record: DocumentRecord) throws(RunError) -> Bool {
+        guard !intake.holds(record.document) else { return false }
+        let recordFolder = outputs.folder(for: record.status)
+        let originalFolder = record.status == .accepted ? outputs.archive(batch: record.batch) : recordFolder
+        let fitting = OutputFolders.fitting(record.document)
+        // Under its own name, or under the name a delivery gives it beside another document of that name.
+        for name in [fitting, OutputFolders.disambiguated(fitting, sha256: record.sha256)] {
+            guard Storage.entryExists(originalFolder.appendingPathComponent(name)) else { continue }
             let recordURL = recordFolder.appendingPathComponent(name + ".json")
-            let original = originalFolder.appendingPathComponent(name)
-            // Only an original delivered whole and no longer in the processing area lacks just its record.
-            // One still in the processing area (a copy across file systems may already be in place) is
-            // delivered by the normal recovery: writing its record here too would give it two.
-            guard Storage.entryExists(original) && !intake.holds(record.document) else { continue }
             do {
-                if !FileManager.default.fileExists(atPath: recordURL.path) {
+                if let data = FileManager.default.contents(atPath: recordURL.path) {
+                    // Written already, by this delivery or a later decision of the same file; another
+                    // document's record means this one's original is under the other name.
+                    guard let written = try? JSONDecoder().decode(DocumentRecord.self, from: data),
+                        written.document == record.document, written.sha256 == record.sha256
+                    else { continue }
+                } else {
                     try outputs.writeRecord(record, named: name)
                     try audit.append(
                         actor: "formflow", action: "recovered", document: record.document, batch: record.batch,
@@ -435,7 +454,9 @@ struct Context: Sendable {
             } catch {
                 throw RunError(kind: .storage, message: "cannot complete the delivery of \(record.document): \(Storage.explain(error))")
             }
+            return true
         }
+        return false
     }
 
     func quarantine(_ taken: Intake.Taken, reason: String) throws -> DocumentRecord {

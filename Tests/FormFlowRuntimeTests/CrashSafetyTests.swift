@@ -1,5 +1,6 @@
 import FormFlowCore
 import FormFlowLedger
+import FormFlowRouting
 import FormFlowTestSupport
 import Foundation
 import Testing
@@ -136,6 +137,44 @@ struct CrashSafetyTests {
         #expect(records == ["a folder": ["quarantine"]])
         let quarantine = try FileManager.default.contentsOfDirectory(atPath: root.appendingPathComponent("out/quarantine").path)
         #expect(Set(quarantine) == ["a folder", "a folder.json", "a folder.reason.txt"])
+    }
+
+    /// A second document of a name already in `exceptions/` is delivered as `<name>~<hash>`. A run killed
+    /// (or a disk that filled up) between its move and its record leaves that original without a record;
+    /// the next run writes it there, not beside the first document's.
+    @Test("a record missing beside an original delivered under a disambiguated name is written there")
+    func missingRecordUnderDisambiguatedName() throws {
+        let root = try TestSupport.scratchFolder("crash-renamed")
+        let inbox = root.appendingPathComponent("inbox")
+        let exceptions = root.appendingPathComponent("out/exceptions")
+        try FileManager.default.createDirectory(at: inbox, withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(at: exceptions, withIntermediateDirectories: true)
+        func record(sha: String, batch: String) -> DocumentRecord {
+            DocumentRecord(
+                document: "invoice.png", sha256: sha, form: .vatInvoice, status: .exception,
+                violations: [Violation(rule: "uncertain_field", message: "not confirmed: seller_name")], batch: batch,
+                pipeline: "default", processedAt: "2026-12-06T00:00:00Z")
+        }
+        let first = record(sha: String(repeating: "a", count: 64), batch: "20261205-000000-first")
+        let second = record(sha: String(repeating: "b", count: 64), batch: "20261206-000000-killed")
+        // The first document, delivered whole; the second's original in place under its other name.
+        try Data("first".utf8).write(to: exceptions.appendingPathComponent("invoice.png"))
+        try JSONEncoder().encode(first).write(to: exceptions.appendingPathComponent("invoice.png.json"))
+        let renamed = OutputFolders.disambiguated("invoice.png", sha256: second.sha256)
+        try Data("second".utf8).write(to: exceptions.appendingPathComponent(renamed))
+        let ledger = try SQLiteLedger(path: root.appendingPathComponent("out/state/ledger.sqlite").path)
+        try ledger.finish(first)
+        try ledger.markDelivered(document: first.document, batch: first.batch)
+        try ledger.finish(second)
+
+        let config = try Self.writeConfig(in: root, inbox: inbox)
+        let run = try TestSupport.runFormFlow(["run", "--config", config.path, "--quiet"])
+        #expect(run.status == 0, "\(run.error)")
+        let written = try Data(contentsOf: exceptions.appendingPathComponent(renamed + ".json"))
+        #expect(try JSONDecoder().decode(DocumentRecord.self, from: written).sha256 == second.sha256)
+        let kept = try Data(contentsOf: exceptions.appendingPathComponent("invoice.png.json"))
+        #expect(try JSONDecoder().decode(DocumentRecord.self, from: kept).sha256 == first.sha256)
+        #expect(try ledger.undelivered().isEmpty)
     }
 
     @Test("two runs started at the same moment: one drains, the other exits 75 without touching anything")
