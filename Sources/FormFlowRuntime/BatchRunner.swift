@@ -226,13 +226,13 @@ public struct BatchRunner: Sendable {
         return crops
     }
 
-    /// The output and state folders must not lie inside the inbox: FormFlow would read its own results.
     /// Whether a ledger error says its disk is full (SQLite's SQLITE_FULL, PostgreSQL's disk_full).
     static func diskFull(_ error: any Error) -> Bool {
         let text = "\(error)"
         return text.contains("disk is full") || text.contains("No space left on device") || text.contains("53100")
     }
 
+    /// The output and state folders must not lie inside the inbox: FormFlow would read its own results.
     static func checkFolders(inbox: URL, out: URL, state: URL) throws(RunError) {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: inbox.path, isDirectory: &isDirectory), isDirectory.boolValue else {
