@@ -187,7 +187,10 @@ public struct BatchRunner: Sendable {
                 Data(html.utf8), to: reports.appendingPathComponent("batch-\(context.batch).html"),
                 permissions: 0o640)
         } catch {
-            throw RunError(kind: .storage, message: "cannot write the batch report: \(Storage.explain(error))")
+            // Every document is delivered by now; only the report is missing.
+            throw RunError(
+                kind: .storage,
+                message: "cannot write the batch report in \(outputs.root.path)/reports: \(Storage.explain(error)). Every document of the batch was delivered; free space on \(Storage.mountPoint(of: outputs.root)) for the next batch's report.")
         }
         let elapsed = started.duration(to: .now)
         var summary = BatchSummary(batch: context.batch, out: settings.out)
