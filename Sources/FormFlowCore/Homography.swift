@@ -102,6 +102,14 @@ extension GrayImage {
     /// A new `width` × `height` image whose pixel (x, y) is this image's at `sourceOf(x, y)`, by bilinear
     /// interpolation; white outside this image. `sourceOf` is the inverse of the rectifying transform.
     public func warped(width: Int, height: Int, sourceOf transform: Homography) -> GrayImage {
+        warped(PixelRect(x: 0, y: 0, width: width, height: height), sourceOf: transform)
+    }
+
+    /// The part `region` of the warped image (`warped(width:height:sourceOf:)`), pixel for pixel the same
+    /// as cut from the whole: each pixel's source is worked out from its own coordinates.
+    public func warped(_ region: PixelRect, sourceOf transform: Homography) -> GrayImage {
+        let width = max(0, region.width)
+        let height = max(0, region.height)
         var output = [UInt8](repeating: 255, count: width * height)
         let h = transform.coefficients
         let maxX = Double(self.width - 1)
@@ -109,17 +117,15 @@ extension GrayImage {
         pixels.withUnsafeBufferPointer { source in
             output.withUnsafeMutableBufferPointer { target in
                 for y in 0..<height {
-                    let fy = Double(y)
-                    // Along a row the numerators and denominator change by a constant step.
-                    var u = h[1] * fy + h[2]
-                    var v = h[4] * fy + h[5]
-                    var w = h[7] * fy + 1
+                    let fy = Double(region.y + y)
+                    let rowU = h[1] * fy + h[2]
+                    let rowV = h[4] * fy + h[5]
+                    let rowW = h[7] * fy + 1
                     for x in 0..<width {
-                        let sx = u / w
-                        let sy = v / w
-                        u += h[0]
-                        v += h[3]
-                        w += h[6]
+                        let fx = Double(region.x + x)
+                        let w = h[6] * fx + rowW
+                        let sx = (h[0] * fx + rowU) / w
+                        let sy = (h[3] * fx + rowV) / w
                         guard sx >= 0, sy >= 0, sx < maxX, sy < maxY else { continue }
                         let x0 = Int(sx)
                         let y0 = Int(sy)
@@ -135,6 +141,35 @@ extension GrayImage {
             }
         }
         return GrayImage(width: width, height: height, pixels: output)
+    }
+
+    /// The part `rect` of this image warped onto a `page` (its bounds) and flattened, pixel for pixel the
+    /// same as cut from the whole page warped and flattened: the part is warped with the flattening's
+    /// reach around it (and an even origin, as the paper's level is taken at half the resolution), which
+    /// is then cut off. A title band this way costs a twentieth of the page.
+    public func warpedAndFlattened(_ rect: PixelRect, page: PixelRect, sourceOf transform: Homography, radius: Int = 30)
+        -> GrayImage
+    {
+        let part = rect.clamped(to: page)
+        let reach = Self.flatteningReach(radius: radius)
+        let left = max(page.x, (part.x - reach) & ~1)
+        let top = max(page.y, (part.y - reach) & ~1)
+        let padded = PixelRect(
+            x: left, y: top, width: min(page.maxX, part.maxX + reach) - left, height: min(page.maxY, part.maxY + reach) - top)
+        let flattened = warped(padded, sourceOf: transform).flattened(radius: radius)
+        var pixels = [UInt8](repeating: 255, count: part.width * part.height)
+        for y in 0..<part.height {
+            let from = (part.y - padded.y + y) * padded.width + (part.x - padded.x)
+            pixels.replaceSubrange((y * part.width)..<((y + 1) * part.width), with: flattened.pixels[from..<(from + part.width)])
+        }
+        return GrayImage(width: part.width, height: part.height, pixels: pixels)
+    }
+
+    /// How far from a pixel `flattened(radius:)` looks: the closing's two passes and the blur, at half the
+    /// resolution, and a pixel for the halving.
+    static func flatteningReach(radius: Int) -> Int {
+        let half = radius / 2
+        return 2 * (2 * half + half / 3) + 2
     }
 }
 

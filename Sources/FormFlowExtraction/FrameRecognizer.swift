@@ -84,7 +84,20 @@ public struct FrameRecognizer: Sendable {
         guard let titleZone = template.recognition.titleZone else { return nil }
         let band = titleZone.clamped(to: reader.pageSize)
         guard !band.isEmpty, try titleMatches(template, in: band, reader: reader, atFullSize: true) else { return nil }
-        return Result(
+        return Self.rectified(as: template)
+    }
+
+    /// Whether a page rectified onto `template` shows its title, read from its title band alone: `band`
+    /// is a reader of that band cut out on its own (`recognizeRectified` reads it in the whole page). Most
+    /// pages that fail here are no form at all (a receipt whose outline has a form's proportions): they
+    /// need not be rectified whole.
+    public func titleShown(band: any PageReader, as template: FormTemplate) throws -> Bool {
+        try titleMatches(template, in: band.pageSize, reader: band, atFullSize: true)
+    }
+
+    /// A page rectified onto `template` whose title was seen: registered as the template itself.
+    public static func rectified(as template: FormTemplate) -> Result {
+        Result(
             template: template,
             registration: Registration(
                 transform: .scaleAndShift(scale: 1, dx: 0, dy: 0), matched: [], missing: [], residual: 0, byFrame: true),

@@ -272,29 +272,48 @@ extension DocumentProcessor {
         return photo ? nil : try rectifiedByEitherLook()
     }
 
-    /// The page mapped onto the template by the box's corners, its paper made even, and recognised.
+    /// The page mapped onto the template by the box's corners, its paper made even, and recognised: its
+    /// title band first, on its own; the whole page only when the title is there. A receipt whose outline
+    /// has a form's proportions is then never rectified whole (in a scan of claim and receipts, two turns
+    /// of each receipt page each warped and levelled two whole pages).
     private func rectified(
         layout: PageImage, values: PageImage?, plan: Rectification, time: inout Duration, preparation: inout Duration
     ) throws(OCRError) -> Recognised? {
+        let template = plan.template
+        let page = PixelRect(x: 0, y: 0, width: plan.width, height: plan.height)
+        guard let titleZone = template.recognition.titleZone, !titleZone.clamped(to: page).isEmpty else { return nil }
         let warping = ContinuousClock.now
-        func warp(_ page: PageImage) throws(OCRError) -> PageImage {
-            try PageImage(
-                gray: try page.grayImage().warped(width: plan.width, height: plan.height, sourceOf: plan.sourceOf)
-                    .flattened(),
-                dpi: plan.dpi)
-        }
-        let rectifiedLayout = try warp(layout)
-        let rectifiedValues = try values.map { page throws(OCRError) in try warp(page) }
+        let layoutGray = try layout.grayImage()
+        let band = try PageImage(
+            gray: layoutGray.warpedAndFlattened(titleZone, page: page, sourceOf: plan.sourceOf), dpi: plan.dpi)
         preparation += warping.duration(to: .now)
-        guard
-            var found = try frameOnce(
-                layout: rectifiedLayout, values: rectifiedValues, as: plan.template, time: &time,
-                preparation: &preparation)
-        else { return nil }
-        found.preparation.append(
-            "rectified onto the \(plan.template.form.rawValue) template from its ruled box's corners (perspective, turn and scale), paper levelled"
-        )
-        return found
+        let bandReader = TesseractPageReader(engine: engine, page: band)
+        defer { time += bandReader.recognitionTime }
+        let shown: Bool
+        do {
+            shown = try frameRecognizer.titleShown(band: bandReader, as: template)
+        } catch let error as OCRError {
+            throw error
+        } catch {
+            throw OCRError(.imageOperationFailed, "reading the title failed: \(error)")
+        }
+        guard shown else { return nil }
+
+        let wholePages = ContinuousClock.now
+        func warp(_ gray: GrayImage) throws(OCRError) -> PageImage {
+            try PageImage(
+                gray: gray.warped(width: plan.width, height: plan.height, sourceOf: plan.sourceOf).flattened(), dpi: plan.dpi)
+        }
+        let rectifiedLayout = try warp(layoutGray)
+        let rectifiedValues = try values.map { page throws(OCRError) in try warp(try page.grayImage()) }
+        preparation += wholePages.duration(to: .now)
+        let found = FrameRecognizer.rectified(as: template)
+        return Recognised(
+            template: template, registration: found.registration, layoutText: nil, values: rectifiedValues ?? rectifiedLayout,
+            evidence: found.evidence,
+            preparation: [
+                "rectified onto the \(template.form.rawValue) template from its ruled box's corners (perspective, turn and scale), paper levelled"
+            ], recognitionTime: .zero)
     }
 
     /// The ruled box's corners, when the page needs rectifying to be registered by them.
@@ -327,26 +346,19 @@ extension DocumentProcessor {
     /// Width of the reduced copy the box's corners are looked for in: its lines must stay a pixel thick.
     static let cornerSearchWidth = 1240.0
 
-    /// Recognition by the ruled box on a deskewed page; `rectified`: the page was already mapped onto
-    /// that template by the box's corners, so it is neither deskewed nor searched for its box again.
+    /// Recognition by the ruled box on a deskewed page.
     private func frameOnce(
-        layout: PageImage, values: PageImage?, as rectified: FormTemplate? = nil, time: inout Duration,
-        preparation: inout Duration
+        layout: PageImage, values: PageImage?, time: inout Duration, preparation: inout Duration
     ) throws(OCRError) -> Recognised? {
         let deskewing = ContinuousClock.now
-        let normalized =
-            rectified != nil
-            ? layout
-            : try layout.normalized(
-                maxSkewDegrees: pipeline.maxSkewDegrees, binarize: pipeline.binarize, removeRules: pipeline.removeRules)
+        let normalized = try layout.normalized(
+            maxSkewDegrees: pipeline.maxSkewDegrees, binarize: pipeline.binarize, removeRules: pipeline.removeRules)
         preparation += deskewing.duration(to: .now)
         let reader = TesseractPageReader(engine: engine, page: normalized)
         defer { time += reader.recognitionTime }
         let quick: FrameRecognizer.Result?
         do {
-            quick =
-                try rectified.map { template in try frameRecognizer.recognizeRectified(reader: reader, as: template) }
-                ?? frameRecognizer.recognize(reader: reader)
+            quick = try frameRecognizer.recognize(reader: reader)
         } catch let error as OCRError {
             throw error
         } catch {

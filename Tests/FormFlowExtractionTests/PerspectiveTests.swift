@@ -225,6 +225,37 @@ struct PerspectiveTests {
         #expect(boxes.dropFirst().contains(where: isWhole), "the whole box, its pieces joined, follows")
     }
 
+    @Test("a part warped and flattened on its own is pixel for pixel the part of the whole page")
+    func partOfWarpedPage() throws {
+        let page = PixelRect(x: 0, y: 0, width: 900, height: 640)
+        let drawn = Self.templatePage(width: 900, height: 640, frame: PixelRect(x: 60, y: 140, width: 780, height: 440))
+        let photo = Self.photograph(
+            drawn, into: (1000, 760),
+            corners: [
+                PagePoint(x: 70, y: 40), PagePoint(x: 930, y: 75), PagePoint(x: 960, y: 700), PagePoint(x: 30, y: 690),
+            ], shadow: true)
+        let pageCorners = [PagePoint(x: 0, y: 0), PagePoint(x: 900, y: 0), PagePoint(x: 900, y: 640), PagePoint(x: 0, y: 640)]
+        let sourceOf = try #require(
+            Homography(
+                from: pageCorners,
+                to: [PagePoint(x: 70, y: 40), PagePoint(x: 930, y: 75), PagePoint(x: 960, y: 700), PagePoint(x: 30, y: 690)]))
+        let whole = photo.warped(width: page.width, height: page.height, sourceOf: sourceOf).flattened()
+        // Inside, at the page's edges and corners, odd origins, and reaching past the page.
+        for rect in [
+            PixelRect(x: 321, y: 203, width: 257, height: 61), PixelRect(x: 0, y: 0, width: 140, height: 90),
+            PixelRect(x: 777, y: 571, width: 200, height: 100), PixelRect(x: 5, y: 300, width: 880, height: 33),
+        ] {
+            let part = photo.warpedAndFlattened(rect, page: page, sourceOf: sourceOf)
+            let clipped = rect.clamped(to: page)
+            #expect(part.width == clipped.width && part.height == clipped.height)
+            var differing = 0
+            for y in 0..<part.height {
+                for x in 0..<part.width where part[x, y] != whole[clipped.x + x, clipped.y + y] { differing += 1 }
+            }
+            #expect(differing == 0, "\(differing) pixels of \(rect) differ")
+        }
+    }
+
     @Test("flattening takes a soft shadow's paper as paper, all the way across")
     func flatteningSoftShadow() {
         // Light rises from half to full over six 32-pixel blocks (9% a block); a rule across it all.
