@@ -304,12 +304,13 @@ extension DocumentProcessor {
             try PageImage(
                 gray: gray.warped(width: plan.width, height: plan.height, sourceOf: plan.sourceOf).flattened(), dpi: plan.dpi)
         }
-        let rectifiedLayout = try warp(layoutGray)
-        let rectifiedValues = try values.map { page throws(OCRError) in try warp(try page.grayImage()) }
+        // Values are read from the page with coloured ink dropped where there is one; the layout page,
+        // whose title was seen, is not needed whole then.
+        let rectifiedValues = try warp(try values?.grayImage() ?? layoutGray)
         preparation += wholePages.duration(to: .now)
         let found = FrameRecognizer.rectified(as: template)
         return Recognised(
-            template: template, registration: found.registration, layoutText: nil, values: rectifiedValues ?? rectifiedLayout,
+            template: template, registration: found.registration, layoutText: nil, values: rectifiedValues,
             evidence: found.evidence,
             preparation: [
                 "rectified onto the \(template.form.rawValue) template from its ruled box's corners (perspective, turn and scale), paper levelled"
