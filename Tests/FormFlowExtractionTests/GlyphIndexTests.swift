@@ -53,13 +53,37 @@ struct GlyphIndexTests {
     }
 
     /// A glyph near `shape` (or anywhere, without one), on the stored scale.
-    static func query(near shape: [UInt8]?, width: Int, bytes: inout Bytes) -> GlyphClassifier.Index.Query {
+    static func query(near shape: [UInt8]?, in index: GlyphClassifier.Index, bytes: inout Bytes) -> GlyphClassifier.Index.Query {
         var features: [Float] = []
-        for feature in 0..<width {
+        for feature in 0..<index.width {
             let noise = Int(bytes.byte(below: shape == nil ? 200 : 40))
             features.append(Float((shape.map { Int($0[feature]) } ?? 0) + noise))
         }
-        return GlyphClassifier.Index.Query(features: features, logAspect: Float(bytes.byte(below: 30)) / 100 - 0.15)
+        return index.query(features: features, logAspect: Float(bytes.byte(below: 30)) / 100 - 0.15)
+    }
+
+    @Test("features are stored by how much they vary, and a glyph with a prototype's own features is at distance 0 from it")
+    func storedByVariance() {
+        // Feature 3 varies most, then feature 1; the others not at all.
+        let width = 32
+        var features: [UInt8] = []
+        var characters: [Character] = []
+        for (number, (a, b)) in [(10, 200), (90, 20), (50, 120), (0, 250)].enumerated() {
+            var prototype = [UInt8](repeating: 7, count: width)
+            prototype[1] = UInt8(a)
+            prototype[3] = UInt8(b)
+            features += prototype
+            characters.append(Character(UnicodeScalar(0x4E00 + number)!))
+        }
+        let index = GlyphClassifier.Index(
+            characters: characters, logAspects: [Float](repeating: 0, count: 4), features: features, kind: .inkDensity)
+        #expect(Array(index.order.prefix(2)) == [3, 1])
+        for (number, character) in characters.enumerated() {
+            let own = features[(number * width)..<((number + 1) * width)].map(Float.init)
+            let query = index.query(features: own, logAspect: 0)
+            #expect(index.distance(query, to: character) == 0)
+            #expect(index.nearest(query, count: 1).first?.character == character)
+        }
     }
 
     @Test("the block sums' bound never exceeds the full distance")
@@ -67,7 +91,7 @@ struct GlyphIndexTests {
         let (index, shapes) = Self.index(characters: 40, faces: 3, width: 512, seed: 7)
         var bytes = Bytes(state: 11)
         for trial in 0..<200 {
-            let query = Self.query(near: trial.isMultiple(of: 2) ? shapes[trial % shapes.count] : nil, width: 512, bytes: &bytes)
+            let query = Self.query(near: trial.isMultiple(of: 2) ? shapes[trial % shapes.count] : nil, in: index, bytes: &bytes)
             for prototype in 0..<(index.logAspects.count) {
                 let full = Self.fullDistance(index, query, prototype: prototype)
                 let aspect = query.logAspect - index.logAspects[prototype]
@@ -84,7 +108,7 @@ struct GlyphIndexTests {
         let (index, shapes) = Self.index(characters: 60, faces: 4, width: 512, seed: 3)
         var bytes = Bytes(state: 5)
         for trial in 0..<60 {
-            let query = Self.query(near: shapes[(trial * 7) % shapes.count], width: 512, bytes: &bytes)
+            let query = Self.query(near: shapes[(trial * 7) % shapes.count], in: index, bytes: &bytes)
             // Each character's nearest prototype, measured in full.
             var best: [(Character, Float)] = []
             for (number, range) in index.ranges.enumerated() {
