@@ -442,13 +442,18 @@ public struct GlyphClassifier: Sendable {
             }
         }
 
-        /// The features' places, the one that varies most among the prototypes first.
+        /// The features' places, the one that varies most among the prototypes first. Any order gives the
+        /// same distances, so the variances are estimated from about 2,000 prototypes spread over the set
+        /// (all 46,000 names' took 30 ms at every start).
         static func byVariance(_ features: [UInt8], width: Int) -> [Int] {
             guard width > 0, features.count >= width else { return Array(0..<width) }
             var sums = [Int](repeating: 0, count: width)
             var squares = [Int](repeating: 0, count: width)
+            let step = max(1, features.count / width / 2048)
+            var sampled = 0
             features.withUnsafeBufferPointer { features in
-                for prototype in 0..<(features.count / width) {
+                for prototype in stride(from: 0, to: features.count / width, by: step) {
+                    sampled += 1
                     let base = prototype * width
                     for feature in 0..<width {
                         let value = Int(features[base + feature])
@@ -457,7 +462,7 @@ public struct GlyphClassifier: Sendable {
                     }
                 }
             }
-            let count = Double(features.count / width)
+            let count = Double(sampled)
             let variances = (0..<width).map { Double(squares[$0]) / count - (Double(sums[$0]) / count) * (Double(sums[$0]) / count) }
             return (0..<width).sorted { variances[$0] > variances[$1] || (variances[$0] == variances[$1] && $0 < $1) }
         }
@@ -468,9 +473,10 @@ public struct GlyphClassifier: Sendable {
             var out = [UInt8](repeating: 0, count: features.count)
             features.withUnsafeBufferPointer { features in
                 out.withUnsafeMutableBufferPointer { out in
-                    for prototype in 0..<(features.count / width) {
-                        let base = prototype * width
-                        for (place, feature) in order.enumerated() { out[base + place] = features[base + feature] }
+                    order.withUnsafeBufferPointer { order in
+                        for base in stride(from: 0, to: features.count - width + 1, by: width) {
+                            for place in 0..<width { out[base + place] = features[base + order[place]] }
+                        }
                     }
                 }
             }
