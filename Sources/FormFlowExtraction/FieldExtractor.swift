@@ -256,6 +256,7 @@ public struct FieldExtractor: Sendable {
         for column in template.table?.common ?? [] {
             result.readings[column] = Self.common(column, of: result.rows)
         }
+        ListJudge.doubtCutShort(&result, template: template)
         result.problems += ListJudge.problems(template: template, result: result)
         ListJudge.annotate(&result, template: template)
         let missing = template.fields.filter { $0.required && result.readings[$0.name]?.chosen == nil }.map(\.name)
@@ -356,6 +357,8 @@ public struct FieldExtractor: Sendable {
         var layoutConfidence: Double
         /// The ink of the value itself, unpadded (only when found by ink).
         var inkBox: PixelRect? = nil
+        /// The value's line goes on beside the ink found (`InkLocator.lineGoesOn`): part of it may be left out.
+        var lineGoesOn = false
     }
 
     /// Finds the value in `zone`: from the layout pass's characters when there is a layout, else from
@@ -368,6 +371,7 @@ public struct FieldExtractor: Sendable {
         var layoutText: String? = nil
         var layoutConfidence = 0.0
         var inkBox: PixelRect? = nil
+        var lineGoesOn = false
         // Padding stops short of a prefix cut off (¥): none of its ink may come back into the reading.
         var leftLimit = Int.min
         if let layout {
@@ -393,11 +397,16 @@ public struct FieldExtractor: Sendable {
             let inner = PixelRect(x: zone.x - area.x, y: zone.y - area.y, width: zone.width, height: zone.height)
             // A 1-bit page's thin strokes are grey once scaled, and its seal black: its ink is not weighed by
             // how dark it is.
+            let image = try reader.pixels(in: area)
             guard
-                let found = InkLocator.valueBox(
-                    in: try reader.pixels(in: area), zone: inner, unit: scale, bilevel: reader.strokesMayBeLost)
+                let found = InkLocator.valueBox(in: image, zone: inner, unit: scale, bilevel: reader.strokesMayBeLost)
             else {
                 return nil
+            }
+            // Names cut short are names still (a name's last character left out is a name of two): whether
+            // the line goes on beside what was found is looked at for them.
+            if spec.type == .organisation || spec.type == .chineseName {
+                lineGoesOn = InkLocator.lineGoesOn(beside: found, in: image, zone: inner, unit: scale)
             }
             box = PixelRect(x: found.x + area.x, y: found.y + area.y, width: found.width, height: found.height)
             if spec.prefix != nil, let rest = try Self.withoutFirstGlyph(box, reader: reader) {
@@ -424,7 +433,8 @@ public struct FieldExtractor: Sendable {
         if let ink = inkBox, ink.x < zone.x {
             inkBox = PixelRect(x: zone.x, y: ink.y, width: ink.maxX - zone.x, height: ink.height)
         }
-        return ValueLocation(box: box, layoutText: layoutText, layoutConfidence: layoutConfidence, inkBox: inkBox)
+        return ValueLocation(
+            box: box, layoutText: layoutText, layoutConfidence: layoutConfidence, inkBox: inkBox, lineGoesOn: lineGoesOn)
     }
 
     /// Reads one value. `once`: make only the first reading and leave it for the form's sums to confirm
@@ -441,6 +451,12 @@ public struct FieldExtractor: Sendable {
             reading.uncertain = true
             reading.note =
                 "the value touches the edge of the scan, so part of it may be cut off; " + (reading.note ?? "")
+        }
+        if location?.lineGoesOn == true, !reading.uncertain {
+            reading.uncertain = true
+            reading.note =
+                "the value's line goes on beside what was read (faint print left out?), so part of it may be missing; "
+                + (reading.note ?? "")
         }
         return reading
     }

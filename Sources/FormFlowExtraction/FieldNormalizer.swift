@@ -242,6 +242,19 @@ public enum ListMatch: Sendable, Equatable {
         return Set(zip(entry, value).enumerated().filter { $0.element.0 != $0.element.1 }.map(\.offset))
     }
 
+    /// The entry whose start or end `value` is, but for one character at most, when it is shorter than the
+    /// entry (a name cut short reads so): the entry, and "start" or "end".
+    public static func part(_ value: String, in vocabulary: [String]) -> (entry: String, end: String)? {
+        let characters = Array(value)
+        guard characters.count >= 2 else { return nil }
+        for entry in vocabulary where entry.count > characters.count {
+            let known = Array(entry)
+            if TextMatching.distance(Array(known.suffix(characters.count)), characters) <= 1 { return (entry, "end") }
+            if TextMatching.distance(Array(known.prefix(characters.count)), characters) <= 1 { return (entry, "start") }
+        }
+        return nil
+    }
+
     /// The note a reading off the list carries.
     static func describe(_ value: String, in vocabulary: [String]) -> String {
         switch of(value, in: vocabulary) {

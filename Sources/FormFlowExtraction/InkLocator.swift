@@ -166,6 +166,39 @@ public enum InkLocator {
         return false
     }
 
+    /// Whether the line of the value in `box` goes on beside it: ink of the same line at the lighter level,
+    /// within three line heights of either end and left out of the box, as much as half a glyph of the box
+    /// holds at least. A thin face's faint first characters broke into specks on a phone photo and fell into
+    /// a run of their own, apart from the rest by more than a line's height: the heavier run alone was the
+    /// value, and both engines read what it held (合肥庐州会务服务有限公司 read 会务服务有限公司, 上海绅城… read
+    /// 海绅城…): a value cut short reads as a whole, well-formed one.
+    static func lineGoesOn(beside box: PixelRect, in image: GrayImage, zone: PixelRect, unit: Double = 1) -> Bool {
+        guard box.height > 0,
+            let members = valueLine(
+                in: image, zone: zone, unit: unit, level: faintInkLevel, minimumInk: 150, wholeLine: true)
+        else { return false }
+        // The same line: its blobs share the box's rows.
+        let line = members.filter { min($0.box.maxY, box.maxY) - max($0.box.y, box.y) > 0 }
+        let inside = line.filter { $0.box.x >= box.x && $0.box.maxX <= box.maxX }
+        guard !inside.isEmpty else { return false }
+        let reach = 3 * box.height
+        var left = box.x
+        var right = box.maxX
+        var beside = 0
+        for blob in line.filter({ $0.box.maxX <= box.x }).sorted(by: { $0.box.maxX > $1.box.maxX })
+        where left - blob.box.maxX <= reach {
+            left = min(left, blob.box.x)
+            beside += blob.pixels
+        }
+        for blob in line.filter({ $0.box.x >= box.maxX }).sorted(by: { $0.box.x < $1.box.x })
+        where blob.box.x - right <= reach {
+            right = max(right, blob.box.maxX)
+            beside += blob.pixels
+        }
+        let glyphs = max(1, box.width / box.height)
+        return beside * 2 * glyphs >= inside.reduce(0) { $0 + $1.pixels }
+    }
+
     /// `minimumInk`: the least ink (pixels at 300 dpi) a text line must hold to count as one.
     static func valueBox(
         in image: GrayImage, zone: PixelRect, unit: Double, level: UInt8, minimumInk: Double,
@@ -180,11 +213,12 @@ public enum InkLocator {
         return members.dropFirst().reduce(members[0].box) { $0.union($1.box) }
     }
 
-    /// The blobs of the value's line, left to right (never empty).
+    /// The blobs of the value's line, left to right (never empty). `wholeLine`: all of the line's blobs,
+    /// before the runs apart from the value (a seal's, a label's) are left out.
     static func valueLine(
         in image: GrayImage, zone: PixelRect, unit: Double, level: UInt8, minimumInk: Double,
         minimumHeight: Double = 20,
-        weighDarkness: Bool = false
+        weighDarkness: Bool = false, wholeLine: Bool = false
     ) -> [Blob]? {
         let minimumBlob = max(4, Int(14 * unit * unit))
         var ink = image.pixels.map { $0 < level }
@@ -325,6 +359,7 @@ public enum InkLocator {
                 members.removeFirst(firstTall)
             }
         }
+        if wholeLine { return members }
         // A seal's arcs beside the value (a black-and-white scan: the seal over the seller's tax ID) share
         // its rows and would pull it into a box with the seal, or, taller than its glyphs, leave the glyphs
         // looking like a colon: of the runs of glyphs apart from each other, the one with the most ink in

@@ -27,6 +27,24 @@ enum ListJudge {
         return problems
     }
 
+    /// Organisations read as the start or the end of a known name, within a character: a value cut short
+    /// reads as a whole, well-formed name, and two readers of the same cut agree on it. A thin face's faint
+    /// first characters left out of a phone photo's value: 合肥庐州会务服务有限公司 read 会务服务有限公司 by both
+    /// engines, 上海绅城物业管理有限公司 read 海绅城物业管理有限公司. Such a reading is uncertain; its note names the
+    /// known name.
+    static func doubtCutShort(_ result: inout ExtractionResult, template: FormTemplate) {
+        for spec in template.fields where spec.type == .organisation {
+            guard var reading = result.readings[spec.name], !reading.uncertain, let listName = spec.vocabulary,
+                let vocabulary = template.vocabularies[listName], let value = reading.chosen?.value.text,
+                let (entry, end) = ListMatch.part(value, in: vocabulary)
+            else { continue }
+            reading.uncertain = true
+            reading.note =
+                "reads \(value), the \(end) of known \(listName) entry \(entry) but for a character at most: part of the name may not have been read; \(reading.note ?? "")"
+            result.readings[spec.name] = reading
+        }
+    }
+
     /// Notes on organisations taken as printed though near a known one, so the record says so.
     static func annotate(_ result: inout ExtractionResult, template: FormTemplate) {
         for spec in template.fields where spec.type == .organisation {

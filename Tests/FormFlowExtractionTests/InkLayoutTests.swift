@@ -124,6 +124,30 @@ struct InkLayoutTests {
         #expect(InkLocator.valueBox(in: canvas.image, zone: zone, unit: 1, level: 170, minimumInk: 150)?.x == 300)
     }
 
+    @Test("a name whose faint first glyphs fell apart into a run of their own: the line is seen to go on beside the value")
+    func lineGoesOnBesideValue() throws {
+        // A phone photo's thin face: paper at 245, the name's last eight glyphs at 120, its first four at 185
+        // and broken to two strokes each, with a gap wider than the line is high before the rest.
+        var canvas = Canvas(width: 900, height: 170)
+        canvas.fill(x: 0, y: 0, width: 900, height: 170, level: 245)
+        let zone = PixelRect(x: 40, y: 40, width: 820, height: 90)
+        for index in 0..<4 {
+            for stroke in 0..<2 { canvas.fill(x: 60 + index * 40 + stroke * 16, y: 70, width: 4, height: 24, level: 185) }
+        }
+        canvas.textLine(x: 280, y: 66, glyphs: 8, size: 34, level: 120)
+        let box = try #require(InkLocator.valueBox(in: canvas.image, zone: zone))
+        #expect(box.x >= 270, "the heavier run alone is the value")
+        #expect(InkLocator.lineGoesOn(beside: box, in: canvas.image, zone: zone))
+        // The whole line boxed, or the name alone on its line: nothing goes on beside it.
+        let whole = PixelRect(x: 60, y: box.y, width: box.maxX - 60, height: box.height)
+        #expect(!InkLocator.lineGoesOn(beside: whole, in: canvas.image, zone: zone))
+        var alone = Canvas(width: 900, height: 170)
+        alone.fill(x: 0, y: 0, width: 900, height: 170, level: 245)
+        alone.textLine(x: 280, y: 66, glyphs: 8, size: 34, level: 120)
+        let own = try #require(InkLocator.valueBox(in: alone.image, zone: zone))
+        #expect(!InkLocator.lineGoesOn(beside: own, in: alone.image, zone: zone))
+    }
+
     @Test("a value at the edge of a photo's shadow band is found: the band, taller than the zone, took it along")
     func valueAtShadowEdge() throws {
         var canvas = Canvas(width: 700, height: 170)

@@ -78,6 +78,28 @@ struct ListJudgeTests {
         }
     }
 
+    @Test("a name read as the start or end of a known one, but for a character, is uncertain: it may be cut short")
+    func cutShort() throws {
+        let template = try Self.invoiceTemplate()
+        let vocabulary = try #require(template.vocabularies["organisations"])
+        #expect(ListMatch.part("会务服务有限公司", in: vocabulary)?.entry == "合肥庐州会务服务有限公司")
+        #expect(ListMatch.part("海绅城物业管理有限公司", in: vocabulary)?.end == "end")
+        #expect(ListMatch.part("深圳前海信息", in: vocabulary)?.end == "start")
+        // A known name, a look-alike of its length, a name a character longer, and another name are none.
+        for whole in ["深圳前海信息技术有限公司", "深圳钱海信息技术有限公司", "天津津心软件有限公司一", "南宁新领旅行社有限公司"] {
+            #expect(ListMatch.part(whole, in: vocabulary) == nil, "\(whole)")
+        }
+        var result = ExtractionResult(
+            readings: [
+                "seller_name": Self.reading("seller_name", .organisation, "会务服务有限公司"),
+                "buyer_name": Self.reading("buyer_name", .organisation, "南宁新领旅行社有限公司"),
+            ], rows: [], registration: nil, problems: [])
+        ListJudge.doubtCutShort(&result, template: template)
+        let seller = try #require(result.readings["seller_name"])
+        #expect(seller.uncertain && seller.note?.contains("合肥庐州会务服务有限公司") == true)
+        #expect(result.readings["buyer_name"]?.uncertain == false)
+    }
+
     @Test("an uncertain name shown as a known supplier (the second model's proposal) still warns of the look-alike Tesseract read")
     func proposalKeepsTheLookAlikeWarning() throws {
         let template = try Self.invoiceTemplate()
