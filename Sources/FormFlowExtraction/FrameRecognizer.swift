@@ -78,19 +78,10 @@ public struct FrameRecognizer: Sendable {
         return result
     }
 
-    /// A page already mapped onto `template` by its ruled box's corners (`Rectification`): the box is
-    /// where the template has it, so only the title is checked.
-    public func recognizeRectified(reader: any PageReader, as template: FormTemplate) throws -> Result? {
-        guard let titleZone = template.recognition.titleZone else { return nil }
-        let band = titleZone.clamped(to: reader.pageSize)
-        guard !band.isEmpty, try titleMatches(template, in: band, reader: reader, atFullSize: true) else { return nil }
-        return Self.rectified(as: template)
-    }
-
-    /// Whether a page rectified onto `template` shows its title, read from its title band alone: `band`
-    /// is a reader of that band cut out on its own (`recognizeRectified` reads it in the whole page). Most
-    /// pages that fail here are no form at all (a receipt whose outline has a form's proportions): they
-    /// need not be rectified whole.
+    /// Whether a page rectified onto `template` (a photo, or a page found at a slant or another scale by
+    /// its box's corners) shows its title, read from its title band alone: `band` is a reader of that band
+    /// cut out on its own. Most pages that fail here are no form at all (a receipt whose outline has a
+    /// form's proportions): they need not be rectified whole.
     public func titleShown(band: any PageReader, as template: FormTemplate) throws -> Bool {
         try titleMatches(template, in: band.pageSize, reader: band, atFullSize: true)
     }

@@ -170,8 +170,9 @@ public enum InkLocator {
     /// within three line heights of either end and left out of the box, as much as half a glyph of the box
     /// holds at least. A thin face's faint first characters broke into specks on a phone photo and fell into
     /// a run of their own, apart from the rest by more than a line's height: the heavier run alone was the
-    /// value, and both engines read what it held (合肥庐州会务服务有限公司 read 会务服务有限公司, 上海绅城… read
-    /// 海绅城…): a value cut short reads as a whole, well-formed one.
+    /// value, and both engines read what it held (合肥庐州会务服务有限公司 read 会务服务有限公司): a value cut
+    /// short reads as a whole, well-formed one. Strokes too thin to be ink even at the lighter level (上's,
+    /// read "-" and dropped) are not seen here: `ListJudge.doubtCutShort` catches such names by the list.
     static func lineGoesOn(beside box: PixelRect, in image: GrayImage, zone: PixelRect, unit: Double = 1) -> Bool {
         guard box.height > 0,
             let members = valueLine(
