@@ -267,7 +267,8 @@ public struct FigureVerifier: Sendable {
     public func placementDoubt(_ text: String, image: GrayImage, fourMayStandThere: (String) -> Bool = { _ in true })
         -> String?
     {
-        guard let index = misplacedOne(in: text, image: image) else { return nil }
+        guard let lost = lostFour(in: text, image: image) else { return nil }
+        let index = lost.index
         var glyph = 0
         var withFour = ""
         for character in text {
@@ -275,11 +276,27 @@ public struct FigureVerifier: Sendable {
             withFour.append(isGlyph && glyph == index ? "4" : character)
             if isGlyph { glyph += 1 }
         }
-        return fourMayStandThere(withFour) ? Self.lostStrokes(at: index) : nil
+        return fourMayStandThere(withFour) ? lost.doubt : nil
     }
 
-    /// The glyph (counted without separators) read 1 that stands where a 4's stem does, or nil.
-    func misplacedOne(in text: String, image: GrayImage) -> Int? {
+    /// A glyph read 1 that may be a 4 whose diagonal and bar a 1-bit scan lost, and what shows it.
+    struct LostFour: Equatable {
+        enum Sign { case standsRight, noFlag }
+        /// The glyph, counted from 0 without separators.
+        let index: Int
+        let sign: Sign
+
+        var doubt: String {
+            switch sign {
+            case .standsRight: FigureVerifier.lostStrokes(at: index)
+            case .noFlag: "glyph \(index + 1) is read 1 but is a stem without a 1's flag: a 4 that lost its strokes?"
+            }
+        }
+    }
+
+    /// The glyph read 1 that stands where a 4's stem does (`misplacedOne`), else one that has no flag
+    /// (`flaglessOne`), or nil.
+    func lostFour(in text: String, image: GrayImage) -> LostFour? {
         let characters = Array(text)
         let prefix = characters.prefix { $0.isASCII && $0.isLetter }.count
         let body = characters.dropFirst(prefix)
@@ -287,7 +304,7 @@ public struct FigureVerifier: Sendable {
         let cents = body.count > figures.count ? Array(body.dropFirst(figures.count + 1)) : []
         guard figures.count >= 5, figures.allSatisfy(\.isASCIIDigit), cents.allSatisfy(\.isASCIIDigit),
             body.count == figures.count || !cents.isEmpty
-        else { return groupedMisplacedOne(text, image: image) }
+        else { return groupedLostFour(text, image: image) }
         guard figures.contains("1"), let line = GlyphLine(image: image, splitWide: false) else { return nil }
         // A number has no punctuation: pieces well under a figure's height are specks (a bilevel scan's, or
         // what is left of a lost stroke), not glyphs. A thin face's figure may break into two pieces side
@@ -306,7 +323,33 @@ public struct FigureVerifier: Sendable {
         }
         let glyphs = Self.evenCells(tall, count: figures.count).compactMap { $0 }
         guard glyphs.count == figures.count else { return nil }
-        return Self.misplacedOne(figures, pieces: glyphs).map { prefix + $0 }
+        return Self.lostFour(figures, pieces: glyphs, line: line).map { LostFour(index: prefix + $0.index, sign: $0.sign) }
+    }
+
+    /// `misplacedOne` over `characters` and their glyphs, else `flaglessOne`.
+    static func lostFour(
+        _ characters: [Character], pieces: [GlyphLine.Piece], runs: [[Int]]? = nil, line: GlyphLine
+    ) -> LostFour? {
+        let runs = runs ?? [Array(characters.indices)]
+        if let index = misplacedOne(characters, pieces: pieces, runs: runs) {
+            return LostFour(index: index, sign: .standsRight)
+        }
+        return flaglessOne(characters, pieces: pieces, line: line).map { LostFour(index: $0, sign: .noFlag) }
+    }
+
+    /// The index of a glyph read 1 that is a bare stem, or nil. Every face's 1 has a flag, a stroke leaving
+    /// its stem's top to the left; a 4 on a 1-bit scan at 200 dpi that lost its hairline diagonal and bar
+    /// keeps only its stem and foot (an invoice code 096939594744 read 096939591744 by Tesseract and the
+    /// second model alike, its other 4s with a stub of bar each, so no placement stood out). A 1 whose thin
+    /// flag was lost too is doubted as well: an operator looks, nothing is accepted wrongly.
+    static func flaglessOne(_ characters: [Character], pieces: [GlyphLine.Piece], line: GlyphLine) -> Int? {
+        guard characters.count == pieces.count else { return nil }
+        return characters.indices.first { index in
+            guard characters[index] == "1" else { return false }
+            // A flag that broke off is a piece of its own: the ink back to the glyph before counts.
+            let left = index > 0 ? pieces[index - 1].end : max(0, pieces[index].start - line.bandHeight / 2)
+            return line.hasFlag(stem: pieces[index], from: left) == false
+        }
     }
 
     /// The doubt about the glyph at `index` (from 0) that `misplacedOne` found.
@@ -318,11 +361,11 @@ public struct FigureVerifier: Sendable {
     /// (a date's hyphens, thin enough to be lost).
     static let separators: Set<Character> = ["-", ".", "/", ":", " "]
 
-    /// `misplacedOne(in:image:)` for a value whose figures come in runs between letters or separators: a G4 scan's
+    /// `lostFour(in:image:)` for a value whose figures come in runs between letters or separators: a G4 scan's
     /// tax ID 911101054899BE33A6 read 911101051899BE33A6 by both engines (and the check character passed),
     /// a date's 2026-09-04 read 2026-09-01. Each run of figures has its own start; the
     /// step is common to all. Only where every glyph is one piece, so glyphs and characters pair up.
-    func groupedMisplacedOne(_ text: String, image: GrayImage) -> Int? {
+    func groupedLostFour(_ text: String, image: GrayImage) -> LostFour? {
         let glyphs = Array(text).filter { !Self.separators.contains($0) }
         guard glyphs.contains("1"), glyphs.filter(\.isASCIIDigit).count >= 5,
             let line = GlyphLine(image: image, splitWide: false)
@@ -338,7 +381,7 @@ public struct FigureVerifier: Sendable {
             pieces = cells
         } else if let (characters, cells) = Self.leadingRun(of: text, pieces: tall) {
             // A tax ID's figures in two pieces and letters after them: its leading run alone is judged.
-            return Self.misplacedOne(characters, pieces: cells)
+            return Self.lostFour(characters, pieces: cells, line: line)
         } else {
             return nil
         }
@@ -352,7 +395,7 @@ public struct FigureVerifier: Sendable {
             }
             if !Self.separators.contains(character) { index += 1 }
         }
-        return Self.misplacedOne(glyphs, pieces: pieces, runs: runs.filter { !$0.isEmpty })
+        return Self.lostFour(glyphs, pieces: pieces, runs: runs.filter { !$0.isEmpty }, line: line)
     }
 
     /// The leading figures of a value that goes on with a letter (a tax ID's 9131011514 before C6CD7BDC),

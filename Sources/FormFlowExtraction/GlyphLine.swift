@@ -152,6 +152,21 @@ public struct GlyphLine: Sendable {
         return Glyph(width: glyphWidth, height: glyphHeight, ink: cells)
     }
 
+    /// Whether the glyph whose stem stands in `piece` has a 1's flag: ink in the top third of the glyph
+    /// left of where its stem stands at mid-height, looking as far left as column `left`. Nil for a
+    /// piece too short to tell.
+    func hasFlag(stem piece: Piece, from left: Int) -> Bool? {
+        let extents = (piece.start..<piece.end).compactMap { inkExtent(column: $0) }
+        guard let glyphTop = extents.map(\.top).min(), let glyphBottom = extents.map(\.bottom).max() else { return nil }
+        let height = glyphBottom - glyphTop + 1
+        guard height >= 8 else { return nil }
+        let middle = (glyphTop + 2 * height / 5)...(glyphTop + 3 * height / 5)
+        guard let stemLeft = (piece.start..<piece.end).first(where: { x in middle.contains { ink[$0 * width + x] } })
+        else { return nil }
+        let flagRows = glyphTop..<(glyphTop + max(2, height * 7 / 20))
+        return (max(0, left)..<stemLeft).contains { x in flagRows.contains { ink[$0 * width + x] } }
+    }
+
     /// The top and bottom ink row of column `x` inside the band, or nil for a blank column.
     func inkExtent(column x: Int) -> (top: Int, bottom: Int)? {
         var first: Int? = nil

@@ -138,17 +138,22 @@ struct FigureVerifierTests {
     /// index in `shifts` moved that many pixels right (where a 4's stem stands, for a 4 that lost its strokes).
     /// Glyphs at an index in `split` lose their middle column, as a thin face's 0 breaks into two halves on a
     /// bilevel scan; a hyphen is a short bar.
-    static func tabular(_ text: String, lines: PrototypeLines, cell: Int, shifts: [Int: Int] = [:], split: Set<Int> = []) -> GrayImage {
+    static func tabular(
+        _ text: String, lines: PrototypeLines, cell: Int, shifts: [Int: Int] = [:], split: Set<Int> = [],
+        replaced: [Int: Glyph] = [:]
+    ) -> GrayImage {
         let height = lines.glyphs.values.map(\.height).max()! + 16
         let width = cell * text.count + 16
         var pixels = [UInt8](repeating: 255, count: width * height)
         for (index, character) in text.enumerated() {
             // A point: a small square on the baseline, in a cell of its own.
             let glyph =
+                if let replacement = replaced[index] { replacement } else {
                 switch character {
                 case ".": Glyph(width: 5, height: 5, ink: Array(repeating: true, count: 25))
                 case "-": Glyph(width: 10, height: 3, ink: Array(repeating: true, count: 30))
                 default: lines.glyphs[character]!
+                }
                 }
             let left = 8 + index * cell + (cell - glyph.width) / 2 + (shifts[index] ?? 0)
             let top = height - 8 - glyph.height - (character == "-" ? lines.glyphs["0"]!.height / 2 : 0)
@@ -194,6 +199,25 @@ struct FigureVerifierTests {
         var twoOff = oneOff
         twoOff[1] = GlyphLine.Piece(start: 20 + 8, end: 20 + 20)
         #expect(FigureVerifier.misplacedOne(Array("02210222"), pieces: twoOff) == nil)
+    }
+
+    @Test("A 1 that is a bare stem, without a 1's flag, is doubted wherever it stands; a 1 with its flag is not")
+    func flaglessOne() throws {
+        let (lines, verifier) = try Self.lines()
+        let cell = lines.glyphs["0"]!.width + 6
+        let one = lines.glyphs["1"]!
+        // What a 4 of a thin face keeps on a 1-bit scan: its stem, here centred in its cell as a 1 stands,
+        // so that its place does not give it away (the invoice code 096939594744 read 096939591744).
+        let width = max(2, one.width / 4)
+        let stem = Glyph(width: width, height: one.height, ink: Array(repeating: true, count: width * one.height))
+        let code = Self.tabular("096939591744", lines: lines, cell: cell, replaced: [8: stem])
+        #expect(FigureVerifier.misplacedOne(Array("096939591744"), pieces: try #require(GlyphLine(image: code, splitWide: false)).pieces) == nil)
+        #expect(verifier.placementDoubt("096939591744", image: code)?.contains("glyph 9 is read 1 but is a stem") == true)
+        #expect(verifier.placementDoubt("096939591744", image: Self.tabular("096939591744", lines: lines, cell: cell)) == nil)
+        // In a date's runs of figures too: 2026-09-04 read 2026-09-01.
+        let date = Self.tabular("2026-09-01", lines: lines, cell: cell, replaced: [9: stem])
+        #expect(verifier.placementDoubt("2026-09-01", image: date)?.contains("glyph 8") == true)
+        #expect(verifier.placementDoubt("2026-09-01", image: Self.tabular("2026-09-01", lines: lines, cell: cell)) == nil)
     }
 
     @Test("A claim number's letters and an amount's cents are left aside: the run of figures between is judged")
