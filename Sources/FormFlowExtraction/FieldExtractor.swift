@@ -879,7 +879,8 @@ public struct FieldExtractor: Sendable {
                 model: $0, doubt: glyphDoubt ?? judge, confirm: glyphConfirm, characters: characterVotes,
                 onlyUnsplitReadings: spec.type == .code, dissentsOnSplitReadings: spec.type.hasCheckCharacter,
                 dissentsOnAgreedReadings: spec.type == .id18 || spec.type == .bankCard,
-                dissentsOverGlyphs: spec.type == .organisation ? { !vocabulary.contains($0) } : nil,
+                dissentsOverGlyphs: spec.type == .organisation
+                    ? { !vocabulary.contains($0) } : spec.type == .chineseName ? { _ in true } : nil,
                 passesCheck: spec.type.hasCheckCharacter ? { [self] in normalize($0, spec)?.check == .valid } : nil,
                 needsSureModel: spec.type == .date || spec.type == .code,
                 tieBrokenBySureModel: spec.type == .code && !reader.strokesMayBeLost)

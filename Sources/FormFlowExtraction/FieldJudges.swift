@@ -763,7 +763,7 @@ extension CharacterVotes {
 ///
 /// | field | taken when | an operator decides when |
 /// |---|---|---|
-/// | name (with name glyphs) | the glyphs confirm one of Tesseract's readings | the glyphs contradict or cannot judge |
+/// | name (with name glyphs) | the glyphs confirm one of Tesseract's readings | the glyphs contradict or cannot judge, or the second model surely reads another name |
 /// | count | the glyphs read one of Tesseract's readings (unless the second model reads another Tesseract read too), or Tesseract agrees and the glyphs do not contradict | the glyphs contradict every agreement, or the model the glyphs |
 /// | organisation, department, category | Tesseract agrees, and the list (an exact entry) or the glyphs confirm it; or a reading is an entry the glyphs alone confirm | otherwise |
 /// | anything else | Tesseract's readings agree as the field's `Agreement` needs | no agreement |
@@ -820,6 +820,17 @@ enum FieldPolicy {
                             reading, judges: ["tesseract", glyphs.name, model.name],
                             because:
                                 "readings \(shown); the glyphs read \(reading.value), the second OCR model \(own.value) as Tesseract did too: a misread cannot be ruled out"
+                        )
+                    }
+                    // Where the glyphs and Tesseract may share a confusion (people's names: a rare character
+                    // whose prototypes are few), the model's sure reading of another name is a dissent.
+                    if let second = secondReader, let text = reading.value.text, second.dissentsOverGlyphs?(text) == true,
+                        let own = try second.otherReadingAsLong(as: reading)
+                    {
+                        return .uncertain(
+                            reading, judges: ["tesseract", glyphs.name, second.model.name],
+                            because:
+                                "readings \(shown); the glyphs confirm \(reading.value), but the second OCR model reads \(own.value): a misread cannot be ruled out"
                         )
                     }
                     let why =

@@ -228,6 +228,28 @@ struct FieldPolicyTests {
         }
     }
 
+    @Test("a name the glyphs confirm from one reading is uncertain where the model surely reads another name as long")
+    func modelDissentOverGlyphsOnName() throws {
+        // A phone photo's 高炅 in a bold Kai face: Tesseract read 高灵 once and the glyphs confirmed it (炅's
+        // few prototypes lie further from that face than 灵's); the model read 高炅.
+        func decide(model: String?) throws -> FieldPolicy.Decision {
+            let second = SecondModelJudge(read: { model.map { NormalizedReading(value: .text($0), check: .valid) } })
+            return try FieldPolicy.decide(
+                Self.readings(["高灵"]), agreement: Self.unanimous, glyphs: Scripted(verdicts: ["高灵": .confirms]),
+                secondReader: FieldPolicy.SecondReader(model: second, doubt: nil, confirm: nil, dissentsOverGlyphs: { _ in true }),
+                glyphsMustConfirm: true, glyphsConfirmAReading: true, contradictionWaits: false, tesseractDoubts: false,
+                final: false)
+        }
+        guard case .uncertain(_, let judges, let why) = try decide(model: "高炅") else {
+            Issue.record("the model's dissent was outvoted by one reading and the glyphs"); return
+        }
+        #expect(judges == ["tesseract", "scripted glyphs", "second model"] && why.contains("高炅"))
+        guard case .accept(_, let agreed, _) = try decide(model: "高灵") else { Issue.record("the model agreed, yet not taken"); return }
+        #expect(agreed == ["tesseract", "scripted glyphs"])
+        guard case .accept = try decide(model: nil) else { Issue.record("no sure model reading, yet not taken"); return }
+        guard case .accept = try decide(model: "高") else { Issue.record("a model reading one character short dissented"); return }
+    }
+
     @Test("organisation glyphs: a known name is no opinion; an unknown one with all characters known must be confirmed")
     func organisationGlyphs() throws {
         let lines = try PrototypeLines(file: "form-text.txt", heldOut: "WenQuanYi_Micro_Hei_Regular")
