@@ -267,16 +267,31 @@ public struct FigureVerifier: Sendable {
     public func placementDoubt(_ text: String, image: GrayImage, fourMayStandThere: (String) -> Bool = { _ in true })
         -> String?
     {
-        guard let lost = lostFour(in: text, image: image) else { return nil }
-        let index = lost.index
-        var glyph = 0
-        var withFour = ""
-        for character in text {
-            let isGlyph = !Self.separators.contains(character)
-            withFour.append(isGlyph && glyph == index ? "4" : character)
-            if isGlyph { glyph += 1 }
+        let withFour = { (index: Int) -> String in
+            var glyph = 0
+            var withFour = ""
+            for character in text {
+                let isGlyph = !Self.separators.contains(character)
+                withFour.append(isGlyph && glyph == index ? "4" : character)
+                if isGlyph { glyph += 1 }
+            }
+            return withFour
         }
-        return fourMayStandThere(withFour) ? lost.doubt : nil
+        if let lost = lostFour(in: text, image: image) {
+            return fourMayStandThere(withFour(lost.index)) ? lost.doubt : nil
+        }
+        // Where glyphs and characters do not pair up (a tax ID's letters between its runs of figures):
+        // a bare stem more than the 4s (and letters that are bare stems) read.
+        let ones = Array(text.filter { !Self.separators.contains($0) }).indices.filter {
+            Array(text.filter { !Self.separators.contains($0) })[$0] == "1"
+        }
+        guard !ones.isEmpty, ones.contains(where: { fourMayStandThere(withFour($0)) }),
+            let line = GlyphLine(image: image, splitWide: false)
+        else { return nil }
+        let stems = line.bareStems().count
+        let explained = text.filter { "4ILJ".contains($0) }.count
+        guard stems > explained else { return nil }
+        return "\(stems) bare stem\(stems == 1 ? "" : "s") without a 1's flag in the line, but \(explained) 4\(explained == 1 ? "" : "s") read: a 4 that lost its strokes, read 1?"
     }
 
     /// A glyph read 1 that may be a 4 whose diagonal and bar a 1-bit scan lost, and what shows it.

@@ -167,6 +167,47 @@ public struct GlyphLine: Sendable {
         return (max(0, left)..<stemLeft).contains { x in flagRows.contains { ink[$0 * width + x] } }
     }
 
+    /// The pieces that are a bare stem: an upright stroke as tall as the line's figures, narrow, with no
+    /// ink beside it in its top third (a 1's flag, a 7's or a T's bar, the arms of E, F, P) and mostly one
+    /// narrow run of ink in its middle rows (a stub of a 4's bar may cross them; a foot lower down is
+    /// allowed). What a 4 of a thin face keeps of itself on a 1-bit scan; no figure but a 4 so damaged has
+    /// that shape (letters: I, L, J). A flag that broke off is a short piece just left of the stem's top.
+    func bareStems() -> [Piece] {
+        let heights = pieces.map { glyph($0).height }
+        guard let tallest = heights.max(), tallest >= 8 else { return [] }
+        return pieces.indices.filter { index in
+            let piece = pieces[index]
+            let height = heights[index]
+            guard Double(height) >= 0.7 * Double(tallest), Double(piece.end - piece.start) <= 0.6 * Double(height),
+                let glyphTop = (piece.start..<piece.end).compactMap({ inkExtent(column: $0) }).map(\.top).min()
+            else { return false }
+            let stroke = max(3, height / 5)
+            let middle = (glyphTop + 2 * height / 5)...(glyphTop + 3 * height / 5)
+            var stem: ClosedRange<Int>? = nil
+            var narrowRows = 0
+            for y in middle {
+                let inked = (piece.start..<piece.end).filter { ink[y * width + $0] }
+                guard let first = inked.first, let last = inked.last, last - first + 1 == inked.count, inked.count <= stroke
+                else { continue }
+                narrowRows += 1
+                stem = stem.map { min($0.lowerBound, first)...max($0.upperBound, last) } ?? first...last
+            }
+            // Upright: the narrow runs stand in one column band (a bowl's side drifts across several).
+            guard let stem, 2 * narrowRows >= middle.count, stem.count <= stroke + 2 else { return false }
+            let flagRows = glyphTop..<(glyphTop + max(2, height * 7 / 20))
+            let beside = (piece.start..<piece.end).filter { $0 < stem.lowerBound - 1 || $0 > stem.upperBound + 1 }
+            guard !beside.contains(where: { x in flagRows.contains { ink[$0 * width + x] } }) else { return false }
+            if index > 0, pieces[index - 1].end + stroke >= piece.start, heights[index - 1] < height / 2,
+                let previousBottom = (pieces[index - 1].start..<pieces[index - 1].end).compactMap({ inkExtent(column: $0) })
+                    .map(\.bottom).max(),
+                previousBottom <= glyphTop + height * 9 / 20
+            {
+                return false
+            }
+            return true
+        }.map { pieces[$0] }
+    }
+
     /// The top and bottom ink row of column `x` inside the band, or nil for a blank column.
     func inkExtent(column x: Int) -> (top: Int, bottom: Int)? {
         var first: Int? = nil

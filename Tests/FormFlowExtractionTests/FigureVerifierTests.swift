@@ -220,6 +220,28 @@ struct FigureVerifierTests {
         #expect(verifier.placementDoubt("2026-09-01", image: Self.tabular("2026-09-01", lines: lines, cell: cell)) == nil)
     }
 
+    @Test("Where glyphs and characters do not pair up, a bare stem more than the 4s read is doubted")
+    func strayStem() throws {
+        let (lines, verifier) = try Self.lines()
+        let cell = lines.glyphs["0"]!.width + 6
+        let one = lines.glyphs["1"]!
+        let width = max(2, one.width / 4)
+        let stem = Glyph(width: width, height: one.height, ink: Array(repeating: true, count: width * one.height))
+        // A tax ID 91310115B26EDG457W read …G157W by both engines and its check character passing; its B broken
+        // in two, so that its glyphs and characters do not pair up and the 4's place cannot be found.
+        let taxID = Self.tabular("91310115B26EDG157W", lines: lines, cell: cell, split: [8], replaced: [14: stem])
+        let doubt = try #require(verifier.placementDoubt("91310115B26EDG157W", image: taxID))
+        #expect(doubt.contains("1 bare stem") && doubt.contains("0 4s read"))
+        // Read right, the stem is the 4's: no doubt. Drawn whole, nothing is a bare stem.
+        #expect(verifier.placementDoubt("91310115B26EDG457W", image: taxID) == nil)
+        #expect(
+            verifier.placementDoubt("91310115B26EDG157W", image: Self.tabular("91310115B26EDG157W", lines: lines, cell: cell, split: [8]))
+                == nil)
+        // Figures with flags, an I drawn as it is (a bare stem, allowed for), an L wider than a stem.
+        let letters = try #require(GlyphLine(image: Self.tabular("1714I0L", lines: lines, cell: cell), splitWide: false))
+        #expect(letters.bareStems().map { letters.glyph($0).width } == [lines.glyphs["I"]!.width])
+    }
+
     @Test("A claim number's letters and an amount's cents are left aside: the run of figures between is judged")
     func misplacedOneAfterLettersAndBeforeCents() throws {
         let (lines, verifier) = try Self.lines()
