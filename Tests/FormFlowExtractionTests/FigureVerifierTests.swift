@@ -201,15 +201,20 @@ struct FigureVerifierTests {
         #expect(FigureVerifier.misplacedOne(Array("02210222"), pieces: twoOff) == nil)
     }
 
+    /// What a 4 of a thin face keeps of itself on a 1-bit scan: a stem as tall as the face's 1, a quarter as wide.
+    static func bareStem(_ lines: PrototypeLines) -> Glyph {
+        let one = lines.glyphs["1"]!
+        let width = max(2, one.width / 4)
+        return Glyph(width: width, height: one.height, ink: Array(repeating: true, count: width * one.height))
+    }
+
     @Test("A 1 that is a bare stem, without a 1's flag, is doubted wherever it stands; a 1 with its flag is not")
     func flaglessOne() throws {
         let (lines, verifier) = try Self.lines()
         let cell = lines.glyphs["0"]!.width + 6
-        let one = lines.glyphs["1"]!
-        // What a 4 of a thin face keeps on a 1-bit scan: its stem, here centred in its cell as a 1 stands,
-        // so that its place does not give it away (the invoice code 096939594744 read 096939591744).
-        let width = max(2, one.width / 4)
-        let stem = Glyph(width: width, height: one.height, ink: Array(repeating: true, count: width * one.height))
+        // The stem centred in its cell as a 1 stands, so that its place does not give it away (the invoice
+        // code 096939594744 read 096939591744).
+        let stem = Self.bareStem(lines)
         let code = Self.tabular("096939591744", lines: lines, cell: cell, replaced: [8: stem])
         #expect(FigureVerifier.misplacedOne(Array("096939591744"), pieces: try #require(GlyphLine(image: code, splitWide: false)).pieces) == nil)
         #expect(verifier.placementDoubt("096939591744", image: code)?.contains("glyph 9 is read 1 but is a stem") == true)
@@ -224,9 +229,7 @@ struct FigureVerifierTests {
     func strayStem() throws {
         let (lines, verifier) = try Self.lines()
         let cell = lines.glyphs["0"]!.width + 6
-        let one = lines.glyphs["1"]!
-        let width = max(2, one.width / 4)
-        let stem = Glyph(width: width, height: one.height, ink: Array(repeating: true, count: width * one.height))
+        let stem = Self.bareStem(lines)
         // A tax ID 91310115B26EDG457W read …G157W by both engines and its check character passing; its B broken
         // in two, so that its glyphs and characters do not pair up and the 4's place cannot be found.
         let taxID = Self.tabular("91310115B26EDG157W", lines: lines, cell: cell, split: [8], replaced: [14: stem])
