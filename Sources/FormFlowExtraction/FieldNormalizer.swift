@@ -126,7 +126,10 @@ public enum FieldNormalizer {
         case .bankCard:
             let number = digitsOnly(compact, keeping: "")
             guard !number.isEmpty else { return nil }
-            guard (16...19).contains(number.count), number.count == trimmed.count else {
+            // No card number begins with 0 (ISO/IEC 7812: its first figure names the industry, 0 none that
+            // issues cards), and a leading 0 is the one misread the Luhn check cannot see: a mark before the
+            // number read 0 made 62284897912861503 into 062284897912861503, "confirmed" by its check.
+            guard (16...19).contains(number.count), number.count == trimmed.count, number.first != "0" else {
                 return NormalizedReading(value: .text(number), check: .malformed)
             }
             return NormalizedReading(value: .text(number), check: CheckDigits.isValidBankCard(number) ? .valid : .checksumFailed)

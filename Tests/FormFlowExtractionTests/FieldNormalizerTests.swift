@@ -118,6 +118,9 @@ struct FieldNormalizerTests {
         #expect(normalize("6222026197192206182", .bankCard)?.check == .checksumFailed)
         #expect(normalize("62220261971922061", .bankCard)?.check == .checksumFailed)  // 17 digits, Luhn fails
         #expect(normalize("622202619719220618181", .bankCard)?.check == .malformed)
+        // A leading 0 passes Luhn whatever follows, and no card number has one: malformed, not valid.
+        #expect(normalize("62284897912861503", .bankCard)?.check == .valid)
+        #expect(normalize("062284897912861503", .bankCard)?.check == .malformed)
     }
 
     @Test("counts, rates, names and vocabularies")
