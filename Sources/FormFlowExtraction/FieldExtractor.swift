@@ -733,7 +733,10 @@ public struct FieldExtractor: Sendable {
             // its glyph judge is that placement already, and asked once per reading.
             case .code: glyphJudge
             case _ where spec.type.hasCheckCharacter && placementJudged:
-                MemoJudge(FigurePlacement(verifier: figures!, image: inkImage))
+                MemoJudge(
+                    FigurePlacement(
+                        verifier: figures!, image: inkImage,
+                        fourMayStandThere: { FieldNormalizer.fourMayStand(in: $0, spec.type) }))
             default: nil
             }
         let entryJudge: MemoJudge? =
@@ -828,7 +831,18 @@ public struct FieldExtractor: Sendable {
             } else if spec.type == .percent {
                 FigureReading(text: glyphRate?.value)
             } else if spec.type.hasCheckCharacter {
-                FigureReading(text: figureReading.flatMap { normalize($0, spec)?.value })
+                // On a 1-bit page a 4 that lost its strokes reads 1 to every reader, the figure prototypes
+                // too, and a check character passes such a misread once in eleven: a G4 scan's invalid ID
+                // 310104199707206375 read 310101199707206375 by four readings and the model, which passes,
+                // its bad_id_checksum hidden. Where the glyphs show a lost 4, the value is uncertain.
+                placementJudged
+                    ? Doubts(judges: [
+                        FigureReading(text: figureReading.flatMap { normalize($0, spec)?.value }),
+                        FigurePlacement(
+                            verifier: figures!, image: inkImage,
+                            fourMayStandThere: { FieldNormalizer.fourMayStand(in: $0, spec.type) }),
+                    ])
+                    : FigureReading(text: figureReading.flatMap { normalize($0, spec)?.value })
             } else {
                 glyphJudge
             }

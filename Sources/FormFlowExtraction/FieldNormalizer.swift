@@ -204,6 +204,29 @@ public enum FieldNormalizer {
         return NormalizedReading(value: .text(value), check: .valid)
     }
 
+    /// Whether `text`, a value of `type` with a 4 put where a 1 was read, could be printed so: where a
+    /// lost 4 is looked for (`FigurePlacement`), a place where no 4 can stand holds a 1. An ID's birth
+    /// date stays a date (no 4 in a month's or a day's tens); a tax ID's second character is its kind of
+    /// body, which is never 4 but after registering authority 3 (GB 32100: 91 is an enterprise, 94
+    /// nothing); a card number starts with a figure from 1 to 9.
+    static func fourMayStand(in text: String, _ type: FieldType) -> Bool {
+        let characters = Array(text)
+        switch type {
+        case .id18:
+            guard characters.count == 18, let year = Int(String(characters[6..<10])),
+                let month = Int(String(characters[10..<12])), let day = Int(String(characters[12..<14]))
+            else { return true }
+            return (1900...2100).contains(year) && (1...12).contains(month)
+                && (1...daysIn(month: month, year: year)).contains(day)
+        case .uscc:
+            return characters.count < 2 || characters[1] != "4" || characters[0] == "3"
+        case .bankCard:
+            return characters.first != "0"
+        default:
+            return true
+        }
+    }
+
     static func daysIn(month: Int, year: Int) -> Int {
         switch month {
         case 2: (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28

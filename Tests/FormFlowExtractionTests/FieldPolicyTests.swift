@@ -228,6 +228,32 @@ struct FieldPolicyTests {
         }
     }
 
+    @Test("a checked value that Tesseract and the model agree on is uncertain where the figure glyphs show a lost 4")
+    func lostFourInCheckedValue() throws {
+        // A G4 scan's invalid ID 310104199707206375 read 310101199707206375 by three readings and the model: the
+        // misread passes the check, and its bad_id_checksum would be hidden. The glyph 6 is a bare stem.
+        let misread = "310101199707206375"
+        let placement = Scripted(verdicts: [misread: .contradicts("glyph 6 is read 1 but stands where a 4's stem does")])
+        let judge = Doubts(judges: [FigureReading(text: nil), placement])
+        let second = SecondModelJudge(read: { NormalizedReading(value: .text(misread), check: .valid) })
+        let decision = try FieldPolicy.decide(
+            Self.readings([misread, misread, misread]), agreement: Self.twoResolutions, glyphs: judge,
+            secondReader: FieldPolicy.SecondReader(
+                model: second, doubt: placement, confirm: judge, dissentsOnSplitReadings: true, dissentsOnAgreedReadings: true),
+            glyphsMustConfirm: false, glyphsConfirmAReading: false, contradictionWaits: false, tesseractDoubts: false,
+            final: true)
+        guard case .uncertain(_, _, let why) = decision else { Issue.record("a lost 4 was outvoted by agreeing readers"); return }
+        #expect(why.contains("glyph 6"))
+        // Without the placement's objection, the same readings are taken.
+        let clear = try FieldPolicy.decide(
+            Self.readings([misread, misread, misread]), agreement: Self.twoResolutions,
+            glyphs: Doubts(judges: [FigureReading(text: nil)]),
+            secondReader: FieldPolicy.SecondReader(model: second, doubt: nil, confirm: nil, dissentsOnAgreedReadings: true),
+            glyphsMustConfirm: false, glyphsConfirmAReading: false, contradictionWaits: false, tesseractDoubts: false,
+            final: true)
+        guard case .accept = clear else { Issue.record("agreeing readers with nothing against them, yet not taken"); return }
+    }
+
     @Test("a name the glyphs confirm from one reading is uncertain where the model surely reads another name as long")
     func modelDissentOverGlyphsOnName() throws {
         // A phone photo's 高炅 in a bold Kai face: Tesseract read 高灵 once and the glyphs confirmed it (炅's
