@@ -257,6 +257,7 @@ public struct FieldExtractor: Sendable {
             result.readings[column] = Self.common(column, of: result.rows)
         }
         ListJudge.doubtCutShort(&result, template: template)
+        ListJudge.doubtUnfinished(&result, template: template)
         result.problems += ListJudge.problems(template: template, result: result)
         ListJudge.annotate(&result, template: template)
         let missing = template.fields.filter { $0.required && result.readings[$0.name]?.chosen == nil }.map(\.name)

@@ -45,6 +45,28 @@ enum ListJudge {
         }
     }
 
+    /// What an organisation's registered name ends with: the word for what it is (有限公司, 中心, 局, 医院,
+    /// 事务所, 合作社, 分行, （有限合伙）…), by its last character.
+    static let organisationEndings: Set<Character> = Set(
+        "司心局院厂店社行所校会部处站馆团学园队场室厅委府署台庭宫城楼厦苑组办科联盟矿段库营铺堂房吧市庄寓中）)")
+
+    /// Organisations off the list whose name does not end as an organisation's does: a name cut short
+    /// reads as well as a whole one. A G4 scan's 温州瑞汇印务股份有限公司, its end under a seal, was read
+    /// 温州瑞汇印务股 by the second model and confirmed glyph by glyph. Such a reading is uncertain; an entry
+    /// of the list is not judged here.
+    static func doubtUnfinished(_ result: inout ExtractionResult, template: FormTemplate) {
+        for spec in template.fields where spec.type == .organisation {
+            guard var reading = result.readings[spec.name], !reading.uncertain, let value = reading.chosen?.value.text,
+                let last = value.last, !organisationEndings.contains(last),
+                !(spec.vocabulary.flatMap { template.vocabularies[$0] }?.contains(value) ?? false)
+            else { continue }
+            reading.uncertain = true
+            reading.note =
+                "reads \(value), which ends with \(last): an organisation's name ends with what it is (有限公司, 中心, 局 …), so part of it may not have been read; \(reading.note ?? "")"
+            result.readings[spec.name] = reading
+        }
+    }
+
     /// Notes on organisations taken as printed though near a known one, so the record says so.
     static func annotate(_ result: inout ExtractionResult, template: FormTemplate) {
         for spec in template.fields where spec.type == .organisation {

@@ -100,6 +100,29 @@ struct ListJudgeTests {
         #expect(result.readings["buyer_name"]?.uncertain == false)
     }
 
+    @Test("an organisation off the list whose name does not end as an organisation's does is uncertain: it may be cut short")
+    func unfinished() throws {
+        let template = try Self.invoiceTemplate()
+        let known = try #require(template.vocabularies["organisations"]?.first)
+        var result = ExtractionResult(
+            readings: [
+                "seller_name": Self.reading("seller_name", .organisation, "温州瑞汇印务股"),
+                "buyer_name": Self.reading("buyer_name", .organisation, "温州瑞汇印务股份有限公司"),
+            ], rows: [], registration: nil, problems: [])
+        ListJudge.doubtUnfinished(&result, template: template)
+        let seller = try #require(result.readings["seller_name"])
+        #expect(seller.uncertain && seller.note?.contains("ends with 股") == true)
+        #expect(result.readings["buyer_name"]?.uncertain == false)
+        // Other kinds of body end otherwise, and are whole: a bureau, a branch, a partnership, a law firm.
+        for whole in ["北京市海淀区财政局", "中国银行股份有限公司北京分行", "杭州恒远投资合伙企业（有限合伙）", "上海明理律师事务所", known] {
+            var one = ExtractionResult(
+                readings: ["seller_name": Self.reading("seller_name", .organisation, whole)], rows: [], registration: nil,
+                problems: [])
+            ListJudge.doubtUnfinished(&one, template: template)
+            #expect(one.readings["seller_name"]?.uncertain == false, "\(whole)")
+        }
+    }
+
     @Test("an uncertain name shown as a known supplier (the second model's proposal) still warns of the look-alike Tesseract read")
     func proposalKeepsTheLookAlikeWarning() throws {
         let template = try Self.invoiceTemplate()
