@@ -604,6 +604,15 @@ public struct FieldExtractor: Sendable {
         }
         // A 1 standing where a 4's stem does (`FigurePlacement`) is judged only on pages from a 1-bit scan.
         let placementJudged = figures != nil && location.inkBox != nil && reader.strokesMayBeLost
+        // The same for a value with a check character, where a 4 can stand (`FieldNormalizer.fourMayStand`):
+        // both its own judge and the doubt over the second model's agreement ask it.
+        let lostFourInCheckedValue: MemoJudge? =
+            spec.type.hasCheckCharacter && placementJudged
+            ? MemoJudge(
+                FigurePlacement(
+                    verifier: figures!, image: inkImage,
+                    fourMayStandThere: { FieldNormalizer.fourMayStand(in: $0, spec.type) }))
+            : nil
         let glyphJudge: MemoJudge? =
             switch spec.type {
             case .chineseName where names != nil && location.inkBox != nil:
@@ -733,11 +742,7 @@ public struct FieldExtractor: Sendable {
             // The same for a code, which the model reads alike (BX68224331061 read BX68221331061 by both):
             // its glyph judge is that placement already, and asked once per reading.
             case .code: glyphJudge
-            case _ where spec.type.hasCheckCharacter && placementJudged:
-                MemoJudge(
-                    FigurePlacement(
-                        verifier: figures!, image: inkImage,
-                        fourMayStandThere: { FieldNormalizer.fourMayStand(in: $0, spec.type) }))
+            case _ where lostFourInCheckedValue != nil: lostFourInCheckedValue
             default: nil
             }
         let entryJudge: MemoJudge? =
@@ -836,14 +841,9 @@ public struct FieldExtractor: Sendable {
                 // too, and a check character passes such a misread once in eleven: a G4 scan's invalid ID
                 // 310104199707206375 read 310101199707206375 by four readings and the model, which passes,
                 // its bad_id_checksum hidden. Where the glyphs show a lost 4, the value is uncertain.
-                placementJudged
-                    ? Doubts(judges: [
-                        FigureReading(text: figureReading.flatMap { normalize($0, spec)?.value }),
-                        FigurePlacement(
-                            verifier: figures!, image: inkImage,
-                            fourMayStandThere: { FieldNormalizer.fourMayStand(in: $0, spec.type) }),
-                    ])
-                    : FigureReading(text: figureReading.flatMap { normalize($0, spec)?.value })
+                lostFourInCheckedValue.map {
+                    Doubts(judges: [FigureReading(text: figureReading.flatMap { normalize($0, spec)?.value }), $0])
+                } ?? FigureReading(text: figureReading.flatMap { normalize($0, spec)?.value })
             } else {
                 glyphJudge
             }

@@ -208,7 +208,7 @@ public enum FieldNormalizer {
     /// lost 4 is looked for (`FigurePlacement`), a place where no 4 can stand holds a 1. An ID's birth
     /// date stays a date (no 4 in a month's or a day's tens); a tax ID's second character is its kind of
     /// body, which is never 4 but after registering authority 3 (GB 32100: 91 is an enterprise, 94
-    /// nothing); a card number starts with a figure from 1 to 9.
+    /// nothing).
     static func fourMayStand(in text: String, _ type: FieldType) -> Bool {
         let characters = Array(text)
         switch type {
@@ -220,8 +220,6 @@ public enum FieldNormalizer {
                 && (1...daysIn(month: month, year: year)).contains(day)
         case .uscc:
             return characters.count < 2 || characters[1] != "4" || characters[0] == "3"
-        case .bankCard:
-            return characters.first != "0"
         default:
             return true
         }
