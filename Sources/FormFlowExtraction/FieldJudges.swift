@@ -680,6 +680,19 @@ final class CharacterVotes {
             return .noOpinion("no reading of Tesseract's has \(characters.count) characters")
         }
         let unread = characters.indices.filter { k in !sameLength.contains { $0[k] == characters[k] } }
+        // Names: a character Tesseract read too but the model was unsure of is no second reader's; where
+        // Tesseract lacks the rare character printed, both lean to a common look-alike (孙静昺 read 孙静黄
+        // by Tesseract, and by the model at 0.58 with 昺 not among its five likeliest). Its glyph must confirm it.
+        if let modelLeans {
+            var unsure: [Int] = []
+            for place in characters.indices where !unread.contains(place) {
+                if try !modelLeans(value, [place]) { unsure.append(place) }
+            }
+            if !unsure.isEmpty, try !glyphsConfirm(value, unsure) {
+                return .noOpinion(
+                    "the second model was unsure of \(unsure.map { String(characters[$0]) }.joined()), and the glyphs do not confirm it")
+            }
+        }
         if unread.isEmpty { return .confirms }
         guard unread.count <= max(1, characters.count / 4) else {
             return .noOpinion("Tesseract read \(unread.count) of its characters otherwise")
