@@ -688,7 +688,10 @@ final class CharacterVotes {
             for place in characters.indices where !unread.contains(place) {
                 if try !modelLeans(value, [place]) { unsure.append(place) }
             }
-            if !unsure.isEmpty, try !glyphsConfirm(value, unsure) {
+            let unsureKey = "\(value)\(unsure) unsure"
+            let unsureClear = try unsure.isEmpty || (glyphVerdicts[unsureKey] ?? glyphsConfirm(value, unsure))
+            glyphVerdicts[unsureKey] = unsureClear
+            if !unsureClear {
                 return .noOpinion(
                     "the second model was unsure of \(unsure.map { String(characters[$0]) }.joined()), and the glyphs do not confirm it")
             }
